@@ -1,0 +1,42 @@
+"""unct-scorer: rank the UN Country Teams a UN agency should join, explainably.
+
+>>> from scorer import load_criteria, read_countries, score_countries
+>>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+>>> result = score_countries(read_countries(demo_spreadsheet_path()),
+...                          load_criteria(default_criteria_path()))
+>>> int(result.table["rank"].min())
+1
+"""
+
+from __future__ import annotations
+
+from scorer.criteria import Criteria
+from scorer.errors import ConfigError, DataError, ScorerError, ScoringError
+from scorer.io.criteria_file import load_criteria
+from scorer.io.spreadsheet import read_countries
+from scorer.pipeline import score_countries
+from scorer.result import Explanation, ScoreResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "Criteria",
+    "DataError",
+    "Explanation",
+    "ScoreResult",
+    "ScorerError",
+    "ScoringError",
+    "__version__",
+    "demo_result",
+    "load_criteria",
+    "read_countries",
+    "score_countries",
+]
+
+
+def demo_result() -> ScoreResult:
+    """The bundled demo scored with the default criteria (handy in notebooks and doctests)."""
+    from scorer.resources import default_criteria_path, demo_spreadsheet_path
+
+    return score_countries(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()))

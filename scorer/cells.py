@@ -1,0 +1,157 @@
+"""Reading one spreadsheet cell as people type it: numbers, booleans, blanks.
+
+Pure functions, no pandas. Each parser returns a :class:`Cell` saying whether
+the text was a value, a missing marker, or something it cannot read, so the
+caller can report every bad cell with its row and column at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+MISSING_TOKENS = frozenset(
+    {
+        "", "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "-", "--", "\u2014", "\u2013",
+        "..", "...", "?", "unknown", "not available", "nd", "n.d.", "missing",
+        "#n/a", "#na", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!",
+        "#spill!", "#calc!", "#getting_data",
+        "inconnu", "desconocido", "s.o.", "s/o", "nc", "n.c.", "nd.",
+    }
+)
+
+TRUE_TOKENS = frozenset(
+    {"yes", "y", "true", "t", "1", "x", "\u2713", "\u2714", "oui", "si", "s\u00ed", "da", "\u0434\u0430", "\u662f", "\u0646\u0639\u0645"}
+)
+FALSE_TOKENS = frozenset(
+    {"no", "n", "false", "f", "0", "non", "nyet", "\u043d\u0435\u0442", "\u5426", "\u0644\u0627", "\u2717", "\u2718"}
+)
+
+Kind = Literal["value", "missing", "invalid"]
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([,\u00a0 ']\d{3})+(\.\d+)?$")
+_GROUPED_COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3}([.\u00a0 ']\d{3})+(,\d+)?$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The outcome of reading one cell: a value, a missing marker, or invalid."""
+
+    kind: Kind
+    value: float | None = None
+    converted: bool = False
+    expected: str = ""
+
+
+def clean_text(raw: object) -> str:
+    """Text of a cell with non-breaking and repeated spaces collapsed.
+
+    >>> clean_text("  1\\u00a0234 ")
+    '1 234'
+    """
+    text = unicodedata.normalize("NFKC", str(raw))
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_missing(raw: object) -> bool:
+    """Whether a cell is blank or one of the usual spellings of missing.
+
+    >>> is_missing(" N/A "), is_missing("#DIV/0!"), is_missing(0)
+    (True, True, False)
+    """
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    if isinstance(raw, (int, float, bool)):
+        return False
+    return clean_text(raw).casefold() in MISSING_TOKENS
+
+
+def parse_number(raw: object, *, decimal_comma: bool = False) -> Cell:
+    """Read a number as typed: ``1,234``, ``1 234``, ``45%``, ``0,75`` (decimal comma).
+
+    >>> parse_number("1,234").value, parse_number("45%").value
+    (1234.0, 0.45)
+    >>> parse_number("0,75", decimal_comma=True).value
+    0.75
+    >>> parse_number("abc").kind
+    'invalid'
+    """
+    if is_missing(raw):
+        return Cell("missing")
+    if isinstance(raw, bool):
+        return Cell("value", float(raw), converted=True)
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        return Cell("value", value) if math.isfinite(value) else Cell("invalid", expected="a finite number")
+    text = clean_text(raw)
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    number = _read_plain_number(text, decimal_comma=decimal_comma)
+    if number is None:
+        return Cell("invalid", expected="a number")
+    converted = percent or text != clean_text(raw)
+    if percent:
+        number /= 100.0
+    return Cell("value", number, converted=converted or not _NUMBER.match(text))
+
+
+def _read_plain_number(text: str, *, decimal_comma: bool) -> float | None:
+    text = text.replace("\u2212", "-")
+    if _NUMBER.match(text):
+        if decimal_comma and re.match(r"^[+-]?\d{1,3}\.\d{3}$", text):
+            return float(text.replace(".", ""))
+        return float(text)
+    if decimal_comma:
+        if re.match(r"^[+-]?\d*,\d+$", text):
+            return float(text.replace(",", "."))
+        if _GROUPED_COMMA_DECIMAL.match(text):
+            return float(re.sub(r"[.\u00a0 ']", "", text).replace(",", "."))
+        return None
+    if _GROUPED.match(text):
+        return float(re.sub(r"[,\u00a0 ']", "", text))
+    return None
+
+
+def parse_boolean(raw: object) -> Cell:
+    """Read yes/no, true/false, y/n, x, a tick, 1/0, oui/non, sí/no.
+
+    >>> parse_boolean("Oui").value, parse_boolean("no").value, parse_boolean(1).value
+    (1.0, 0.0, 1.0)
+    """
+    if is_missing(raw):
+        return Cell("missing")
+    if isinstance(raw, bool):
+        return Cell("value", float(raw))
+    if isinstance(raw, (int, float)):
+        if raw in (0, 1):
+            return Cell("value", float(raw), converted=True)
+        return Cell("invalid", expected="yes or no")
+    text = clean_text(raw).casefold()
+    if text in TRUE_TOKENS:
+        return Cell("value", 1.0, converted=True)
+    if text in FALSE_TOKENS:
+        return Cell("value", 0.0, converted=True)
+    return Cell("invalid", expected="yes or no")
+
+
+def parse_level(raw: object, levels: dict[str, float]) -> Cell:
+    """Read an ordinal level name (case and spaces ignored) as its value.
+
+    >>> parse_level(" Requested ", {"none": 0, "requested": 2}).value
+    2.0
+    """
+    if is_missing(raw):
+        return Cell("missing")
+    text = clean_text(raw).casefold()
+    for name, value in levels.items():
+        if clean_text(name).casefold() == text:
+            return Cell("value", float(value), converted=True)
+    return Cell("invalid", expected="one of " + ", ".join(levels))

@@ -1,0 +1,178 @@
+"""Options, loading and printing shared by the commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from scorer.criteria import Criteria
+from scorer.errors import ConfigError, OutputError, Problem
+from scorer.io.criteria_file import load_criteria
+from scorer.io.spreadsheet import read_countries
+from scorer.resources import default_criteria_path, demo_spreadsheet_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def input_options(func: F) -> F:
+    """SPREADSHEET argument, -c/--criteria and --sheet."""
+    func = click.option(
+        "--sheet", default=None, help="XLSX sheet, by name or 1-based number (default: the first)."
+    )(func)
+    func = click.option(
+        "-c",
+        "--criteria",
+        "criteria_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Criteria YAML file (default: the bundled criteria/default.yaml).",
+    )(func)
+    func = click.argument(
+        "spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False
+    )(func)
+    return func
+
+
+def weights_option(func: F) -> F:
+    """-w CRITERION=WEIGHT, repeatable."""
+    return click.option(
+        "-w",
+        "--weight",
+        "weights",
+        multiple=True,
+        metavar="CRITERION=WEIGHT",
+        help="Override a criterion weight (relative); repeat for several.",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    """--format table|csv|json."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="How to print results on the terminal.",
+    )(func)
+
+
+def parse_weights(items: Sequence[str]) -> dict[str, float]:
+    """Parse ``name=value`` pairs; a bad one is a one-line ConfigError."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(
+                Problem("config.weight", f"-w should be CRITERION=WEIGHT, but it is {item!r}", key="--weight")
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            raise ConfigError(
+                Problem(
+                    "config.weight",
+                    f"should be a number, but it is {value!r}",
+                    key=f"--weight {name.strip()}",
+                )
+            ) from None
+        out[name.strip()] = number
+    return out
+
+
+def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tuple[Path, Path]:
+    """Fill in the bundled demo and default criteria when not given."""
+    return (spreadsheet or demo_spreadsheet_path(), criteria_path or default_criteria_path())
+
+
+def load_inputs(
+    spreadsheet: Path | None, criteria_path: Path | None, sheet: str | None
+) -> tuple[pd.DataFrame, Criteria, Path, Path]:
+    """Read and validate both inputs."""
+    data_path, crit_path = resolve_inputs(spreadsheet, criteria_path)
+    criteria = load_criteria(crit_path)
+    df = read_countries(data_path, sheet=sheet)
+    return df, criteria, data_path, crit_path
+
+
+def is_quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("scorer.quiet"))
+
+
+def is_verbose() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("scorer.verbose"))
+
+
+def note(text: str) -> None:
+    """A side remark on stderr, silenced by --quiet."""
+    if not is_quiet():
+        click.echo(text, err=True)
+
+
+def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> str:
+    """A plain fixed-width text table (numbers right-aligned)."""
+    def fmt(v: Any) -> str:
+        if isinstance(v, float):
+            return "" if pd.isna(v) else f"{v:.{digits}f}"
+        text = str(v)
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[fmt(v) for v in row] for row in df.itertuples(index=False)]
+    headers = [str(c) for c in df.columns]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+    widths = [max([len(h), *(len(r[j]) for r in cells)]) for j, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def echo_frame(df: pd.DataFrame, fmt: str, *, digits: int = 3) -> None:
+    """Print a frame as a table, CSV or JSON records."""
+    from scorer.io.outputs import frame_to_csv
+
+    if fmt == "csv":
+        click.echo(frame_to_csv(df), nl=False)
+    elif fmt == "json":
+        records = json.loads(df.to_json(orient="records", double_precision=15))
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(df, digits=digits))
+
+
+def output_kind(path: Path) -> str:
+    """The output format from the file extension."""
+    from scorer.io.outputs import FORMATS
+
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in one of {', '.join(FORMATS)}, but it ends in {suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+    return suffix
+
+
+def example(text: str) -> Callable[[F], F]:
+    """Append an Example block to a command's help (every command has one)."""
+    def decorate(func: F) -> F:
+        doc = func.__doc__ or ""
+        func.__doc__ = doc.rstrip() + "\n\n\b\nExample:\n" + "\n".join(
+            "  " + line for line in text.strip().splitlines()
+        )
+        return func
+
+    return decorate

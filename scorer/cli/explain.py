@@ -1,0 +1,80 @@
+"""``unct-scorer explain``: one country's score, indicator by indicator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import (
+    echo_frame,
+    example,
+    format_option,
+    input_options,
+    load_inputs,
+    parse_weights,
+    weights_option,
+)
+from scorer.pipeline import score_countries
+
+
+@click.command("explain")
+@click.argument("country")
+@input_options
+@weights_option
+@format_option
+@example(
+    """
+unct-scorer explain DZA
+unct-scorer explain "Viet Nam" my.xlsx -c criteria/cost_aware.yaml
+"""
+)
+def command(
+    country: str,
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    weights: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Explain COUNTRY's score (ISO3 code or name): raw value, normalised
+    value, weight, contribution and imputation of every indicator."""
+    df, criteria, _data_path, _crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    result = score_countries(df, criteria, weights=parse_weights(weights))
+    e = result.explain(country)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "rank": e.rank,
+                    "of": e.n_ranked,
+                    "tier": e.tier,
+                    "score": e.score,
+                    "notes": e.notes,
+                    "criteria": json.loads(e.criteria.to_json(orient="records", double_precision=15)),
+                    "indicators": json.loads(e.indicators.to_json(orient="records", double_precision=15)),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt == "csv":
+        echo_frame(e.indicators, "csv")
+        return
+    for text in e.notes:
+        click.echo(f"Note: {text}")
+    click.echo(f"{e.name} ({e.id}): rank {e.rank} of {e.n_ranked}, tier {e.tier}, score {e.score:.4f}")
+    click.echo("")
+    crit = e.criteria[["criterion", "cites", "weight", "criterion_score", "contribution"]]
+    echo_frame(crit, "table", digits=4)
+    click.echo("")
+    ind = e.indicators.copy()
+    ind["raw"] = [f"{lvl} ({r:g})" if lvl else f"{r:g}" for lvl, r in zip(ind["level"], ind["raw"], strict=True)]
+    ind = ind[["criterion", "indicator", "column", "raw", "normalised", "weight", "contribution", "imputed"]]
+    echo_frame(ind, "table", digits=4)
+    click.echo("")
+    click.echo(f"Score = sum of contributions = {e.indicators['contribution'].sum():.4f}")

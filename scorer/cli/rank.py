@@ -1,0 +1,78 @@
+"""``unct-scorer rank``: score and rank every country of a spreadsheet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import (
+    echo_frame,
+    example,
+    format_option,
+    input_options,
+    load_inputs,
+    note,
+    output_kind,
+    parse_weights,
+    weights_option,
+)
+from scorer.export import ranking_frame
+from scorer.io.results import write_result
+from scorer.pipeline import score_countries
+
+
+@click.command("rank")
+@input_options
+@weights_option
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N countries.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the full result; format by extension: .csv .xlsx .json .md",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@format_option
+@example(
+    """
+unct-scorer rank
+unct-scorer rank countries.xlsx -c criteria/default.yaml --top 20
+unct-scorer rank -w engagement=0.5 -w representation=0.1 -o ranking.xlsx
+"""
+)
+def command(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    weights: tuple[str, ...],
+    top: int | None,
+    output: Path | None,
+    force: bool,
+    fmt: str,
+) -> None:
+    """Rank the countries of SPREADSHEET (default: the bundled demo).
+
+    Prints rank, country, score, tier and each criterion's contribution to
+    the score (contributions add up to the score).
+    """
+    if output is not None:
+        output_kind(output)
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    result = score_countries(df, criteria, weights=parse_weights(weights))
+    if output is not None:
+        write_result(result, output, force=force, inputs={"spreadsheet": data_path, "criteria": crit_path},
+                     argv=sys.argv[1:])
+        note(f"Wrote {output}")
+    for text in result.notes:
+        click.echo(f"Note: {text}", err=True)
+    table = ranking_frame(result)
+    if fmt == "table":
+        weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
+        note(f"Criteria: {criteria.name} ({crit_path.name}); weights: {weights_text}")
+        note(f"{len(table)} ranked, {len(result.exclusions)} excluded; data: {data_path.name}")
+        table = table.drop(columns=["coverage", "illustrative_inputs"], errors="ignore")
+    shown = table.head(top) if top else table
+    echo_frame(shown, fmt)

@@ -1,0 +1,382 @@
+"""The criteria model: what a criteria YAML file may say, validated.
+
+The model is plain pydantic (no YAML, no files): :mod:`scorer.io.criteria_file`
+parses the YAML and turns validation errors into located problems. Structural
+checks (types, unknown keys, enums) are pydantic's; cross-field checks (weights
+not all zero, tiers in order, ordinal levels present, duplicate ids) live in
+:func:`check_criteria`, which returns every problem with its exact key path.
+"""
+
+from __future__ import annotations
+
+import difflib
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from scorer.errors import Problem
+
+_DIRECTION_ALIASES = {
+    "higher": "higher",
+    "higher_is_better": "higher",
+    "max": "higher",
+    "maximise": "higher",
+    "maximize": "higher",
+    "benefit": "higher",
+    "+": "higher",
+    "lower": "lower",
+    "lower_is_better": "lower",
+    "min": "lower",
+    "minimise": "lower",
+    "minimize": "lower",
+    "cost": "lower",
+    "-": "lower",
+}
+
+
+class Direction(str, Enum):
+    """Whether a higher raw value is better (``higher``) or worse (``lower``).
+
+    Aliases are accepted at the edge: ``max``, ``+``, ``benefit`` mean higher;
+    ``min``, ``-``, ``cost`` mean lower.
+    """
+
+    higher = "higher"
+    lower = "lower"
+
+
+class Normalisation(str, Enum):
+    """How an indicator's raw values are mapped to a 0-1 scale."""
+
+    minmax = "minmax"
+    goalposts = "goalposts"
+    zscore = "zscore"
+    percentile = "percentile"
+    log_minmax = "log_minmax"
+    boolean = "boolean"
+    ordinal = "ordinal"
+
+
+class MissingPolicy(str, Enum):
+    """What to do with a blank cell for an eligible country."""
+
+    error = "error"
+    zero = "zero"
+    worst = "worst"
+    mean = "mean"
+    median = "median"
+    group_mean = "group_mean"
+    reweight = "reweight"
+
+
+class Aggregation(str, Enum):
+    """How indicators combine into criteria and criteria into the score."""
+
+    arithmetic = "arithmetic"
+    geometric = "geometric"
+
+
+NonNegative = Annotated[float, Field(ge=0)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Indicator(_Model):
+    """One spreadsheet column feeding a criterion."""
+
+    column: str = Field(description="Spreadsheet column holding the raw values.")
+    label: str | None = Field(default=None, description="Readable name.")
+    description: str | None = Field(
+        default=None, description="What the column measures, for data entry."
+    )
+    unit: str | None = Field(default=None, description="Unit of the raw values.")
+    source: str | None = Field(default=None, description="Where the values come from.")
+    direction: Direction = Field(
+        default=Direction.higher,
+        description="higher (more is better) or lower (less is better, a cost).",
+    )
+    normalisation: Normalisation = Field(
+        default=Normalisation.minmax, description="How raw values map to 0-1."
+    )
+    levels: dict[str, float] | None = Field(
+        default=None,
+        description="ordinal only: level name -> value (rescaled so the lowest is 0, the highest 1).",
+    )
+    bounds: tuple[float, float] | None = Field(
+        default=None, description="goalposts only: [low, high] raw values; with direction higher, low scores 0 and high 1.",
+    )
+    missing: MissingPolicy = Field(
+        default=MissingPolicy.error, description="Policy for a blank cell."
+    )
+    missing_group: str | None = Field(
+        default=None, description="group_mean only: the column whose groups give the mean."
+    )
+    weight: NonNegative = Field(default=1.0, description="Weight within the criterion.")
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction_alias(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _DIRECTION_ALIASES.get(value.strip().lower(), value)
+        return value
+
+
+class Criterion(_Model):
+    """One decision criterion, citing the paragraph of the source document."""
+
+    label: str = Field(description="Readable name of the criterion.")
+    cites: str = Field(description="Paragraph of the source document, e.g. 'para. 11(1)'.")
+    description: str | None = None
+    weight: NonNegative = Field(description="Weight relative to the other criteria.")
+    range: tuple[Unit, Unit] | None = Field(
+        default=None,
+        description="Plausible range of the normalised weight, for sensitivity analysis.",
+    )
+    indicators: dict[str, Indicator] = Field(min_length=1)
+
+
+class EligibilityRule(_Model):
+    """A gate: countries failing it are excluded, with the reason recorded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    column: str
+    equals: str | float | bool | None = None
+    not_equals: str | float | bool | None = None
+    in_: list[str | float] | None = Field(default=None, alias="in")
+    not_in: list[str | float] | None = None
+    min: float | None = None
+    max: float | None = None
+    not_missing: bool = False
+    reason: str = Field(description="Shown for every country this rule excludes.")
+
+
+class Tier(_Model):
+    """A decision tier, best first: by rank (``top``) or by score (``min_score``)."""
+
+    name: str
+    top: Annotated[int, Field(ge=1)] | None = None
+    min_score: float | None = None
+    description: str | None = None
+
+
+class Criteria(_Model):
+    """A whole criteria file."""
+
+    version: Literal[1] = 1
+    name: str
+    description: str | None = None
+    source: str | None = Field(default=None, description="The document the criteria come from.")
+    id_column: str = Field(default="iso3", description="Column identifying each country.")
+    name_column: str | None = Field(default="name", description="Column with a readable name.")
+    aggregation: Aggregation = Aggregation.arithmetic
+    criteria: dict[str, Criterion] = Field(min_length=1)
+    weight_order: list[str] | None = Field(
+        default=None,
+        description="Criterion ids from most to least important, for sensitivity analysis.",
+    )
+    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    tiers: list[Tier] = Field(
+        default_factory=lambda: [Tier(name="all")],
+        description="Tiers best first; the last one catches every remaining country.",
+    )
+
+    def indicator_items(self) -> list[tuple[str, str, Indicator]]:
+        """(criterion id, indicator id, indicator) in file order."""
+        return [
+            (cid, iid, ind)
+            for cid, crit in self.criteria.items()
+            for iid, ind in crit.indicators.items()
+        ]
+
+    def criterion_weights(self) -> dict[str, float]:
+        """Criterion weights normalised to sum to 1.
+
+        >>> from scorer.criteria import Criteria
+        >>> c = Criteria.model_validate({"name": "x", "criteria": {
+        ...     "a": {"label": "A", "cites": "p", "weight": 3,
+        ...           "indicators": {"i": {"column": "c"}}},
+        ...     "b": {"label": "B", "cites": "p", "weight": 1,
+        ...           "indicators": {"j": {"column": "d"}}}}})
+        >>> c.criterion_weights()
+        {'a': 0.75, 'b': 0.25}
+        """
+        total = sum(c.weight for c in self.criteria.values())
+        return {cid: c.weight / total for cid, c in self.criteria.items()}
+
+    def with_weights(self, weights: dict[str, float]) -> Criteria:
+        """A copy with some criterion weights replaced (relative values)."""
+        criteria = {
+            cid: crit.model_copy(update={"weight": float(weights[cid])})
+            if cid in weights
+            else crit
+            for cid, crit in self.criteria.items()
+        }
+        return self.model_copy(update={"criteria": criteria})
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """A ``; did you mean 'x'?`` suffix, or an empty string.
+
+    >>> did_you_mean("wieght", ["weight", "label"])
+    "; did you mean 'weight'?"
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_criteria(criteria: Criteria) -> list[Problem]:
+    """Cross-field checks pydantic cannot express; every problem at once."""
+    problems: list[Problem] = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(Problem("config.invalid", message, key=key))
+
+    if all(c.weight == 0 for c in criteria.criteria.values()):
+        add("criteria", "criterion weights should not all be 0, but they are")
+    seen_indicators: dict[str, str] = {}
+    for cid, crit in criteria.criteria.items():
+        if all(ind.weight == 0 for ind in crit.indicators.values()):
+            add(
+                f"criteria.{cid}.indicators",
+                "indicator weights should not all be 0, but they are",
+            )
+        if crit.range is not None and crit.range[0] > crit.range[1]:
+            add(
+                f"criteria.{cid}.range",
+                f"should be [low, high] with low <= high, but it is {list(crit.range)}",
+            )
+        for iid, ind in crit.indicators.items():
+            key = f"criteria.{cid}.indicators.{iid}"
+            if iid in seen_indicators:
+                add(
+                    key,
+                    f"indicator id should be unique, but {iid!r} is also used in "
+                    f"criteria.{seen_indicators[iid]}",
+                )
+            seen_indicators[iid] = cid
+            problems.extend(_check_indicator(ind, key))
+        if cid in seen_indicators and seen_indicators[cid] != cid:
+            add(f"criteria.{cid}", f"id {cid!r} is used for both a criterion and an indicator")
+    if criteria.weight_order is not None:
+        known = list(criteria.criteria)
+        for i, cid in enumerate(criteria.weight_order):
+            if cid not in criteria.criteria:
+                add(
+                    f"weight_order.{i}",
+                    f"should be a criterion id ({', '.join(known)}), but it is {cid!r}"
+                    + did_you_mean(cid, known),
+                )
+        dup = sorted({c for c in criteria.weight_order if criteria.weight_order.count(c) > 1})
+        if dup:
+            add("weight_order", f"should list each criterion once, but repeats {dup}")
+    problems.extend(_check_tiers(criteria.tiers))
+    for i, rule in enumerate(criteria.eligibility):
+        tests = [
+            rule.equals is not None,
+            rule.not_equals is not None,
+            rule.in_ is not None,
+            rule.not_in is not None,
+            rule.min is not None or rule.max is not None,
+            rule.not_missing,
+        ]
+        if not any(tests):
+            add(
+                f"eligibility.{i}",
+                "should have a test (equals, not_equals, in, not_in, min, max or "
+                "not_missing), but it has none",
+            )
+    return problems
+
+
+def _check_indicator(ind: Indicator, key: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(sub: str, message: str) -> None:
+        problems.append(Problem("config.invalid", message, key=f"{key}.{sub}"))
+
+    norm = ind.normalisation
+    if norm is Normalisation.ordinal:
+        if not ind.levels:
+            add("levels", "should map each level to a value for an ordinal indicator, but it is missing")
+        elif len(set(ind.levels.values())) < 2:
+            add("levels", "should give at least two different values, but they are all equal")
+    elif ind.levels is not None:
+        add("levels", f"is only used by ordinal indicators, but normalisation is {norm.value!r}")
+    if norm is Normalisation.goalposts:
+        if ind.bounds is None:
+            add("bounds", "should be [low, high] for goalposts normalisation, but it is missing")
+        elif ind.bounds[0] >= ind.bounds[1]:
+            add("bounds", f"should be [low, high] with low < high, but it is {list(ind.bounds)}")
+    elif ind.bounds is not None:
+        add("bounds", f"is only used by goalposts normalisation, but normalisation is {norm.value!r}")
+    if ind.missing is MissingPolicy.group_mean and not ind.missing_group:
+        add("missing_group", "should name a column for missing: group_mean, but it is missing")
+    if ind.missing_group and ind.missing is not MissingPolicy.group_mean:
+        add("missing_group", f"is only used with missing: group_mean, but missing is {ind.missing.value!r}")
+    return problems
+
+
+def _check_tiers(tiers: list[Tier]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not tiers:
+        return [Problem("config.invalid", "should list at least one tier, but it is empty", key="tiers")]
+    names = [t.name for t in tiers]
+    for i, tier in enumerate(tiers):
+        key = f"tiers.{i}"
+        if names.count(tier.name) > 1 and names.index(tier.name) != i:
+            problems.append(
+                Problem("config.invalid", f"tier name should be unique, but {tier.name!r} repeats", key=key)
+            )
+        if tier.top is not None and tier.min_score is not None:
+            problems.append(
+                Problem("config.invalid", "should have top or min_score, not both", key=key)
+            )
+        last = i == len(tiers) - 1
+        catch_all = tier.top is None and tier.min_score is None
+        if catch_all and not last:
+            problems.append(
+                Problem(
+                    "config.invalid",
+                    f"only the last tier may have neither top nor min_score, but tier {tier.name!r} "
+                    "is not last",
+                    key=key,
+                )
+            )
+        if last and not catch_all:
+            problems.append(
+                Problem(
+                    "config.invalid",
+                    f"the last tier should catch every remaining country (no top or min_score), "
+                    f"but {tier.name!r} has one; add a final tier such as {{name: not_now}}",
+                    key=key,
+                )
+            )
+    for i in range(1, len(tiers)):
+        prev, cur = tiers[i - 1], tiers[i]
+        if prev.top is not None and cur.top is not None and cur.top <= prev.top:
+            problems.append(
+                Problem(
+                    "config.invalid",
+                    f"tiers should be best first, so top should be > {prev.top}, but it is {cur.top}",
+                    key=f"tiers.{i}.top",
+                )
+            )
+        if (
+            prev.min_score is not None
+            and cur.min_score is not None
+            and cur.min_score >= prev.min_score
+        ):
+            problems.append(
+                Problem(
+                    "config.invalid",
+                    f"tiers should be best first, so min_score should be < {prev.min_score}, "
+                    f"but it is {cur.min_score}",
+                    key=f"tiers.{i}.min_score",
+                )
+            )
+    return problems

@@ -1,0 +1,108 @@
+"""Tables for export: the ranking, contributions, data quality, criteria.
+
+Pure functions from a ScoreResult to DataFrames; writers in :mod:`scorer.io`
+turn them into CSV, XLSX, JSON or Markdown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scorer.normalisation import describe
+from scorer.result import ScoreResult
+
+
+def ranking_frame(result: ScoreResult) -> pd.DataFrame:
+    """rank, id, name, score, tier, one contribution column per criterion, coverage.
+
+    >>> from scorer import demo_result
+    >>> ranking_frame(demo_result()).columns[:5].tolist()
+    ['rank', 'id', 'name', 'score', 'tier']
+    """
+    crit_ids = list(result.criteria.criteria)
+    t = result.table
+    out = pd.DataFrame(
+        {
+            "rank": t["rank"].to_numpy(),
+            "id": t.index.to_numpy(dtype=object),
+            "name": t["name"].to_numpy(dtype=object),
+            "score": t["score"].to_numpy(),
+            "tier": t["tier"].to_numpy(dtype=object),
+        }
+    )
+    for c in crit_ids:
+        out[c] = t[c].to_numpy()
+    out["coverage"] = t["coverage"].to_numpy()
+    if result.illustrative:
+        out["illustrative_inputs"] = ", ".join(sorted(set(result.illustrative.values())))
+    return out
+
+
+def contributions_frame(result: ScoreResult) -> pd.DataFrame:
+    """Long table: one row per country and indicator with raw, normalised, weight, contribution."""
+    items = result.criteria.indicator_items()
+    imputed = {(r["id"], r["indicator"]): r["how"] for r in result.imputations.to_dict("records")}
+    rows = []
+    for ident in result.table.index:
+        for cid, iid, _ind in items:
+            rows.append(
+                {
+                    "id": ident,
+                    "criterion": cid,
+                    "indicator": iid,
+                    "column": result.columns[iid],
+                    "raw": result.raw.at[ident, iid],
+                    "normalised": result.normalised.at[ident, iid],
+                    "weight": result.indicator_weights.at[ident, iid],
+                    "contribution": result.contributions.at[ident, iid],
+                    "imputed": imputed.get((ident, iid), ""),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def criteria_frame(result: ScoreResult) -> pd.DataFrame:
+    """One row per indicator: criterion, citation, weights, normalisation in words, missing policy."""
+    weights = result.weights
+    within = result.indicator_weights_within
+    rows = []
+    for cid, crit in result.criteria.criteria.items():
+        for iid, ind in crit.indicators.items():
+            rows.append(
+                {
+                    "criterion": cid,
+                    "criterion_label": crit.label,
+                    "cites": crit.cites,
+                    "criterion_weight": float(weights[cid]),
+                    "indicator": iid,
+                    "column": result.columns.get(iid, ind.column),
+                    "illustrative": "yes" if iid in result.illustrative else "no",
+                    "direction": ind.direction.value,
+                    "normalisation": ind.normalisation.value,
+                    "method": describe(ind),
+                    "missing": ind.missing.value,
+                    "weight_within_criterion": float(within[iid]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def quality_frame(result: ScoreResult) -> pd.DataFrame:
+    """Data quality: imputed cells, type conversions and exclusions, one row each."""
+    rows = []
+    for r in result.imputations.to_dict("records"):
+        rows.append(
+            {"kind": "imputed", "id": r["id"], "row": r["row"], "column": r["column"],
+             "original": r["original"], "value": r["value"], "detail": r["how"]}
+        )
+    for r in result.exclusions.to_dict("records"):
+        rows.append(
+            {"kind": "excluded", "id": r["id"], "row": r["row"], "column": "",
+             "original": "", "value": float("nan"), "detail": r["reason"]}
+        )
+    for r in result.conversions.to_dict("records"):
+        rows.append(
+            {"kind": "converted", "id": "", "row": r["row"], "column": r["column"],
+             "original": r["original"], "value": r["value"], "detail": "text read as a value"}
+        )
+    return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])

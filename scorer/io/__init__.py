@@ -1,0 +1,1 @@
+"""The input/output edge: the only place that touches files."""

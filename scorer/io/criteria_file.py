@@ -1,0 +1,270 @@
+"""Reading criteria YAML files: safe loading, line numbers, located errors.
+
+The YAML is composed into nodes and walked by hand so that every key path
+knows its line, duplicate keys are caught (PyYAML silently keeps the last),
+alias expansion is bounded (a "billion laughs" file fails fast) and no tag can
+build a Python object (only the safe constructors are used).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from scorer.criteria import Criteria, check_criteria, did_you_mean
+from scorer.errors import ConfigError, Problem
+
+MAX_NODES = 100_000
+MAX_BYTES = 1_000_000
+
+
+class _Walker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self._constructor = yaml.SafeLoader("")
+
+    def walk(self, node: yaml.Node, path: str) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ConfigError(
+                Problem(
+                    "config.too_large",
+                    f"should expand to at most {MAX_NODES:,} YAML nodes, but it expands to more "
+                    "(are anchors/aliases repeated?)",
+                    file=self.file,
+                )
+            )
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise ConfigError(
+                        Problem(
+                            "config.yaml",
+                            "merge keys (<<) are not supported; write the keys out",
+                            file=self.file,
+                            line=key_node.start_mark.line + 1,
+                        )
+                    )
+                key = self._scalar(key_node)
+                sub = f"{path}.{key}" if path else str(key)
+                if key in out:
+                    self.problems.append(
+                        Problem(
+                            "config.duplicate",
+                            f"key {key!r} should appear once, but it appears again "
+                            f"(first on line {self.lines.get(sub, '?')})",
+                            file=self.file,
+                            line=key_node.start_mark.line + 1,
+                            key=sub,
+                        )
+                    )
+                    continue
+                self.lines[sub] = key_node.start_mark.line + 1
+                out[key] = self.walk(value_node, sub)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ConfigError(
+                Problem(
+                    "config.yaml",
+                    "a key should be plain text, but it is a list or mapping",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                )
+            )
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise ConfigError(
+                Problem(
+                    "config.yaml",
+                    f"the tag {node.tag!r} is not allowed (only plain YAML values are): {exc}".split("\n")[0],
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                )
+            ) from None
+
+
+def parse_criteria_text(text: str, *, file: str = "<criteria>") -> Criteria:
+    """Parse and validate criteria YAML text; raise ConfigError with every problem.
+
+    >>> c = parse_criteria_text('''
+    ... name: demo
+    ... criteria:
+    ...   a: {label: A, cites: para. 11, weight: 1, indicators: {x: {column: x}}}
+    ... ''')
+    >>> c.criterion_weights()
+    {'a': 1.0}
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise ConfigError(
+            Problem(
+                "config.yaml",
+                f"is not valid YAML: {problem}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+            )
+        ) from None
+    if node is None:
+        raise ConfigError(Problem("config.empty", "should hold a criteria mapping, but it is empty", file=file))
+    walker = _Walker(file)
+    data = walker.walk(node, "")
+    if walker.problems:
+        raise ConfigError(walker.problems)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            Problem(
+                "config.type",
+                f"should be a mapping of keys (name, criteria, ...), but it is a {type(data).__name__}",
+                file=file,
+                line=1,
+            )
+        )
+    try:
+        criteria = Criteria.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_problems_from_validation(exc, data, walker.lines, file)) from None
+    problems = check_criteria(criteria)
+    if problems:
+        raise ConfigError([_locate(p, walker.lines, file) for p in problems])
+    return criteria
+
+
+def load_criteria(path: str | Path) -> Criteria:
+    """Read and validate a criteria YAML file.
+
+    >>> from scorer.resources import default_criteria_path
+    >>> load_criteria(default_criteria_path()).name  # doctest: +ELLIPSIS
+    '...'
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise ConfigError(Problem("config.missing", "file not found", file=file))
+    if path.is_dir():
+        raise ConfigError(Problem("config.missing", "should be a YAML file, but it is a folder", file=file))
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ConfigError(
+            Problem("config.too_large", f"should be at most {MAX_BYTES:,} bytes, but it is {size:,}", file=file)
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            Problem("config.encoding", f"should be UTF-8 text, but byte {exc.start} is not", file=file)
+        ) from None
+    return parse_criteria_text(text, file=file)
+
+
+def _locate(problem: Problem, lines: dict[str, int], file: str) -> Problem:
+    key = problem.key or ""
+    line = None
+    probe = key
+    while probe:
+        if probe in lines:
+            line = lines[probe]
+            break
+        probe = probe.rpartition(".")[0]
+    return Problem(
+        problem.code, problem.message, file=file, line=line, key=key or None, value=problem.value, fix=problem.fix
+    )
+
+
+def _allowed_keys(data: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at the mapping that holds ``loc[-1]``."""
+    from scorer.criteria import Criterion, EligibilityRule, Indicator, Tier
+
+    parent = loc[:-1]
+    model: type | None = Criteria
+    i = 0
+    while i < len(parent) and model is not None:
+        part = parent[i]
+        if model is Criteria:
+            model = {"criteria": Criterion, "tiers": Tier, "eligibility": EligibilityRule}.get(str(part))
+            i += 2  # skip the id / index
+        elif model is Criterion:
+            model = Indicator if part == "indicators" else None
+            i += 2
+        else:
+            model = None
+    if model is None or i != len(parent):
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]  # type: ignore[attr-defined]
+
+
+def _problems_from_validation(
+    exc: ValidationError, data: Any, lines: dict[str, int], file: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        key = ".".join(str(p) for p in loc)
+        message = _message(err, data, loc)
+        if (key, message) in seen:
+            continue
+        seen.add((key, message))
+        problems.append(_locate(Problem("config." + err["type"], message, key=key or None), lines, file))
+    return problems
+
+
+def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    shown = repr(value) if isinstance(value, str) else _short(value)
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        allowed = _allowed_keys(data, loc)
+        hint = did_you_mean(name, allowed)
+        allowed_text = f" (allowed: {', '.join(allowed)})" if allowed and not hint else ""
+        return f"unknown key {name!r}{hint}{allowed_text}"
+    if kind == "missing":
+        return "is required, but it is missing"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"should be {op} {bound}, but it is {shown}"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return f"should be {what}, but it is {shown}"
+    if kind in {"string_type"}:
+        return f"should be text, but it is {shown}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"should be true or false, but it is {shown}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"should be a mapping (key: value lines), but it is {shown}"
+    if kind in {"list_type", "tuple_type"}:
+        return f"should be a list, but it is {shown}"
+    if kind == "enum":
+        expected = ctx.get("expected", "")
+        return f"should be one of {expected}, but it is {shown}"
+    if kind == "literal_error":
+        return f"should be {ctx.get('expected', '')}, but it is {shown}"
+    if kind in {"too_short", "too_long"}:
+        return f"should have {'at least' if kind == 'too_short' else 'at most'} {ctx.get('min_length', ctx.get('max_length'))} item(s), but it has {ctx.get('actual_length')}"
+    msg = str(err.get("msg", "is invalid"))
+    return msg.removeprefix("Value error, ") + (f", but it is {shown}" if value is not None else "")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,417 @@
+"""The scoring pipeline: a country table and criteria in, one ScoreResult out.
+
+Steps, each a plain function: resolve the columns the criteria need; check
+country ids; apply eligibility gates; read every indicator cell (collecting
+every bad cell); impute missing cells by each indicator's policy; normalise;
+aggregate indicators into criteria and criteria into the score; rank; tier.
+No file access and no printing: the CLI and the report read the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scorer.aggregation import effective_weights, weighted_arithmetic, weighted_geometric
+from scorer.cells import Cell, clean_text, is_missing, parse_boolean, parse_level, parse_number
+from scorer.criteria import (
+    Aggregation,
+    Criteria,
+    EligibilityRule,
+    Indicator,
+    MissingPolicy,
+    Normalisation,
+    did_you_mean,
+)
+from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
+from scorer.imputation import impute
+from scorer.normalisation import normalise
+from scorer.ranking import assign_tiers, rank_scores, ranking_order
+from scorer.result import ScoreResult
+
+ILLUSTRATIVE_PREFIX = "illustrative_"
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Which spreadsheet column feeds each indicator, and which are stand-ins."""
+
+    columns: dict[str, str]
+    illustrative: dict[str, str]
+
+
+def apply_weights(criteria: Criteria, weights: Mapping[str, float]) -> Criteria:
+    """Replace criterion weights (relative values), checking names and values.
+
+    >>> from scorer.io.criteria_file import parse_criteria_text
+    >>> c = parse_criteria_text("name: x\\ncriteria:\\n  a: {label: A, cites: p, weight: 1, indicators: {i: {column: c}}}\\n"
+    ...                         "  b: {label: B, cites: p, weight: 1, indicators: {j: {column: d}}}")
+    >>> apply_weights(c, {"a": 3}).criterion_weights()
+    {'a': 0.75, 'b': 0.25}
+    """
+    problems: list[Problem] = []
+    known = list(criteria.criteria)
+    for name, value in weights.items():
+        if name not in criteria.criteria:
+            problems.append(
+                Problem(
+                    "config.weight",
+                    f"should be a criterion id ({', '.join(known)}), but it is {name!r}" + did_you_mean(name, known),
+                    key=f"weights.{name}",
+                )
+            )
+        elif not (isinstance(value, (int, float)) and np.isfinite(value) and value >= 0):
+            problems.append(Problem("config.weight", f"should be >= 0, but it is {value!r}", key=f"weights.{name}"))
+    if problems:
+        raise ConfigError(problems)
+    updated = criteria.with_weights({k: float(v) for k, v in weights.items()})
+    if all(c.weight == 0 for c in updated.criteria.values()):
+        raise ConfigError(Problem("config.weight", "criterion weights should not all be 0, but they are", key="weights"))
+    return updated
+
+
+def plan_columns(columns: list[str], criteria: Criteria, *, source: str) -> ColumnPlan:
+    """Map indicators to columns; a missing ``x`` may be stood in for by ``illustrative_x``."""
+    present = set(columns)
+    problems: list[Problem] = []
+    plan: dict[str, str] = {}
+    illustrative: dict[str, str] = {}
+
+    def missing(column: str, needed_by: str) -> Problem:
+        return Problem(
+            "data.missing_column",
+            f"should have a column {column!r} ({needed_by}), but it does not" + did_you_mean(column, columns),
+            file=source,
+            column=column,
+        )
+
+    if criteria.id_column not in present:
+        problems.append(missing(criteria.id_column, "id_column"))
+    for cid, iid, ind in criteria.indicator_items():
+        if ind.column in present:
+            plan[iid] = ind.column
+        elif ILLUSTRATIVE_PREFIX + ind.column in present:
+            plan[iid] = illustrative[iid] = ILLUSTRATIVE_PREFIX + ind.column
+        else:
+            problems.append(missing(ind.column, f"criteria.{cid}.indicators.{iid}.column"))
+        if ind.missing_group and ind.missing_group not in present:
+            problems.append(missing(ind.missing_group, f"criteria.{cid}.indicators.{iid}.missing_group"))
+    for i, rule in enumerate(criteria.eligibility):
+        if rule.column not in present:
+            problems.append(missing(rule.column, f"eligibility.{i}.column"))
+    if problems:
+        raise DataError(_unique(problems))
+    return ColumnPlan(plan, illustrative)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if p.format() not in seen:
+            seen.add(p.format())
+            out.append(p)
+    return out
+
+
+def read_indicator(values: pd.Series, indicator: Indicator, *, decimal_comma: bool = False) -> list[Cell]:
+    """Parse every cell of one indicator column by its normalisation's type."""
+    if indicator.normalisation is Normalisation.boolean:
+        return [parse_boolean(v) for v in values]
+    if indicator.normalisation is Normalisation.ordinal:
+        assert indicator.levels is not None
+        levels = indicator.levels
+        return [parse_level(v, levels) for v in values]
+    return [parse_number(v, decimal_comma=decimal_comma) for v in values]
+
+
+def _rule_fails(rule: EligibilityRule, raw: object) -> bool:
+    if is_missing(raw):
+        return True
+    text = clean_text(raw)
+
+    def same(expected: object) -> bool:
+        if isinstance(expected, bool):
+            cell = parse_boolean(raw)
+            return cell.kind == "value" and bool(cell.value) is expected
+        if isinstance(expected, (int, float)):
+            cell = parse_number(raw)
+            return cell.kind == "value" and cell.value == float(expected)
+        return text.casefold() == clean_text(expected).casefold()
+
+    if rule.equals is not None and not same(rule.equals):
+        return True
+    if rule.not_equals is not None and same(rule.not_equals):
+        return True
+    if rule.in_ is not None and not any(same(v) for v in rule.in_):
+        return True
+    if rule.not_in is not None and any(same(v) for v in rule.not_in):
+        return True
+    if rule.min is not None or rule.max is not None:
+        cell = parse_number(raw)
+        if cell.kind != "value" or cell.value is None:
+            return True
+        if rule.min is not None and cell.value < rule.min:
+            return True
+        if rule.max is not None and cell.value > rule.max:
+            return True
+    return False
+
+
+def score_countries(
+    df: pd.DataFrame,
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    source: str | None = None,
+    first_row: int | None = None,
+    decimal_comma: bool = False,
+) -> ScoreResult:
+    """Score, rank and tier every eligible country of ``df``.
+
+    ``source`` and ``first_row`` (the spreadsheet row of ``df``'s first line)
+    locate problems; they default to what :func:`scorer.read_countries` put in
+    ``df.attrs``. The input frame is never modified.
+
+    >>> from scorer import load_criteria, read_countries
+    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    >>> result = score_countries(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()))
+    >>> len(result.table)
+    162
+    """
+    source = source or str(df.attrs.get("source", "<data>"))
+    first_row = int(first_row if first_row is not None else df.attrs.get("first_row", 2))
+    if weights:
+        criteria = apply_weights(criteria, weights)
+    plan = plan_columns([str(c) for c in df.columns], criteria, source=source)
+    problems = ProblemCollector()
+    rows = np.arange(len(df)) + first_row
+
+    ids = [clean_text(v) if not is_missing(v) else "" for v in df[criteria.id_column]]
+    id_col = criteria.id_column
+    seen: dict[str, int] = {}
+    for row, ident in zip(rows, ids, strict=True):
+        if not ident:
+            problems.add(
+                Problem("data.blank_id", "should hold a country id, but it is blank", file=source, row=int(row), column=id_col)
+            )
+        elif ident.casefold() in seen:
+            problems.add(
+                Problem(
+                    "data.duplicate_id",
+                    f"country {ident!r} should appear once, but it also appears on row {seen[ident.casefold()]}",
+                    file=source,
+                    row=int(row),
+                    column=id_col,
+                    value=ident,
+                )
+            )
+        else:
+            seen[ident.casefold()] = int(row)
+    name_col = criteria.name_column if criteria.name_column in df.columns else None
+    names = [
+        clean_text(n) if name_col and not is_missing(n) else ident
+        for n, ident in zip(df[name_col] if name_col else ids, ids, strict=True)
+    ]
+
+    reasons: list[list[str]] = [[] for _ in range(len(df))]
+    for rule in criteria.eligibility:
+        for i, raw in enumerate(df[rule.column]):
+            if _rule_fails(rule, raw):
+                reasons[i].append(rule.reason)
+    eligible = np.array([not r for r in reasons], dtype=bool)
+
+    items = criteria.indicator_items()
+    raw = np.full((len(df), len(items)), np.nan)
+    conversions: list[dict[str, object]] = []
+    for j, (_cid, iid, ind) in enumerate(items):
+        column = plan.columns[iid]
+        cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
+        for i, cell in enumerate(cells):
+            original = df[column].iloc[i]
+            if cell.kind == "invalid":
+                problems.add(
+                    Problem(
+                        "data.invalid_cell",
+                        f"should be {cell.expected}, but it is {clean_text(original)!r}",
+                        file=source,
+                        row=int(rows[i]),
+                        column=column,
+                        value=clean_text(original),
+                    )
+                )
+            elif cell.kind == "value":
+                raw[i, j] = cell.value
+                if cell.converted:
+                    conversions.append(
+                        {"row": int(rows[i]), "column": column, "original": clean_text(original), "value": cell.value}
+                    )
+        if ind.normalisation is Normalisation.log_minmax:
+            for i in np.flatnonzero(raw[:, j] < 0):
+                problems.add(
+                    Problem(
+                        "data.negative",
+                        f"should be >= 0 for log_minmax normalisation, but it is {raw[i, j]:g}",
+                        file=source,
+                        row=int(rows[i]),
+                        column=column,
+                    )
+                )
+        if ind.missing is MissingPolicy.error:
+            for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
+                if not any(p.row == int(rows[i]) and p.column == column for p in problems.problems):
+                    problems.add(
+                        Problem(
+                            "data.missing_value",
+                            "should have a value (the criteria say missing: error), but it is blank",
+                            file=source,
+                            row=int(rows[i]),
+                            column=column,
+                            fix="fill it in, or set a missing policy for this indicator",
+                        )
+                    )
+    problems.raise_if_any(DataError)
+    if not eligible.any():
+        raise ScoringError(
+            Problem("scoring.none_eligible", f"no country passes the eligibility rules ({len(df)} excluded)", file=source)
+        )
+
+    idx = np.flatnonzero(eligible)
+    e_ids = [ids[i] for i in idx]
+    e_raw = raw[idx].copy()
+    imputations: list[dict[str, object]] = []
+    observed = ~np.isnan(e_raw)
+    for j, (_cid, iid, ind) in enumerate(items):
+        group = None
+        if ind.missing is MissingPolicy.group_mean:
+            assert ind.missing_group is not None
+            group = np.array([clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group].iloc[idx]], dtype=object)
+        column_values, how = impute(e_raw[:, j], ind, groups=group)
+        for i in np.flatnonzero(np.isnan(e_raw[:, j])):
+            imputations.append(
+                {
+                    "id": e_ids[i],
+                    "name": names[idx[i]],
+                    "row": int(rows[idx[i]]),
+                    "indicator": iid,
+                    "column": plan.columns[iid],
+                    "original": clean_text(df[plan.columns[iid]].iloc[idx[i]]),
+                    "policy": ind.missing.value,
+                    "value": column_values[i],
+                    "how": how[i],
+                }
+            )
+        e_raw[:, j] = column_values
+
+    normalised = np.column_stack([normalise(e_raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)])
+    mask = ~np.isnan(normalised)
+    geometric = criteria.aggregation is Aggregation.geometric
+    if geometric and np.nanmin(normalised) < 0:
+        raise ConfigError(
+            Problem(
+                "config.geometric",
+                "aggregation: geometric needs non-negative normalised values, but zscore gives negatives; "
+                "use arithmetic or another normalisation",
+                key="aggregation",
+            )
+        )
+
+    crit_ids = list(criteria.criteria)
+    crit_weights = np.array([criteria.criteria[c].weight for c in crit_ids], dtype=float)
+    ind_weights = np.array([ind.weight for _c, _i, ind in items], dtype=float)
+    n = len(idx)
+    crit_scores = np.full((n, len(crit_ids)), np.nan)
+    within = np.zeros((n, len(items)))
+    for k, cid in enumerate(crit_ids):
+        cols = [j for j, (c, _i, _ind) in enumerate(items) if c == cid]
+        sub_w = ind_weights[cols]
+        within[:, cols] = effective_weights(sub_w, mask[:, cols])
+        if geometric:
+            crit_scores[:, k] = weighted_geometric(normalised[:, cols], sub_w, mask[:, cols])
+        else:
+            crit_scores[:, k], _ = weighted_arithmetic(normalised[:, cols], sub_w, mask[:, cols])
+    crit_mask = ~np.isnan(crit_scores)
+    crit_eff = effective_weights(crit_weights, crit_mask)
+    if geometric:
+        scores = weighted_geometric(crit_scores, crit_weights, crit_mask)
+    else:
+        scores, _ = weighted_arithmetic(crit_scores, crit_weights, crit_mask)
+    no_data = np.flatnonzero(np.isnan(scores))
+    if no_data.size:
+        raise DataError(
+            [
+                Problem(
+                    "data.no_usable_values",
+                    "should have a usable value for at least one weighted criterion, but has none",
+                    file=source,
+                    row=int(rows[idx[i]]),
+                    column=criteria.id_column,
+                    value=e_ids[i],
+                )
+                for i in no_data
+            ]
+        )
+    crit_of_item = np.array([crit_ids.index(c) for c, _i, _ind in items])
+    overall_item_w = crit_eff[:, crit_of_item] * within
+    contributions = np.where(mask, overall_item_w * np.nan_to_num(normalised), 0.0)
+    crit_contrib = np.column_stack([contributions[:, crit_of_item == k].sum(axis=1) for k in range(len(crit_ids))])
+
+    index = pd.Index(e_ids, name="id")
+    item_ids = [iid for _c, iid, _ind in items]
+    score_s = pd.Series(scores, index=index, name="score")
+    ranks = rank_scores(score_s)
+    tiers = assign_tiers(score_s, ranks, criteria.tiers)
+    coverage = observed.mean(axis=1)
+    table = pd.DataFrame(
+        {
+            "name": [names[i] for i in idx],
+            "rank": ranks.to_numpy(),
+            "score": scores,
+            "tier": tiers.to_numpy(),
+        },
+        index=index,
+    )
+    for k, cid in enumerate(crit_ids):
+        table[cid] = crit_contrib[:, k] if not geometric else crit_scores[:, k]
+    table["coverage"] = coverage
+    table["row"] = rows[idx]
+    order = ranking_order(score_s, index)
+    table = table.iloc[order]
+
+    excluded = pd.DataFrame(
+        [
+            {"id": ids[i], "name": names[i], "row": int(rows[i]), "reason": "; ".join(reasons[i])}
+            for i in np.flatnonzero(~eligible)
+        ],
+        columns=["id", "name", "row", "reason"],
+    )
+    notes: list[str] = []
+    if plan.illustrative:
+        cols = ", ".join(sorted(set(plan.illustrative.values())))
+        notes.append(
+            f"ILLUSTRATIVE DATA: this ranking uses made-up columns ({cols}) standing in for inputs that "
+            "have no public source; it is not a real assessment of any country"
+        )
+    order_ids = table.index
+    return ScoreResult(
+        criteria=criteria,
+        source=source,
+        table=table,
+        criterion_scores=pd.DataFrame(crit_scores, index=index, columns=crit_ids).loc[order_ids],
+        criterion_mask=pd.DataFrame(crit_mask, index=index, columns=crit_ids).loc[order_ids],
+        raw=pd.DataFrame(e_raw, index=index, columns=item_ids).loc[order_ids],
+        normalised=pd.DataFrame(normalised, index=index, columns=item_ids).loc[order_ids],
+        contributions=pd.DataFrame(contributions, index=index, columns=item_ids).loc[order_ids],
+        indicator_weights=pd.DataFrame(overall_item_w, index=index, columns=item_ids).loc[order_ids],
+        imputations=pd.DataFrame(
+            imputations, columns=["id", "name", "row", "indicator", "column", "original", "policy", "value", "how"]
+        ),
+        exclusions=excluded,
+        conversions=pd.DataFrame(conversions, columns=["row", "column", "original", "value"]),
+        columns=dict(plan.columns),
+        illustrative=dict(plan.illustrative),
+        notes=notes,
+    )

@@ -1,0 +1,264 @@
+"""The result of scoring: scores, ranks, tiers and every intermediate.
+
+A :class:`ScoreResult` is built once by :func:`scorer.score_countries`;
+explanations and reports only read it, so an explanation always shows the
+numbers that produced the score.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from scorer.criteria import Criteria, did_you_mean
+from scorer.errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One country's score, indicator by indicator."""
+
+    id: str
+    name: str
+    rank: int
+    tier: str
+    score: float
+    n_ranked: int
+    criteria: pd.DataFrame
+    indicators: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything one scoring run computed.
+
+    ``table`` is the ranking (best first) with one column per criterion holding
+    its contribution to the score (for arithmetic aggregation they sum to the
+    score). The other frames are indexed by country id in the same order.
+    """
+
+    criteria: Criteria
+    source: str
+    table: pd.DataFrame
+    criterion_scores: pd.DataFrame
+    criterion_mask: pd.DataFrame
+    raw: pd.DataFrame
+    normalised: pd.DataFrame
+    contributions: pd.DataFrame
+    indicator_weights: pd.DataFrame
+    imputations: pd.DataFrame
+    exclusions: pd.DataFrame
+    conversions: pd.DataFrame
+    columns: dict[str, str]
+    illustrative: dict[str, str]
+    notes: list[str]
+
+    @property
+    def weights(self) -> pd.Series:
+        """Criterion weights normalised to sum to 1."""
+        return pd.Series(self.criteria.criterion_weights(), name="weight")
+
+    @property
+    def indicator_weights_within(self) -> pd.Series:
+        """Indicator weights normalised within their criterion."""
+        out = {}
+        for crit in self.criteria.criteria.values():
+            total = sum(i.weight for i in crit.indicators.values())
+            for iid, ind in crit.indicators.items():
+                out[iid] = ind.weight / total
+        return pd.Series(out, name="weight_within_criterion")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking as a plain DataFrame (a copy), best first.
+
+        >>> from scorer import demo_result
+        >>> demo_result().to_frame().columns[:4].tolist()
+        ['name', 'rank', 'score', 'tier']
+        """
+        return self.table.copy()
+
+    def top(self, n: int) -> pd.DataFrame:
+        """The first ``n`` rows of the ranking."""
+        return self.table.head(n).copy()
+
+    def find(self, country: str) -> str:
+        """The id of a ranked or excluded country given its id or name.
+
+        Raises DataError naming close matches when nothing or several match.
+        """
+        text = _fold(country)
+        ids = {_fold(i): i for i in self.table.index}
+        ids.update({_fold(i): i for i in self.exclusions["id"]})
+        if text in ids:
+            return ids[text]
+        names: dict[str, list[str]] = {}
+        for ident, name in [*zip(self.table.index, self.table["name"], strict=True), *zip(
+            self.exclusions["id"], self.exclusions["name"], strict=True
+        )]:
+            names.setdefault(_fold(name), []).append(ident)
+        if text in names and len(names[text]) == 1:
+            return names[text][0]
+        partial = sorted({i for n, idents in names.items() if text and text in n for i in idents})
+        if len(partial) == 1:
+            return partial[0]
+        if len(partial) > 1:
+            raise DataError(
+                Problem(
+                    "data.ambiguous_country",
+                    f"{country!r} should name one country, but it matches {len(partial)}: {', '.join(partial[:8])}",
+                )
+            )
+        choices = list(self.table["name"]) + list(self.table.index)
+        raise DataError(
+            Problem(
+                "data.unknown_country",
+                f"{country!r} should be a country id or name in {self.source}, but it is not"
+                + did_you_mean(country, choices),
+            )
+        )
+
+    def explain(self, country: str) -> Explanation:
+        """One country's breakdown, read from this result (never recomputed).
+
+        >>> from scorer import demo_result
+        >>> e = demo_result().explain("DZA")
+        >>> round(float(e.indicators["contribution"].sum()), 12) == round(e.score, 12)
+        True
+        """
+        ident = self.find(country)
+        if ident not in self.table.index:
+            row = self.exclusions.loc[self.exclusions["id"] == ident].iloc[0]
+            raise DataError(
+                Problem(
+                    "data.excluded_country",
+                    f"{row['name']} ({ident}) is not ranked: it was excluded by eligibility ({row['reason']})",
+                )
+            )
+        t = self.table.loc[ident]
+        weights = self.weights
+        crit_rows = []
+        ind_rows = []
+        imputed = self.imputations.set_index(["id", "indicator"]) if len(self.imputations) else None
+        for cid, crit in self.criteria.criteria.items():
+            crit_rows.append(
+                {
+                    "criterion": cid,
+                    "label": crit.label,
+                    "cites": crit.cites,
+                    "weight": float(weights[cid]),
+                    "criterion_score": float(self.criterion_scores.at[ident, cid]),
+                    "contribution": float(t[cid]),
+                }
+            )
+            for iid, ind in crit.indicators.items():
+                how = ""
+                original = ""
+                if imputed is not None and (ident, iid) in imputed.index:
+                    how = str(imputed.loc[(ident, iid), "how"])
+                    original = str(imputed.loc[(ident, iid), "original"])
+                raw = float(self.raw.at[ident, iid])
+                ind_rows.append(
+                    {
+                        "criterion": cid,
+                        "indicator": iid,
+                        "column": self.columns[iid],
+                        "raw": raw,
+                        "level": _level_name(ind.levels, raw) if ind.levels else "",
+                        "normalised": float(self.normalised.at[ident, iid]),
+                        "weight": float(self.indicator_weights.at[ident, iid]),
+                        "contribution": float(self.contributions.at[ident, iid]),
+                        "imputed": how,
+                        "original": original,
+                    }
+                )
+        return Explanation(
+            id=ident,
+            name=str(t["name"]),
+            rank=int(t["rank"]),
+            tier=str(t["tier"]),
+            score=float(t["score"]),
+            n_ranked=len(self.table),
+            criteria=pd.DataFrame(crit_rows),
+            indicators=pd.DataFrame(ind_rows),
+            notes=list(self.notes),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: weights, notes, ranked and excluded countries."""
+        crit_ids = list(self.criteria.criteria)
+        return {
+            "criteria": self.criteria.name,
+            "source": self.source,
+            "aggregation": self.criteria.aggregation.value,
+            "weights": {k: _num(v) for k, v in self.weights.items()},
+            "notes": list(self.notes),
+            "countries": [
+                {
+                    "id": ident,
+                    "name": row["name"],
+                    "rank": int(row["rank"]),
+                    "score": _num(row["score"]),
+                    "tier": row["tier"],
+                    "contributions": {c: _num(row[c]) for c in crit_ids},
+                    "coverage": _num(row["coverage"]),
+                }
+                for ident, row in self.table.iterrows()
+            ],
+            "excluded": [
+                {"id": r["id"], "name": r["name"], "row": int(r["row"]), "reason": r["reason"]}
+                for _, r in self.exclusions.iterrows()
+            ],
+            "imputations": [
+                {k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in self.imputations.to_dict("records")
+            ],
+        }
+
+    def _repr_html_(self) -> str:
+        """A readable table with contribution bars, for Jupyter."""
+        crit_ids = list(self.criteria.criteria)
+        palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+        colours = {c: palette[i % len(palette)] for i, c in enumerate(crit_ids)}
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in ["rank", "country", "score", "tier", "contributions"])
+        rows = []
+        for ident, r in self.table.head(50).iterrows():
+            bars = "".join(
+                f'<span title="{html.escape(c)}: {r[c]:.3f}" style="display:inline-block;height:10px;'
+                f'width:{max(0.0, float(r[c])) * 200:.1f}px;background:{colours[c]}"></span>'
+                for c in crit_ids
+            )
+            rows.append(
+                f"<tr><td>{int(r['rank'])}</td><td>{html.escape(str(r['name']))} ({html.escape(str(ident))})</td>"
+                f"<td>{r['score']:.3f}</td><td>{html.escape(str(r['tier']))}</td><td>{bars}</td></tr>"
+            )
+        legend = " ".join(
+            f'<span style="color:{colours[c]}">&#9632;</span> {html.escape(c)}' for c in crit_ids
+        )
+        notes = "".join(f"<p><b>{html.escape(n)}</b></p>" for n in self.notes)
+        more = f"<p>{len(self.table) - 50} more rows: use .to_frame()</p>" if len(self.table) > 50 else ""
+        return f"{notes}<p>{legend}</p><table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _level_name(levels: dict[str, float] | None, value: float) -> str:
+    if not levels:
+        return ""
+    for name, v in levels.items():
+        if math.isclose(v, value):
+            return name
+    return ""
+
+
+def _fold(text: object) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
