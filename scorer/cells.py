@@ -145,13 +145,15 @@ def parse_boolean(raw: object) -> Cell:
 def parse_level(raw: object, levels: dict[str, float]) -> Cell:
     """Read an ordinal level name (case and spaces ignored) as its value.
 
-    >>> parse_level(" Requested ", {"none": 0, "requested": 2}).value
-    2.0
+    A level's own name wins over the spellings of missing ("none" is a level here):
+
+    >>> parse_level(" Requested ", {"none": 0, "requested": 2}).value, parse_level("None", {"none": 0, "x": 1}).value
+    (2.0, 0.0)
     """
-    if is_missing(raw):
-        return Cell("missing")
-    text = clean_text(raw).casefold()
+    text = clean_text(raw).casefold() if raw is not None else ""
     for name, value in levels.items():
         if clean_text(name).casefold() == text:
             return Cell("value", float(value), converted=True)
+    if is_missing(raw):
+        return Cell("missing")
     return Cell("invalid", expected="one of " + ", ".join(levels))

@@ -219,6 +219,18 @@ class Criteria(_Model):
         return self.model_copy(update={"criteria": criteria})
 
 
+def criteria_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a criteria file, as committed in ``criteria/schema.json``.
+
+    >>> criteria_json_schema()["title"]
+    'unct-scorer criteria file'
+    """
+    schema = Criteria.model_json_schema(by_alias=True)
+    schema["title"] = "unct-scorer criteria file"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """A ``; did you mean 'x'?`` suffix, or an empty string.
 

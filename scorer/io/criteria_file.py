@@ -142,7 +142,7 @@ def parse_criteria_text(text: str, *, file: str = "<criteria>") -> Criteria:
         raise ConfigError(_problems_from_validation(exc, data, walker.lines, file)) from None
     problems = check_criteria(criteria)
     if problems:
-        raise ConfigError([_locate(p, walker.lines, file) for p in problems])
+        raise ConfigError(sorted((_locate(p, walker.lines, file) for p in problems), key=lambda p: p.line or 0))
     return criteria
 
 
@@ -223,7 +223,7 @@ def _problems_from_validation(
             continue
         seen.add((key, message))
         problems.append(_locate(Problem("config." + err["type"], message, key=key or None), lines, file))
-    return problems
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
@@ -242,7 +242,8 @@ def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "?")
-        return f"should be {op} {bound}, but it is {shown}"
+        bound_text = f"{bound:g}" if isinstance(bound, float) else str(bound)
+        return f"should be {op} {bound_text}, but it is {shown}"
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
         what = "a whole number" if kind.startswith("int") else "a number"
         return f"should be {what}, but it is {shown}"
