@@ -54,11 +54,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.optimize import (  # type: ignore[import-untyped]
-    Bounds,
-    LinearConstraint,
-    milp,
-)
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from scorer.errors import (
     ConfigError,
@@ -97,9 +93,7 @@ def _is_whole(x: object) -> bool:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(
-        x, bool | np.bool_
-    )
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_)
 
 
 def _listing(codes: Iterable[str], limit: int = 10) -> str:
@@ -135,8 +129,7 @@ class GroupBound:
             problems.add(
                 Problem(
                     "selection.bound",
-                    f"the group column should be a non-empty name, "
-                    f"but it is {self.column!r}",
+                    f"the group column should be a non-empty name, but it is {self.column!r}",
                     key=key,
                 )
             )
@@ -176,8 +169,7 @@ class GroupBound:
             problems.add(
                 Problem(
                     "selection.bound",
-                    f"min should be <= max, but min is {self.min} and max is "
-                    f"{self.max}",
+                    f"min should be <= max, but min is {self.min} and max is {self.max}",
                     key=key,
                 )
             )
@@ -247,18 +239,12 @@ class SelectionSpec:
             else:
                 object.__setattr__(self, "capacity", int(self.capacity))
         if self.budget is not None:
-            if (
-                not _is_number(self.budget)
-                or not math.isfinite(self.budget)
-                or self.budget <= 0
-            ):
+            if not _is_number(self.budget) or not math.isfinite(self.budget) or self.budget <= 0:
                 bad("budget", f"should be a number > 0, but it is {self.budget!r}")
             else:
                 object.__setattr__(self, "budget", float(self.budget))
         if self.default_cost is not None and (
-            not _is_number(self.default_cost)
-            or not math.isfinite(self.default_cost)
-            or self.default_cost < 0
+            not _is_number(self.default_cost) or not math.isfinite(self.default_cost) or self.default_cost < 0
         ):
             bad(
                 "default_cost",
@@ -275,15 +261,13 @@ class SelectionSpec:
         if both:
             bad(
                 "include",
-                "include and exclude should not share a country, but both "
-                f"name {_listing(map(str, both))}",
+                f"include and exclude should not share a country, but both name {_listing(map(str, both))}",
             )
         objective = OBJECTIVE_ALIASES.get(str(self.objective).strip().lower())
         if objective is None:
             bad(
                 "objective",
-                f"should be one of 'score', 'score-minus-cost', but it is "
-                f"{self.objective!r}",
+                f"should be one of 'score', 'score-minus-cost', but it is {self.objective!r}",
             )
         else:
             object.__setattr__(self, "objective", objective)
@@ -291,14 +275,9 @@ class SelectionSpec:
             if self.cost_weight is None:
                 bad(
                     "cost_weight",
-                    "should be a number > 0 when objective is 'score-minus-cost', "
-                    "but it is missing",
+                    "should be a number > 0 when objective is 'score-minus-cost', but it is missing",
                 )
-            elif (
-                not _is_number(self.cost_weight)
-                or not math.isfinite(self.cost_weight)
-                or self.cost_weight <= 0
-            ):
+            elif not _is_number(self.cost_weight) or not math.isfinite(self.cost_weight) or self.cost_weight <= 0:
                 bad(
                     "cost_weight",
                     f"should be a number > 0, but it is {self.cost_weight!r}",
@@ -306,8 +285,7 @@ class SelectionSpec:
         elif objective == "score" and self.cost_weight is not None:
             bad(
                 "cost_weight",
-                "should be left out when objective is 'score', "
-                f"but it is {self.cost_weight!r}",
+                f"should be left out when objective is 'score', but it is {self.cost_weight!r}",
                 fix="set objective to 'score-minus-cost' to use it",
             )
         problems.raise_if_any(ConfigError)
@@ -401,7 +379,7 @@ class _Prepared:
     score: FloatArray
     cost: FloatArray | None
     cost_defaulted: BoolArray
-    cost_name: str
+    cost_unit: str
     groups: pd.DataFrame
     group_text: dict[str, list[str | None]]
     forced: BoolArray
@@ -430,7 +408,8 @@ def _check_index(index: pd.Index, what: str, problems: ProblemCollector) -> None
             Problem(
                 "selection.index",
                 f"each ISO3 code should appear once, but "
-                f"{_listing(map(str, dupes))} appear more than once",
+                f"{_listing(map(str, dupes))} "
+                f"{'appears' if len(dupes) == 1 else 'appear'} more than once",
                 key=what,
             )
         )
@@ -439,8 +418,7 @@ def _check_index(index: pd.Index, what: str, problems: ProblemCollector) -> None
         problems.add(
             Problem(
                 "selection.index",
-                f"the index should hold ISO3 codes, but it holds "
-                f"{_listing(map(repr, bad))}",
+                f"the index should hold ISO3 codes, but it holds {_listing(map(repr, bad))}",
                 key=what,
             )
         )
@@ -509,8 +487,7 @@ def _prepare(
             raise DataError(
                 Problem(
                     "selection.groups",
-                    f"groups should be a pandas DataFrame, "
-                    f"but it is {type(groups).__name__}",
+                    f"groups should be a pandas DataFrame, but it is {type(groups).__name__}",
                 )
             )
         _check_index(groups.index, "groups", data)
@@ -531,9 +508,7 @@ def _prepare(
             )
             continue
         if bound.column not in group_text:
-            group_text[bound.column] = [
-                None if pd.isna(v) else str(v) for v in group_frame[bound.column]
-            ]
+            group_text[bound.column] = [None if pd.isna(v) else str(v) for v in group_frame[bound.column]]
         assert groups is not None
         found = sorted({str(v) for v in groups[bound.column] if not pd.isna(v)})
         if bound.value not in found:
@@ -544,22 +519,17 @@ def _prepare(
                     f"({', '.join(found) if found else 'no values'}), but it is "
                     f"{bound.value!r}",
                     key=f"bounds[{i}]",
-                    column=bound.column,
                     value=bound.value,
                 )
             )
 
-    cost_name = spec.cost_column or "cost"
-    if (
-        costs is None
-        and groups is not None
-        and spec.cost_column is not None
-        and spec.cost_column in groups.columns
-    ):
+    cost_name = spec.cost_column
+    if costs is None and groups is not None and spec.cost_column is not None and spec.cost_column in groups.columns:
         costs = groups[spec.cost_column]
         group_frame = group_frame.drop(columns=[spec.cost_column])
     if costs is not None and spec.cost_column is None and costs.name is not None:
         cost_name = str(costs.name)
+    cost_key = cost_name or "costs"
     cost: FloatArray | None = None
     defaulted = np.zeros(n, dtype=bool)
     if costs is None:
@@ -579,17 +549,14 @@ def _prepare(
         raw = pd.to_numeric(costs.reindex(list(iso3)), errors="coerce")
         cost = raw.to_numpy(dtype=np.float64)
         nonnumeric = [
-            c
-            for c, v, r in zip(iso3, cost, costs.reindex(list(iso3)), strict=True)
-            if np.isnan(v) and not pd.isna(r)
+            c for c, v, r in zip(iso3, cost, costs.reindex(list(iso3)), strict=True) if np.isnan(v) and not pd.isna(r)
         ]
         if nonnumeric:
             data.add(
                 Problem(
                     "selection.costs",
-                    f"cost should be a number, but it is not for "
-                    f"{_listing(nonnumeric)}",
-                    key=cost_name,
+                    f"cost should be a number, but it is not for {_listing(nonnumeric)}",
+                    key=cost_key,
                 )
             )
         negative = [c for c, v in zip(iso3, cost, strict=True) if v < 0 or v == np.inf]
@@ -597,9 +564,8 @@ def _prepare(
             data.add(
                 Problem(
                     "selection.costs",
-                    f"cost should be a number >= 0, but it is not for "
-                    f"{_listing(negative)}",
-                    key=cost_name,
+                    f"cost should be a number >= 0, but it is not for {_listing(negative)}",
+                    key=cost_key,
                 )
             )
         blank = np.isnan(cost)
@@ -611,8 +577,8 @@ def _prepare(
                 Problem(
                     "selection.costs",
                     f"cost should be given for every eligible country, but it is "
-                    f"blank for {_listing([c for c, b in zip(iso3, blank) if b])}",
-                    key=cost_name,
+                    f"blank for {_listing([c for c, b in zip(iso3, blank, strict=True) if b])}",
+                    key=cost_key,
                     fix="fill them in or set default_cost",
                 )
             )
@@ -625,6 +591,7 @@ def _prepare(
     excluded = np.zeros(n, dtype=bool)
     excluded[[position[c] for c in spec.exclude]] = True
 
+    cost_unit = f" {cost_name}" if cost_name else ""
     rows: list[_Row] = []
     if spec.capacity is not None:
         cap = float(spec.capacity)
@@ -642,7 +609,7 @@ def _prepare(
         assert cost is not None
         rows.append(
             _Row(
-                f"budget <= {_fmt(spec.budget)} {cost_name}",
+                f"budget <= {_fmt(spec.budget)}{cost_unit}",
                 "budget",
                 cost.copy(),
                 -np.inf,
@@ -651,9 +618,7 @@ def _prepare(
             )
         )
     for bound in spec.bounds:
-        member = np.array(
-            [v == bound.value for v in group_text[bound.column]], dtype=np.float64
-        )
+        member = np.array([v == bound.value for v in group_text[bound.column]], dtype=np.float64)
         if bound.min is not None:
             rows.append(
                 _Row(
@@ -692,7 +657,7 @@ def _prepare(
         score=score,
         cost=cost,
         cost_defaulted=defaulted,
-        cost_name=cost_name,
+        cost_unit=cost_unit,
         groups=group_frame,
         group_text=group_text,
         forced=forced,
@@ -702,9 +667,7 @@ def _prepare(
     )
 
 
-def _solve(
-    values: FloatArray | None, rows: Sequence[_Row], tiebreak: FloatArray
-) -> BoolArray | None:
+def _solve(values: FloatArray | None, rows: Sequence[_Row], tiebreak: FloatArray) -> BoolArray | None:
     """Maximise values (plus the tie-break) under rows; None if infeasible.
 
     ``values=None`` asks only whether the rows can hold together.
@@ -742,12 +705,8 @@ def _solve(
     )
 
 
-def _infeasible(message: str) -> Problem:
-    return Problem(
-        "selection.infeasible",
-        f"the request is infeasible: {message}",
-        fix="relax or drop one of these constraints",
-    )
+def _infeasible(message: str, fix: str = "relax or drop one of these constraints") -> Problem:
+    return Problem("selection.infeasible", f"the request is infeasible: {message}", fix=fix)
 
 
 def _and(names: Sequence[str]) -> str:
@@ -774,7 +733,7 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
             out.append(
                 _infeasible(
                     f"the {len(forced_codes)} included countries cost "
-                    f"{_fmt(forced_cost)} {prep.cost_name}, but the budget is "
+                    f"{_fmt(forced_cost)}{prep.cost_unit}, but the budget is "
                     f"{_fmt(spec.budget)}"
                 )
             )
@@ -792,8 +751,7 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
         if (col, val) in maxes and maxes[(col, val)] < lo:
             out.append(
                 _infeasible(
-                    f"{col}={val} >= {lo} and {col}={val} <= {maxes[(col, val)]} "
-                    "cross: no count satisfies both"
+                    f"{col}={val} >= {lo} and {col}={val} <= {maxes[(col, val)]} cross: no count satisfies both"
                 )
             )
         available = int((member & ~prep.excluded).sum())
@@ -804,14 +762,12 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
             out.append(
                 _infeasible(
                     f"{col}={val} >= {lo} needs {lo} UNCTs with {col}={val}, but "
-                    f"only {available} eligible countries have it{note}"
+                    f"only {available} eligible {'country has' if available == 1 else 'countries have'} it{note}"
                 )
             )
     for (col, val), hi in maxes.items():
         member = np.array([v == val for v in prep.group_text[col]], dtype=bool)
-        in_group = [
-            c for c, m in zip(prep.iso3, member & prep.forced, strict=True) if m
-        ]
+        in_group = [c for c, m in zip(prep.iso3, member & prep.forced, strict=True) if m]
         if len(in_group) > hi:
             out.append(
                 _infeasible(
@@ -825,18 +781,8 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
         need = sum(mins[k] for k in keys)
         together = "together need" if len(keys) > 1 else "needs"
         if spec.capacity is not None and need > spec.capacity:
-            out.append(
-                _infeasible(
-                    f"{_and(names)} {together} {need} UNCTs, but the capacity is "
-                    f"{spec.capacity}"
-                )
-            )
-        if (
-            spec.budget is not None
-            and prep.cost is not None
-            and keys
-            and not short.intersection(keys)
-        ):
+            out.append(_infeasible(f"{_and(names)} {together} {need} UNCTs, but the capacity is {spec.capacity}"))
+        if spec.budget is not None and prep.cost is not None and keys and not short.intersection(keys):
             cheapest = 0.0
             for c, v in keys:
                 member = np.array([g == v for g in prep.group_text[c]], dtype=bool)
@@ -846,8 +792,8 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
                 cost_verb = "together cost" if len(keys) > 1 else "costs"
                 out.append(
                     _infeasible(
-                        f"{_and(names)} {cost_verb} at least {_fmt(cheapest)} "
-                        f"{prep.cost_name}, but the budget is {_fmt(spec.budget)}"
+                        f"{_and(names)} {cost_verb} at least {_fmt(cheapest)}"
+                        f"{prep.cost_unit}, but the budget is {_fmt(spec.budget)}"
                     )
                 )
     return out
@@ -876,19 +822,18 @@ def _explain_infeasible(prep: _Prepared) -> ScoringError:
     if not problems:
         names = [r.name for r in _irreducible_conflict(prep)]
         if len(names) == 1:
-            text = f"{names[0]} cannot hold on its own"
+            problems = [_infeasible(f"{names[0]} cannot hold on its own")]
         else:
-            text = (
-                f"{_and(names)} cannot all hold together "
-                "(dropping any one of them makes the request feasible)"
-            )
-        problems = [_infeasible(text)]
+            problems = [
+                _infeasible(
+                    f"{_and(names)} cannot all hold together",
+                    fix="dropping or relaxing any one of them makes the request feasible",
+                )
+            ]
     return ScoringError(problems)
 
 
-def _solve_or_explain(
-    prep: _Prepared, values: FloatArray, rows: Sequence[_Row]
-) -> BoolArray:
+def _solve_or_explain(prep: _Prepared, values: FloatArray, rows: Sequence[_Row]) -> BoolArray:
     chosen = _solve(values, rows, prep.tiebreak)
     if chosen is None:
         raise _explain_infeasible(prep)
@@ -935,9 +880,7 @@ def _bindings(prep: _Prepared, chosen: BoolArray) -> tuple[Binding, ...]:
     return tuple(out)
 
 
-def _best_left_out(
-    prep: _Prepared, chosen: BoolArray, values: FloatArray, total: float
-) -> LeftOut | None:
+def _best_left_out(prep: _Prepared, chosen: BoolArray, values: FloatArray, total: float) -> LeftOut | None:
     candidates = np.flatnonzero(~chosen & ~prep.excluded)
     if not len(candidates):
         return None
@@ -959,14 +902,8 @@ def _best_left_out(
             f"{head} cannot enter under these constraints, whatever its score",
         )
     loss = max(0.0, total - float(values[alt].sum()))
-    replaces = tuple(
-        c for c, a, b in zip(prep.iso3, chosen, alt, strict=True) if a and not b
-    )
-    also = tuple(
-        c
-        for c, a, b in zip(prep.iso3, chosen, alt, strict=True)
-        if b and not a and c != code
-    )
+    replaces = tuple(c for c, a, b in zip(prep.iso3, chosen, alt, strict=True) if a and not b)
+    also = tuple(c for c, a, b in zip(prep.iso3, chosen, alt, strict=True) if b and not a and c != code)
     scale = float(np.max(np.abs(values)))
     swap = f", replacing {_listing(replaces)}" if replaces else ""
     if also:
@@ -979,9 +916,7 @@ def _best_left_out(
 
 
 def _chosen_frame(prep: _Prepared, chosen: BoolArray) -> pd.DataFrame:
-    index = pd.Index(
-        [c for c, k in zip(prep.iso3, chosen, strict=True) if k], name="iso3"
-    )
+    index = pd.Index([c for c, k in zip(prep.iso3, chosen, strict=True) if k], name="iso3")
     cost = prep.cost[chosen] if prep.cost is not None else np.full(len(index), np.nan)
     frame = pd.DataFrame(
         {
@@ -1058,9 +993,7 @@ def select_countries(
         price_of_balance=price,
         unconstrained=tuple(c for c, k in zip(prep.iso3, free, strict=True) if k),
         unconstrained_value=free_value,
-        defaulted_costs=tuple(
-            c for c, d in zip(prep.iso3, prep.cost_defaulted, strict=True) if d
-        ),
+        defaulted_costs=tuple(c for c, d in zip(prep.iso3, prep.cost_defaulted, strict=True) if d),
         solve_seconds=seconds,
     )
 
@@ -1115,8 +1048,7 @@ def robust_selection(
         problems.add(
             Problem(
                 "selection.draws",
-                f"weight_draws should have shape (m, {k}) with m >= 1, "
-                f"but it has shape {draws.shape}",
+                f"weight_draws should have shape (m, {k}) with m >= 1, but it has shape {draws.shape}",
             )
         )
     elif not np.isfinite(draws).all():
@@ -1142,8 +1074,7 @@ def robust_selection(
         raise DataError(
             Problem(
                 "selection.values",
-                "criterion values should be numbers, but they are blank or not "
-                f"numeric for {_listing(map(str, bad))}",
+                f"criterion values should be numbers, but they are blank or not numeric for {_listing(map(str, bad))}",
                 fix="impute or drop them before selecting",
             )
         )
