@@ -440,6 +440,8 @@ def _prepare(
             )
         )
     _check_index(scores.index, "scores", data)
+    if scores.empty:
+        data.add(Problem("selection.scores", "scores should hold at least one country, but it is empty", key="scores"))
     if not pd.api.types.is_numeric_dtype(scores) or pd.api.types.is_bool_dtype(scores):
         data.add(
             Problem(
@@ -984,7 +986,7 @@ def select_countries(
     cost_total = float(prep.cost[chosen].sum()) if prep.cost is not None else math.nan
     return SelectionResult(
         chosen=_chosen_frame(prep, chosen),
-        objective=spec.objective,  # type: ignore[arg-type]  # normalised in SelectionSpec
+        objective=OBJECTIVE_ALIASES[spec.objective],
         total_value=total,
         total_score=float(prep.score[chosen].sum()),
         total_cost=cost_total,
@@ -1019,6 +1021,7 @@ def robust_selection(
     >>> values = pd.DataFrame({"a": [1.0, 0.0, 0.5], "b": [0.0, 1.0, 0.5]},
     ...                       index=["KEN", "PER", "FRA"])
     >>> draws = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.9, 0.1]])
+    >>> # The third draw ties all three at 0.5: the ISO3 tie-break picks FRA.
     >>> robust_selection(values, draws, SelectionSpec(capacity=1)).to_dict()
     {'KEN': 0.5, 'FRA': 0.25, 'PER': 0.25}
     """

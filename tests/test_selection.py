@@ -612,6 +612,11 @@ def test_bad_scores_are_refused() -> None:
     ]
 
 
+def test_no_scores_is_refused() -> None:
+    with pytest.raises(DataError, match="should hold at least one country"):
+        select_countries(pd.Series([], dtype=float), SelectionSpec(capacity=1))
+
+
 def test_robust_selection_shares() -> None:
     scores, groups, _ = small()
     values = pd.DataFrame(
