@@ -19,6 +19,7 @@ from scorer.errors import ConfigError, Problem
 
 MAX_NODES = 100_000
 MAX_BYTES = 1_000_000
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Walker:
@@ -41,6 +42,15 @@ class _Walker:
                 )
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise ConfigError(
+                Problem(
+                    "config.yaml",
+                    f"the tag {node.tag!r} is not allowed (only plain YAML values are)",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                )
+            )
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
