@@ -44,9 +44,7 @@ def synthetic(seed: int = 20210816) -> tuple[pd.Series, pd.DataFrame, pd.Series]
     index = pd.Index(codes, name="iso3")
     scores = pd.Series(rng.uniform(0, 1, N_COUNTRIES), index=index, name="score")
     groups = pd.DataFrame({"region": rng.choice(REGIONS, N_COUNTRIES)}, index=index)
-    costs = pd.Series(
-        rng.integers(10, 201, N_COUNTRIES).astype(float), index=index, name="staff_days"
-    )
+    costs = pd.Series(rng.integers(10, 201, N_COUNTRIES).astype(float), index=index, name="staff_days")
     return scores, groups, costs
 
 
