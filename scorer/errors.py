@@ -83,9 +83,7 @@ class ScorerError(Exception):
     def summary(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0].format()
-        return f"{len(self.problems)} problems:\n" + "\n".join(
-            p.format() for p in self.problems
-        )
+        return f"{len(self.problems)} problems:\n" + "\n".join(p.format() for p in self.problems)
 
     def lines(self) -> list[str]:
         """One line per problem, ready to print after ``Error: ``."""

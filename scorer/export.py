@@ -92,17 +92,38 @@ def quality_frame(result: ScoreResult) -> pd.DataFrame:
     rows = []
     for r in result.imputations.to_dict("records"):
         rows.append(
-            {"kind": "imputed", "id": r["id"], "row": r["row"], "column": r["column"],
-             "original": r["original"], "value": r["value"], "detail": r["how"]}
+            {
+                "kind": "imputed",
+                "id": r["id"],
+                "row": r["row"],
+                "column": r["column"],
+                "original": r["original"],
+                "value": r["value"],
+                "detail": r["how"],
+            }
         )
     for r in result.exclusions.to_dict("records"):
         rows.append(
-            {"kind": "excluded", "id": r["id"], "row": r["row"], "column": "",
-             "original": "", "value": float("nan"), "detail": r["reason"]}
+            {
+                "kind": "excluded",
+                "id": r["id"],
+                "row": r["row"],
+                "column": "",
+                "original": "",
+                "value": float("nan"),
+                "detail": r["reason"],
+            }
         )
     for r in result.conversions.to_dict("records"):
         rows.append(
-            {"kind": "converted", "id": "", "row": r["row"], "column": r["column"],
-             "original": r["original"], "value": r["value"], "detail": "text read as a value"}
+            {
+                "kind": "converted",
+                "id": "",
+                "row": r["row"],
+                "column": r["column"],
+                "original": r["original"],
+                "value": r["value"],
+                "detail": "text read as a value",
+            }
         )
     return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])

@@ -64,7 +64,9 @@ def impute(
                 how[i] = f"mean of {int(same.sum())} observed values in {indicator.missing_group} = {groups[i]}"
             else:
                 out[i] = float(observed.mean())
-                how[i] = f"mean of all {observed.size} observed values (no value in its {indicator.missing_group} group)"
+                how[i] = (
+                    f"mean of all {observed.size} observed values (no value in its {indicator.missing_group} group)"
+                )
         return out, how
     out[gaps] = fill
     for i in gaps:

@@ -24,8 +24,16 @@ def test_rank_with_no_arguments_ranks_the_demo(runner) -> None:
     res = run(runner, "rank")
     assert res.exit_code == 0
     lines = res.stdout.splitlines()
-    assert lines[0].split() == ["rank", "id", "name", "score", "tier", "engagement", "representation",
-                                "government_interest"]
+    assert lines[0].split() == [
+        "rank",
+        "id",
+        "name",
+        "score",
+        "tier",
+        "engagement",
+        "representation",
+        "government_interest",
+    ]
     assert len(lines) == 2 + 162
     assert "Note: ILLUSTRATIVE DATA" in res.stderr
 
@@ -88,7 +96,10 @@ def test_output_cannot_be_an_input_or_unknown_format(runner, small, tmp_path: Pa
     assert res.stderr == f"Error: {sheet}: should not be one of the input files; choose another name\n"
     assert sheet.read_bytes() == before
     res = run(runner, "rank", str(sheet), "-c", str(crit), "-o", str(tmp_path / "r.pdf"))
-    assert res.stderr == f"Error: {tmp_path / 'r.pdf'}: should end in one of .csv, .xlsx, .json, .md, but it ends in '.pdf'\n"
+    assert (
+        res.stderr
+        == f"Error: {tmp_path / 'r.pdf'}: should end in one of .csv, .xlsx, .json, .md, but it ends in '.pdf'\n"
+    )
 
 
 def test_bad_weight_option(runner, small) -> None:
@@ -126,7 +137,10 @@ def test_missing_column_error(runner, tmp_path: Path) -> None:
 def test_bad_criteria_exit_1(runner, tmp_path: Path) -> None:
     crit = write(tmp_path / "c.yaml", SMALL_CRITERIA.replace("weight: 2", "weight: -0.2"))
     res = run(runner, "rank", "-c", str(crit))
-    assert (res.exit_code, res.stderr) == (1, f"Error: {crit}:7: criteria.engagement.weight: should be >= 0, but it is -0.2\n")
+    assert (res.exit_code, res.stderr) == (
+        1,
+        f"Error: {crit}:7: criteria.engagement.weight: should be >= 0, but it is -0.2\n",
+    )
     res = run(runner, "rank", "-c", str(tmp_path / "none.yaml"))
     assert res.stderr == f"Error: {tmp_path / 'none.yaml'}: file not found\n"
 

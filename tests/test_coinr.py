@@ -31,8 +31,13 @@ def asem_criteria_yaml() -> str:
     for pillar, group in meta.groupby("Agg1", sort=False):
         sub = group["Agg2"].iloc[0]
         weight = 1.0 / (2 * int(pillars_per_subindex[sub]))
-        lines += [f"  {pillar}:", f"    label: {pillar}", "    cites: COINr ASEM", f"    weight: {weight!r}",
-                  "    indicators:"]
+        lines += [
+            f"  {pillar}:",
+            f"    label: {pillar}",
+            "    cites: COINr ASEM",
+            f"    weight: {weight!r}",
+            "    indicators:",
+        ]
         for _, ind in group.iterrows():
             direction = "higher" if ind["Direction"] > 0 else "lower"
             lines += [f"      {ind['IndCode']}: {{column: {ind['IndCode']}, direction: {direction}}}"]

@@ -46,9 +46,11 @@ def test_unknown_key_suggests() -> None:
 
 
 def test_wrong_type_and_unknown_enums() -> None:
-    text = SMALL_CRITERIA.replace("weight: 2", "weight: heavy").replace(
-        "normalisation: boolean", "normalisation: bool"
-    ).replace("direction: lower", "direction: down")
+    text = (
+        SMALL_CRITERIA.replace("weight: 2", "weight: heavy")
+        .replace("normalisation: boolean", "normalisation: bool")
+        .replace("direction: lower", "direction: down")
+    )
     assert errors(text) == [
         "x.yaml:7: criteria.engagement.weight: should be a number, but it is 'heavy'",
         "x.yaml:20: criteria.representation.indicators.office.normalisation: should be one of 'minmax', "
@@ -105,9 +107,7 @@ def test_yaml_syntax_error_and_unsafe_tag_and_bomb() -> None:
 
 
 def test_not_a_mapping_and_empty() -> None:
-    assert errors("- a\n- b\n") == [
-        "x.yaml:1: should be a mapping of keys (name, criteria, ...), but it is a list"
-    ]
+    assert errors("- a\n- b\n") == ["x.yaml:1: should be a mapping of keys (name, criteria, ...), but it is a list"]
     assert errors("") == ["x.yaml: should hold a criteria mapping, but it is empty"]
 
 

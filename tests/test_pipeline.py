@@ -140,8 +140,13 @@ def test_eligibility_excludes_with_reason() -> None:
         "  - {column: pop, min: 100, reason: too small}\n"
     )
     df = pd.DataFrame(
-        {"iso3": ["A", "B", "C"], "unct": ["yes", "no", "Oui"], "pop": ["500", "500", "50"], "x": ["1", "2", "3"],
-         "y": ["1", "2", "3"]}
+        {
+            "iso3": ["A", "B", "C"],
+            "unct": ["yes", "no", "Oui"],
+            "pop": ["500", "500", "50"],
+            "x": ["1", "2", "3"],
+            "y": ["1", "2", "3"],
+        }
     )
     r = score_countries(df, parse_criteria_text(text))
     assert list(r.table.index) == ["A"]

@@ -63,8 +63,9 @@ def command(
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     if output is not None:
-        write_result(result, output, force=force, inputs={"spreadsheet": data_path, "criteria": crit_path},
-                     argv=sys.argv[1:])
+        write_result(
+            result, output, force=force, inputs={"spreadsheet": data_path, "criteria": crit_path}, argv=sys.argv[1:]
+        )
         note(f"Wrote {output}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)

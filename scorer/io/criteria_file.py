@@ -220,9 +220,7 @@ def _allowed_keys(data: Any, loc: tuple[Any, ...]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]  # type: ignore[attr-defined]
 
 
-def _problems_from_validation(
-    exc: ValidationError, data: Any, lines: dict[str, int], file: str
-) -> list[Problem]:
+def _problems_from_validation(exc: ValidationError, data: Any, lines: dict[str, int], file: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors():
@@ -271,7 +269,9 @@ def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
     if kind == "literal_error":
         return f"should be {ctx.get('expected', '')}, but it is {shown}"
     if kind in {"too_short", "too_long"}:
-        return f"should have {'at least' if kind == 'too_short' else 'at most'} {ctx.get('min_length', ctx.get('max_length'))} item(s), but it has {ctx.get('actual_length')}"
+        least = "at least" if kind == "too_short" else "at most"
+        limit = ctx.get("min_length", ctx.get("max_length"))
+        return f"should have {least} {limit} item(s), but it has {ctx.get('actual_length')}"
     msg = str(err.get("msg", "is invalid"))
     return msg.removeprefix("Value error, ") + (f", but it is {shown}" if value is not None else "")
 
