@@ -73,9 +73,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from scorer.cli import explain, rank, validate
+    from scorer.cli import explain, init, rank, template, validate
 
-    for module in (rank, explain, validate):
+    for module in (rank, explain, validate, template, init):
         main.add_command(module.command)
 
 

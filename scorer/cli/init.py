@@ -1,0 +1,104 @@
+"""``unct-scorer init``: a starter folder with a criteria file, a workbook and a how-to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scorer import __version__
+from scorer.cli.common import example, is_verbose, note
+from scorer.cli.template import describe_columns, make_plan, save_workbook
+from scorer.errors import ConfigError, OutputError, Problem
+from scorer.io.criteria_file import load_criteria, parse_criteria_text
+from scorer.io.outputs import write_text
+from scorer.resources import default_criteria_path
+from scorer.template import howto_markdown, quote_arg, starter_criteria_text
+
+CRITERIA_FILE = "criteria.yaml"
+WORKBOOK_FILE = "countries.xlsx"
+HOWTO_FILE = "HOW-TO.md"
+
+
+def starter_paths(directory: Path) -> dict[str, Path]:
+    """The three files ``init`` writes, by name."""
+    return {name: directory / name for name in (CRITERIA_FILE, WORKBOOK_FILE, HOWTO_FILE)}
+
+
+def refuse_existing(directory: Path) -> None:
+    """Stop before writing anything if the folder is a file or any starter file exists."""
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(
+            Problem("output.folder", "should be a folder (or a new name), but it is a file", file=str(directory))
+        )
+    taken = [p for p in starter_paths(directory).values() if p.exists()]
+    if taken:
+        raise OutputError(
+            [
+                Problem(
+                    "output.exists",
+                    "already exists; init never replaces files: choose a new folder "
+                    "(unct-scorer init NEW-FOLDER) or move the file away",
+                    file=str(p),
+                )
+                for p in taken
+            ]
+        )
+
+
+@click.command("init")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=True, path_type=Path))
+@click.option(
+    "-c",
+    "--criteria",
+    "criteria_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Criteria file to start from (default: the bundled criteria/default.yaml).",
+)
+@example(
+    """
+unct-scorer init my-ranking
+cd my-ranking
+unct-scorer rank countries.xlsx -c criteria.yaml
+"""
+)
+def command(directory: Path, criteria_path: Path | None) -> None:
+    """Create a starter folder DIRECTORY (default: the current folder).
+
+    It holds criteria.yaml (the criteria, every key explained in its opening
+    comments), countries.xlsx (the data-entry workbook: fill in its yellow
+    columns) and HOW-TO.md (what to do next). DIRECTORY is created if needed;
+    an existing file is never replaced.
+    """
+    refuse_existing(directory)
+    source = criteria_path or default_criteria_path()
+    criteria = load_criteria(source)
+    text = starter_criteria_text(source.read_text(encoding="utf-8-sig"), version=__version__)
+    paths = starter_paths(directory)
+    if parse_criteria_text(text, file=str(paths[CRITERIA_FILE])) != criteria:
+        raise ConfigError(
+            Problem(
+                "config.starter",
+                "the starter criteria text should read back as the source, but it does not",
+                file=str(source),
+            )
+        )
+    plan = make_plan(source, Path(WORKBOOK_FILE), criteria_file=CRITERIA_FILE)
+    directory.mkdir(parents=True, exist_ok=True)
+    write_text(paths[CRITERIA_FILE], text, force=False)
+    save_workbook(plan, paths[WORKBOOK_FILE], force=False)
+    write_text(paths[HOWTO_FILE], howto_markdown(plan), force=False)
+    where = "" if directory == Path(".") else f" in {directory}"
+    note(f"Created{where}:")
+    note(f"  {CRITERIA_FILE}   the criteria: weights, levels, tiers (its opening comments explain every key)")
+    note(f"  {WORKBOOK_FILE}  the data-entry workbook: fill in the yellow columns in Excel")
+    note(f"  {HOWTO_FILE}       what to do next")
+    if is_verbose():
+        for line in describe_columns(plan):
+            note(line)
+    note("Next:")
+    if directory != Path("."):
+        note(f"  cd {quote_arg(str(directory))}")
+    note(f"  {plan.validate_command}")
+    note(f"  {plan.rank_command}")

@@ -1,0 +1,102 @@
+"""``unct-scorer template``: write a data-entry workbook for a criteria file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import example, is_verbose, note
+from scorer.errors import OutputError, Problem
+from scorer.io.criteria_file import load_criteria
+from scorer.io.outputs import check_target, write_atomic
+from scorer.io.spreadsheet import read_countries
+from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from scorer.template import TemplatePlan, allowed_text_of, build_workbook, plan_template
+
+
+def check_xlsx(path: Path) -> None:
+    """The workbook must be an .xlsx file: that is what Excel and ``rank`` both read."""
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in .xlsx (an Excel workbook), but it ends in {path.suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+
+
+def make_plan(criteria_path: Path | None, output: Path, *, criteria_file: str | None) -> TemplatePlan:
+    """Load the criteria and the demo's public data, and plan the workbook."""
+    criteria = load_criteria(criteria_path or default_criteria_path())
+    demo = read_countries(demo_spreadsheet_path())
+    return plan_template(criteria, demo, workbook=str(output), criteria_file=criteria_file)
+
+
+def save_workbook(plan: TemplatePlan, output: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Build the workbook and write it atomically."""
+    workbook = build_workbook(plan)
+    write_atomic(output, workbook.save, force=force, inputs=inputs)
+
+
+def describe_columns(plan: TemplatePlan) -> list[str]:
+    """One line per column, for --verbose."""
+    lines = []
+    for c in plan.columns:
+        state = "to fill" if c.to_fill else "pre-filled"
+        allowed = f"; {allowed_text_of(c)}" if c.role == "indicator" else ""
+        lines.append(f"  {c.name}: {c.role}, {state}{allowed}")
+    return lines
+
+
+@click.command("template")
+@click.option(
+    "-c",
+    "--criteria",
+    "criteria_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Criteria YAML file (default: the bundled criteria/default.yaml).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (.xlsx).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@example(
+    """
+unct-scorer template -o countries.xlsx
+unct-scorer template -c my-criteria.yaml -o countries.xlsx
+unct-scorer rank countries.xlsx -c my-criteria.yaml    # once it is filled in
+"""
+)
+def command(criteria_path: Path | None, output: Path, force: bool) -> None:
+    """Write a data-entry workbook for the criteria file.
+
+    One row per country with a UN Country Team (the 162 of the bundled demo),
+    with id, name, region and the public columns the criteria need pre-filled
+    from real public data. The columns the public data lacks (such as WIPO's
+    engagement and the government's interest in IP) are empty and yellow: fill
+    them in Excel, where each header explains its column and drop-down lists
+    and number checks catch typing mistakes. The sheet "How to fill" gives the
+    one command that ranks the filled-in workbook.
+    """
+    check_xlsx(output)
+    inputs = (criteria_path,) if criteria_path else ()
+    check_target(output, force=force, inputs=inputs)
+    plan = make_plan(criteria_path, output, criteria_file=str(criteria_path) if criteria_path else None)
+    save_workbook(plan, output, force=force, inputs=inputs)
+    fill = [c.name for c in plan.to_fill]
+    note(
+        f"Wrote {output}: {plan.n_countries} countries, {len(plan.columns)} columns"
+        + (f", {len(fill)} to fill in ({', '.join(fill)})." if fill else ", all pre-filled.")
+    )
+    if is_verbose():
+        for line in [*describe_columns(plan), *plan.notes]:
+            note(line)
+    note("Next: open it in Excel and fill in the yellow columns (the sheet 'How to fill' explains them); then run:")
+    note(f"  {plan.rank_command}")
