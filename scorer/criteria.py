@@ -164,6 +164,56 @@ class Tier(_Model):
     description: str | None = None
 
 
+class GroupCount(_Model):
+    """A count of chosen UNCTs for one group value, or for every value of a column.
+
+    ``{column: region, value: Africa, count: 3}`` is about Africa only;
+    ``{column: region, count: 3}`` (no value) applies to every region found
+    among the eligible countries.
+    """
+
+    column: str = Field(description="Spreadsheet column holding the group (region, income_group, ldc, ...).")
+    value: str | None = Field(
+        default=None, description="The group value; leave out to apply the count to every value of the column."
+    )
+    count: Annotated[int, Field(ge=0)] = Field(description="The minimum or maximum number of chosen UNCTs.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{value:g}"
+        return value
+
+
+class Selection(_Model):
+    """Which set of UNCTs to join: capacity, budget, group counts, forced countries (paras 6, 15, 16).
+
+    Every key can be overridden on the ``unct-scorer select`` command line.
+    """
+
+    capacity: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="At most this many UNCTs (the coordination capacity of para. 16)."
+    )
+    budget: Annotated[float, Field(gt=0)] | None = Field(
+        default=None, description="At most this total cost, summed over cost_column."
+    )
+    cost_column: str | None = Field(default=None, description="Column with each UNCT's cost (e.g. staff-days a year).")
+    default_cost: NonNegative | None = Field(
+        default=None, description="Cost used where cost_column is blank (stated in outputs)."
+    )
+    min_per: list[GroupCount] = Field(default_factory=list, description="At least count UNCTs per group.")
+    max_per: list[GroupCount] = Field(default_factory=list, description="At most count UNCTs per group.")
+    include: list[str] = Field(default_factory=list, description="ISO3 codes always chosen (already taking part).")
+    exclude: list[str] = Field(default_factory=list, description="ISO3 codes never chosen.")
+    objective: Literal["score", "score-minus-cost"] = Field(
+        default="score", description="score: maximise total score; score-minus-cost: net of cost_weight x cost."
+    )
+    cost_weight: Annotated[float, Field(gt=0)] | None = Field(
+        default=None, description="score-minus-cost only: score points per unit of cost."
+    )
+
+
 class Criteria(_Model):
     """A whole criteria file."""
 
@@ -183,6 +233,10 @@ class Criteria(_Model):
     tiers: list[Tier] = Field(
         default_factory=lambda: [Tier(name="all")],
         description="Tiers best first; the last one catches every remaining country.",
+    )
+    selection: Selection | None = Field(
+        default=None,
+        description="Choosing the set of UNCTs (unct-scorer select): capacity, group counts, forced countries.",
     )
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:
@@ -287,6 +341,8 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
         if dup:
             add("weight_order", f"should list each criterion once, but repeats {dup}")
     problems.extend(_check_tiers(criteria.tiers))
+    if criteria.selection is not None:
+        problems.extend(check_selection(criteria.selection))
     for i, rule in enumerate(criteria.eligibility):
         tests = [
             rule.equals is not None,
@@ -392,3 +448,38 @@ def _check_tiers(tiers: list[Tier]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_selection(selection: Selection) -> list[Problem]:
+    """Cross-field checks of a ``selection:`` section, keys located.
+
+    >>> [p.format() for p in check_selection(Selection(capacity=5, budget=10))]
+    ['selection.cost_column: should name the cost column when budget is given, but it is missing']
+    """
+    problems: list[Problem] = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(Problem("config.invalid", message, key=f"selection.{key}"))
+
+    needs_cost = selection.budget is not None or selection.objective == "score-minus-cost"
+    if needs_cost and selection.cost_column is None:
+        what = "budget is given" if selection.budget is not None else "objective is 'score-minus-cost'"
+        add("cost_column", f"should name the cost column when {what}, but it is missing")
+    if selection.objective == "score-minus-cost" and selection.cost_weight is None:
+        add("cost_weight", "should be a number > 0 when objective is 'score-minus-cost', but it is missing")
+    if selection.objective == "score" and selection.cost_weight is not None:
+        add("cost_weight", "is only used with objective 'score-minus-cost', but objective is 'score'")
+    both = sorted(set(selection.include) & set(selection.exclude))
+    if both:
+        add("include", f"include and exclude should not share a country, but both name {', '.join(both)}")
+    for name in ("include", "exclude"):
+        for i, code in enumerate(getattr(selection, name)):
+            if not (len(code) == 3 and code.isalpha() and code.isupper()):
+                add(f"{name}.{i}", f"should be an ISO3 code (three capital letters), but it is {code!r}")
+    mins = {(g.column, g.value): g.count for g in selection.min_per}
+    for i, g in enumerate(selection.max_per):
+        low = mins.get((g.column, g.value))
+        if low is not None and low > g.count:
+            add(f"max_per.{i}.count", f"should be >= the min_per count {low} for the same group, but it is {g.count}")
+    return problems
+
