@@ -221,28 +221,63 @@ class ScoreResult:
         }
 
     def _repr_html_(self) -> str:
-        """A readable table with contribution bars, for Jupyter."""
+        """A readable table for Jupyter: rank, country, score, tier and one bar per criterion.
+
+        Bars are drawn on the score's scale (200 px = 1): with arithmetic
+        aggregation they are the contributions and line up to the score; with
+        geometric aggregation they are weight x criterion score and do not add
+        up. A negative contribution (zscore) is an outlined bar. Every text is
+        escaped; the first 50 rows are shown and ``to_frame()`` has them all.
+
+        >>> from scorer import demo_result
+        >>> "<table" in demo_result()._repr_html_()
+        True
+        """
+        limit = 50
         crit_ids = list(self.criteria.criteria)
+        geometric = self.criteria.aggregation.value == "geometric"
+        weights = self.weights
         palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
         colours = {c: palette[i % len(palette)] for i, c in enumerate(crit_ids)}
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in ["rank", "country", "score", "tier", "contributions"])
-        rows = []
-        for ident, r in self.table.head(50).iterrows():
-            bars = "".join(
-                f'<span title="{html.escape(c)}: {r[c]:.3f}" style="display:inline-block;height:10px;'
-                f'width:{max(0.0, float(r[c])) * 200:.1f}px;background:{colours[c]}"></span>'
-                for c in crit_ids
+
+        def esc(value: object) -> str:
+            return html.escape(str(value), quote=True)
+
+        def bar(cid: str, value: float) -> str:
+            length = value * float(weights[cid]) if geometric else value
+            width = abs(length) * 200 if math.isfinite(length) else 0.0
+            look = f"background:{colours[cid]}" if length >= 0 else f"border:1px solid {colours[cid]}"
+            label = self.criteria.criteria[cid].label
+            return (
+                f'<span title="{esc(cid)} ({esc(label)}): {value:.3f}" style="display:inline-block;'
+                f'box-sizing:border-box;height:10px;width:{width:.1f}px;{look}"></span>'
             )
+
+        what = "weight × criterion score" if geometric else "contribution to the score"
+        head = "".join(
+            f'<th style="text-align:{a}">{esc(h)}</th>'
+            for h, a in [("rank", "right"), ("country", "left"), ("score", "right"), ("tier", "left"), (what, "left")]
+        )
+        rows = []
+        for ident, r in self.table.head(limit).iterrows():
+            bars = "".join(bar(c, float(r[c])) for c in crit_ids)
             rows.append(
-                f"<tr><td>{int(r['rank'])}</td><td>{html.escape(str(r['name']))} ({html.escape(str(ident))})</td>"
-                f"<td>{r['score']:.3f}</td><td>{html.escape(str(r['tier']))}</td><td>{bars}</td></tr>"
+                f'<tr><td style="text-align:right">{int(r["rank"])}</td>'
+                f'<td style="text-align:left">{esc(r["name"])} ({esc(ident)})</td>'
+                f'<td style="text-align:right">{float(r["score"]):.3f}</td>'
+                f'<td style="text-align:left">{esc(r["tier"])}</td>'
+                f'<td style="text-align:left;white-space:nowrap">{bars}</td></tr>'
             )
         legend = " ".join(
-            f'<span style="color:{colours[c]}">&#9632;</span> {html.escape(c)}' for c in crit_ids
+            f'<span style="color:{colours[c]}">&#9632;</span> {esc(c)} ({float(weights[c]):.2f})' for c in crit_ids
         )
-        notes = "".join(f"<p><b>{html.escape(n)}</b></p>" for n in self.notes)
-        more = f"<p>{len(self.table) - 50} more rows: use .to_frame()</p>" if len(self.table) > 50 else ""
-        return f"{notes}<p>{legend}</p><table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+        notes = "".join(f"<p><b>{esc(n)}</b></p>" for n in self.notes)
+        summary = (
+            f"<p>{esc(self.criteria.name)}: {len(self.table)} ranked, {len(self.exclusions)} excluded; "
+            f"criteria (weight): {legend}</p>"
+        )
+        more = f"<p>{len(self.table) - limit} more rows: use .to_frame()</p>" if len(self.table) > limit else ""
+        return f"{notes}{summary}<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
 
 
 def _num(value: Any) -> float | None:
