@@ -1,0 +1,74 @@
+"""``unct-scorer compare``: several criteria profiles side by side on one sheet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import echo_frame, example, format_option, note
+from scorer.comparison import compare_results
+from scorer.io.criteria_file import load_criteria
+from scorer.io.spreadsheet import read_countries
+from scorer.pipeline import score_countries
+from scorer.resources import demo_spreadsheet_path
+
+
+@click.command("compare")
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-s",
+    "--spreadsheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Country spreadsheet (default: the bundled demo).",
+)
+@click.option("--sheet", default=None, help="XLSX sheet, by name or 1-based number.")
+@click.option("--top", "top_k", type=click.IntRange(min=1), default=15, show_default=True, help="K for top-K overlap.")
+@format_option
+@example(
+    """
+unct-scorer compare criteria/default.yaml criteria/cost_aware.yaml
+unct-scorer compare hq.yaml regional.yaml -s countries.xlsx --top 20 --format json
+"""
+)
+def command(profiles: tuple[Path, ...], spreadsheet: Path | None, sheet: str | None, top_k: int, fmt: str) -> None:
+    """Compare two or more criteria PROFILES on the same spreadsheet.
+
+    Shows Kendall's tau and Spearman's rho between each pair of rankings,
+    the top-K overlap, the countries whose tier changes, and the largest
+    rank shifts.
+    """
+    if len(profiles) < 2:
+        raise click.UsageError("compare needs at least two criteria files")
+    data_path = spreadsheet or demo_spreadsheet_path()
+    df = read_countries(data_path, sheet=sheet)
+    results = {}
+    for path in profiles:
+        label = path.stem if path.stem not in results else str(path)
+        results[label] = score_countries(df, load_criteria(path))
+    comparison = compare_results(results, top_k=top_k)
+    if fmt == "json":
+        payload = {
+            "pairs": json.loads(comparison.pairs.to_json(orient="records", double_precision=15)),
+            "tier_changes": json.loads(comparison.tier_changes.to_json(orient="records")),
+            "ranks": json.loads(comparison.ranks.reset_index().to_json(orient="records")),
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        echo_frame(comparison.ranks.reset_index(), "csv")
+        return
+    for text in dict.fromkeys(t for r in results.values() for t in r.notes):
+        note(f"Note: {text}")
+    click.echo(f"Agreement between profiles (top {top_k}):")
+    echo_frame(comparison.pairs, "table")
+    click.echo("")
+    click.echo(f"Tier changes relative to {next(iter(results))}: {len(comparison.tier_changes)}")
+    if len(comparison.tier_changes):
+        echo_frame(comparison.tier_changes, "table")
+    click.echo("")
+    moved = comparison.ranks.reset_index().sort_values(["max_shift", "id"], ascending=[False, True], kind="stable")
+    click.echo("Largest rank shifts:")
+    echo_frame(moved.head(10), "table")
