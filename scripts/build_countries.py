@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -132,6 +133,23 @@ def format_integer(text: str) -> str:
     return str(round(value))
 
 
+# UN usage where UNTERM's short name has no plain form.
+UN_NAME_OVERRIDES = {"CIV": "Côte d'Ivoire"}
+
+
+def un_short_name(iso3: str, unterm_short: str, cldr: str) -> str:
+    """The UNTERM English short name without its article "(the)" or footnote marks; else CLDR.
+
+    >>> un_short_name("COD", "Democratic Republic of the Congo (the)", "Congo - Kinshasa")
+    'Democratic Republic of the Congo'
+    """
+    if iso3 in UN_NAME_OVERRIDES:
+        return UN_NAME_OVERRIDES[iso3]
+    short = re.sub(r"\s*\*+$", "", " ".join(unterm_short.split()))
+    short = re.sub(r"\s*\(the\)$", "", short)
+    return short or cldr
+
+
 def normalise_name(name: str) -> str:
     """Fold a country name for matching: no accents, case, "(the)", "*", "&".
 
@@ -168,9 +186,7 @@ def datahub_name_index(codes: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
     return index, sorted(ambiguous)
 
 
-def match_owid_entities(
-    entities: Sequence[str], index: dict[str, str]
-) -> dict[str, str]:
+def match_owid_entities(entities: Sequence[str], index: dict[str, str]) -> dict[str, str]:
     """Map OWID entity names to ISO3 (alias first, then datahub names)."""
     matched: dict[str, str] = {}
     for entity in entities:
@@ -180,9 +196,7 @@ def match_owid_entities(
     codes = pd.Series(matched)
     duplicated = codes[codes.duplicated(keep=False)]
     if not duplicated.empty:
-        raise ValueError(
-            f"OWID entities should map to distinct ISO3, but {duplicated.to_dict()}"
-        )
+        raise ValueError(f"OWID entities should map to distinct ISO3, but {duplicated.to_dict()}")
     return matched
 
 
@@ -220,9 +234,7 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     report: list[str] = []
     unct = read_csv_text(data_dir / UNCT_FILE).sort_values("iso3", ignore_index=True)
     if unct["iso3"].duplicated().any() or len(unct) != 162:
-        raise ValueError(
-            f"{UNCT_FILE}: should hold 162 distinct iso3, but it has {len(unct)} rows"
-        )
+        raise ValueError(f"{UNCT_FILE}: should hold 162 distinct iso3, but it has {len(unct)} rows")
     out = pd.DataFrame(
         {
             "iso3": unct["iso3"],
@@ -233,19 +245,18 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         }
     ).set_index("iso3", drop=False)
 
-    codes = read_csv_text(data_dir / CODES_FILE).set_index(
-        "ISO3166-1-Alpha-3", drop=False
-    )
+    codes = read_csv_text(data_dir / CODES_FILE).set_index("ISO3166-1-Alpha-3", drop=False)
     in_codes = out.index.intersection(codes.index)
     dh = codes.loc[in_codes]
-    out.loc[in_codes, "name"] = dh["CLDR display name"]
+    out.loc[in_codes, "name"] = [
+        un_short_name(iso3, short, cldr)
+        for iso3, short, cldr in zip(in_codes, dh["UNTERM English Short"], dh["CLDR display name"], strict=True)
+    ]
     out.loc[in_codes, "m49"] = dh["M49"]
     out.loc[in_codes, "region"] = dh["Region Name"]
     out.loc[in_codes, "sub_region"] = dh["Sub-region Name"]
     out.loc[in_codes, "ldc"] = dh["Least Developed Countries (LDC)"].map(yes_no)
-    out.loc[in_codes, "lldc"] = dh["Land Locked Developing Countries (LLDC)"].map(
-        yes_no
-    )
+    out.loc[in_codes, "lldc"] = dh["Land Locked Developing Countries (LLDC)"].map(yes_no)
     out.loc[in_codes, "sids"] = dh["Small Island Developing States (SIDS)"].map(yes_no)
     if "XKX" in out.index and "XKX" not in codes.index:
         for column, value in KOSOVO.items():
@@ -261,24 +272,17 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     denoms = read_csv_text(data_dir / DENOMS_FILE).set_index("uCode")
     unknown = set(denoms["Income_Group"]) - INCOME_GROUPS - {""}
     if unknown:
-        raise ValueError(
-            f"{DENOMS_FILE}: Income_Group should be one of {INCOME_GROUPS}, "
-            f"but it has {sorted(unknown)}"
-        )
+        raise ValueError(f"{DENOMS_FILE}: Income_Group should be one of {INCOME_GROUPS}, but it has {sorted(unknown)}")
     in_denoms = out.index.intersection(denoms.index)
     out.loc[in_denoms, "income_group"] = denoms.loc[in_denoms, "Income_Group"]
-    out.loc[in_denoms, "population"] = denoms.loc[in_denoms, "Population"].map(
-        format_integer
-    )
+    out.loc[in_denoms, "population"] = denoms.loc[in_denoms, "Population"].map(format_integer)
     report.append(
         f"WorldDenoms: {len(in_denoms)} of {len(out)} matched; "
         f"not in file: {sorted(set(out.index) - set(denoms.index))}"
     )
 
     wipo = read_csv_text(data_dir / WIPO_FILE).set_index("iso3")
-    out["wipo_external_office"] = [
-        "yes" if c in wipo.index else "no" for c in out.index
-    ]
+    out["wipo_external_office"] = ["yes" if c in wipo.index else "no" for c in out.index]
     hosts = out.index.intersection(wipo.index)
     out.loc[hosts, "wipo_office_status"] = wipo.loc[hosts, "verification"]
     report.append(
@@ -290,15 +294,9 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     finance = finance[finance["cf2025_in_finance_file"] == "yes"]
     in_fin = out.index.intersection(finance.index)
     fin = finance.loc[in_fin]
-    out.loc[in_fin, "cf2025_required_usd"] = fin[
-        "cf2025_required_usd_sum_over_sdgs"
-    ].map(format_integer)
-    out.loc[in_fin, "cf2025_available_usd"] = fin[
-        "cf2025_available_usd_sum_over_sdgs"
-    ].map(format_integer)
-    out.loc[in_fin, "cf2025_sdg9_required_usd"] = fin["cf2025_sdg9_required_usd"].map(
-        format_integer
-    )
+    out.loc[in_fin, "cf2025_required_usd"] = fin["cf2025_required_usd_sum_over_sdgs"].map(format_integer)
+    out.loc[in_fin, "cf2025_available_usd"] = fin["cf2025_available_usd_sum_over_sdgs"].map(format_integer)
+    out.loc[in_fin, "cf2025_sdg9_required_usd"] = fin["cf2025_sdg9_required_usd"].map(format_integer)
     out.loc[in_fin, "cf2025_sdg9_share_of_required"] = [
         format_decimal(float(v), 4) for v in fin["cf2025_sdg9_share_of_required"]
     ]
@@ -319,14 +317,8 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         f"OWID entities: {len(entities)}; matched to ISO3: {len(matched)} "
         f"({len(unct_entities)} UNCT members, aliases used: {sorted(OWID_ALIASES)})"
     )
-    report.append(
-        f"OWID entities left unmatched (aggregates or non-UNCT): "
-        f"{sorted(set(entities) - set(matched))}"
-    )
-    report.append(
-        f"UNCT members with no OWID entity: "
-        f"{sorted(set(out.index) - set(matched.values()))}"
-    )
+    report.append(f"OWID entities left unmatched (aggregates or non-UNCT): {sorted(set(entities) - set(matched))}")
+    report.append(f"UNCT members with no OWID entity: {sorted(set(out.index) - set(matched.values()))}")
     if ambiguous:
         report.append(f"datahub names dropped as ambiguous: {ambiguous}")
 
@@ -336,10 +328,7 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
 
     table = out.reset_index(drop=True).reindex(columns=COLUMNS).fillna("").astype(str)
     coverage = {c: int((table[c] != "").sum()) for c in COLUMNS}
-    report.append(
-        "coverage (non-blank of 162): "
-        + ", ".join(f"{c}={n}" for c, n in coverage.items())
-    )
+    report.append("coverage (non-blank of 162): " + ", ".join(f"{c}={n}" for c, n in coverage.items()))
     return table, report
 
 
