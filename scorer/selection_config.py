@@ -291,6 +291,7 @@ def selection_to_dict(
         "unconstrained_value": solved.unconstrained_value,
         "unconstrained": list(solved.unconstrained),
         "defaulted_costs": list(solved.defaulted_costs),
+        "notes": list(result.notes),
     }
     if robust is not None:
         out["robust"] = [{"id": k, "share_selected": float(v)} for k, v in robust.items()]

@@ -1,0 +1,59 @@
+"""Writing a selection to .csv, .xlsx, .json or .md, with its provenance (like ``rank -o``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scorer.io.outputs import frame_to_csv, frame_to_markdown, to_json, write_text, write_workbook
+from scorer.io.results import provenance
+
+
+def write_selection(
+    path: Path,
+    *,
+    table: pd.DataFrame,
+    data: dict[str, Any],
+    summary: list[str],
+    robust: pd.DataFrame | None,
+    force: bool,
+    inputs: dict[str, Path],
+    argv: list[str] | None = None,
+) -> None:
+    """Write the chosen set in the format the extension names.
+
+    ``.csv``: the chosen set; ``.json``: ``data`` plus provenance; ``.md``:
+    summary sentences and tables; ``.xlsx``: sheets Selection, Summary,
+    Binding, Robustness (with ``--robust``) and Provenance.
+    """
+    suffix = path.suffix.lower()
+    guard = tuple(inputs.values())
+    prov = provenance(inputs, argv=argv)
+    if suffix == ".csv":
+        write_text(path, frame_to_csv(table), force=force, inputs=guard)
+    elif suffix == ".json":
+        write_text(path, to_json({"provenance": prov, **data}), force=force, inputs=guard)
+    elif suffix == ".md":
+        lines = [f"# UNCT selection: {data['criteria']}", ""]
+        for text in data.get("notes", []):
+            lines += [f"> **{text}**", ""]
+        if data["constraints"]:
+            lines += ["Constraints: " + "; ".join(data["constraints"]) + ".", ""]
+        lines += [f"- {s}" for s in summary] + ["", frame_to_markdown(table)]
+        if robust is not None:
+            lines += ["## Robustness: share of plausible weightings selecting each country", ""]
+            lines += [frame_to_markdown(robust)]
+        lines += ["## Provenance", ""] + [f"- {k}: `{v}`" for k, v in prov.items()]
+        write_text(path, "\n".join(lines) + "\n", force=force, inputs=guard)
+    else:
+        sheets = {
+            "Selection": table,
+            "Summary": pd.DataFrame({"summary": summary}),
+            "Binding": pd.DataFrame(data["binding"], columns=["constraint", "bound", "actual", "label"]),
+        }
+        if robust is not None:
+            sheets["Robustness"] = robust
+        sheets["Provenance"] = pd.DataFrame([{"key": k, "value": v} for k, v in prov.items()])
+        write_workbook(path, sheets, force=force, inputs=guard)
