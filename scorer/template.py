@@ -740,7 +740,7 @@ def criteria_key_reference() -> list[tuple[str, str]]:
         for name, info in model.model_fields.items():
             key = info.alias or name
             path = f"{prefix}{key}"
-            text = info.description or _KEY_HELP.get(path) or _KEY_HELP.get(key, "")
+            text = info.description or _KEY_HELP.get(path, "")
             choices = _enum_choices(info.annotation)
             if choices:
                 one_of = f"One of: {', '.join(choices)}."
