@@ -716,7 +716,6 @@ _KEY_HELP = {
     "eligibility[].min": "Eligible only if the cell is a number >= min.",
     "eligibility[].max": "Eligible only if the cell is a number <= max.",
     "eligibility[].not_missing": "true: eligible only if the cell is not blank.",
-    "tiers": "Decision tiers, best first; the last one catches every remaining country.",
     "tiers[].name": "Name of the tier, e.g. join.",
     "tiers[].top": "Countries ranked N or better fall in this tier.",
     "tiers[].min_score": "Countries scoring at least this fall in this tier.",
