@@ -98,9 +98,10 @@ class ScoreResult:
         if text in ids:
             return ids[text]
         names: dict[str, list[str]] = {}
-        for ident, name in [*zip(self.table.index, self.table["name"], strict=True), *zip(
-            self.exclusions["id"], self.exclusions["name"], strict=True
-        )]:
+        for ident, name in [
+            *zip(self.table.index, self.table["name"], strict=True),
+            *zip(self.exclusions["id"], self.exclusions["name"], strict=True),
+        ]:
             names.setdefault(_fold(name), []).append(ident)
         if text in names and len(names[text]) == 1:
             return names[text][0]
@@ -140,7 +141,7 @@ class ScoreResult:
                     f"{row['name']} ({ident}) is not ranked: it was excluded by eligibility ({row['reason']})",
                 )
             )
-        t = self.table.loc[ident]
+        t = self.table.loc[ident].to_dict()
         weights = self.weights
         crit_rows = []
         ind_rows = []
@@ -152,7 +153,7 @@ class ScoreResult:
                     "label": crit.label,
                     "cites": crit.cites,
                     "weight": float(weights[cid]),
-                    "criterion_score": float(self.criterion_scores.at[ident, cid]),
+                    "criterion_score": _num(self.criterion_scores.at[ident, cid]),
                     "contribution": float(t[cid]),
                 }
             )
@@ -162,17 +163,17 @@ class ScoreResult:
                 if imputed is not None and (ident, iid) in imputed.index:
                     how = str(imputed.loc[(ident, iid), "how"])
                     original = str(imputed.loc[(ident, iid), "original"])
-                raw = float(self.raw.at[ident, iid])
+                raw = _num(self.raw.at[ident, iid])
                 ind_rows.append(
                     {
                         "criterion": cid,
                         "indicator": iid,
                         "column": self.columns[iid],
                         "raw": raw,
-                        "level": _level_name(ind.levels, raw) if ind.levels else "",
-                        "normalised": float(self.normalised.at[ident, iid]),
-                        "weight": float(self.indicator_weights.at[ident, iid]),
-                        "contribution": float(self.contributions.at[ident, iid]),
+                        "level": _level_name(ind.levels, raw) if ind.levels and raw is not None else "",
+                        "normalised": _num(self.normalised.at[ident, iid]),
+                        "weight": _num(self.indicator_weights.at[ident, iid]),
+                        "contribution": _num(self.contributions.at[ident, iid]),
                         "imputed": how,
                         "original": original,
                     }
@@ -281,8 +282,8 @@ class ScoreResult:
 
 
 def _num(value: Any) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value
+    number = float(value)
+    return None if math.isnan(number) else number
 
 
 def _level_name(levels: dict[str, float] | None, value: float) -> str:
