@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from scorer.io.outputs import (
 )
 from scorer.result import ScoreResult
 
+if TYPE_CHECKING:
+    from scorer.report import CriteriaSource
+
 
 def sha256_of(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
@@ -29,15 +33,108 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def provenance(inputs: dict[str, Path], *, argv: list[str] | None = None) -> dict[str, str]:
-    """Tool version, input files and their SHA-256, the command line (no clock: outputs stay reproducible)."""
+def provenance(
+    inputs: dict[str, Path], *, argv: list[str] | None = None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Tool version, input files and their SHA-256, the command line, then ``extra`` (e.g. seed).
+
+    No clock unless the caller adds one to ``extra``: outputs stay reproducible.
+    """
     out = {"tool": f"unct-scorer {__version__}"}
     for role, path in inputs.items():
         out[f"{role}_file"] = path.name
         out[f"{role}_sha256"] = sha256_of(path)
     args = argv if argv is not None else sys.argv[1:]
     out["command"] = "unct-scorer " + " ".join(args)
+    out.update(extra or {})
     return out
+
+
+def criteria_source(path: Path) -> CriteriaSource:
+    """The criteria file's text and the position of each criterion's weight value in it.
+
+    The report's download button rewrites only those characters, so the tuned
+    copy keeps every comment. If a weight's value cannot be located exactly
+    (an anchor, an alias, a merge), the copy is a plain YAML dump of the
+    validated criteria instead, which the loader reads back the same.
+
+    >>> from scorer.resources import default_criteria_path
+    >>> src = criteria_source(default_criteria_path())
+    >>> start, end = src.spans["engagement"]; src.text[start:end]
+    '0.4'
+    """
+    import yaml
+
+    from scorer.io.criteria_file import parse_criteria_text
+    from scorer.report import CriteriaSource
+
+    text = path.read_bytes().decode("utf-8-sig")
+    criteria = parse_criteria_text(text, file=str(path))
+    spans = weight_spans(text)
+    expected = {cid: crit.weight for cid, crit in criteria.criteria.items()}
+    if (
+        spans is None
+        or set(spans) != set(expected)
+        or any(_as_float(text[a:b]) != expected[cid] for cid, (a, b) in spans.items())
+    ):
+        data = criteria.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+        data = {"version": 1, **data}
+        text = (
+            "# Written by unct-scorer from "
+            + path.name
+            + "\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+        )
+        spans = weight_spans(text) or {}
+    return CriteriaSource(text=text, spans=spans, file_name=path.name)
+
+
+def weight_spans(text: str) -> dict[str, tuple[int, int]] | None:
+    """Character offsets of each ``criteria.<id>.weight`` value in YAML text (None if not plain scalars).
+
+    >>> weight_spans("criteria:\\n  a: {weight: 2, label: A}\\n")
+    {'a': (24, 25)}
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    criteria = _child(root, "criteria")
+    if not isinstance(criteria, yaml.MappingNode):
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    for key, node in criteria.value:
+        weight = _child(node, "weight")
+        if not isinstance(weight, yaml.ScalarNode):
+            return None
+        start, end = weight.start_mark.index, weight.end_mark.index
+        if text[start:end][:1] in ("&", "*", "!") or (start, end) in spans.values():
+            return None
+        spans[str(key.value)] = (start, end)
+    return spans
+
+
+def _child(node: object, name: str) -> object:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == name:
+            return value
+    return None
+
+
+def _as_float(text: str) -> float | None:
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def write_result(
@@ -47,11 +144,17 @@ def write_result(
     force: bool,
     inputs: dict[str, Path],
     argv: list[str] | None = None,
+    sensitivity: pd.DataFrame | None = None,
+    extra_provenance: dict[str, str] | None = None,
 ) -> None:
-    """Write the ranking in the format the extension names."""
+    """Write the ranking in the format the extension names.
+
+    ``sensitivity`` (one row per country, e.g. :meth:`scorer.report.Sensitivity.frame`)
+    adds a Sensitivity sheet to a workbook and a section to Markdown.
+    """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
-    prov = provenance(inputs, argv=argv)
+    prov = provenance(inputs, argv=argv, extra=extra_provenance)
     ranking = ranking_frame(result)
     if suffix == ".csv":
         write_text(path, frame_to_csv(ranking), force=force, inputs=guard)
@@ -59,22 +162,23 @@ def write_result(
         data = {"provenance": prov, **result.to_dict()}
         write_text(path, to_json(data), force=force, inputs=guard)
     elif suffix == ".md":
-        write_text(path, markdown_summary(result, prov), force=force, inputs=guard)
+        write_text(path, markdown_summary(result, prov, sensitivity=sensitivity), force=force, inputs=guard)
     else:
         sheets = {
             "Ranking": ranking,
             "Contributions": contributions_frame(result),
             "Data quality": quality_frame(result),
             "Criteria": criteria_frame(result),
-            "Provenance": pd.DataFrame(
-                [*({"key": k, "value": v} for k, v in prov.items()),
-                 *({"key": "note", "value": n} for n in result.notes)]
-            ),
         }
+        if sensitivity is not None:
+            sheets["Sensitivity"] = sensitivity
+        sheets["Provenance"] = pd.DataFrame(
+            [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
+        )
         write_workbook(path, sheets, force=force, inputs=guard)
 
 
-def markdown_summary(result: ScoreResult, prov: dict[str, str]) -> str:
+def markdown_summary(result: ScoreResult, prov: dict[str, str], *, sensitivity: pd.DataFrame | None = None) -> str:
     """A Markdown summary for pasting into a committee document."""
     lines = [f"# UNCT ranking: {result.criteria.name}", ""]
     for n in result.notes:
@@ -86,6 +190,9 @@ def markdown_summary(result: ScoreResult, prov: dict[str, str]) -> str:
     counts = result.table["tier"].value_counts()
     tiers = ", ".join(f"{t.name}: {int(counts.get(t.name, 0))}" for t in result.criteria.tiers)
     lines += [f"{len(result.table)} countries ranked ({tiers}); {len(result.exclusions)} excluded.", ""]
-    lines += [frame_to_markdown(ranking_frame(result)), "## Provenance", ""]
+    lines += [frame_to_markdown(ranking_frame(result))]
+    if sensitivity is not None:
+        lines += ["## Sensitivity to the weights", "", frame_to_markdown(sensitivity, float_digits=3)]
+    lines += ["## Provenance", ""]
     lines += [f"- {k}: `{v}`" for k, v in prov.items()]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,1021 @@
+"""The committee report: one self-contained HTML page built from a ScoreResult.
+
+:func:`build_report` is pure: it takes the result and what the edge knows
+about the inputs (criteria text, provenance, time, extra spreadsheet columns,
+sensitivity) and returns an HTML string. It reads no user file and fetches
+nothing; the stylesheet and script are package files inlined verbatim, and a
+Content-Security-Policy forbids the page from loading anything at all.
+
+Every user string (country names, column names, YAML labels, provenance) goes
+through :func:`html.escape`; the data block for the script is JSON with
+``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so no value can close the
+``<script>`` element. The page recomputes weights exactly as the pipeline does
+(see ``report_assets/report.js``); the numbers it starts from are the
+result's, embedded at full precision.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from scorer.aggregation import effective_weights
+from scorer.criteria import Aggregation, Criteria, Direction, EligibilityRule, Indicator, MissingPolicy, Tier
+from scorer.normalisation import describe
+from scorer.ranking import TIE_DECIMALS
+from scorer.report_assets import asset
+from scorer.result import ScoreResult
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
+
+
+@dataclass(frozen=True)
+class CriteriaSource:
+    """The criteria file's text and where each criterion's weight value sits in it.
+
+    ``spans`` maps a criterion id to the (start, end) character offsets of its
+    weight's value in ``text``, so that the page can write a tuned copy that
+    differs from the original only in those numbers.
+    """
+
+    text: str
+    spans: Mapping[str, tuple[int, int]]
+    file_name: str = "criteria.yaml"
+
+    def with_weights(self, weights: Mapping[str, float]) -> str:
+        """The text with the weight values replaced (what the page's download button writes).
+
+        >>> CriteriaSource("a: {weight: 1}\\n", {"a": (12, 13)}).with_weights({"a": 0.5})
+        'a: {weight: 0.5}\\n'
+        """
+        text = self.text
+        for cid, (start, end) in sorted(self.spans.items(), key=lambda kv: -kv[1][0]):
+            text = text[:start] + yaml_number(float(weights[cid])) + text[end:]
+        return text
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Stochastic multicriteria acceptability analysis, summarised per ranked country.
+
+    Arrays are in ``result.table`` order. ``acceptability[i, r]`` is the share
+    of weight draws in which country ``i`` is ranked ``r + 1``.
+    """
+
+    draws: int
+    seed: int
+    top_k: int
+    p_top_k: NDArray[np.float64]
+    rank_low: NDArray[np.float64]
+    rank_high: NDArray[np.float64]
+    acceptability: NDArray[np.float64]
+    rank_median: NDArray[np.float64] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def frame(self, result: ScoreResult) -> pd.DataFrame:
+        """One row per ranked country: rank, id, name, P(top K), rank interval."""
+        t = result.table
+        out = pd.DataFrame(
+            {
+                "rank": t["rank"].to_numpy(),
+                "id": t.index.to_numpy(dtype=object),
+                "name": t["name"].to_numpy(dtype=object),
+                f"p_top_{self.top_k}": np.asarray(self.p_top_k, dtype=float),
+                "rank_p05": np.asarray(self.rank_low, dtype=float),
+            }
+        )
+        if self.rank_median is not None:
+            out["rank_median"] = np.asarray(self.rank_median, dtype=float)
+        out["rank_p95"] = np.asarray(self.rank_high, dtype=float)
+        return out
+
+
+def yaml_number(x: float) -> str:
+    """A float as YAML 1.1 (PyYAML) reads back as the same float; mirrors the page's ``yamlNumber``.
+
+    >>> yaml_number(0.25), yaml_number(2.0), yaml_number(1e-07)
+    ('0.25', '2.0', '1.0e-07')
+    """
+    text = repr(float(x))
+    if "e" in text and "." not in text:
+        text = text.replace("e", ".0e")
+    return text
+
+
+def default_top_k(criteria: Criteria) -> int:
+    """The size of the first tier when it is set by rank, else 15."""
+    first = criteria.tiers[0]
+    return first.top if first.top is not None else 15
+
+
+def extra_columns_for(df: pd.DataFrame, result: ScoreResult, columns: Sequence[str]) -> pd.DataFrame:
+    """Spreadsheet columns (e.g. region) for the ranked countries, indexed like ``result.table``.
+
+    Rows are matched by spreadsheet row, as the pipeline numbered them, so an id the
+    pipeline resolved (a name read as ISO3) still finds its line.
+    """
+    first_row = int(df.attrs.get("first_row", 2))
+    positions = result.table["row"].to_numpy(dtype=int) - first_row
+    out = pd.DataFrame(index=result.table.index)
+    for column in columns:
+        values = df[column].to_numpy(dtype=object)
+        out[column] = [_text(values[p]) if 0 <= p < len(values) else "" for p in positions]
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def embed_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028 and U+2029 escaped.
+
+    >>> embed_json({"name": "</script><b>&"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char in ("<", ">", "&", "\u2028", "\u2029"):
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _num(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    number = float(value)
+    return "" if math.isnan(number) else f"{number:.{digits}f}"
+
+
+def _pct(value: float, digits: int = 0) -> str:
+    return "" if math.isnan(value) else f"{value * 100:.{digits}f}%"
+
+
+def missing_words(indicator: Indicator) -> str:
+    """The missing-data policy in plain words.
+
+    >>> from scorer.criteria import Indicator
+    >>> missing_words(Indicator(column="x", missing="median"))
+    'a blank cell is filled with the median of the eligible countries that have a value'
+    """
+    policy = indicator.missing
+    if policy is MissingPolicy.error:
+        return "a blank cell is an error: every eligible country must have a value"
+    if policy is MissingPolicy.zero:
+        return "a blank cell is read as a true zero"
+    if policy is MissingPolicy.worst:
+        return "a blank cell is given the worst value observed among eligible countries"
+    if policy is MissingPolicy.mean:
+        return "a blank cell is filled with the mean of the eligible countries that have a value"
+    if policy is MissingPolicy.median:
+        return "a blank cell is filled with the median of the eligible countries that have a value"
+    if policy is MissingPolicy.group_mean:
+        return (
+            f"a blank cell is filled with the mean of the eligible countries with the same "
+            f"{indicator.missing_group} (or of all eligible countries if none in its group has a value)"
+        )
+    return (
+        "a blank cell leaves the indicator out for that country, and the criterion's other indicators share its weight"
+    )
+
+
+def rule_words(rule: EligibilityRule) -> str:
+    """An eligibility gate in plain words.
+
+    >>> from scorer.criteria import EligibilityRule
+    >>> rule_words(EligibilityRule(column="has_unct", equals=True, reason="no UNCT"))
+    "column 'has_unct' should be true (otherwise: no UNCT)"
+    """
+    tests = []
+    if rule.equals is not None:
+        tests.append(f"be {_value_words(rule.equals)}")
+    if rule.not_equals is not None:
+        tests.append(f"not be {_value_words(rule.not_equals)}")
+    if rule.in_ is not None:
+        tests.append("be one of " + ", ".join(_value_words(v) for v in rule.in_))
+    if rule.not_in is not None:
+        tests.append("be none of " + ", ".join(_value_words(v) for v in rule.not_in))
+    if rule.min is not None:
+        tests.append(f"be at least {rule.min:g}")
+    if rule.max is not None:
+        tests.append(f"be at most {rule.max:g}")
+    if rule.not_missing:
+        tests.append("not be blank")
+    return f"column {rule.column!r} should {' and '.join(tests)} (otherwise: {rule.reason})"
+
+
+def _value_words(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def tier_words(tier: Tier, *, last: bool) -> str:
+    """A tier's rule in plain words.
+
+    >>> from scorer.criteria import Tier
+    >>> tier_words(Tier(name="join", top=15), last=False)
+    'the countries ranked 1 to 15 (a tie at 15 takes every tied country)'
+    """
+    if tier.top is not None:
+        return f"the countries ranked 1 to {tier.top} (a tie at {tier.top} takes every tied country)"
+    if tier.min_score is not None:
+        return f"countries not in an earlier tier with a score of at least {tier.min_score:g}"
+    return "every remaining country" if last else "every country not in an earlier tier"
+
+
+def build_report(
+    result: ScoreResult,
+    *,
+    top_k: int | None = None,
+    criteria_source: CriteriaSource | None = None,
+    provenance: Mapping[str, str] | None = None,
+    generated: str = "",
+    extra_columns: pd.DataFrame | None = None,
+    region_column: str | None = "region",
+    sensitivity: Sensitivity | None = None,
+    command_prefix: str = "unct-scorer rank",
+) -> str:
+    """The whole report as one HTML string (UTF-8, no external resources).
+
+    ``extra_columns`` holds spreadsheet columns indexed by country id (see
+    :func:`extra_columns_for`); ``region_column`` names the one used for the
+    region filter. ``generated`` is the only text that depends on the clock.
+
+    >>> from scorer import demo_result
+    >>> page = build_report(demo_result(), generated="2024-01-01 00:00 UTC")
+    >>> page.startswith("<!DOCTYPE html>"), "ILLUSTRATIVE DATA" in page
+    (True, True)
+    """
+    return _Report(
+        result,
+        top_k=top_k if top_k is not None else default_top_k(result.criteria),
+        criteria_source=criteria_source,
+        provenance=dict(provenance or {}),
+        generated=generated,
+        extra_columns=extra_columns,
+        region_column=region_column,
+        sensitivity=sensitivity,
+        command_prefix=command_prefix,
+    ).render()
+
+
+class _Report:
+    """Renders the sections; holds what several sections share."""
+
+    def __init__(
+        self,
+        result: ScoreResult,
+        *,
+        top_k: int,
+        criteria_source: CriteriaSource | None,
+        provenance: dict[str, str],
+        generated: str,
+        extra_columns: pd.DataFrame | None,
+        region_column: str | None,
+        sensitivity: Sensitivity | None,
+        command_prefix: str,
+    ) -> None:
+        self.r = result
+        self.c = result.criteria
+        self.crit_ids = list(self.c.criteria)
+        self.top_k = max(1, min(int(top_k), len(result.table)))
+        self.source = criteria_source
+        self.prov = provenance
+        self.generated = generated
+        self.sens = sensitivity
+        self.command_prefix = command_prefix
+        self.arithmetic = self.c.aggregation is Aggregation.arithmetic
+        self.regions: list[str] | None = None
+        if extra_columns is not None and region_column and region_column in extra_columns.columns:
+            col = extra_columns[region_column].reindex(result.table.index)
+            self.regions = ["" if pd.isna(v) else str(v) for v in col]
+        self.region_column = region_column
+        self.tier_index = {t.name: i for i, t in enumerate(self.c.tiers)}
+        scores = result.table[self.crit_ids].to_numpy(dtype=float)
+        top = float(np.nanmax(np.clip(scores, 0, None).sum(axis=1))) if len(scores) else 1.0
+        self.bar_scale = max(1.0, top) if self.arithmetic else 1.0
+
+    def render(self) -> str:
+        script = asset("report.js")
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        csp = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+        )
+        title = f"UNCT ranking: {self.c.name}"
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="unct-scorer">',
+            f"<title>{_e(title)}</title>",
+            f"<style>\n{asset('report.css')}</style>",
+            "</head>",
+            "<body>",
+            "<header>",
+            f"<h1>{_e(title)}</h1>",
+            f'<p class="subtitle">{_e(self._subtitle())}</p>',
+            self._toc(),
+            self._illustrative_banner(),
+            "</header>",
+            "<main>",
+            self._summary(),
+            self._weights(),
+            self._ranking(),
+            self._criteria(),
+            self._quality(),
+            self._sensitivity(),
+            self._methodology(),
+            self._provenance(),
+            "</main>",
+            "<footer><p>Made with unct-scorer. This page is self-contained: it loads nothing from a network and "
+            "can be emailed, archived and opened offline.</p></footer>",
+            f'<script type="application/json" id="report-data">{embed_json(self._data())}</script>',
+            f"<script>{script}</script>",
+            "</body>",
+            "</html>",
+        ]
+        return "\n".join(p for p in parts if p) + "\n"
+
+    def _subtitle(self) -> str:
+        bits = [f"{len(self.r.table)} countries ranked"]
+        if self.generated:
+            bits.append(f"generated {self.generated}")
+        spreadsheet = self.prov.get("spreadsheet_file")
+        if spreadsheet:
+            bits.append(f"data: {spreadsheet}")
+        return "; ".join(bits)
+
+    def _toc(self) -> str:
+        links = [
+            ("summary", "Summary"),
+            ("weights", "Weights"),
+            ("ranking", "Ranking"),
+            ("criteria", "Criteria"),
+            ("quality", "Data quality"),
+        ]
+        if self.sens is not None:
+            links.append(("sensitivity", "Sensitivity"))
+        links += [("methodology", "Methodology"), ("provenance", "Provenance")]
+        return '<nav class="toc">' + "".join(f'<a href="#{k}">{_e(v)}</a>' for k, v in links) + "</nav>"
+
+    def _illustrative_banner(self) -> str:
+        if not self.r.illustrative and not self.r.notes:
+            return ""
+        lines = [f"<p>{_e(n)}</p>" for n in self.r.notes]
+        if self.r.illustrative:
+            columns = {iid: ind.column for _cid, iid, ind in self.c.indicator_items()}
+            items = ", ".join(
+                f"<code>{_e(col)}</code> stands in for <code>{_e(columns.get(iid, iid))}</code>"
+                for iid, col in sorted(self.r.illustrative.items())
+            )
+            lines.append(
+                f"<p>Illustrative columns: {items}. Replace them with real data before using this ranking for a "
+                "decision.</p>"
+            )
+        return f'<div class="illustrative" role="note" id="illustrative-note">{"".join(lines)}</div>'
+
+    def _summary(self) -> str:
+        r = self.r
+        first = self.c.tiers[0]
+        counts = r.table["tier"].value_counts()
+        cards = "".join(
+            f'<div class="card"><span class="big" id="tier-count-{i}">{int(counts.get(t.name, 0))}</span>'
+            f"in tier <b>{_e(t.name)}</b></div>"
+            for i, t in enumerate(self.c.tiers)
+        )
+        cards += f'<div class="card"><span class="big">{len(r.exclusions)}</span>excluded by eligibility</div>'
+        first_members = ", ".join(_e(v) for v in r.table.loc[r.table["tier"] == first.name, "name"]) or "none"
+        top_items = "".join(
+            f'<li>{_e(row["name"])} <span class="id">({_fmt(row["score"])})</span></li>'
+            for _, row in r.table.head(self.top_k).iterrows()
+        )
+        inputs = []
+        for role, label in (("spreadsheet", "Spreadsheet"), ("criteria", "Criteria file")):
+            name = self.prov.get(f"{role}_file")
+            if name:
+                inputs.append(f"<li>{label}: <code>{_e(name)}</code></li>")
+        inputs.append(f"<li>Criteria profile: {_e(self.c.name)}</li>")
+        if self.c.source:
+            inputs.append(f"<li>Source document: {_e(self.c.source)}</li>")
+        if self.generated:
+            inputs.append(f"<li>Generated: {_e(self.generated)}</li>")
+        first_desc = f" ({_e(first.description)})" if first.description else ""
+        weights = ", ".join(f"{_e(crit.label)} {_pct(float(r.weights[cid]))}" for cid, crit in self.c.criteria.items())
+        return "\n".join(
+            [
+                '<section id="summary">',
+                "<h2>Summary</h2>",
+                f'<div class="cards">{cards}</div>',
+                f"<p>First tier, <b>{_e(first.name)}</b>{first_desc}: "
+                f'<span id="first-tier-list">{first_members}</span>.</p>',
+                f"<h3>Top {self.top_k}</h3>",
+                f'<ol class="toplist" id="top-list">{top_items}</ol>',
+                f"<p>Weights: {weights}. The weights panel below re-ranks the countries live; the sections "
+                "after the ranking describe the criteria file's weights.</p>",
+                "<h3>Inputs</h3>",
+                f"<ul>{''.join(inputs)}</ul>",
+                "</section>",
+            ]
+        )
+
+    def _weights(self) -> str:
+        rows = []
+        total = sum(c.weight for c in self.c.criteria.values())
+        top_weight = max(c.weight for c in self.c.criteria.values())
+        slider_max = max(1.0, math.ceil(top_weight * 2))
+        disabled = "" if self.arithmetic else " disabled"
+        for i, (cid, crit) in enumerate(self.c.criteria.items()):
+            share = crit.weight / total if total else float("nan")
+            w = yaml_number(crit.weight)
+            rows.append(
+                f'<label for="w-number-{i}"><span class="swatch c{i % 8}"></span>{_e(crit.label)} '
+                f'<span class="cites">({_e(crit.cites)}; <code>{_e(cid)}</code>)</span></label>'
+                f'<input type="range" id="w-range-{i}" min="0" max="{slider_max:g}" step="0.01" value="{w}" '
+                f'aria-label="{_e(crit.label)} weight (slider)"{disabled}>'
+                f'<input type="number" id="w-number-{i}" min="0" step="any" value="{w}"{disabled}>'
+                f'<output id="w-share-{i}">{_pct(share, 1)}</output>'
+            )
+        if self.arithmetic:
+            intro = (
+                "<p>Move a slider or type a relative weight (they need not add up to 1; the share of each is shown "
+                "on the right). Scores, ranks, tiers and bars are recomputed in this page exactly as "
+                "<code>unct-scorer rank -w</code> computes them. The download button saves a copy of the criteria "
+                "file that differs only in these weights, which the command line accepts.</p>"
+            )
+        else:
+            intro = (
+                "<p><b>Live weights are off</b> for this criteria file: it combines criteria with a weighted "
+                "<em>geometric</em> mean, and this page reproduces only the weighted arithmetic mean exactly as the "
+                "command line does. Use <code>unct-scorer rank -w CRITERION=WEIGHT</code> to try other weights.</p>"
+            )
+        download_state = "" if (self.source is not None and self.arithmetic) else " disabled"
+        download_note = (
+            ""
+            if self.source is not None
+            else '<p class="note">The criteria file text was not given to the report, so the tuned weights can '
+            "only be copied from the command line below.</p>"
+        )
+        status = "Showing the criteria file's weights."
+        return "\n".join(
+            [
+                '<section id="weights">',
+                "<h2>Weights</h2>",
+                intro,
+                f'<div class="weights">{"".join(rows)}</div>',
+                '<div class="controls buttons">'
+                f'<button type="button" class="action secondary" id="reset-weights"{disabled}>Reset to the file\'s '
+                "weights</button>"
+                f'<button type="button" class="action" id="download-yaml"{download_state}>Download these weights as '
+                "criteria YAML</button></div>",
+                download_note,
+                f'<p class="status" id="weights-status" role="status">{status}</p>',
+                f'<p class="note">Same result on the command line: <code id="cli-equivalent">{_e(self._cli_line())}'
+                "</code></p>",
+                "</section>",
+            ]
+        )
+
+    def _cli_line(self) -> str:
+        return self.command_prefix + "".join(
+            f" -w {cid}={yaml_number(crit.weight)}" for cid, crit in self.c.criteria.items()
+        )
+
+    def _ranking(self) -> str:
+        r = self.r
+        t = r.table
+        legend = "".join(
+            f'<span><span class="swatch c{i % 8}"></span>{_e(crit.label)}</span>'
+            for i, crit in enumerate(self.c.criteria.values())
+        )
+        bar_title = "Contributions to the score" if self.arithmetic else "Criterion scores (0-1 each)"
+        bar_note = (
+            "Each bar splits the score into the contribution of each criterion (weight times criterion score); "
+            "the segments add up to the score."
+            if self.arithmetic
+            else "Each bar shows the criterion scores side by side (each segment is one criterion, full width = 1); "
+            "with a geometric mean they do not add up to the score."
+        )
+        headers = [
+            ("rank", "Rank", True),
+            ("name", "Country", False),
+        ]
+        if self.regions is not None:
+            headers.append(("region", str(self.region_column).replace("_", " ").capitalize(), False))
+        headers += [
+            ("tier", "Tier", False),
+            ("score", "Score", True),
+            ("", bar_title, False),
+            ("coverage", "Coverage", True),
+        ]
+        if self.sens is not None:
+            headers += [("ptop", f"P(top {self.sens.top_k})", True), ("interval", "Rank 5-95%", True)]
+        head = "".join(_header_cell(key, label, numeric=num) for key, label, num in headers)
+        body = []
+        for i, (ident, row) in enumerate(t.iterrows()):
+            tier_i = self.tier_index.get(str(row["tier"]), len(self.c.tiers) - 1)
+            cells = [
+                f'<td class="num rank">{int(row["rank"])}</td>',
+                f'<td><button type="button" class="country">{_e(row["name"])}</button>'
+                f'<span class="id">{_e(ident)}</span></td>',
+            ]
+            if self.regions is not None:
+                cells.append(f"<td>{_e(self.regions[i])}</td>")
+            cells += [
+                f'<td><span class="tier tier-{tier_i}">{_e(row["tier"])}</span></td>',
+                f'<td class="num score" data-score="{float(row["score"])!r}">{_fmt(row["score"])}</td>',
+                f"<td>{self._bar(row)}</td>",
+                f'<td class="num">{_pct(float(row["coverage"]))}</td>',
+            ]
+            if self.sens is not None:
+                lo, hi = float(self.sens.rank_low[i]), float(self.sens.rank_high[i])
+                cells += [
+                    f'<td class="num stale-when-changed">{_pct(float(self.sens.p_top_k[i]))}</td>',
+                    f'<td class="num stale-when-changed">{lo:.0f}-{hi:.0f}</td>',
+                ]
+            body.append(f'<tr data-i="{i}" data-tier="{tier_i}">{"".join(cells)}</tr>')
+        region_filter = ""
+        if self.regions is not None:
+            values = sorted({v for v in self.regions if v})
+            options = "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)
+            region_filter = (
+                f"<label>{_e(str(self.region_column).replace('_', ' ').capitalize())}"
+                f'<select id="filter-region"><option value="">all</option>{options}</select></label>'
+            )
+        tier_options = "".join(f'<option value="{i}">{_e(t.name)}</option>' for i, t in enumerate(self.c.tiers))
+        return "\n".join(
+            [
+                '<section id="ranking">',
+                "<h2>Ranking</h2>",
+                f"<p>{_e(bar_note)} Coverage is the share of a country's indicator values that come from the "
+                "spreadsheet rather than from a missing-data rule. Click a column title to sort, a country for its "
+                "breakdown.</p>",
+                f'<div class="legend">{legend}</div>',
+                '<div class="controls">'
+                '<label>Search country<input type="search" id="filter-search" placeholder="name or code"></label>'
+                f"{region_filter}"
+                f'<label>Tier<select id="filter-tier"><option value="">all</option>{tier_options}</select></label>'
+                '<span class="count" id="filter-count" role="status"></span></div>',
+                '<div id="detail" hidden></div>',
+                f'<table id="ranking-table"><thead><tr>{head}</tr></thead><tbody>',
+                "\n".join(body),
+                "</tbody></table>",
+                "</section>",
+            ]
+        )
+
+    def _bar(self, row: pd.Series) -> str:
+        segments = []
+        for i, cid in enumerate(self.crit_ids):
+            value = float(row[cid])
+            share = max(0.0, value) / self.bar_scale if self.arithmetic else max(0.0, value) / len(self.crit_ids)
+            label = self.c.criteria[cid].label
+            segments.append(
+                f'<span class="c{i % 8}" style="width:{share * 100:.3f}%" title="{_e(label)}: {_fmt(value, 4)}"></span>'
+            )
+        split = "" if self.arithmetic else " split"
+        return f'<div class="bar{split}">{"".join(segments)}</div>'
+
+    def _criteria(self) -> str:
+        r = self.r
+        within = r.indicator_weights_within
+        rows = []
+        for i, (cid, crit) in enumerate(self.c.criteria.items()):
+            indicators = "".join(
+                f"<li>{_e(ind.label or iid)} (<code>{_e(r.columns.get(iid, ind.column))}</code>, "
+                f"{_pct(float(within[iid]))} of the criterion)</li>"
+                for iid, ind in crit.indicators.items()
+            )
+            range_text = f"{_pct(crit.range[0])}-{_pct(crit.range[1])}" if crit.range else ""
+            rows.append(
+                f'<tr><td><span class="swatch c{i % 8}"></span>{_e(crit.label)}<br><code>{_e(cid)}</code></td>'
+                f"<td>{_e(crit.cites)}</td>"
+                f'<td class="num">{_e(yaml_number(crit.weight))}</td>'
+                f'<td class="num">{_pct(float(r.weights[cid]), 1)}</td>'
+                f'<td class="num">{_e(range_text)}</td>'
+                f"<td><ul>{indicators}</ul></td></tr>"
+            )
+        source = f"<p>Source document: {_e(self.c.source)}.</p>" if self.c.source else ""
+        return "\n".join(
+            [
+                '<section id="criteria">',
+                "<h2>Criteria and weights</h2>",
+                source,
+                "<p>The criteria file's weights (relative) and their normalised shares of the score, with the "
+                "paragraph each criterion cites.</p>",
+                '<table><thead><tr><th>Criterion</th><th>Cites</th><th class="num">Weight</th>'
+                '<th class="num">Share</th><th class="num">Plausible share</th><th>Indicators</th></tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>",
+                "</section>",
+            ]
+        )
+
+    def _quality(self) -> str:
+        r = self.r
+        parts = ['<section id="quality">', "<h2>Data quality</h2>"]
+        if r.illustrative:
+            items = "".join(
+                f"<li><code>{_e(col)}</code> is used for indicator <code>{_e(iid)}</code> (made-up values, "
+                "not data)</li>"
+                for iid, col in sorted(r.illustrative.items())
+            )
+            parts.append(
+                '<div class="illustrative"><p>Illustrative columns: the ranking depends on made-up values.</p>'
+                f"<ul>{items}</ul></div>"
+            )
+        else:
+            parts.append("<p>No illustrative (made-up) columns were used.</p>")
+        coverage = r.table["coverage"].to_numpy(dtype=float)
+        full = int((coverage >= 1.0).sum())
+        parts.append(
+            f"<p>Coverage: {full} of {len(coverage)} ranked countries have every indicator value from the "
+            f"spreadsheet; the lowest coverage is {_pct(float(coverage.min()) if len(coverage) else 1.0)}.</p>"
+        )
+        low = r.table.loc[r.table["coverage"] < 1.0].sort_values(["coverage", "rank"])
+        if len(low):
+            rows = "".join(
+                f'<tr><td>{_e(row["name"])} <span class="id">{_e(ident)}</span></td>'
+                f'<td class="num">{_pct(float(row["coverage"]))}</td><td class="num">{int(row["rank"])}</td></tr>'
+                for ident, row in low.iterrows()
+            )
+            parts.append(
+                f"<details><summary>Countries with missing values ({len(low)})</summary>"
+                '<table><thead><tr><th>Country</th><th class="num">Coverage</th><th class="num">Rank</th></tr>'
+                f"</thead><tbody>{rows}</tbody></table></details>"
+            )
+        imp = r.imputations
+        if len(imp):
+            by_column = imp.groupby("column", sort=False).size()
+            summary = ", ".join(f"<code>{_e(col)}</code> {int(n)}" for col, n in by_column.items())
+            rows = "".join(
+                f'<tr><td>{_e(row["name"])} <span class="id">{_e(row["id"])}</span></td>'
+                f'<td class="num">{int(row["row"])}</td><td><code>{_e(row["column"])}</code></td>'
+                f"<td>{_e(row['original'])}</td><td>{_e(row['policy'])}</td>"
+                f'<td class="num">{_fmt(row["value"], 4)}</td><td>{_e(row["how"])}</td></tr>'
+                for _, row in imp.iterrows()
+            )
+            parts.append(
+                f"<p>Imputed cells: {len(imp)} ({summary}).</p>"
+                f"<details><summary>Every imputed cell ({len(imp)})</summary>"
+                '<table><thead><tr><th>Country</th><th class="num">Row</th><th>Column</th><th>Cell</th>'
+                '<th>Policy</th><th class="num">Value used</th><th>How</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table></details>"
+            )
+        else:
+            parts.append("<p>No cell was imputed: every indicator value comes from the spreadsheet.</p>")
+        exc = r.exclusions
+        if len(exc):
+            rows = "".join(
+                f'<tr><td>{_e(row["name"])} <span class="id">{_e(row["id"])}</span></td>'
+                f'<td class="num">{int(row["row"])}</td><td>{_e(row["reason"])}</td></tr>'
+                for _, row in exc.iterrows()
+            )
+            parts.append(
+                f"<h3>Excluded countries ({len(exc)})</h3>"
+                '<table><thead><tr><th>Country</th><th class="num">Row</th><th>Why</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table>"
+            )
+        else:
+            parts.append("<p>No country was excluded by the eligibility rules.</p>")
+        conv = r.conversions
+        if len(conv):
+            by_column = conv.groupby("column", sort=False).size()
+            items = "".join(f"<li><code>{_e(col)}</code>: {int(n)} cells</li>" for col, n in by_column.items())
+            parts.append(
+                f"<details><summary>Text cells read as values ({len(conv)})</summary><p>Levels, yes/no answers "
+                f"and numbers typed as text, converted by the criteria's rules:</p><ul>{items}</ul></details>"
+            )
+        parts.append("</section>")
+        return "\n".join(parts)
+
+    def _sensitivity(self) -> str:
+        s = self.sens
+        if s is None:
+            return ""
+        t = self.r.table
+        order = np.argsort(-np.asarray(s.p_top_k, dtype=float), kind="stable")
+        likely = [i for i in order if s.p_top_k[i] >= 0.5]
+        listed = ", ".join(f"{_e(t['name'].iloc[i])} ({_pct(float(s.p_top_k[i]))})" for i in likely[:30]) or "none"
+        notes = "".join(f'<p class="note">{_e(n)}</p>' for n in s.notes)
+        return "\n".join(
+            [
+                '<section id="sensitivity">',
+                "<h2>Sensitivity to the weights</h2>",
+                f"<p>{s.draws:,} sets of weights were drawn at random (seed {s.seed}) within the plausible ranges of "
+                f"the criteria file{'' if any(c.range for c in self.c.criteria.values()) else ' (none set: anywhere)'}"
+                f"; each country was ranked under every set. The ranking table shows each country's probability of "
+                f"being in the top {s.top_k} and the ranks it holds in 90% of draws (5th to 95th percentile).</p>",
+                f"<p>In the top {s.top_k} in at least half of the draws: {listed}.</p>",
+                notes,
+                "<h3>Rank acceptability</h3>",
+                "<p>Each row is a country (ordered by its rank with the file's weights), each column a rank; the "
+                "darker the cell, the larger the share of draws in which the country takes that rank.</p>",
+                self._heatmap(),
+                "</section>",
+            ]
+        )
+
+    def _heatmap(self) -> str:
+        s = self.sens
+        assert s is not None
+        t = self.r.table
+        n_rows = min(len(t), max(2 * s.top_k, 20))
+        n_cols = min(s.acceptability.shape[1], n_rows + 10)
+        cell, left, top = 14, 190, 30
+        width, height = left + n_cols * cell + 10, top + n_rows * cell + 30
+        out = [
+            f'<svg class="heatmap" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>Rank acceptability of the first {n_rows} countries</title>'
+        ]
+        for j in range(n_cols):
+            if j == 0 or (j + 1) % 5 == 0:
+                x = left + j * cell + cell / 2
+                out.append(f'<text x="{x:g}" y="{top - 6}" text-anchor="middle">{j + 1}</text>')
+        for i in range(n_rows):
+            y = top + i * cell
+            name = str(t["name"].iloc[i])
+            short = name if len(name) <= 28 else name[:27] + "…"
+            out.append(f'<text x="{left - 6}" y="{y + cell - 3}" text-anchor="end">{_e(short)}</text>')
+            for j in range(n_cols):
+                p = float(s.acceptability[i, j])
+                if p <= 0:
+                    continue
+                out.append(
+                    f'<rect x="{left + j * cell}" y="{y}" width="{cell}" height="{cell}" fill="{_blue(p)}">'
+                    f"<title>{_e(name)}: rank {j + 1} in {_pct(p, 1)} of draws</title></rect>"
+                )
+        out.append(
+            f'<text x="{left + n_cols * cell / 2:g}" y="{height - 8}" text-anchor="middle">rank (1 = best)</text>'
+        )
+        out.append("</svg>")
+        return "".join(out)
+
+    def _methodology(self) -> str:
+        c = self.c
+        r = self.r
+        paras = ['<section id="methodology" class="annex">', "<h2>Methodology annex</h2>"]
+        intro = (
+            f"<p>This ranking applies the criteria profile \u201c{_e(c.name)}\u201d"
+            + (f", which follows {_e(c.source)}" if c.source else "")
+            + f". It scores each eligible country in <code>{_e(r.source)}</code> on {len(c.criteria)} criteria, "
+            "each measured by one or more indicators (spreadsheet columns).</p>"
+        )
+        paras.append(intro)
+        if c.description:
+            paras.append(f"<p>{_e(c.description.strip())}</p>")
+        paras.append("<h3>Eligibility</h3>")
+        if c.eligibility:
+            paras.append(
+                "<p>A country is ranked only if it passes every rule below; the others are listed under data "
+                "quality with the reason.</p><ul>"
+                + "".join(f"<li>{_e(rule_words(rule))}</li>" for rule in c.eligibility)
+                + "</ul>"
+            )
+        else:
+            paras.append("<p>Every country in the spreadsheet is eligible.</p>")
+        paras.append("<h3>Criteria and indicators</h3>")
+        within = r.indicator_weights_within
+        for cid, crit in c.criteria.items():
+            paras.append(
+                f"<p><b>{_e(crit.label)}</b> ({_e(crit.cites)}) carries {_pct(float(r.weights[cid]), 1)} of the "
+                f"score (relative weight {_e(yaml_number(crit.weight))})."
+                + (f" {_e(crit.description.strip())}" if crit.description else "")
+                + (
+                    f" For sensitivity analysis its share may plausibly range from {_pct(crit.range[0])} to "
+                    f"{_pct(crit.range[1])}."
+                    if crit.range
+                    else ""
+                )
+                + "</p>"
+            )
+            items = []
+            for iid, ind in crit.indicators.items():
+                column = r.columns.get(iid, ind.column)
+                stand_in = (
+                    f" In this run the column was missing and the made-up stand-in <code>{_e(column)}</code> was "
+                    "used instead."
+                    if iid in r.illustrative
+                    else ""
+                )
+                unit = f" Unit: {_e(ind.unit)}." if ind.unit else ""
+                src = f" Source: {_e(ind.source)}." if ind.source else ""
+                desc = f" {_e(ind.description.strip())}." if ind.description else ""
+                direction = "higher" if ind.direction is Direction.higher else "lower"
+                items.append(
+                    f"<li><b>{_e(ind.label or iid)}</b> (column <code>{_e(ind.column)}</code>; "
+                    f"{_pct(float(within[iid]))} of the criterion; {direction} is better).{desc}{unit}{src} "
+                    f"Normalisation: {_e(describe(ind))}. Missing values: {_e(missing_words(ind))}.{stand_in}</li>"
+                )
+            paras.append(f"<ul>{''.join(items)}</ul>")
+        paras.append("<h3>Aggregation</h3>")
+        if self.arithmetic:
+            paras.append(
+                "<p>A criterion's score is the weighted mean of its indicators' normalised values (0 to 1), and a "
+                "country's score is the weighted mean of its criterion scores, with the shares above. Each "
+                "criterion's contribution is its share times its score, so the contributions add up to the score "
+                "and a strength on one criterion can make up for a weakness on another. Where an indicator is "
+                "left out for a country, the weights of the remaining indicators of that criterion are rescaled "
+                "to add up to 1 for that country.</p>"
+            )
+        else:
+            paras.append(
+                "<p>A criterion's score is the weighted geometric mean of its indicators' normalised values (0 to "
+                "1), and a country's score is the weighted geometric mean of its criterion scores, with the shares "
+                "above. A geometric mean is less compensatory than an average: a very low value on one criterion "
+                "pulls the score down however strong the others are, and a 0 gives a score of 0.</p>"
+            )
+        paras.append("<h3>Ranks and tiers</h3>")
+        paras.append(
+            f"<p>Countries are ranked by score, best first. Scores equal to {TIE_DECIMALS} decimals are ties and "
+            "share the better rank (the next rank is skipped); ties are listed by country code. Each country is "
+            "placed in the first tier whose rule it meets:</p><ul>"
+            + "".join(
+                f"<li><b>{_e(t.name)}</b>: {_e(tier_words(t, last=i == len(c.tiers) - 1))}"
+                + (f" \u2014 {_e(t.description)}" if t.description else "")
+                + "</li>"
+                for i, t in enumerate(c.tiers)
+            )
+            + "</ul>"
+        )
+        if self.sens is not None:
+            paras.append("<h3>Sensitivity</h3>")
+            paras.append(
+                f"<p>Weight sets were drawn at random ({self.sens.draws:,} draws, seed {self.sens.seed}) within each "
+                "criterion's plausible range, keeping the criteria's order of importance where the file gives one; "
+                "the probability of a top rank is the share of draws that give it.</p>"
+            )
+        paras.append("</section>")
+        return "\n".join(paras)
+
+    def _provenance(self) -> str:
+        labels = {
+            "tool": "Tool",
+            "spreadsheet_file": "Spreadsheet",
+            "spreadsheet_sha256": "Spreadsheet SHA-256",
+            "criteria_file": "Criteria file",
+            "criteria_sha256": "Criteria SHA-256",
+            "command": "Command line",
+            "seed": "Seed",
+            "generated": "Generated",
+        }
+        items = "".join(
+            f"<dt>{_e(labels.get(k, k.replace('_', ' ').capitalize()))}</dt><dd>{_e(v)}</dd>"
+            for k, v in self.prov.items()
+        )
+        if not items:
+            items = "<dt>Tool</dt><dd>unct-scorer</dd>"
+        return "\n".join(
+            [
+                '<section id="provenance">',
+                "<h2>Provenance</h2>",
+                "<p>What produced these numbers: run the same command on files with the same SHA-256 and the same "
+                "ranking comes out (only the generation time differs).</p>",
+                f'<dl class="prov">{items}</dl>',
+                "</section>",
+            ]
+        )
+
+    def _data(self) -> dict[str, Any]:
+        r = self.r
+        t = r.table
+        crit_weights = np.array([self.c.criteria[c].weight for c in self.crit_ids], dtype=float)
+        mask = r.criterion_mask.loc[t.index, self.crit_ids].to_numpy(dtype=bool)
+        values = r.criterion_scores.loc[t.index, self.crit_ids].to_numpy(dtype=float)
+        eff = effective_weights(crit_weights, mask)
+        items = self.c.indicator_items()
+        imputed = {(row["id"], row["indicator"]): str(row["how"]) for row in r.imputations.to_dict("records")}
+        countries = []
+        for i, (ident, row) in enumerate(t.iterrows()):
+            ind = []
+            for _cid, iid, indicator in items:
+                raw = float(r.raw.at[ident, iid])
+                norm = float(r.normalised.at[ident, iid])
+                level = _level(indicator, raw) if not math.isnan(raw) else ""
+                ind.append(
+                    [
+                        None if math.isnan(raw) else _round_display(raw),
+                        level,
+                        None if math.isnan(norm) else norm,
+                        imputed.get((ident, iid)),
+                    ]
+                )
+            countries.append(
+                {
+                    "id": str(ident),
+                    "name": str(row["name"]),
+                    "region": self.regions[i] if self.regions is not None else None,
+                    "s": [_num(v) for v in values[i]],
+                    "m": [bool(v) for v in mask[i]],
+                    "score": float(row["score"]),
+                    "rank": int(row["rank"]),
+                    "tier": self.tier_index.get(str(row["tier"]), len(self.c.tiers) - 1),
+                    "contrib": [_num(row[c]) for c in self.crit_ids],
+                    "eff": [float(v) for v in eff[i]],
+                    "coverage": float(row["coverage"]),
+                    "ind": ind,
+                }
+            )
+        data: dict[str, Any] = {
+            "aggregation": self.c.aggregation.value,
+            "live": self.arithmetic,
+            "tie_decimals": TIE_DECIMALS,
+            "top_k": self.top_k,
+            "bar_scale": self.bar_scale,
+            "command_prefix": self.command_prefix,
+            "criteria": [
+                {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
+                for cid, crit in self.c.criteria.items()
+            ],
+            "tiers": [{"name": t.name, "top": t.top, "min_score": t.min_score} for t in self.c.tiers],
+            "indicators": [
+                {
+                    "id": iid,
+                    "criterion": cid,
+                    "criterion_label": self.c.criteria[cid].label,
+                    "label": ind.label or iid,
+                    "column": r.columns.get(iid, ind.column),
+                }
+                for cid, iid, ind in items
+            ],
+            "countries": countries,
+            "yaml": None,
+            "sensitivity": None,
+        }
+        if self.source is not None:
+            text = self.source.text
+            stem = self.source.file_name.rsplit(".", 1)[0] or "criteria"
+            data["yaml"] = {
+                "text": text,
+                "spans": [
+                    [_utf16_offset(text, self.source.spans[c][0]), _utf16_offset(text, self.source.spans[c][1])]
+                    for c in self.crit_ids
+                ],
+                "download_name": f"{stem}-tuned.yaml",
+            }
+        if self.sens is not None:
+            data["sensitivity"] = {
+                "p_top": [float(v) for v in self.sens.p_top_k],
+                "low": [float(v) for v in self.sens.rank_low],
+                "high": [float(v) for v in self.sens.rank_high],
+            }
+        return data
+
+
+def _header_cell(key: str, label: str, *, numeric: bool) -> str:
+    if not key:
+        return f"<th>{_e(label)}</th>"
+    cls = ' class="num"' if numeric else ""
+    sort = "ascending" if key == "rank" else "none"
+    return f'<th{cls} data-sort="{key}" aria-sort="{sort}"><button type="button" class="sort">{_e(label)}</button></th>'
+
+
+def _utf16_offset(text: str, index: int) -> int:
+    """A code-point offset as a JavaScript (UTF-16) string offset."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _round_display(value: float) -> float:
+    return float(f"{value:.6g}")
+
+
+def _level(indicator: Indicator, value: float) -> str:
+    if not indicator.levels:
+        if indicator.normalisation.value == "boolean":
+            return "yes" if value == 1 else "no"
+        return ""
+    for name, v in indicator.levels.items():
+        if math.isclose(v, value):
+            return name
+    return ""
+
+
+def _blue(p: float) -> str:
+    """White to Okabe-Ito blue (#0072B2) by p in [0, 1]."""
+    p = min(1.0, max(0.0, p)) ** 0.6
+    r, g, b = (round(255 + (c - 255) * p) for c in (0x00, 0x72, 0xB2))
+    return f"#{r:02x}{g:02x}{b:02x}"
