@@ -17,6 +17,7 @@ import pandas as pd
 
 from scorer.aggregation import effective_weights, weighted_arithmetic, weighted_geometric
 from scorer.cells import Cell, clean_text, is_missing, parse_boolean, parse_level, parse_number
+from scorer.countries import default_resolver
 from scorer.criteria import (
     Aggregation,
     Criteria,
@@ -69,13 +70,16 @@ def apply_weights(criteria: Criteria, weights: Mapping[str, float]) -> Criteria:
         raise ConfigError(problems)
     updated = criteria.with_weights({k: float(v) for k, v in weights.items()})
     if all(c.weight == 0 for c in updated.criteria.values()):
-        raise ConfigError(Problem("config.weight", "criterion weights should not all be 0, but they are", key="weights"))
+        raise ConfigError(
+            Problem("config.weight", "criterion weights should not all be 0, but they are", key="weights")
+        )
     return updated
 
 
-def plan_columns(columns: list[str], criteria: Criteria, *, source: str) -> ColumnPlan:
+def plan_columns(columns: list[str], criteria: Criteria, *, source: str, id_column: str | None = None) -> ColumnPlan:
     """Map indicators to columns; a missing ``x`` may be stood in for by ``illustrative_x``."""
     present = set(columns)
+    id_column = id_column or criteria.id_column
     problems: list[Problem] = []
     plan: dict[str, str] = {}
     illustrative: dict[str, str] = {}
@@ -88,8 +92,8 @@ def plan_columns(columns: list[str], criteria: Criteria, *, source: str) -> Colu
             column=column,
         )
 
-    if criteria.id_column not in present:
-        problems.append(missing(criteria.id_column, "id_column"))
+    if id_column not in present:
+        problems.append(missing(id_column, "id_column"))
     for cid, iid, ind in criteria.indicator_items():
         if ind.column in present:
             plan[iid] = ind.column
@@ -115,6 +119,121 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(p.format())
             out.append(p)
     return out
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Each row's country: its id (ISO3 when the column holds countries), name and spelling."""
+
+    ids: list[str]
+    names: list[str]
+    spellings: list[str]
+    countries: bool
+    problems: list[Problem]
+    conversions: list[dict[str, object]]
+    notes: list[str]
+
+
+def choose_id_column(df: pd.DataFrame, criteria: Criteria, *, id_column: str | None = None) -> str:
+    """The id column: ``id_column`` if given, the criteria's if present, else the column that reads as countries.
+
+    >>> from scorer import load_criteria
+    >>> from scorer.resources import default_criteria_path
+    >>> c = load_criteria(default_criteria_path())
+    >>> choose_id_column(pd.DataFrame({"Pays": ["Algérie", "Pérou"], "s": [1, 2]}), c)
+    'Pays'
+    """
+    if id_column:
+        return id_column
+    columns = [str(c) for c in df.columns]
+    if criteria.id_column in columns:
+        return criteria.id_column
+    folded = {c.strip().casefold(): c for c in columns}
+    if criteria.id_column.strip().casefold() in folded:
+        return folded[criteria.id_column.strip().casefold()]
+    return default_resolver().detect_id_column(df) or criteria.id_column
+
+
+def _row_numbers(df: pd.DataFrame, first_row: int | None) -> np.ndarray:
+    """Spreadsheet row number of each line of ``df`` (blank and title rows skipped by the reader)."""
+    numbers = df.attrs.get("row_numbers")
+    if first_row is None and numbers is not None and len(numbers) == len(df):
+        return np.asarray(numbers, dtype=int)
+    start = int(first_row if first_row is not None else df.attrs.get("first_row", 2))
+    return np.arange(len(df)) + start
+
+
+def _id_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: str) -> Identity:
+    """Resolve each id cell to ISO3, collecting every blank, unknown, ambiguous and duplicate id.
+
+    When at least half of the distinct ids read as countries (codes or names in
+    any UN language), every id must; otherwise the ids are labels used as
+    written (units that are not countries, or made-up test data).
+
+    >>> i = identify_rows(pd.Series(["Algérie", "Côte d'Ivoire"]), np.array([2, 3]), column="pays", source="s.csv")
+    >>> i.ids, i.spellings, i.countries
+    (['DZA', 'CIV'], ['Algérie', "Côte d'Ivoire"], True)
+    """
+    resolver = default_resolver()
+    raw = list(values)
+    texts = [_id_text(v) for v in raw]
+    present = [(i, t) for i, t in enumerate(texts) if t]
+    distinct = list(dict.fromkeys(t for _i, t in present))
+    codes, _ = resolver.resolve_many([t for t in distinct])
+    resolved = sum(c is not None for c in codes)
+    countries = bool(distinct) and resolved * 2 >= len(distinct)
+    problems: list[Problem] = []
+    conversions: list[dict[str, object]] = []
+    notes: list[str] = []
+    ids = list(texts)
+    names = list(texts)
+    if countries:
+        found, located = resolver.resolve_many(
+            [raw[i] for i, _t in present], rows=[int(rows[i]) for i, _t in present], column=column
+        )
+        problems += [Problem(p.code, p.message, file=source, row=p.row, column=column, value=p.value) for p in located]
+        for (i, text), code in zip(present, found, strict=True):
+            if code is None:
+                continue
+            ids[i], names[i] = code, resolver.name_of(code)
+            if text != code:
+                conversions.append({"id": code, "row": int(rows[i]), "column": column, "original": text, "value": code})
+    elif resolved:
+        notes.append(
+            f"only {resolved} of {len(distinct)} ids in column {column!r} read as countries; "
+            "the ids are used as written"
+        )
+    seen: dict[str, tuple[int, str]] = {}
+    for i, text in enumerate(texts):
+        row = int(rows[i])
+        if not text:
+            problems.append(
+                Problem(
+                    "data.blank_id", "should hold a country id, but it is blank", file=source, row=row, column=column
+                )
+            )
+            continue
+        key = ids[i] if countries else text.casefold()
+        if key in seen:
+            first_row, first_text = seen[key]
+            if first_text.casefold() == text.casefold():
+                message = f"country {text!r} should appear once, but it also appears on row {first_row}"
+            else:
+                message = (
+                    f"country {text!r} ({ids[i]}) should appear once, but row {first_row} has it too, as {first_text!r}"
+                )
+            problems.append(Problem("data.duplicate_id", message, file=source, row=row, column=column, value=text))
+        else:
+            seen[key] = (row, text)
+    return Identity(ids, names, texts, countries, problems, conversions, notes)
 
 
 def read_indicator(values: pd.Series, indicator: Indicator, *, decimal_comma: bool = False) -> list[Cell]:
@@ -168,13 +287,21 @@ def score_countries(
     weights: Mapping[str, float] | None = None,
     source: str | None = None,
     first_row: int | None = None,
-    decimal_comma: bool = False,
+    decimal_comma: bool | None = None,
+    id_column: str | None = None,
 ) -> ScoreResult:
     """Score, rank and tier every eligible country of ``df``.
 
     ``source`` and ``first_row`` (the spreadsheet row of ``df``'s first line)
     locate problems; they default to what :func:`scorer.read_countries` put in
     ``df.attrs``. The input frame is never modified.
+
+    The id column is ``id_column``, else the criteria's ``id_column`` when the
+    sheet has it, else the column whose values read as countries. Country
+    codes and names in any UN language are resolved to ISO3 (the index of the
+    result); the user's own spelling is kept in the table's ``input_id``.
+    ``decimal_comma`` (default: as detected when the file was read) says how
+    ``0,75`` is read.
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -183,38 +310,23 @@ def score_countries(
     162
     """
     source = source or str(df.attrs.get("source", "<data>"))
-    first_row = int(first_row if first_row is not None else df.attrs.get("first_row", 2))
+    if decimal_comma is None:
+        decimal_comma = bool(df.attrs.get("decimal_comma", False))
     if weights:
         criteria = apply_weights(criteria, weights)
-    plan = plan_columns([str(c) for c in df.columns], criteria, source=source)
+    id_col = choose_id_column(df, criteria, id_column=id_column)
+    plan = plan_columns([str(c) for c in df.columns], criteria, source=source, id_column=id_col)
     problems = ProblemCollector()
-    rows = np.arange(len(df)) + first_row
+    rows = _row_numbers(df, first_row)
 
-    ids = [clean_text(v) if not is_missing(v) else "" for v in df[criteria.id_column]]
-    id_col = criteria.id_column
-    seen: dict[str, int] = {}
-    for row, ident in zip(rows, ids, strict=True):
-        if not ident:
-            problems.add(
-                Problem("data.blank_id", "should hold a country id, but it is blank", file=source, row=int(row), column=id_col)
-            )
-        elif ident.casefold() in seen:
-            problems.add(
-                Problem(
-                    "data.duplicate_id",
-                    f"country {ident!r} should appear once, but it also appears on row {seen[ident.casefold()]}",
-                    file=source,
-                    row=int(row),
-                    column=id_col,
-                    value=ident,
-                )
-            )
-        else:
-            seen[ident.casefold()] = int(row)
-    name_col = criteria.name_column if criteria.name_column in df.columns else None
+    identity = identify_rows(df[id_col], rows, column=id_col, source=source)
+    problems.extend(identity.problems)
+    ids = identity.ids
+    conversions: list[dict[str, object]] = list(identity.conversions)
+    name_col = criteria.name_column if criteria.name_column in df.columns and criteria.name_column != id_col else None
     names = [
-        clean_text(n) if name_col and not is_missing(n) else ident
-        for n, ident in zip(df[name_col] if name_col else ids, ids, strict=True)
+        clean_text(n) if name_col and not is_missing(n) else identity.names[i]
+        for i, n in enumerate(df[name_col] if name_col else ids)
     ]
 
     reasons: list[list[str]] = [[] for _ in range(len(df))]
@@ -226,7 +338,6 @@ def score_countries(
 
     items = criteria.indicator_items()
     raw = np.full((len(df), len(items)), np.nan)
-    conversions: list[dict[str, object]] = []
     for j, (_cid, iid, ind) in enumerate(items):
         column = plan.columns[iid]
         cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
@@ -247,7 +358,13 @@ def score_countries(
                 raw[i, j] = cell.value
                 if cell.converted:
                     conversions.append(
-                        {"row": int(rows[i]), "column": column, "original": clean_text(original), "value": cell.value}
+                        {
+                            "id": ids[i],
+                            "row": int(rows[i]),
+                            "column": column,
+                            "original": clean_text(original),
+                            "value": cell.value,
+                        }
                     )
         if ind.normalisation is Normalisation.log_minmax:
             for i in np.flatnonzero(raw[:, j] < 0):
@@ -276,7 +393,9 @@ def score_countries(
     problems.raise_if_any(DataError)
     if not eligible.any():
         raise ScoringError(
-            Problem("scoring.none_eligible", f"no country passes the eligibility rules ({len(df)} excluded)", file=source)
+            Problem(
+                "scoring.none_eligible", f"no country passes the eligibility rules ({len(df)} excluded)", file=source
+            )
         )
 
     idx = np.flatnonzero(eligible)
@@ -288,7 +407,9 @@ def score_countries(
         group = None
         if ind.missing is MissingPolicy.group_mean:
             assert ind.missing_group is not None
-            group = np.array([clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group].iloc[idx]], dtype=object)
+            group = np.array(
+                [clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group].iloc[idx]], dtype=object
+            )
         column_values, how = impute(e_raw[:, j], ind, groups=group)
         for i in np.flatnonzero(np.isnan(e_raw[:, j])):
             imputations.append(
@@ -348,7 +469,7 @@ def score_countries(
                     "should have a usable value for at least one weighted criterion, but has none",
                     file=source,
                     row=int(rows[idx[i]]),
-                    column=criteria.id_column,
+                    column=id_col,
                     value=e_ids[i],
                 )
                 for i in no_data
@@ -378,6 +499,7 @@ def score_countries(
         table[cid] = crit_contrib[:, k] if not geometric else crit_scores[:, k]
     table["coverage"] = coverage
     table["row"] = rows[idx]
+    table["input_id"] = [identity.spellings[i] for i in idx]
     order = ranking_order(score_s, index)
     table = table.iloc[order]
 
@@ -388,7 +510,7 @@ def score_countries(
         ],
         columns=["id", "name", "row", "reason"],
     )
-    notes: list[str] = []
+    notes: list[str] = [str(n) for n in df.attrs.get("notes", [])] + identity.notes
     if plan.illustrative:
         cols = ", ".join(sorted(set(plan.illustrative.values())))
         notes.append(
@@ -410,7 +532,7 @@ def score_countries(
             imputations, columns=["id", "name", "row", "indicator", "column", "original", "policy", "value", "how"]
         ),
         exclusions=excluded,
-        conversions=pd.DataFrame(conversions, columns=["row", "column", "original", "value"]),
+        conversions=pd.DataFrame(conversions, columns=["id", "row", "column", "original", "value"]),
         columns=dict(plan.columns),
         illustrative=dict(plan.illustrative),
         notes=notes,

@@ -117,8 +117,10 @@ def detect_decimal_comma(rows: list[list[object]], *, delimiter: str | None = No
     A cell such as ``0,75`` or ``12,5`` votes for the comma, ``0.75`` for the dot;
     ``1,234`` is ambiguous and counts for the comma only in a semicolon-separated file.
 
-    >>> detect_decimal_comma([["0,75", "12"]]), detect_decimal_comma([["1,234"]]), detect_decimal_comma([["1,234"]], delimiter=";")
-    (True, False, True)
+    >>> detect_decimal_comma([["0,75", "12"]]), detect_decimal_comma([["1,234"]])
+    (True, False)
+    >>> detect_decimal_comma([["1,234"]], delimiter=";")
+    True
     """
     comma = dot = ambiguous = 0
     for row in rows:
@@ -176,8 +178,11 @@ def _select_header(
             raise _fail(file, f"--header-row should be 1 or more, but it is {header_row}")
         start = next((i for i, (n, _r) in enumerate(kept) if n >= header_row), None)
         if start is None or kept[start][0] != header_row:
-            raise _fail(file, f"--header-row {header_row} should be a row with column names, but that row is blank "
-                        "or beyond the end of the sheet")
+            raise _fail(
+                file,
+                f"--header-row {header_row} should be a row with column names, but that row is blank "
+                "or beyond the end of the sheet",
+            )
     else:
         start = find_header_row([r for _n, r in kept], id_column=id_column)
     kept = kept[start:]
@@ -206,10 +211,10 @@ def parse_csv_text(
         rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
     except csv.Error as exc:
         raise _fail(file, f"should be valid CSV, but {exc}") from None
-    rows, numbers = _select_header(rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row,
-                                   id_column=id_column)
-    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers,
-                         limits=limits)
+    rows, numbers = _select_header(
+        rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row, id_column=id_column
+    )
+    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
     comma = detect_decimal_comma(rows[1:], delimiter=sep) if decimal_comma is None else decimal_comma
     _note_decimal_comma(df, comma, given=decimal_comma is not None)
     return df
@@ -249,25 +254,44 @@ def frame_from_rows(
     for i, name in enumerate(header):
         if name == "":
             problems.append(
-                Problem("data.header", f"column {i + 1} should have a name, but its header is blank",
-                        file=file, row=header_row)
+                Problem(
+                    "data.header",
+                    f"column {i + 1} should have a name, but its header is blank",
+                    file=file,
+                    row=header_row,
+                )
             )
         elif name in seen:
             problems.append(
-                Problem("data.header", f"column name {name!r} should appear once, but columns "
-                        f"{seen[name] + 1} and {i + 1} share it", file=file, row=header_row, column=name)
+                Problem(
+                    "data.header",
+                    f"column name {name!r} should appear once, but columns {seen[name] + 1} and {i + 1} share it",
+                    file=file,
+                    row=header_row,
+                    column=name,
+                )
             )
         else:
             seen[name] = i
     if len(header) > limits.max_columns:
-        problems.append(Problem("data.too_large", f"should have at most {limits.max_columns:,} columns, "
-                                f"but it has {len(header):,}", file=file,
-                                fix="raise UNCT_SCORER_MAX_COLUMNS if this is intended"))
+        problems.append(
+            Problem(
+                "data.too_large",
+                f"should have at most {limits.max_columns:,} columns, but it has {len(header):,}",
+                file=file,
+                fix="raise UNCT_SCORER_MAX_COLUMNS if this is intended",
+            )
+        )
     data = rows[1:]
     if len(data) > limits.max_rows:
-        problems.append(Problem("data.too_large", f"should have at most {limits.max_rows:,} rows, "
-                                f"but it has {len(data):,}", file=file,
-                                fix="raise UNCT_SCORER_MAX_ROWS if this is intended"))
+        problems.append(
+            Problem(
+                "data.too_large",
+                f"should have at most {limits.max_rows:,} rows, but it has {len(data):,}",
+                file=file,
+                fix="raise UNCT_SCORER_MAX_ROWS if this is intended",
+            )
+        )
     if not data:
         problems.append(Problem("data.empty", "should have at least one data row, but it has none", file=file))
     if problems:
@@ -276,8 +300,11 @@ def frame_from_rows(
     for n, r in zip(row_numbers[1:], data, strict=True):
         extra = [c for c in r[width:] if _text(c)]
         if extra:
-            problems.append(Problem("data.read", f"should have {width} cells like the header, but it has {len(r)}",
-                                    file=file, row=n))
+            problems.append(
+                Problem(
+                    "data.read", f"should have {width} cells like the header, but it has {len(r)}", file=file, row=n
+                )
+            )
     if problems:
         raise DataError(problems)
     body = [[*(list(r[:width])), *([""] * (width - len(r)))] for r in data]
@@ -346,9 +373,15 @@ def read_xlsx(
             notes.append(f"{file}: hidden sheets were not read: {', '.join(sorted(hidden))}")
         ws, fws = values_wb[name], formulas_wb[name]
         if ws.max_row > limits.max_rows + HEADER_SEARCH_ROWS or ws.max_column > limits.max_columns:
-            raise DataError(Problem("data.too_large", f"should have at most {limits.max_rows:,} rows and "
-                                    f"{limits.max_columns:,} columns, but sheet {name!r} has {ws.max_row:,} "
-                                    f"and {ws.max_column:,}", file=file))
+            raise DataError(
+                Problem(
+                    "data.too_large",
+                    f"should have at most {limits.max_rows:,} rows and "
+                    f"{limits.max_columns:,} columns, but sheet {name!r} has {ws.max_row:,} "
+                    f"and {ws.max_column:,}",
+                    file=file,
+                )
+            )
         width = ws.max_column
         rows: list[list[object]] = [
             list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, min_col=1, max_col=width, values_only=True)
@@ -362,9 +395,13 @@ def read_xlsx(
                     r, c = cell.row - 1, cell.column - 1
                     if r < len(rows) and c < len(rows[r]) and rows[r][c] is None:
                         problems.append(
-                            Problem("data.formula_no_value",
-                                    f"formula {text} has no saved value; open the file in Excel and save it",
-                                    file=file, key=f"sheet {name!r}: cell {cell.coordinate}", value=text)
+                            Problem(
+                                "data.formula_no_value",
+                                f"formula {text} has no saved value; open the file in Excel and save it",
+                                file=file,
+                                key=f"sheet {name!r}: cell {cell.coordinate}",
+                                value=text,
+                            )
                         )
         if problems:
             raise DataError(problems)
@@ -377,10 +414,10 @@ def read_xlsx(
     finally:
         values_wb.close()
         formulas_wb.close()
-    rows, numbers = _select_header(rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row,
-                                   id_column=id_column)
-    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers,
-                         limits=limits)
+    rows, numbers = _select_header(
+        rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row, id_column=id_column
+    )
+    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
     shown = [r for r in hidden_rows if r in set(df.attrs["row_numbers"])]
     if shown:
         listed = ", ".join(map(str, shown[:10])) + (", ..." if len(shown) > 10 else "")
@@ -422,8 +459,14 @@ def read_countries(
         raise _fail(file, "should be a spreadsheet file, but it is a folder")
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise DataError(Problem("data.too_large", f"should be at most {limits.max_bytes:,} bytes, but it is {size:,}",
-                                file=file, fix="raise UNCT_SCORER_MAX_BYTES if this is intended"))
+        raise DataError(
+            Problem(
+                "data.too_large",
+                f"should be at most {limits.max_bytes:,} bytes, but it is {size:,}",
+                file=file,
+                fix="raise UNCT_SCORER_MAX_BYTES if this is intended",
+            )
+        )
     suffix = path.suffix.lower()
     options = {"header_row": header_row, "id_column": id_column, "decimal_comma": decimal_comma, "limits": limits}
     if suffix == ".xls":
