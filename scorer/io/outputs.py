@@ -49,7 +49,9 @@ def check_target(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> N
     resolved = path.resolve()
     for src in inputs:
         if src.exists() and src.resolve() == resolved:
-            raise OutputError(Problem("output.is_input", "should not be one of the input files; choose another name", file=str(path)))
+            raise OutputError(
+                Problem("output.is_input", "should not be one of the input files; choose another name", file=str(path))
+            )
     if path.exists() and not force:
         raise OutputError(Problem("output.exists", "already exists; use --force to replace it", file=str(path)))
     if not path.parent.exists():
@@ -64,15 +66,33 @@ def write_atomic(path: Path, writer: Callable[[Path], None], *, force: bool, inp
     tmp_path = Path(tmp)
     try:
         writer(tmp_path)
+        os.chmod(tmp_path, _file_mode(path))
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a new file would get (0o666 less the umask), or the replaced file's mode.
+
+    ``mkstemp`` creates 0o600 files; an output should be as readable as any other file the user makes.
+    """
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text(path: Path, text: str, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
     """Write UTF-8 text atomically with LF line endings."""
-    write_atomic(path, lambda p: p.write_bytes(text.encode("utf-8")), force=force, inputs=inputs)
+    data = text.encode("utf-8")
+
+    def writer(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    write_atomic(path, writer, force=force, inputs=inputs)
 
 
 def frame_to_csv(df: pd.DataFrame) -> str:
@@ -82,6 +102,7 @@ def frame_to_csv(df: pd.DataFrame) -> str:
 
 def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
     """A GitHub-flavoured Markdown table (no extra dependency)."""
+
     def cell(v: Any) -> str:
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{float_digits}f}"
@@ -98,11 +119,28 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """An .xlsx workbook, one sheet per frame: frozen header, filters, widths, number formats."""
+def write_workbook(
+    path: Path, sheets: Mapping[str, pd.DataFrame], *, force: bool, inputs: tuple[Path, ...] = ()
+) -> None:
+    """An .xlsx workbook, one sheet per frame: frozen header, filters, widths, number formats.
+
+    Text cells are neutralised (see :func:`neutralise`); numbers are written as
+    numbers: floats shown with 4 decimals, whole numbers without. Column widths
+    follow the displayed text (capped at 60 characters).
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", fgColor="DCE6F0")
+    header_border = Border(bottom=Side(style="thin", color="7F8C99"))
+
+    def shown(v: Any, is_float: bool) -> str:
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return ""
+        if is_float and isinstance(v, (float, int)) and not isinstance(v, bool):
+            return f"{v:.4f}"
+        return str(v)
 
     def writer(tmp: Path) -> None:
         wb = Workbook()
@@ -113,18 +151,24 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame], *, force: boo
             ws.append([str(c) for c in safe.columns])
             for cell in ws[1]:
                 cell.font = Font(bold=True)
+                cell.fill = header_fill
+                cell.border = header_border
+                cell.alignment = Alignment(vertical="top")
             for row in safe.itertuples(index=False):
                 ws.append([_excel_value(v) for v in row])
             ws.freeze_panes = "A2"
             if len(safe.columns):
                 ws.auto_filter.ref = f"A1:{get_column_letter(len(safe.columns))}{max(1, len(safe) + 1)}"
             for j, col in enumerate(safe.columns, start=1):
-                values = [str(col), *(str(v) for v in safe[col].head(200))]
+                is_float = pd.api.types.is_float_dtype(safe[col])
+                is_int = pd.api.types.is_integer_dtype(safe[col]) and not pd.api.types.is_bool_dtype(safe[col])
+                values = [str(col), *(shown(v, is_float) for v in safe[col].head(500))]
                 width = min(60, max(8, max(len(v) for v in values) + 2))
                 ws.column_dimensions[get_column_letter(j)].width = width
-                if pd.api.types.is_float_dtype(safe[col]):
+                number_format = "0.0000" if is_float else "0" if is_int else None
+                if number_format:
                     for r in range(2, len(safe) + 2):
-                        ws.cell(row=r, column=j).number_format = "0.0000"
+                        ws.cell(row=r, column=j).number_format = number_format
         wb.properties.creator = "unct-scorer"
         wb.save(tmp)
         _fix_zip_times(tmp)
