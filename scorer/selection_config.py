@@ -368,8 +368,8 @@ def robust_shares(
         )
     ids = list(criteria.criteria)
     ranges = [c.range for c in criteria.criteria.values()]
-    lower = [r[0] if r else 0.0 for r in ranges] if any(ranges) else None
-    upper = [r[1] if r else 1.0 for r in ranges] if any(ranges) else None
+    lower = np.array([r[0] if r else 0.0 for r in ranges]) if any(ranges) else None
+    upper = np.array([r[1] if r else 1.0 for r in ranges]) if any(ranges) else None
     order = tuple(ids.index(c) for c in criteria.weight_order) if criteria.weight_order else None
     constraints = WeightConstraints(len(ids), lower=lower, upper=upper, order=order, names=tuple(ids))
     weights = sample_weights(constraints, draws, seed=seed)
