@@ -314,7 +314,7 @@ def score_countries(
         decimal_comma = bool(df.attrs.get("decimal_comma", False))
     if weights:
         criteria = apply_weights(criteria, weights)
-    id_col = choose_id_column(df, criteria, id_column=id_column)
+    id_col = choose_id_column(df, criteria, id_column=id_column or df.attrs.get("id_column"))
     plan = plan_columns([str(c) for c in df.columns], criteria, source=source, id_column=id_col)
     problems = ProblemCollector()
     rows = _row_numbers(df, first_row)

@@ -120,6 +120,7 @@ def test_bad_data_lists_every_problem(runner, tmp_path: Path) -> None:
         f"Error: {sheet}: row 3: column 'iso3': country 'AAA' should appear once, but it also appears on row 2",
         f"Error: {sheet}: row 2: column 'office': should be yes or no, but it is 'maybe'",
         f"Error: {sheet}: row 2: column 'rate': should be a number, but it is 'ten'",
+        f"Error: run `unct-scorer validate {sheet} -c {crit}` for the table of every problem and its fix",
     ]
     assert res.stdout == ""
 
@@ -131,6 +132,7 @@ def test_missing_column_error(runner, tmp_path: Path) -> None:
     assert res.stderr == (
         f"Error: {sheet}: column 'office': should have a column 'office' "
         "(criteria.representation.indicators.office.column), but it does not; did you mean 'offices'?\n"
+        f"Error: run `unct-scorer validate {sheet} -c {crit}` for the table of every problem and its fix\n"
     )
 
 
@@ -180,10 +182,11 @@ def test_validate(runner, small, tmp_path: Path) -> None:
     bad_sheet = write(tmp_path / "bad.csv", "name,level\nx,y\n")
     res = run(runner, "validate", str(bad_sheet), "-c", str(bad_crit))
     assert res.exit_code == 1
-    assert res.stderr.splitlines()[:2] == [
-        "1 problem(s) found:",
-        f"Error: {bad_crit}:7: criteria.engagement.weight: should be >= 0, but it is -1",
-    ]
+    lines = res.stderr.splitlines()
+    assert lines[0] == "1 problem(s) found:"
+    assert lines[1].split() == ["file", "row", "column", "value", "problem", "suggested", "fix"]
+    assert lines[3].split("  ")[0] == f"{bad_crit}:7"
+    assert "criteria.engagement.weight" in lines[3] and "should be >= 0, but it is -1" in lines[3]
     res = run(runner, "validate", str(bad_sheet), "-c", str(crit), "--format", "json")
     problems = json.loads(res.stdout)
     assert res.exit_code == 1

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from scorer import __version__
-from scorer.errors import ScorerError
+from scorer.errors import DataError, ScorerError
 
 
 class ScorerGroup(click.Group):
@@ -33,6 +33,9 @@ class ScorerGroup(click.Group):
                     click.echo(f"Error: {line}", err=True)
             else:
                 click.echo(f"Error: {lines[0]}", err=True)
+            hint = ctx.meta.get("scorer.validate_hint")
+            if hint and isinstance(exc, DataError):
+                click.echo(f"Error: run `{hint}` for the table of every problem and its fix", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -79,9 +82,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from scorer.cli import compare, explain, init, rank, select, template, validate
+    from scorer.cli import compare, explain, init, rank, report, select, template, validate
 
-    for module in (rank, explain, validate, template, init, compare, select):
+    for module in (rank, explain, validate, template, init, compare, select, report):
         main.add_command(module.command)
 
 

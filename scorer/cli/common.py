@@ -19,11 +19,49 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback keeping an option's value in the root context for :func:`load_inputs`."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        ctx.find_root().meta[f"scorer.{name}"] = value
+        return value
+
+    return callback
+
+
 def input_options(func: F) -> F:
-    """SPREADSHEET argument, -c/--criteria and --sheet."""
+    """SPREADSHEET argument, -c/--criteria, --sheet, and how to read the sheet.
+
+    ``--id-column``, ``--header-row`` and ``--decimal-comma/--decimal-point``
+    are kept in the context (not passed to the command) and applied by
+    :func:`load_inputs`, so every command taking a spreadsheet has them.
+    """
     func = click.option(
-        "--sheet", default=None, help="XLSX sheet, by name or 1-based number (default: the first)."
+        "--decimal-comma/--decimal-point",
+        "decimal_comma",
+        default=None,
+        expose_value=False,
+        callback=_store("decimal_comma"),
+        help="Read 0,75 as 0.75 (--decimal-comma) or 1,234 as 1234 (--decimal-point). Default: as the file writes.",
     )(func)
+    func = click.option(
+        "--header-row",
+        type=click.IntRange(min=1),
+        default=None,
+        expose_value=False,
+        callback=_store("header_row"),
+        help="Row holding the column names (default: the first row naming the id column, below any title rows).",
+    )(func)
+    func = click.option(
+        "--id-column",
+        default=None,
+        expose_value=False,
+        callback=_store("id_column"),
+        help="Column naming the countries (default: the criteria's id_column, else the column of country names).",
+    )(func)
+    func = click.option("--sheet", default=None, help="XLSX sheet, by name or 1-based number (default: the first).")(
+        func
+    )
     func = click.option(
         "-c",
         "--criteria",
@@ -32,10 +70,15 @@ def input_options(func: F) -> F:
         default=None,
         help="Criteria YAML file (default: the bundled criteria/default.yaml).",
     )(func)
-    func = click.argument(
-        "spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False
-    )(func)
+    func = click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False)(func)
     return func
+
+
+def reading_options() -> dict[str, Any]:
+    """The --id-column, --header-row and --decimal-comma values of the current command."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.find_root().meta if ctx else {}
+    return {name: meta.get(f"scorer.{name}") for name in ("id_column", "header_row", "decimal_comma")}
 
 
 def weights_option(func: F) -> F:
@@ -90,13 +133,36 @@ def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tupl
     return (spreadsheet or demo_spreadsheet_path(), criteria_path or default_criteria_path())
 
 
+def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) -> pd.DataFrame:
+    """Read the spreadsheet with the command's reading options.
+
+    An explicit ``--id-column`` is kept in ``df.attrs["id_column"]``, which
+    :func:`scorer.score_countries` uses when not given ``id_column=``.
+    """
+    opts = reading_options()
+    hint = opts["id_column"] or (criteria.id_column if criteria is not None else None)
+    df = read_countries(
+        data_path,
+        sheet=sheet,
+        header_row=opts["header_row"],
+        id_column=hint,
+        decimal_comma=opts["decimal_comma"],
+    )
+    if opts["id_column"]:
+        df.attrs["id_column"] = opts["id_column"]
+    return df
+
+
 def load_inputs(
     spreadsheet: Path | None, criteria_path: Path | None, sheet: str | None
 ) -> tuple[pd.DataFrame, Criteria, Path, Path]:
-    """Read and validate both inputs."""
+    """Read and validate both inputs (a data error then points to ``validate``)."""
     data_path, crit_path = resolve_inputs(spreadsheet, criteria_path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta["scorer.validate_hint"] = f"unct-scorer validate {data_path} -c {crit_path}"
     criteria = load_criteria(crit_path)
-    df = read_countries(data_path, sheet=sheet)
+    df = read_sheet(data_path, sheet, criteria)
     return df, criteria, data_path, crit_path
 
 
@@ -118,6 +184,7 @@ def note(text: str) -> None:
 
 def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> str:
     """A plain fixed-width text table (numbers right-aligned)."""
+
     def fmt(v: Any) -> str:
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{digits}f}"
@@ -168,10 +235,11 @@ def output_kind(path: Path) -> str:
 
 def example(text: str) -> Callable[[F], F]:
     """Append an Example block to a command's help (every command has one)."""
+
     def decorate(func: F) -> F:
         doc = func.__doc__ or ""
-        func.__doc__ = doc.rstrip() + "\n\n\b\nExample:\n" + "\n".join(
-            "  " + line for line in text.strip().splitlines()
+        func.__doc__ = (
+            doc.rstrip() + "\n\n\b\nExample:\n" + "\n".join("  " + line for line in text.strip().splitlines())
         )
         return func
 
