@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-
 import pandas as pd
 
 from scorer.cli.common import example, input_options, read_sheet, render_table, resolve_inputs
