@@ -21,7 +21,7 @@ import hashlib
 import html
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from scorer.aggregation import effective_weights
 from scorer.criteria import Aggregation, Criteria, Direction, EligibilityRule, Indicator, MissingPolicy, Tier
+from scorer.errors import ConfigError, Problem
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report_assets import asset
@@ -99,6 +100,72 @@ class Sensitivity:
             out["rank_median"] = np.asarray(self.rank_median, dtype=float)
         out["rank_p95"] = np.asarray(self.rank_high, dtype=float)
         return out
+
+
+def run_sensitivity(
+    result: ScoreResult,
+    *,
+    draws: int,
+    seed: int,
+    top_k: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sensitivity:
+    """SMAA over weights drawn uniformly within the criteria's ``range`` bounds and ``weight_order``.
+
+    Uses :func:`scorer.sensitivity.sample_and_analyse` on the result's
+    criterion scores and mask; same seed, same numbers. Only for arithmetic
+    aggregation (the analysis is of the weighted sum).
+
+    >>> from scorer import demo_result
+    >>> s = run_sensitivity(demo_result(), draws=200, seed=1, top_k=15)
+    >>> round(float(s.p_top_k.sum()), 6), s.acceptability.shape
+    (15.0, (162, 162))
+    """
+    from scorer.sampling import WeightConstraints
+    from scorer.sensitivity import sample_and_analyse
+
+    criteria = result.criteria
+    if criteria.aggregation is not Aggregation.arithmetic:
+        raise ConfigError(
+            Problem(
+                "config.sensitivity",
+                f"--sensitivity needs aggregation: arithmetic (a weighted sum), but it is "
+                f"{criteria.aggregation.value!r}",
+                key="aggregation",
+            )
+        )
+    ids = list(criteria.criteria)
+    ranges = [c.range for c in criteria.criteria.values()]
+    bounded = any(r is not None for r in ranges)
+    lower = [r[0] if r else 0.0 for r in ranges] if bounded else None
+    upper = [r[1] if r else 1.0 for r in ranges] if bounded else None
+    order = tuple(ids.index(c) for c in criteria.weight_order) if criteria.weight_order else None
+    constraints = WeightConstraints(len(ids), lower=lower, upper=upper, order=order, names=tuple(ids))
+    index = result.table.index
+    smaa = sample_and_analyse(
+        result.criterion_scores.loc[index, ids].to_numpy(dtype=float),
+        constraints,
+        draws=draws,
+        seed=seed,
+        top_k=min(top_k, len(index)),
+        tiers=criteria.tiers,
+        mask=result.criterion_mask.loc[index, ids].to_numpy(dtype=bool),
+        progress=progress,
+    )
+    notes = []
+    if smaa.sampling_method:
+        notes.append(f"Weights drawn by the {smaa.sampling_method} method (uniform over the allowed weights).")
+    return Sensitivity(
+        draws=int(smaa.draws),
+        seed=int(seed),
+        top_k=int(smaa.top_k),
+        p_top_k=np.asarray(smaa.p_top_k, dtype=float),
+        rank_low=np.asarray(smaa.rank_p05, dtype=float),
+        rank_high=np.asarray(smaa.rank_p95, dtype=float),
+        acceptability=np.asarray(smaa.rank_acceptability, dtype=float),
+        rank_median=np.asarray(smaa.median_rank, dtype=float),
+        notes=notes,
+    )
 
 
 def yaml_number(x: float) -> str:

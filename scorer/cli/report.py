@@ -1,0 +1,187 @@
+"""``unct-scorer report``: the committee report (HTML, XLSX, Markdown) and its charts."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, weights_option
+from scorer.errors import ConfigError, OutputError, Problem
+from scorer.io.outputs import check_target, write_text
+from scorer.io.results import criteria_source, provenance, write_result
+from scorer.pipeline import score_countries
+from scorer.report import build_report, default_top_k, extra_columns_for, run_sensitivity
+
+REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
+DEFAULT_OUTPUT = Path("report.html")
+
+
+def generated_time() -> str:
+    """The report's time stamp: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now; UTC."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        moment = datetime.now(UTC)
+    else:
+        try:
+            moment = datetime.fromtimestamp(int(raw.strip()), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(
+                Problem(
+                    "config.environment",
+                    f"should be a whole number of seconds since 1970, but it is {raw!r}",
+                    key="SOURCE_DATE_EPOCH",
+                )
+            ) from None
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@click.command("report")
+@input_options
+@weights_option
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write, by extension: .html (the report; default report.html), .xlsx (workbook), .md "
+    "(summary for documents). Repeat for several.",
+)
+@click.option(
+    "--top",
+    "top_k",
+    type=click.IntRange(min=1),
+    default=None,
+    help="K for the summary and P(top K) (default: the size of the first tier, else 15).",
+)
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Add the weight sensitivity analysis (SMAA): P(top K), rank intervals, rank acceptability.",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=100, max=1_000_000),
+    default=10_000,
+    show_default=True,
+    help="Weight draws for --sensitivity.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --sensitivity.")
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the charts (PNG and SVG) into this folder.",
+)
+@click.option(
+    "--region-column",
+    default=None,
+    help="Spreadsheet column for the region filter (default: 'region' when the sheet has it).",
+)
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@example(
+    """
+unct-scorer report -o report.html
+unct-scorer report countries.xlsx -c criteria/default.yaml --sensitivity -o report.html -o results.xlsx
+unct-scorer report -w engagement=0.5 --top 20 -o summary.md --plots charts
+"""
+)
+def command(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    weights: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    top_k: int | None,
+    sensitivity: bool,
+    draws: int,
+    seed: int,
+    plots_dir: Path | None,
+    region_column: str | None,
+    force: bool,
+) -> None:
+    """Write a report a committee can read: one self-contained HTML page.
+
+    The page holds the summary, the ranking (sortable, filterable, searchable),
+    each country's contributions, the criteria and weights, data quality, a
+    methodology annex and the provenance, plus sliders that re-rank live exactly
+    as `rank -w` does. It loads nothing from a network: email it, open it
+    offline. .xlsx and .md outputs hold the same ranking as tables.
+    """
+    targets = list(outputs) or [DEFAULT_OUTPUT]
+    for target in targets:
+        if target.suffix.lower() not in REPORT_FORMATS:
+            raise OutputError(
+                Problem(
+                    "output.format",
+                    f"should end in one of {', '.join(REPORT_FORMATS)}, but it ends in {target.suffix or 'nothing'!r}",
+                    file=str(target),
+                )
+            )
+    if len({t.resolve() for t in targets}) < len(targets):
+        raise OutputError(Problem("output.duplicate", "-o names the same file twice", key="--output"))
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    for target in targets:
+        check_target(target, force=force, inputs=tuple(inputs.values()))
+    result = score_countries(df, criteria, weights=parse_weights(weights))
+    k = min(top_k or default_top_k(result.criteria), len(result.table))
+    if region_column is not None and region_column not in df.columns:
+        raise ConfigError(
+            Problem(
+                "config.region_column",
+                f"should be a column of the spreadsheet, but {region_column!r} is not",
+                file=str(data_path),
+                key="--region-column",
+            )
+        )
+    region = region_column or ("region" if "region" in df.columns else None)
+    extra = extra_columns_for(df, result, [region]) if region else None
+
+    smaa = None
+    if sensitivity:
+        started = time.monotonic()
+        smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k)
+        note(f"Sensitivity: {draws:,} weight draws in {time.monotonic() - started:.1f} s (seed {seed})")
+    extra_prov = {"seed": str(seed), "draws": str(draws)} if sensitivity else {}
+    stamp = generated_time()
+    argv = sys.argv[1:]
+    for target in targets:
+        suffix = target.suffix.lower()
+        if suffix in (".html", ".htm"):
+            prov = provenance(inputs, argv=argv, extra={**extra_prov, "generated": stamp})
+            page = build_report(
+                result,
+                top_k=k,
+                criteria_source=criteria_source(crit_path),
+                provenance=prov,
+                generated=stamp,
+                extra_columns=extra,
+                region_column=region,
+                sensitivity=smaa,
+            )
+            write_text(target, page, force=force, inputs=tuple(inputs.values()))
+        else:
+            write_result(
+                result,
+                target,
+                force=force,
+                inputs=inputs,
+                argv=argv,
+                sensitivity=smaa.frame(result) if smaa is not None else None,
+                extra_provenance=extra_prov,
+            )
+        note(f"Wrote {target}")
+    if plots_dir is not None:
+        from scorer.plots import write_plots
+
+        written = write_plots(result, plots_dir, top_k=k, sensitivity=smaa, force=force)
+        note(f"Wrote {len(written)} charts into {plots_dir}")
+    for text in result.notes:
+        click.echo(f"Note: {text}", err=True)
