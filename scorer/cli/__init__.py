@@ -82,9 +82,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from scorer.cli import compare, explain, init, rank, select, template, validate
+    from scorer.cli import compare, explain, init, rank, report, select, template, validate
 
-    for module in (rank, explain, validate, template, init, compare, select):
+    for module in (rank, explain, validate, template, init, compare, select, report):
         main.add_command(module.command)
 
 
