@@ -384,7 +384,12 @@ def _chunk_size(chunk_size: int, shape: tuple[int, ...], sampler: ValuesSampler 
     return int(max(1, min(chunk_size, _NOISE_BYTES // (8 * shape[0] * shape[1]))))
 
 
-def _check_top_k(top_k: int, n: int) -> int:
+def check_top_k(top_k: int, n: int) -> int:
+    """``top_k`` as an int, checked to be from 1 to ``n``.
+
+    >>> check_top_k(15, 162)
+    15
+    """
     if isinstance(top_k, bool) or not isinstance(top_k, int | np.integer) or not 1 <= top_k <= n:
         raise ConfigError(
             Problem(
@@ -407,7 +412,7 @@ def _analyse(
     progress: Progress | None,
     method: str | None,
 ) -> SmaaResult:
-    k = _check_top_k(top_k, v.shape[0])
+    k = check_top_k(top_k, v.shape[0])
     rules = tier_rules(tiers)
     rng = np.random.default_rng(seed) if sampler is not None else None
     acc = _Accumulator(v, m, k, rules, dedupe=sampler is None)
