@@ -630,15 +630,17 @@ def howto_markdown(
     country = "DZA" if "DZA" in ids else next((str(v) for v in ids if v), "COUNTRY")
     weight = f"{plan.criterion_ids[0]}=0.5" if plan.criterion_ids else "CRITERION=0.5"
     listed = next((c for c in plan.to_fill if c.validation is not None and c.validation.kind == "list"), None)
-    example = (
-        [
-            "Every problem is listed with its row number and column, for example",
+    example = [
+        "`validate` lists every problem in one table: row number, column, the value found, the problem "
+        "and a suggested fix. `rank` stops at bad data with lines such as"
+    ]
+    if listed is not None and listed.validation is not None:
+        example.append(
             f"`Error: {workbook}: row 7: column '{listed.name}': should be one of "
-            f"{', '.join(listed.validation.options)}, but it is 'maybe'`.",
-        ]
-        if listed is not None and listed.validation is not None
-        else ["Every problem is listed with its row number and column."]
-    )
+            f"{', '.join(listed.validation.options)}, but it is 'maybe'`."
+        )
+    else:
+        example.append(f"`Error: {workbook}: row 7: column 'x': should be a number, but it is 'ten'`.")
     return "\n".join(
         [
             "# How to rank the UN Country Teams to join",

@@ -30,13 +30,17 @@ def command_help(path: list[str]) -> str:
     """The ``--help`` text of ``unct-scorer`` followed by the command names in ``path``."""
     from scorer.cli import main
 
-    ctx = click.Context(main, info_name=PROG, terminal_width=WIDTH, max_content_width=WIDTH)
+    def context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
+        # the command's own context settings (such as -h for help), as when it runs
+        settings = {**command.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+        return click.Context(command, info_name=name, parent=parent, **settings)
+
+    ctx = context(main, PROG, None)
     command: click.Command = main
     for name in path:
         assert isinstance(command, click.Group)
-        sub = command.commands[name]
-        ctx = click.Context(sub, info_name=name, parent=ctx, terminal_width=WIDTH, max_content_width=WIDTH)
-        command = sub
+        command = command.commands[name]
+        ctx = context(command, name, ctx)
     return command.get_help(ctx).rstrip() + "\n"
 
 

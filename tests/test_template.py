@@ -135,13 +135,33 @@ def test_out_of_list_value_is_reported_with_its_row_and_column(workbook: Path, t
     wb = load_workbook(bad)
     wb[DATA_SHEET]["E7"] = "maybe"  # typed past the drop-down (or pasted)
     wb.save(bad)
-    result = runner.invoke(main, ["validate", str(bad)])
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "1 problem(s) found:",
-        f"Error: {bad}: row 7: column 'gov_ip_interest': should be one of none, expressed, requested, included, "
-        "but it is 'maybe'",
+    checked = runner.invoke(main, ["validate", str(bad), "--format", "json"])
+    assert checked.exit_code == 1
+    assert json.loads(checked.stdout) == [
+        {
+            "code": "data.invalid_cell",
+            "file": str(bad),
+            "line": None,
+            "key": None,
+            "row": 7,
+            "column": "gov_ip_interest",
+            "value": "maybe",
+            "message": "should be one of none, expressed, requested, included, but it is 'maybe'",
+            "fix": None,
+        }
     ]
+    table = runner.invoke(main, ["validate", str(bad)])
+    assert table.exit_code == 1
+    assert table.stderr.splitlines()[0] == "1 problem(s) found:"
+    row = table.stderr.splitlines()[-1].split()
+    assert row[:4] == [str(bad), "7", "gov_ip_interest", "maybe"]
+    assert " ".join(row[4:]).startswith("should be one of none, expressed, requested, included, but it is")
+    ranked = runner.invoke(main, ["rank", str(bad)])
+    assert ranked.exit_code == 1
+    assert ranked.stderr.splitlines()[0] == (
+        f"Error: {bad}: row 7: column 'gov_ip_interest': should be one of none, expressed, requested, included, "
+        "but it is 'maybe'"
+    )
 
 
 MISSING_ERROR = """\
@@ -201,7 +221,8 @@ def test_empty_missing_error_column_makes_rank_fail_helpfully(tmp_path: Path, ru
         f"Error: {out}: row 2: column 'wipo_engagement': should have a value (the criteria say missing: error), "
         "but it is blank (fill it in, or set a missing policy for this indicator)"
     )
-    assert len(lines) == 163 and "Traceback" not in result.output
+    assert len(lines) == 1 + 162 + 1 and "Traceback" not in result.output
+    assert lines[-1] == f"Error: run `unct-scorer validate {out} -c {crit}` for the table of every problem and its fix"
 
 
 def test_custom_criteria_columns_validations_and_text_safety(tmp_path: Path) -> None:
