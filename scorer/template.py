@@ -226,16 +226,16 @@ def plan_template(
                     title="Name",
                 )
             )
-    for column in context_columns:
-        if column in present:
+    for context in context_columns:
+        if context in present:
             add(
                 TemplateColumn(
-                    column,
+                    context,
                     "context",
                     False,
-                    f"{column.replace('_', ' ').capitalize()}, from UN M49 (for reading and sorting).",
-                    values=text_values(column),
-                    title=column,
+                    f"{context.replace('_', ' ').capitalize()}, from UN M49 (for reading and sorting).",
+                    values=text_values(context),
+                    title=context,
                 )
             )
 
