@@ -39,8 +39,9 @@ def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> C
     >>> from scorer import demo_result
     >>> r = demo_result()
     >>> c = compare_results({"a": r, "b": r}, top_k=10)
-    >>> c.pairs[["kendall_tau", "spearman_rho", "top_k_overlap"]].iloc[0].tolist()
-    [1.0, 1.0, 10]
+    >>> pair = c.pairs.iloc[0]
+    >>> float(pair["kendall_tau"]), float(pair["spearman_rho"]), int(pair["top_k_overlap"])
+    (1.0, 1.0, 10)
     """
     if len(results) < 2:
         raise ScoringError("compare needs at least two criteria profiles")

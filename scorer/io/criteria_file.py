@@ -8,11 +8,12 @@ build a Python object (only the safe constructors are used).
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from scorer.criteria import Criteria, check_criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
@@ -199,25 +200,33 @@ def _locate(problem: Problem, lines: dict[str, int], file: str) -> Problem:
 
 
 def _allowed_keys(data: Any, loc: tuple[Any, ...]) -> list[str]:
-    """The keys allowed at the mapping that holds ``loc[-1]``."""
-    from scorer.criteria import Criterion, EligibilityRule, Indicator, Tier
-
-    parent = loc[:-1]
-    model: type | None = Criteria
-    i = 0
-    while i < len(parent) and model is not None:
-        part = parent[i]
-        if model is Criteria:
-            model = {"criteria": Criterion, "tiers": Tier, "eligibility": EligibilityRule}.get(str(part))
-            i += 2  # skip the id / index
-        elif model is Criterion:
-            model = Indicator if part == "indicators" else None
-            i += 2
+    """The keys allowed at the mapping that holds ``loc[-1]``, found by walking the model's annotations."""
+    model: Any = Criteria
+    for part in loc[:-1]:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == str(part)), None)
+            if field is None:
+                return []
+            model = _unwrap(field.annotation)
+        elif isinstance(model, tuple):  # a dict or list: this part is a key or an index
+            model = model[0]
         else:
-            model = None
-    if model is None or i != len(parent):
-        return []
-    return [f.alias or name for name, f in model.model_fields.items()]  # type: ignore[attr-defined]
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or name for name, f in model.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional; dict[str, M] and list[M] become a 1-tuple (M,) meaning "one level of keys"."""
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (dict, list):
+        return (_unwrap(args[-1]),) if args else None
+    if args and origin is not None and origin not in (tuple,):
+        models = [a for a in args if isinstance(_unwrap(a), (type, tuple))]
+        return _unwrap(models[0]) if models else None
+    return annotation
 
 
 def _problems_from_validation(exc: ValidationError, data: Any, lines: dict[str, int], file: str) -> list[Problem]:
