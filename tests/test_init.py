@@ -27,8 +27,9 @@ def test_init_creates_the_three_files_in_a_new_nested_folder(tmp_path: Path, run
     assert "unct-scorer rank countries.xlsx -c criteria.yaml" in howto
     assert "| `gov_ip_interest` |" in howto
     assert load_workbook(target / "countries.xlsx").sheetnames == [DATA_SHEET, "How to fill"]
-    assert result.stderr.splitlines()[-3:] == [
+    assert result.stderr.splitlines()[-4:] == [
         f"  cd {target}",
+        "  open countries.xlsx in Excel and fill in the yellow columns: wipo_engagement, gov_ip_interest",
         "  unct-scorer validate countries.xlsx -c criteria.yaml",
         "  unct-scorer rank countries.xlsx -c criteria.yaml",
     ]
@@ -125,7 +126,8 @@ def test_from_init_to_a_ranking_with_the_printed_commands(
             ws.cell(row=i, column=j).value = levels[i % len(levels)]
     wb.save("countries.xlsx")
 
-    for step in steps[1:]:
+    assert steps[1].startswith("open countries.xlsx in Excel and fill in the yellow columns")
+    for step in steps[2:]:
         argv = shlex.split(step)
         assert argv[0] == "unct-scorer"
         result = runner.invoke(main, [*argv[1:], *(["--format", "json"] if argv[1] == "rank" else [])])

@@ -100,5 +100,8 @@ def command(directory: Path, criteria_path: Path | None) -> None:
     note("Next:")
     if directory != Path("."):
         note(f"  cd {quote_arg(str(directory))}")
+    fill = [c.name for c in plan.to_fill]
+    if fill:
+        note(f"  open {WORKBOOK_FILE} in Excel and fill in the yellow columns: {', '.join(fill)}")
     note(f"  {plan.validate_command}")
     note(f"  {plan.rank_command}")
