@@ -506,9 +506,12 @@ def _make_sampler(constraints: WeightConstraints, method: str) -> _Sampler:
     k = constraints.k
     lower, upper = constraints.tight_lower, constraints.tight_upper
     pinned = upper - lower <= 1e-12
+    assert constraints.lower is not None and constraints.upper is not None
+    # Weights the user pinned exactly keep their exact values (the plain ranking's weights).
+    lower = np.where(constraints.lower == constraints.upper, constraints.lower, lower)
     if pinned.all():
-        point = lower / lower.sum()
-        return _Fixed(point)
+        total = float(lower.sum())
+        return _Fixed(lower if abs(total - 1.0) <= 1e-12 else lower / total)
     if pinned.any():
         fixed = np.flatnonzero(pinned)
         free = np.flatnonzero(~pinned)
