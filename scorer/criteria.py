@@ -85,8 +85,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+class NotApplicable(_Model):
+    """Cells meaning "does not apply to this country", kept apart from unknown cells."""
+
+    tokens: list[str] = Field(
+        min_length=1, description="Cell texts meaning not applicable, e.g. ['not applicable', 'n/app']."
+    )
+    policy: MissingPolicy = Field(
+        default=MissingPolicy.reweight, description="Policy for a not-applicable cell (same choices as missing)."
+    )
+
+
 class Indicator(_Model):
-    """One spreadsheet column feeding a criterion."""
+    """One spreadsheet column feeding a criterion.
+
+    Three kinds of missing are told apart: ``missing`` is the policy for an
+    unknown cell (blank, NA, "unknown", ...), ``not_applicable`` lists the
+    texts that mean "does not apply" with their own policy, and
+    ``zero_tokens`` the texts that mean a true zero (read as 0, never missing).
+    """
 
     column: str = Field(description="Spreadsheet column holding the raw values.")
     label: str | None = Field(default=None, description="Readable name.")
@@ -116,6 +133,13 @@ class Indicator(_Model):
         default=None, description="group_mean only: the column whose groups give the mean."
     )
     weight: NonNegative = Field(default=1.0, description="Weight within the criterion.")
+    not_applicable: NotApplicable | None = Field(
+        default=None, description="Cells that mean 'not applicable' and their policy (apart from unknown cells)."
+    )
+    zero_tokens: list[str] | None = Field(
+        default=None, description="Cell texts that mean a true zero, e.g. ['none', 'nil']; read as 0, not missing."
+    )
+
 
     @field_validator("direction", mode="before")
     @classmethod

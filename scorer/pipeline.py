@@ -237,7 +237,33 @@ def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: s
 
 
 def read_indicator(values: pd.Series, indicator: Indicator, *, decimal_comma: bool = False) -> list[Cell]:
-    """Parse every cell of one indicator column by its normalisation's type."""
+    """Parse every cell of one indicator column by its normalisation's type.
+
+    A text listed in ``zero_tokens`` is a true 0; one listed in
+    ``not_applicable.tokens`` is missing of kind "not applicable"
+    (``Cell.expected == "not_applicable"``), told apart from unknown cells.
+    """
+    zero = {clean_text(t).casefold() for t in indicator.zero_tokens or []}
+    na = {clean_text(t).casefold() for t in (indicator.not_applicable.tokens if indicator.not_applicable else [])}
+    if not zero and not na:
+        return _read_typed(values, indicator, decimal_comma=decimal_comma)
+    cells = _read_typed(values, indicator, decimal_comma=decimal_comma)
+    out = []
+    for v, cell in zip(values, cells, strict=True):
+        text = clean_text(v).casefold() if v is not None and not (isinstance(v, float) and np.isnan(v)) else ""
+        if text and text in zero:
+            out.append(Cell("value", 0.0, converted=True))
+        elif text and text in na:
+            out.append(Cell("missing", expected=NOT_APPLICABLE))
+        else:
+            out.append(cell)
+    return out
+
+
+NOT_APPLICABLE = "not_applicable"
+
+
+def _read_typed(values: pd.Series, indicator: Indicator, *, decimal_comma: bool) -> list[Cell]:
     if indicator.normalisation is Normalisation.boolean:
         return [parse_boolean(v) for v in values]
     if indicator.normalisation is Normalisation.ordinal:
@@ -338,9 +364,11 @@ def score_countries(
 
     items = criteria.indicator_items()
     raw = np.full((len(df), len(items)), np.nan)
+    not_applicable = np.zeros((len(df), len(items)), dtype=bool)
     for j, (_cid, iid, ind) in enumerate(items):
         column = plan.columns[iid]
         cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
+        not_applicable[:, j] = [c.kind == "missing" and c.expected == NOT_APPLICABLE for c in cells]
         for i, cell in enumerate(cells):
             original = df[column].iloc[i]
             if cell.kind == "invalid":
@@ -377,19 +405,24 @@ def score_countries(
                         column=column,
                     )
                 )
-        if ind.missing is MissingPolicy.error:
-            for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
-                if not any(p.row == int(rows[i]) and p.column == column for p in problems.problems):
-                    problems.add(
-                        Problem(
-                            "data.missing_value",
-                            "should have a value (the criteria say missing: error), but it is blank",
-                            file=source,
-                            row=int(rows[i]),
-                            column=column,
-                            fix="fill it in, or set a missing policy for this indicator",
-                        )
+        na_policy = ind.not_applicable.policy if ind.not_applicable else ind.missing
+        for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
+            na = bool(not_applicable[i, j])
+            if (na_policy if na else ind.missing) is not MissingPolicy.error:
+                continue
+            if not any(p.row == int(rows[i]) and p.column == column for p in problems.problems):
+                said = "not_applicable.policy: error" if na else "missing: error"
+                found = repr(clean_text(df[column].iloc[i])) if na else "blank"
+                problems.add(
+                    Problem(
+                        "data.missing_value",
+                        f"should have a value (the criteria say {said}), but it is {found}",
+                        file=source,
+                        row=int(rows[i]),
+                        column=column,
+                        fix="fill it in, or set a missing policy for this indicator",
                     )
+                )
     problems.raise_if_any(DataError)
     if not eligible.any():
         raise ScoringError(
@@ -401,6 +434,7 @@ def score_countries(
     idx = np.flatnonzero(eligible)
     e_ids = [ids[i] for i in idx]
     e_raw = raw[idx].copy()
+    n_eligible = len(idx)
     imputations: list[dict[str, object]] = []
     observed = ~np.isnan(e_raw)
     for j, (_cid, iid, ind) in enumerate(items):
@@ -411,6 +445,15 @@ def score_countries(
                 [clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group].iloc[idx]], dtype=object
             )
         column_values, how = impute(e_raw[:, j], ind, groups=group)
+        na_cells = not_applicable[idx, j]
+        policies = [ind.missing.value] * n_eligible
+        if ind.not_applicable is not None and na_cells.any():
+            na_ind = ind.model_copy(update={"missing": ind.not_applicable.policy})
+            na_values, na_how = impute(e_raw[:, j], na_ind, groups=group)
+            column_values = np.where(na_cells, na_values, column_values)
+            for i in np.flatnonzero(na_cells):
+                how[i] = "not applicable: " + na_how[i]
+                policies[i] = ind.not_applicable.policy.value
         for i in np.flatnonzero(np.isnan(e_raw[:, j])):
             imputations.append(
                 {
@@ -420,7 +463,7 @@ def score_countries(
                     "indicator": iid,
                     "column": plan.columns[iid],
                     "original": clean_text(df[plan.columns[iid]].iloc[idx[i]]),
-                    "policy": ind.missing.value,
+                    "policy": policies[i],
                     "value": column_values[i],
                     "how": how[i],
                 }
