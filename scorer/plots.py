@@ -3,8 +3,8 @@
 Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot,
 no display, no global backend switch), coloured with the Okabe-Ito palette
 (safe for the common colour-vision deficiencies), and saved with fixed SVG ids
-and no timestamp, so the same result gives the same bytes. Country names are
-shown as plain text (no ``$...$`` maths).
+and no timestamp, so the same result gives the same bytes. SVG text stays
+text (searchable, selectable); country names are never read as ``$...$`` maths.
 
 This is an edge module: :func:`write_plots` writes files into a folder, each
 atomically and never over an existing file without ``force``.
@@ -43,7 +43,7 @@ _LINE_COLOURS = tuple(c for c in OKABE_ITO if c != "#F0E442")
 FORMATS = ("png", "svg")
 _STYLE: dict[str, Any] = {
     "svg.hashsalt": "unct-scorer",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "text.parse_math": False,
     "font.size": 9,
     "axes.titlesize": 11,

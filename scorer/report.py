@@ -429,6 +429,10 @@ class _Report:
         ]
         return "\n".join(p for p in parts if p) + "\n"
 
+    def _data_name(self) -> str:
+        """The spreadsheet's file name (no folders: the page must not depend on where it was made)."""
+        return self.prov.get("spreadsheet_file") or self.r.source.replace("\\", "/").rsplit("/", 1)[-1]
+
     def _subtitle(self) -> str:
         bits = [f"{len(self.r.table)} countries ranked"]
         if self.generated:
@@ -836,8 +840,15 @@ class _Report:
                     f'<rect x="{left + j * cell}" y="{y}" width="{cell}" height="{cell}" fill="{_blue(p)}">'
                     f"<title>{_e(name)}: rank {j + 1} in {_pct(p, 1)} of draws</title></rect>"
                 )
+        if s.top_k < n_cols:
+            x = left + s.top_k * cell
+            out.append(
+                f'<line x1="{x}" y1="{top - 2}" x2="{x}" y2="{top + n_rows * cell + 2}" stroke="#D55E00" '
+                'stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
         out.append(
-            f'<text x="{left + n_cols * cell / 2:g}" y="{height - 8}" text-anchor="middle">rank (1 = best)</text>'
+            f'<text x="{left + n_cols * cell / 2:g}" y="{height - 8}" text-anchor="middle">rank (1 = best; dashed '
+            f"line: top {s.top_k})</text>"
         )
         out.append("</svg>")
         return "".join(out)
@@ -849,7 +860,8 @@ class _Report:
         intro = (
             f"<p>This ranking applies the criteria profile \u201c{_e(c.name)}\u201d"
             + (f", which follows {_e(c.source)}" if c.source else "")
-            + f". It scores each eligible country in <code>{_e(r.source)}</code> on {len(c.criteria)} criteria, "
+            + f". It scores each eligible country in <code>{_e(self._data_name())}</code> on {len(c.criteria)} "
+            "criteria, "
             "each measured by one or more indicators (spreadsheet columns).</p>"
         )
         paras.append(intro)
@@ -889,9 +901,9 @@ class _Report:
                     if iid in r.illustrative
                     else ""
                 )
-                unit = f" Unit: {_e(ind.unit)}." if ind.unit else ""
-                src = f" Source: {_e(ind.source)}." if ind.source else ""
-                desc = f" {_e(ind.description.strip())}." if ind.description else ""
+                unit = f" Unit: {_e(ind.unit.rstrip('.'))}." if ind.unit else ""
+                src = f" Source: {_e(ind.source.rstrip('.'))}." if ind.source else ""
+                desc = f" {_e(ind.description.strip().rstrip('.'))}." if ind.description else ""
                 direction = "higher" if ind.direction is Direction.higher else "lower"
                 items.append(
                     f"<li><b>{_e(ind.label or iid)}</b> (column <code>{_e(ind.column)}</code>; "

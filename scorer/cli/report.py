@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from datetime import UTC, datetime
@@ -38,6 +39,20 @@ def generated_time() -> str:
                 )
             ) from None
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
+    """``unct-scorer rank`` with the inputs as the user named them (the page appends ``-w`` options).
+
+    >>> rank_command(None, Path("my criteria.yaml"))
+    "unct-scorer rank -c 'my criteria.yaml'"
+    """
+    parts = ["unct-scorer", "rank"]
+    if spreadsheet is not None:
+        parts.append(shlex.quote(str(spreadsheet)))
+    if criteria_path is not None:
+        parts += ["-c", shlex.quote(str(criteria_path))]
+    return " ".join(parts)
 
 
 @click.command("report")
@@ -165,6 +180,7 @@ def command(
                 extra_columns=extra,
                 region_column=region,
                 sensitivity=smaa,
+                command_prefix=rank_command(spreadsheet, criteria_path),
             )
             write_text(target, page, force=force, inputs=tuple(inputs.values()))
         else:
