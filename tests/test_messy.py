@@ -1,4 +1,7 @@
-"""Messy spreadsheets made at test time (tests/messy_helpers.py): each ranks as expected or fails with one clear report."""
+"""Messy spreadsheets made at test time (tests/messy_helpers.py).
+
+Each ranks as expected, or fails with one clear report.
+"""
 
 from __future__ import annotations
 
@@ -210,3 +213,32 @@ def test_title_rows_need_no_option_and_header_row_can_be_given(tmp_path: Path) -
     assert read_countries(path, header_row=3).attrs["first_row"] == 4
     with pytest.raises(DataError, match="--header-row 9 should be a row with column names"):
         read_countries(path, header_row=9)
+
+
+def test_inputs_are_never_modified_by_any_command(tmp_path: Path) -> None:
+    import hashlib
+
+    crit = tmp_path / "c.yaml"
+    crit.write_text(MESSY_CRITERIA, encoding="utf-8")
+    inputs = [write_officer_workbook(tmp_path / "officer.xlsx"), *write_csv_variants(tmp_path).values()]
+    bad = write_formula_workbook(tmp_path / "bad.xlsx", cached=None)
+
+    def digests() -> dict[Path, str]:
+        return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*inputs, bad, crit]}
+
+    before = digests()
+    runner = CliRunner()
+    for n, sheet in enumerate(inputs):
+        for args in (
+            ["rank", str(sheet), "-c", str(crit)],
+            ["explain", "DZA", str(sheet), "-c", str(crit)],
+            ["validate", str(sheet), "-c", str(crit)],
+            ["rank", str(sheet), "-c", str(crit), "-o", str(tmp_path / f"out{n}.xlsx")],
+        ):
+            res = runner.invoke(main, args)
+            assert res.exit_code == 0, (args, res.output)
+    for args in (["rank", str(bad), "-c", str(crit), "-o", str(tmp_path / "never.csv")], ["validate", str(bad)]):
+        res = runner.invoke(main, args)
+        assert res.exit_code == 1
+    assert not (tmp_path / "never.csv").exists()
+    assert digests() == before
