@@ -23,9 +23,7 @@ from scorer.io.spreadsheet import parse_csv_text
 CRITERIA = parse_criteria_text(SMALL_CRITERIA)
 OUTCOMES: Counter[str] = Counter()
 
-_csv_alphabet = st.sampled_from(
-    list("iso3,namelvfcrt;\t\n\r\"' 0123456789.,%-#/NAaéÿ\u00a0\u2014") + ["AAA", "DZA", "yes"]
-)
+_csv_alphabet = st.sampled_from([*list("iso3,namelvfcrt;\t\n\r\"' 0123456789.,%-#/NAaéÿ\xa0—"), "AAA", "DZA", "yes"])
 _csvish = st.lists(_csv_alphabet, max_size=200).map("".join)
 _bytes = st.one_of(
     st.binary(max_size=400),
@@ -34,7 +32,7 @@ _bytes = st.one_of(
     _csvish.map(lambda t: (SMALL_SHEET + t).encode("cp1252", errors="replace")),
 )
 _yaml_alphabet = st.sampled_from(
-    list("abc:-{}[],&*!|>'\"#\n  0123.\t") + ["criteria", "weight", "indicators", "column"]
+    [*list("abc:-{}[],&*!|>'\"#\n  0123.\t"), "criteria", "weight", "indicators", "column"]
 )
 _yamlish = st.one_of(
     st.text(max_size=300),
