@@ -1,0 +1,164 @@
+"""Exact stability intervals: checked by hand, against a fine sweep, and by applying the flips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scorer.errors import ConfigError
+from scorer.sensitivity import assign_tiers, min_ranks, weighted_sum_scores
+from scorer.stability import (
+    move_weight,
+    tier_intervals,
+    top_k_interval,
+    value_change_to_flip,
+    weight_change_to_flip,
+    weight_sweep,
+)
+
+GRID = np.linspace(0.0, 1.0, 20_001)
+STEP = 1e-9
+
+
+def random_case(seed: int, masked: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int, int]:
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(4, 10)), int(rng.integers(2, 5))
+    values = rng.random((n, k))
+    weights = rng.dirichlet(np.ones(k))
+    mask = None
+    if masked:
+        mask = rng.random((n, k)) > 0.3
+        mask[np.arange(n), rng.integers(k, size=n)] = True
+    return values, weights, mask, int(rng.integers(k)), int(rng.integers(1, n))
+
+
+def strictly_between(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return (x > lo) & (x < hi)
+
+
+def tiers_at(values: np.ndarray, weights: np.ndarray, mask: np.ndarray | None, tiers: list) -> np.ndarray:
+    s = weighted_sum_scores(values, weights, mask=mask)
+    return assign_tiers(s, min_ranks(s), tiers)
+
+
+def test_hand_example() -> None:
+    # w = (t, 1 - t): A = 0.2 + 0.7t, B = 0.6 - 0.1t, C = 0.9 - 0.8t. At t = 0.6, A leads;
+    # B catches A at t = 0.5 (0.2 + 0.7t = 0.6 - 0.1t) and A stays ahead up to t = 1.
+    v = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
+    assert top_k_interval(v, [0.6, 0.4], 0, top_k=1) == pytest.approx((0.5, 1.0))
+    # C reaches 0.5 at t = 0.5 and so enters the min_score tier "b" below it.
+    lo, hi = tier_intervals(v, [0.6, 0.4], 0, tiers=[("a", 1, None), ("b", None, 0.5), ("c", None, None)])
+    np.testing.assert_allclose(lo, [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(hi, [1.0, 1.0, 1.0])
+    # C overtakes B at t = 3/7 and A at t = 7/15: C enters the top 1 at 3/7, i.e. -0.6 + 3/7.
+    np.testing.assert_allclose(weight_change_to_flip(v, [0.6, 0.4], top_k=1)[2], [3 / 7 - 0.6, 0.6 - 3 / 7])
+    # B needs 0.62 - 0.54 = 0.08 more score: 0.08 / 0.6 on criterion 0, 0.08 / 0.4 on criterion 1.
+    np.testing.assert_allclose(value_change_to_flip(v, [0.6, 0.4], top_k=1)[1], [0.08 / 0.6, 0.08 / 0.4])
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("seed", range(12))
+def test_tier_intervals_agree_with_a_fine_sweep(seed: int, masked: bool) -> None:
+    values, weights, mask, j, top = random_case(seed, masked)
+    theta = float(np.random.default_rng(seed + 100).uniform(0.2, 0.7))
+    tiers = [("a", top, None), ("b", None, theta), ("c", None, None)]
+    lo, hi = tier_intervals(values, weights, j, tiers=tiers, mask=mask)
+    now = tiers_at(values, weights, mask, tiers)
+    ranks = weight_sweep(values, weights, j, grid=GRID, mask=mask)
+    swept = assign_tiers(weighted_sum_scores(values, move_weight(weights, j, GRID), mask=mask), ranks, tiers)
+    for i in range(len(values)):
+        assert lo[i] <= weights[j] <= hi[i]
+        inside = strictly_between(GRID, lo[i], hi[i])
+        assert np.all(swept[inside, i] == now[i])
+        if hi[i] < 1:
+            assert tiers_at(values, move_weight(weights, j, hi[i] + STEP)[0], mask, tiers)[i] != now[i]
+        if lo[i] > 0:
+            assert tiers_at(values, move_weight(weights, j, lo[i] - STEP)[0], mask, tiers)[i] != now[i]
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("seed", range(12))
+def test_top_k_interval_agrees_with_a_fine_sweep(seed: int, masked: bool) -> None:
+    values, weights, mask, j, top = random_case(seed + 50, masked)
+    lo, hi = top_k_interval(values, weights, j, top_k=top, mask=mask)
+    now = min_ranks(weighted_sum_scores(values, weights, mask=mask)) <= top
+    in_top = weight_sweep(values, weights, j, grid=GRID, mask=mask) <= top
+    inside = strictly_between(GRID, lo, hi)
+    assert np.all(in_top[inside] == now)
+    for edge, step in ((hi, STEP), (lo, -STEP)):
+        if 0 < edge < 1:
+            ranks = min_ranks(weighted_sum_scores(values, move_weight(weights, j, edge + step)[0], mask=mask))
+            assert not np.array_equal(ranks <= top, now)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("seed", range(15))
+def test_weight_change_flips_membership_just_beyond(seed: int, masked: bool) -> None:
+    values, weights, mask, _, top = random_case(seed + 200, masked)
+    change = weight_change_to_flip(values, weights, top_k=top, mask=mask)
+    now = min_ranks(weighted_sum_scores(values, weights, mask=mask)) <= top
+    for i, j in zip(*np.nonzero(~np.isnan(change)), strict=True):
+        t = weights[j] + change[i, j] + np.copysign(STEP, change[i, j])
+        moved = min_ranks(weighted_sum_scores(values, move_weight(weights, j, t)[0], mask=mask))
+        assert (moved[i] <= top) != now[i]
+        # Nothing smaller flips it: the sweep agrees up to the crossing.
+        between = GRID[(GRID - weights[j]) * np.sign(change[i, j]) > 0]
+        between = between[np.abs(between - weights[j]) < abs(change[i, j])]
+        swept = weight_sweep(values, weights, j, grid=between, mask=mask)[:, i] <= top
+        assert np.all(swept == now[i])
+
+
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("seed", range(15))
+def test_value_change_flips_membership(seed: int, masked: bool) -> None:
+    values, weights, mask, _, top = random_case(seed + 300, masked)
+    change = value_change_to_flip(values, weights, top_k=top, mask=mask)
+    now = min_ranks(weighted_sum_scores(values, weights, mask=mask)) <= top
+    assert np.all(np.isnan(change[now]) | (change[now] <= 0))
+    assert np.all(np.isnan(change[~now]) | (change[~now] > 0))
+    for i, j in zip(*np.nonzero(~np.isnan(change)), strict=True):
+        moved = values.copy()
+        moved[i, j] = np.clip(moved[i, j] + change[i, j] - (1e-9 if now[i] else 0.0), 0.0, 1.0)
+        assert (min_ranks(weighted_sum_scores(moved, weights, mask=mask))[i] <= top) != now[i]
+
+
+def test_value_change_is_nan_when_impossible() -> None:
+    v = [[0.9, 0.9], [0.2, 0.1]]
+    change = value_change_to_flip(v, [0.5, 0.5], top_k=1, mask=[[True, True], [True, False]])
+    # Country 1 would need 0.9 on criterion 0 (its only one): +0.7; criterion 1 is unavailable.
+    np.testing.assert_allclose(change[1], [0.7, np.nan])
+    # Country 0 must fall by 0.7 to tie at 0.2: -1.4 on either criterion (weight 0.5), below 0.
+    assert np.all(np.isnan(change[0]))
+
+
+def test_full_weight_moves_the_others_equally() -> None:
+    np.testing.assert_allclose(move_weight([0.0, 1.0, 0.0], 1, [0.4]), [[0.3, 0.4, 0.3]])
+    v = [[0.9, 0.2, 0.1], [0.1, 0.8, 0.5]]
+    lo, hi = top_k_interval(v, [0.0, 1.0, 0.0], 1, top_k=1)
+    # s0 = 0.5(1 - t) + 0.2t, s1 = 0.3(1 - t) + 0.8t: equal at t = 0.2 / 0.8.
+    assert (lo, hi) == pytest.approx((0.25, 1.0))
+
+
+def test_weight_sweep_ranks_share_ties() -> None:
+    v = [[0.5, 0.5], [1.0, 0.0], [0.0, 1.0]]
+    assert weight_sweep(v, [0.5, 0.5], 0, grid=[0.5]).tolist() == [[1, 1, 1]]
+
+
+def test_bad_criterion_and_weights() -> None:
+    v = [[0.5, 0.5], [1.0, 0.0]]
+    with pytest.raises(ConfigError) as err:
+        top_k_interval(v, [0.5, 0.5], 2, top_k=1)
+    assert err.value.lines() == ["should be a criterion index from 0 to 1, but it is 2"]
+    with pytest.raises(ConfigError) as err:
+        top_k_interval(v, [0.5, -0.5], 0, top_k=1)
+    assert err.value.lines() == [
+        "weights should be 2 non-negative numbers with a positive sum, but they are [0.5, -0.5]"
+    ]
+
+
+def test_stability_of_162_countries_runs_whole() -> None:
+    rng = np.random.default_rng(0)
+    values, weights = rng.random((162, 5)), rng.dirichlet(np.ones(5))
+    change = weight_change_to_flip(values, weights, top_k=15)
+    assert change.shape == (162, 5)
+    assert not np.isnan(change).all()
