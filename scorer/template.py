@@ -21,6 +21,8 @@ puts at the top of a starter criteria file.
 from __future__ import annotations
 
 import math
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -38,7 +40,6 @@ from scorer.criteria import (
     Indicator,
     MissingPolicy,
     Normalisation,
-    Tier,
 )
 
 if TYPE_CHECKING:
@@ -326,18 +327,30 @@ def allowed_text(ind: Indicator) -> str:
 
     >>> allowed_text(Indicator(column="x", normalisation="ordinal", levels={"low": 0, "high": 1}))
     'one of: low, high (pick from the drop-down list)'
+    >>> allowed_text(Indicator(column="x", zero_tokens=["nil"], not_applicable={"tokens": ["n/app"]}))
+    "a number; also 'nil' (means 0), 'n/app' (not applicable)"
     """
     norm = ind.normalisation
     if norm is Normalisation.boolean:
-        return "yes or no (pick from the drop-down list)"
-    if norm is Normalisation.ordinal:
-        return "one of: " + ", ".join(ind.levels or {}) + " (pick from the drop-down list)"
-    if norm is Normalisation.goalposts and ind.bounds is not None:
+        text = "yes or no (pick from the drop-down list)"
+    elif norm is Normalisation.ordinal:
+        text = "one of: " + ", ".join(ind.levels or {}) + " (pick from the drop-down list)"
+    elif norm is Normalisation.goalposts and ind.bounds is not None:
         low, high = ind.bounds
-        return f"a number, usually from {low:g} to {high:g} (values beyond count as {low:g} or {high:g})"
-    if norm is Normalisation.log_minmax:
-        return "a number >= 0"
-    return "a number"
+        text = f"a number, usually from {low:g} to {high:g} (values beyond count as {low:g} or {high:g})"
+    elif norm is Normalisation.log_minmax:
+        text = "a number >= 0"
+    else:
+        text = "a number"
+    extra = [f"'{t}' (means 0)" for t in ind.zero_tokens or []]
+    extra += [f"'{t}' (not applicable)" for t in (ind.not_applicable.tokens if ind.not_applicable else [])]
+    return text + ("; also " + ", ".join(extra) if extra else "")
+
+
+def _tokens(ind: Indicator) -> tuple[str, ...]:
+    """Texts the indicator accepts besides its values: true zeros, then not-applicable markers."""
+    tokens = [*(ind.zero_tokens or []), *(ind.not_applicable.tokens if ind.not_applicable else [])]
+    return tuple(dict.fromkeys(tokens))
 
 
 def _indicator_note(ind: Indicator, crit: Criterion, iid: str, *, real: bool) -> str:
@@ -368,13 +381,16 @@ def _number_range(ind: Indicator) -> tuple[float | None, float | None, bool]:
 
 
 def _indicator_validation(ind: Indicator) -> Validation:
-    if ind.normalisation is Normalisation.boolean:
-        return Validation("list", ("yes", "no"), message="Pick yes or no.")
-    if ind.normalisation is Normalisation.ordinal:
-        options = tuple(ind.levels or {})
+    tokens = _tokens(ind)
+    if ind.normalisation in (Normalisation.boolean, Normalisation.ordinal):
+        values = ("yes", "no") if ind.normalisation is Normalisation.boolean else tuple(ind.levels or {})
+        options = tuple(dict.fromkeys([*values, *tokens]))
         return Validation("list", options, message="Pick one of: " + ", ".join(options) + ".")
     low, high, strict = _number_range(ind)
-    return Validation("decimal", minimum=low, maximum=high, strict=strict, message=f"Type {allowed_text(ind)}.")
+    # Excel's number check refuses text, so a column that also takes words only warns
+    return Validation(
+        "decimal", minimum=low, maximum=high, strict=strict and not tokens, message=f"Type {allowed_text(ind)}."
+    )
 
 
 def _eligibility_note(rule: EligibilityRule) -> str:
@@ -747,22 +763,43 @@ def criteria_key_reference() -> list[tuple[str, str]]:
                 one_of = f"One of: {', '.join(choices)}."
                 text = f"{text.rstrip('.')}. {one_of}" if text else one_of
             out.append((path, text))
-            if model is Criteria and name == "criteria":
-                walk(Criterion, "criteria.<id>.")
-            elif model is Criterion and name == "indicators":
-                walk(Indicator, "criteria.<id>.indicators.<id>.")
-            elif model is Criteria and name == "eligibility":
-                walk(EligibilityRule, "eligibility[].")
-            elif model is Criteria and name == "tiers":
-                walk(Tier, "tiers[].")
+            nested = _nested_model(info.annotation)
+            if nested is not None:
+                walk(nested[0], f"{path}{nested[1]}")
 
     walk(Criteria, "")
     return out
 
 
+def _unwrap(annotation: Any) -> list[Any]:
+    """The types inside ``X | None`` and ``Annotated[X, ...]``."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg) if t is not type(None)]
+    return [annotation]
+
+
+def _nested_model(annotation: Any) -> tuple[type[BaseModel], str] | None:
+    """A model nested in a field, and how its keys are written: ``.``, ``.<id>.`` (mapping) or ``[].`` (list)."""
+    for candidate in _unwrap(annotation):
+        origin, args = typing.get_origin(candidate), typing.get_args(candidate)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate, "."
+        if origin is dict and args:
+            inner = [t for t in _unwrap(args[-1]) if isinstance(t, type) and issubclass(t, BaseModel)]
+            if inner:
+                return inner[0], ".<id>."
+        if origin in (list, tuple) and args:
+            inner = [t for t in _unwrap(args[0]) if isinstance(t, type) and issubclass(t, BaseModel)]
+            if inner:
+                return inner[0], "[]."
+    return None
+
+
 def _enum_choices(annotation: Any) -> list[str]:
-    candidates = [annotation, *getattr(annotation, "__args__", ())]
-    for candidate in candidates:
+    for candidate in _unwrap(annotation):
         if isinstance(candidate, type) and issubclass(candidate, Enum):
             return [str(m.value) for m in candidate]
     return []

@@ -54,6 +54,11 @@ def test_starter_criteria_explains_every_key_of_the_model(tmp_path: Path, runner
             key = prefix + (info.alias or name)
             assert reference.get(key), f"{key} has no explanation: give its field a description"
             assert f"#   {key} " in header
+    schema = Criteria.model_json_schema()
+    leaves = {key.rsplit(".", 1)[-1] for key in reference}
+    for model in [schema, *schema.get("$defs", {}).values()]:
+        missing = set(model.get("properties", {})) - leaves
+        assert not missing, f"keys of {model.get('title')} missing from the starter header: {sorted(missing)}"
     assert (
         "One of: error, zero, worst, mean, median, group_mean, reweight."
         in reference["criteria.<id>.indicators.<id>.missing"]

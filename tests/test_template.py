@@ -305,3 +305,57 @@ def test_quiet_and_verbose(tmp_path: Path, runner) -> None:
     assert "  gov_ip_interest: indicator, to fill; one of: none, expressed, requested, included" in verbose.stderr
     assert "made-up stand-ins for gov_ip_interest, wipo_engagement" in verbose.stderr
     assert "made-up" not in normal.stderr
+
+
+TOKENS = """\
+name: tokens
+criteria:
+  engagement:
+    label: Engagement
+    cites: para. 11(1)
+    weight: 1
+    indicators:
+      wipo_engagement:
+        column: wipo_engagement
+        normalisation: ordinal
+        levels: {none: 0, low: 1, high: 2}
+        missing: worst
+        not_applicable: {tokens: [n/app], policy: reweight}
+      staff:
+        column: staff_days
+        normalisation: log_minmax
+        missing: zero
+        zero_tokens: [nil]
+tiers: [{name: all}]
+"""
+
+
+def test_not_applicable_and_zero_words_are_allowed_and_rank(tmp_path: Path, runner) -> None:
+    crit = tmp_path / "tokens.yaml"
+    crit.write_text(TOKENS, encoding="utf-8")
+    out = tmp_path / "countries.xlsx"
+    assert runner.invoke(main, ["template", "-c", str(crit), "-o", str(out)]).exit_code == 0
+    wb = load_workbook(out)
+    ws = wb[DATA_SHEET]
+    header = [c.value for c in ws[1]]
+    assert header[3:5] == ["wipo_engagement", "staff_days"]
+    rules = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert rules["D2"].formula1 == '"none,low,high,n/app"'
+    staff = rules["E2"]  # a number, or the word nil: Excel's number check may only warn
+    assert (staff.type, staff.operator, staff.formula1, staff.errorStyle) == (
+        "decimal",
+        "greaterThanOrEqual",
+        "0.0",
+        "warning",
+    )
+    assert "Allowed: a number >= 0; also 'nil' (means 0)" in ws["E1"].comment.text
+    assert "Allowed: one of: none, low, high (pick from the drop-down list); also 'n/app' (not applicable)" in (
+        ws["D1"].comment.text
+    )
+    ws["D2"], ws["E2"] = "n/app", "nil"
+    ws["D3"], ws["E3"] = "high", 12
+    wb.save(out)
+    ranked = runner.invoke(main, ["rank", str(out), "-c", str(crit), "--format", "json"])
+    assert ranked.exit_code == 0, ranked.output
+    ids = [r["id"] for r in json.loads(ranked.stdout)]
+    assert ids[0] == ws["A3"].value and len(ids) == 162
