@@ -154,10 +154,28 @@
     return Number.isFinite(x) ? (x * 100).toFixed(d || 0) + "%" : "";
   }
 
-  /** A number as YAML reads it back as the same float (PyYAML needs a dot before an exponent). */
+  /** Python's repr() of a float: the shortest round-trip digits, laid out as CPython does. */
+  function pyRepr(x) {
+    if (!Number.isFinite(x)) return String(x);
+    if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+    const sign = x < 0 ? "-" : "";
+    const [mantissa, exp] = Math.abs(x).toExponential().split("e");
+    const digits = mantissa.replace(".", "");
+    const decpt = Number(exp) + 1;
+    if (decpt < -3 || decpt > 16) {
+      const e = decpt - 1;
+      const head = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
+      return sign + head + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
+    }
+    if (decpt <= 0) return sign + "0." + "0".repeat(-decpt) + digits;
+    if (decpt >= digits.length) return sign + digits + "0".repeat(decpt - digits.length) + ".0";
+    return sign + digits.slice(0, decpt) + "." + digits.slice(decpt);
+  }
+
+  /** A number as PyYAML reads back as the same float; mirrors scorer.report.yaml_number. */
   function yamlNumber(x) {
-    let s = String(x);
-    if (/e/i.test(s) && s.indexOf(".") < 0) s = s.replace(/e/i, ".0e");
+    let s = pyRepr(x);
+    if (/e/.test(s) && s.indexOf(".") < 0) s = s.replace("e", ".0e");
     return s;
   }
 
@@ -511,6 +529,7 @@
     results: () =>
       countries.map((c, i) => ({ id: c.id, name: c.name, rank: state.rank[i], score: state.score[i], tier: tiers[state.tier[i]].name })),
     tunedYaml,
+    yamlNumber,
     live,
   };
   document.body.dataset.ready = "true";
