@@ -10,7 +10,7 @@ not all zero, tiers in order, ordinal levels present, duplicate ids) live in
 from __future__ import annotations
 
 import difflib
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -35,7 +35,7 @@ _DIRECTION_ALIASES = {
 }
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Whether a higher raw value is better (``higher``) or worse (``lower``).
 
     Aliases are accepted at the edge: ``max``, ``+``, ``benefit`` mean higher;
@@ -43,10 +43,10 @@ class Direction(str, Enum):
     """
 
     higher = "higher"
-    lower = "lower"
+    lower = "lower"  # type: ignore[assignment]  # the YAML value; shadows str.lower on purpose
 
 
-class Normalisation(str, Enum):
+class Normalisation(StrEnum):
     """How an indicator's raw values are mapped to a 0-1 scale."""
 
     minmax = "minmax"
@@ -58,7 +58,7 @@ class Normalisation(str, Enum):
     ordinal = "ordinal"
 
 
-class MissingPolicy(str, Enum):
+class MissingPolicy(StrEnum):
     """What to do with a blank cell for an eligible country."""
 
     error = "error"
@@ -70,7 +70,7 @@ class MissingPolicy(str, Enum):
     reweight = "reweight"
 
 
-class Aggregation(str, Enum):
+class Aggregation(StrEnum):
     """How indicators combine into criteria and criteria into the score."""
 
     arithmetic = "arithmetic"
@@ -107,28 +107,23 @@ class Indicator(_Model):
 
     column: str = Field(description="Spreadsheet column holding the raw values.")
     label: str | None = Field(default=None, description="Readable name.")
-    description: str | None = Field(
-        default=None, description="What the column measures, for data entry."
-    )
+    description: str | None = Field(default=None, description="What the column measures, for data entry.")
     unit: str | None = Field(default=None, description="Unit of the raw values.")
     source: str | None = Field(default=None, description="Where the values come from.")
     direction: Direction = Field(
         default=Direction.higher,
         description="higher (more is better) or lower (less is better, a cost).",
     )
-    normalisation: Normalisation = Field(
-        default=Normalisation.minmax, description="How raw values map to 0-1."
-    )
+    normalisation: Normalisation = Field(default=Normalisation.minmax, description="How raw values map to 0-1.")
     levels: dict[str, float] | None = Field(
         default=None,
         description="ordinal only: level name -> value (rescaled so the lowest is 0, the highest 1).",
     )
     bounds: tuple[float, float] | None = Field(
-        default=None, description="goalposts only: [low, high] raw values; with direction higher, low scores 0 and high 1.",
+        default=None,
+        description="goalposts only: [low, high] raw values; with direction higher, low scores 0 and high 1.",
     )
-    missing: MissingPolicy = Field(
-        default=MissingPolicy.error, description="Policy for a blank cell."
-    )
+    missing: MissingPolicy = Field(default=MissingPolicy.error, description="Policy for a blank cell.")
     missing_group: str | None = Field(
         default=None, description="group_mean only: the column whose groups give the mean."
     )
@@ -139,7 +134,6 @@ class Indicator(_Model):
     zero_tokens: list[str] | None = Field(
         default=None, description="Cell texts that mean a true zero, e.g. ['none', 'nil']; read as 0, not missing."
     )
-
 
     @field_validator("direction", mode="before")
     @classmethod
@@ -265,11 +259,7 @@ class Criteria(_Model):
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:
         """(criterion id, indicator id, indicator) in file order."""
-        return [
-            (cid, iid, ind)
-            for cid, crit in self.criteria.items()
-            for iid, ind in crit.indicators.items()
-        ]
+        return [(cid, iid, ind) for cid, crit in self.criteria.items() for iid, ind in crit.indicators.items()]
 
     def criterion_weights(self) -> dict[str, float]:
         """Criterion weights normalised to sum to 1.
@@ -289,9 +279,7 @@ class Criteria(_Model):
     def with_weights(self, weights: dict[str, float]) -> Criteria:
         """A copy with some criterion weights replaced (relative values)."""
         criteria = {
-            cid: crit.model_copy(update={"weight": float(weights[cid])})
-            if cid in weights
-            else crit
+            cid: crit.model_copy(update={"weight": float(weights[cid])}) if cid in weights else crit
             for cid, crit in self.criteria.items()
         }
         return self.model_copy(update={"criteria": criteria})
@@ -345,8 +333,7 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
             if iid in seen_indicators:
                 add(
                     key,
-                    f"indicator id should be unique, but {iid!r} is also used in "
-                    f"criteria.{seen_indicators[iid]}",
+                    f"indicator id should be unique, but {iid!r} is also used in criteria.{seen_indicators[iid]}",
                 )
             seen_indicators[iid] = cid
             problems.extend(_check_indicator(ind, key))
@@ -358,8 +345,7 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
             if cid not in criteria.criteria:
                 add(
                     f"weight_order.{i}",
-                    f"should be a criterion id ({', '.join(known)}), but it is {cid!r}"
-                    + did_you_mean(cid, known),
+                    f"should be a criterion id ({', '.join(known)}), but it is {cid!r}" + did_you_mean(cid, known),
                 )
         dup = sorted({c for c in criteria.weight_order if criteria.weight_order.count(c) > 1})
         if dup:
@@ -379,8 +365,7 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
         if not any(tests):
             add(
                 f"eligibility.{i}",
-                "should have a test (equals, not_equals, in, not_in, min, max or "
-                "not_missing), but it has none",
+                "should have a test (equals, not_equals, in, not_in, min, max or not_missing), but it has none",
             )
     return problems
 
@@ -425,17 +410,14 @@ def _check_tiers(tiers: list[Tier]) -> list[Problem]:
                 Problem("config.invalid", f"tier name should be unique, but {tier.name!r} repeats", key=key)
             )
         if tier.top is not None and tier.min_score is not None:
-            problems.append(
-                Problem("config.invalid", "should have top or min_score, not both", key=key)
-            )
+            problems.append(Problem("config.invalid", "should have top or min_score, not both", key=key))
         last = i == len(tiers) - 1
         catch_all = tier.top is None and tier.min_score is None
         if catch_all and not last:
             problems.append(
                 Problem(
                     "config.invalid",
-                    f"only the last tier may have neither top nor min_score, but tier {tier.name!r} "
-                    "is not last",
+                    f"only the last tier may have neither top nor min_score, but tier {tier.name!r} is not last",
                     key=key,
                 )
             )
@@ -458,16 +440,11 @@ def _check_tiers(tiers: list[Tier]) -> list[Problem]:
                     key=f"tiers.{i}.top",
                 )
             )
-        if (
-            prev.min_score is not None
-            and cur.min_score is not None
-            and cur.min_score >= prev.min_score
-        ):
+        if prev.min_score is not None and cur.min_score is not None and cur.min_score >= prev.min_score:
             problems.append(
                 Problem(
                     "config.invalid",
-                    f"tiers should be best first, so min_score should be < {prev.min_score}, "
-                    f"but it is {cur.min_score}",
+                    f"tiers should be best first, so min_score should be < {prev.min_score}, but it is {cur.min_score}",
                     key=f"tiers.{i}.min_score",
                 )
             )
@@ -506,4 +483,3 @@ def check_selection(selection: Selection) -> list[Problem]:
         if low is not None and low > g.count:
             add(f"max_per.{i}.count", f"should be >= the min_per count {low} for the same group, but it is {g.count}")
     return problems
-
