@@ -127,3 +127,30 @@ def quality_frame(result: ScoreResult) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])
+
+
+def quality_lines(result: ScoreResult) -> list[str]:
+    """A few lines summarising data quality, for ``--verbose``.
+
+    >>> from scorer import demo_result
+    >>> quality_lines(demo_result())[0].startswith("Data quality: 162 ranked")
+    True
+    """
+    t = result.table
+    lines = [
+        f"Data quality: {len(t)} ranked, {len(result.exclusions)} excluded, "
+        f"{len(result.imputations)} imputed cells, {len(result.conversions)} cells converted from text; "
+        f"mean coverage {t['coverage'].mean():.0%}"
+    ]
+    if len(result.imputations):
+        counts = result.imputations.groupby(["column", "policy"]).size()
+        for (column, policy), n in counts.items():
+            lines.append(f"  {column}: {n} blank cell(s) handled by missing: {policy}")
+    for r in result.exclusions.to_dict("records"):
+        lines.append(f"  excluded {r['id']} (row {r['row']}): {r['reason']}")
+    low = t.loc[t["coverage"] < 0.5]
+    if len(low):
+        lines.append(
+            f"  {len(low)} countries have less than half their indicators observed: {', '.join(low.index[:10])}"
+        )
+    return lines

@@ -170,8 +170,17 @@ def test_explain(runner, small) -> None:
 def test_explain_demo_country(runner) -> None:
     res = run(runner, "explain", "DZA")
     assert res.exit_code == 0
-    assert res.stdout.startswith("Note: ILLUSTRATIVE DATA")
-    assert "Algeria (DZA): rank" in res.stdout
+    assert res.stderr.startswith("Note: ILLUSTRATIVE DATA")
+    assert res.stdout.startswith("Algeria (DZA): rank")
+
+
+def test_verbose_rank_reports_data_quality(runner, small) -> None:
+    sheet, crit = small
+    res = runner.invoke(main, ["--verbose", "rank", str(sheet), "-c", str(crit)])
+    assert res.exit_code == 0
+    assert res.stderr.splitlines()[0].startswith("Data quality: 4 ranked, 0 excluded, 0 imputed cells")
+    quiet = runner.invoke(main, ["--quiet", "rank", str(sheet), "-c", str(crit)])
+    assert quiet.stderr == ""
 
 
 def test_validate(runner, small, tmp_path: Path) -> None:

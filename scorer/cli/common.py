@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,6 +46,21 @@ def input_options(func: F) -> F:
         help="Read 0,75 as 0.75 (--decimal-comma) or 1,234 as 1234 (--decimal-point). Default: as the file writes.",
     )(func)
     func = click.option(
+        "--year",
+        type=int,
+        default=None,
+        expose_value=False,
+        callback=_store("year"),
+        help="Panel sheets (several rows per country): use this year (default: each indicator's latest value).",
+    )(func)
+    func = click.option(
+        "--year-column",
+        default=None,
+        expose_value=False,
+        callback=_store("year_column"),
+        help="Column holding the year in a panel sheet (default: one named year, année, año, ...).",
+    )(func)
+    func = click.option(
         "--header-row",
         type=click.IntRange(min=1),
         default=None,
@@ -78,7 +94,8 @@ def reading_options() -> dict[str, Any]:
     """The --id-column, --header-row and --decimal-comma values of the current command."""
     ctx = click.get_current_context(silent=True)
     meta = ctx.find_root().meta if ctx else {}
-    return {name: meta.get(f"scorer.{name}") for name in ("id_column", "header_row", "decimal_comma")}
+    names = ("id_column", "header_row", "decimal_comma", "year", "year_column")
+    return {name: meta.get(f"scorer.{name}") for name in names}
 
 
 def weights_option(func: F) -> F:
@@ -136,8 +153,9 @@ def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tupl
 def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) -> pd.DataFrame:
     """Read the spreadsheet with the command's reading options.
 
-    An explicit ``--id-column`` is kept in ``df.attrs["id_column"]``, which
-    :func:`scorer.score_countries` uses when not given ``id_column=``.
+    An explicit ``--id-column``, ``--year`` or ``--year-column`` is kept in
+    ``df.attrs``, which :func:`scorer.score_countries` uses when not given
+    the matching keyword.
     """
     opts = reading_options()
     hint = opts["id_column"] or (criteria.id_column if criteria is not None else None)
@@ -148,8 +166,9 @@ def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) ->
         id_column=hint,
         decimal_comma=opts["decimal_comma"],
     )
-    if opts["id_column"]:
-        df.attrs["id_column"] = opts["id_column"]
+    for name in ("id_column", "year", "year_column"):
+        if opts[name] is not None:
+            df.attrs[name] = opts[name]
     return df
 
 
@@ -237,10 +256,8 @@ def example(text: str) -> Callable[[F], F]:
     """Append an Example block to a command's help (every command has one)."""
 
     def decorate(func: F) -> F:
-        doc = func.__doc__ or ""
-        func.__doc__ = (
-            doc.rstrip() + "\n\n\b\nExample:\n" + "\n".join("  " + line for line in text.strip().splitlines())
-        )
+        doc = inspect.cleandoc(func.__doc__ or "")
+        func.__doc__ = doc + "\n\n\b\nExample:\n" + "\n".join("  " + line for line in text.strip().splitlines())
         return func
 
     return decorate

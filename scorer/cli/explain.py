@@ -66,7 +66,7 @@ def command(
         echo_frame(e.indicators, "csv")
         return
     for text in e.notes:
-        click.echo(f"Note: {text}")
+        click.echo(f"Note: {text}", err=True)
     click.echo(f"{e.name} ({e.id}): rank {e.rank} of {e.n_ranked}, tier {e.tier}, score {e.score:.4f}")
     click.echo("")
     crit = e.criteria[["criterion", "cites", "weight", "criterion_score", "contribution"]]

@@ -12,13 +12,14 @@ from scorer.cli.common import (
     example,
     format_option,
     input_options,
+    is_verbose,
     load_inputs,
     note,
     output_kind,
     parse_weights,
     weights_option,
 )
-from scorer.export import ranking_frame
+from scorer.export import quality_lines, ranking_frame
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
 
@@ -69,6 +70,9 @@ def command(
         note(f"Wrote {output}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
+    if is_verbose():
+        for line in quality_lines(result):
+            note(line)
     table = ranking_frame(result)
     if fmt == "table":
         weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
