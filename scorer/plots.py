@@ -112,7 +112,7 @@ def contribution_figure(result: ScoreResult, *, top_k: int = 15) -> Figure:
                 ax.barh(y, values, left=left, color=OKABE_ITO[i % 8], label=label, edgecolor="white", linewidth=0.5)
                 left = left + np.clip(values, 0, None)
             for yi, score in zip(y, top["score"].to_numpy(dtype=float), strict=True):
-                ax.text(score, yi, f" {score:.3f}", va="center", fontsize=8)
+                ax.text(float(score), float(yi), f" {score:.3f}", va="center", fontsize=8)
             ax.set_xlim(0, max(1e-9, float(np.nanmax(left))) * 1.12)
             ax.set_xlabel("Contribution to the score")
             ax.set_title(f"Top {len(top)}: what each criterion contributes to the score")

@@ -137,8 +137,8 @@ def run_sensitivity(
     ids = list(criteria.criteria)
     ranges = [c.range for c in criteria.criteria.values()]
     bounded = any(r is not None for r in ranges)
-    lower = [r[0] if r else 0.0 for r in ranges] if bounded else None
-    upper = [r[1] if r else 1.0 for r in ranges] if bounded else None
+    lower = np.array([r[0] if r else 0.0 for r in ranges]) if bounded else None
+    upper = np.array([r[1] if r else 1.0 for r in ranges]) if bounded else None
     order = tuple(ids.index(c) for c in criteria.weight_order) if criteria.weight_order else None
     constraints = WeightConstraints(len(ids), lower=lower, upper=upper, order=order, names=tuple(ids))
     index = result.table.index
@@ -988,12 +988,15 @@ class _Report:
         eff = effective_weights(crit_weights, mask)
         items = self.c.indicator_items()
         imputed = {(row["id"], row["indicator"]): str(row["how"]) for row in r.imputations.to_dict("records")}
+        item_ids = [iid for _cid, iid, _ind in items]
+        raw_values = r.raw.loc[t.index, item_ids].to_numpy(dtype=float)
+        norm_values = r.normalised.loc[t.index, item_ids].to_numpy(dtype=float)
         countries = []
         for i, (ident, row) in enumerate(t.iterrows()):
             ind = []
-            for _cid, iid, indicator in items:
-                raw = float(r.raw.at[ident, iid])
-                norm = float(r.normalised.at[ident, iid])
+            for j, (_cid, iid, indicator) in enumerate(items):
+                raw = float(raw_values[i, j])
+                norm = float(norm_values[i, j])
                 level = _level(indicator, raw) if not math.isnan(raw) else ""
                 ind.append(
                     [
