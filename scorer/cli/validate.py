@@ -101,7 +101,7 @@ def command(spreadsheet: Path | None, criteria_path: Path | None, sheet: str | N
         click.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
     elif problems:
         click.echo(f"{len(problems)} problem(s) found:", err=True)
-        click.echo(render_table(problem_table(problems), max_width=70), err=True)
+        click.echo(render_table(problem_table(problems), max_width=10_000), err=True)
     else:
         click.echo(f"OK: {data_path.name} and {crit_path.name} are valid; {ranked} countries can be ranked.")
     if problems:
