@@ -183,6 +183,22 @@ def test_every_user_string_is_escaped(tmp_path: Path) -> None:
     assert f'aria-label="{html.escape(QUOTED_LABEL)} weight (slider)"' in page
 
 
+def test_excluded_countries_are_listed_with_why_and_no_region_means_no_region_filter(small) -> None:  # type: ignore[no-untyped-def]
+    sheet, crit = small
+    text = crit.read_text(encoding="utf-8").replace(
+        "tiers:", "eligibility:\n  - {column: office, equals: true, reason: 'no <office> yet'}\ntiers:"
+    )
+    criteria = parse_criteria_text(text)
+    result = score_countries(read_countries(sheet), criteria)
+    page = build_report(result)
+    quality = page[page.index('<section id="quality"') : page.index('<section id="methodology"')]
+    assert "<h3>Excluded countries (2)</h3>" in quality
+    assert "Beta" in quality and "Gamma" in quality and "no &lt;office&gt; yet" in quality
+    assert 'id="filter-region"' not in page and "Region" not in page
+    assert "No illustrative (made-up) columns were used." in quality
+    assert 'id="illustrative-note"' not in page
+
+
 def test_embed_json_cannot_end_the_script_element() -> None:
     hostile = {"x": "</script><!-- & \u2028 >"}
     text = embed_json(hostile)

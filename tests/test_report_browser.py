@@ -188,6 +188,11 @@ def test_typed_weights_rank_exactly_like_rank_w(
     elapsed = time.perf_counter() - started
     gap = assert_same(got, expected(df, criteria, weights))
     assert opened.page.evaluate("unctReport.weights()") == weights
+    want = score_countries(df, criteria, weights=weights).table
+    top = opened.page.eval_on_selector_all("#top-list li", "items => items.map(li => li.firstChild.textContent.trim())")
+    assert top == list(want["name"].head(15))
+    counts = [int(opened.page.locator(f"#tier-count-{i}").inner_text()) for i in range(len(criteria.tiers))]
+    assert counts == [int((want["tier"] == t.name).sum()) for t in criteria.tiers]
     cli = opened.page.locator("#cli-equivalent").inner_text()
     assert cli.startswith("unct-scorer rank -w ")
     assert opened.errors() == []
@@ -311,6 +316,24 @@ def test_hostile_names_show_as_text_and_run_nothing(browser: Any, tmp_path: Path
         assert page.locator("script").count() == 2
         assert page.locator("img").count() == 0
         assert opened.requests == [opened.url] and opened.errors() == []
+    finally:
+        opened.close()
+
+
+def test_a_sheet_without_regions_still_filters_and_reweights(
+    browser: Any, small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    sheet, crit = small
+    opened = Page(browser, write_report(tmp_path, str(sheet), "-c", str(crit)))
+    try:
+        page = opened.page
+        assert page.locator("#filter-region").count() == 0
+        page.fill("#filter-search", "alp")
+        assert page.locator("#filter-count").inner_text() == "Showing 1 of 4 ranked countries."
+        df, criteria = read_countries(sheet), load_criteria(crit)
+        page.evaluate("unctReport.setWeights({engagement: 0, representation: 5, interest: 1})")
+        assert_same(opened.table(), expected(df, criteria, {"engagement": 0, "representation": 5, "interest": 1}))
+        assert opened.errors() == []
     finally:
         opened.close()
 
