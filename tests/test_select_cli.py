@@ -211,7 +211,7 @@ def test_yaml_unknown_key_is_located(tmp_path: Path) -> None:
     result = run("select", "-c", str(path))
     assert result.exit_code == 1
     assert error_lines(result) == [
-        f"Error: {path}:{line_of(path, 'capcity')}: selection.capcity: unknown key 'capcity'"
+        f"Error: {path}:{line_of(path, 'capcity')}: selection.capcity: unknown key 'capcity'; did you mean 'capacity'?"
     ]
 
 
