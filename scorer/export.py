@@ -118,12 +118,12 @@ def quality_frame(result: ScoreResult) -> pd.DataFrame:
         rows.append(
             {
                 "kind": "converted",
-                "id": "",
+                "id": r.get("id") or "",
                 "row": r["row"],
                 "column": r["column"],
                 "original": r["original"],
                 "value": r["value"],
-                "detail": "text read as a value",
+                "detail": f"value of year {int(r['year'])}" if pd.notna(r.get("year")) else "text read as a value",
             }
         )
     return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])
