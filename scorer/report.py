@@ -507,8 +507,8 @@ class _Report:
                 f'<span id="first-tier-list">{first_members}</span>.</p>',
                 f"<h3>Top {self.top_k}</h3>",
                 f'<ol class="toplist" id="top-list">{top_items}</ol>',
-                f"<p>Weights: {weights}. The weights panel below re-ranks the countries live; the sections "
-                "after the ranking describe the criteria file's weights.</p>",
+                f"<p>Weights: {weights}. The weights panel below re-ranks the countries live (the summary, "
+                "ranking and country details follow it); the sections after the ranking describe these weights.</p>",
                 "<h3>Inputs</h3>",
                 f"<ul>{''.join(inputs)}</ul>",
                 "</section>",
@@ -697,8 +697,8 @@ class _Report:
                 '<section id="criteria">',
                 "<h2>Criteria and weights</h2>",
                 source,
-                "<p>The criteria file's weights (relative) and their normalised shares of the score, with the "
-                "paragraph each criterion cites.</p>",
+                "<p>The weights of this run (relative: from the criteria file unless <code>-w</code> changed them) "
+                "and their normalised shares of the score, with the paragraph each criterion cites.</p>",
                 '<table><thead><tr><th>Criterion</th><th>Cites</th><th class="num">Weight</th>'
                 '<th class="num">Share</th><th class="num">Plausible share</th><th>Indicators</th></tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>",
