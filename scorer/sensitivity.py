@@ -50,6 +50,7 @@ _SCALE = 10.0**TIE_DECIMALS
 _OFFSET = 2.0**41
 _CHUNK = 2048
 _NOISE_BYTES = 16_000_000
+_BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
 
 
 class TierRule(NamedTuple):
@@ -425,6 +426,20 @@ def _analyse(
     return acc.result(sampler, rng, confidence_draws, method)
 
 
+def _single_thread_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a @ b`` in row blocks small enough for OpenBLAS to stay on one thread.
+
+    Larger products wake BLAS worker threads that keep spinning after each
+    call and, on a busy machine, starve the sorting that follows (5x slower
+    end to end on a loaded 2-core machine).
+    """
+    out = np.empty((a.shape[0], b.shape[1]))
+    rows = max(16, _BLAS_SINGLE_THREAD // max(1, b.shape[0] * b.shape[1]))
+    for i in range(0, a.shape[0], rows):
+        np.matmul(a[i : i + rows], b, out=out[i : i + rows])
+    return out
+
+
 class _Accumulator:
     """Running SMAA counts over weight chunks, on the distinct rows of the values."""
 
@@ -454,17 +469,16 @@ class _Accumulator:
         self.counts = np.zeros(self.size * self.n, dtype=np.int64)
         self.central = np.zeros((self.size, self.k_criteria))
         self.tier_counts = np.zeros(self.size * (len(rules) + 1), dtype=np.int64)
-        self.onehot = np.zeros(0)
         self.draws = 0
 
     def scores(self, w: FloatArray, values: FloatArray | None) -> FloatArray:
         if values is None:
-            s: FloatArray = w @ self.vt
+            s = _single_thread_matmul(w, self.vt)
         else:
             x = values if self.m is None else np.where(self.m, values, 0.0)
             s = np.einsum("cnk,ck->cn", x, w)
         if self.mt is not None:
-            den = w @ self.mt
+            den = _single_thread_matmul(w, self.mt)
             bad = den <= 0
             if bad.any():
                 s[bad] = 0.0
@@ -473,7 +487,7 @@ class _Accumulator:
         return s
 
     def add(self, w: FloatArray, values: FloatArray | None) -> None:
-        c, size, n = len(w), self.size, self.n
+        c, size, n, kc = len(w), self.size, self.n, self.k_criteria
         s = self.scores(w, values)
         q = np.multiply(s, _SCALE)
         np.rint(q, out=q)
@@ -497,18 +511,18 @@ class _Accumulator:
         flat = order * n
         flat += rank0
         self.counts += np.bincount(flat.reshape(-1), minlength=size * n)
-        rows = np.arange(c, dtype=np.int64)[:, None] * size
+        # Central weights: add each draw's weights to the countries it puts in the top K.
         if self.mult is None and not any_tie:
-            cells = (rows + order[:, : self.top_k]).reshape(-1)
+            top_items = order[:, : self.top_k]
+            top_rows = np.broadcast_to(np.arange(c)[:, None], top_items.shape)
         else:
             sel = rank0 < self.top_k
-            cells = (rows + order)[sel]
-        if self.onehot.size < c * size:
-            self.onehot = np.zeros(c * size)
-        onehot = self.onehot[: c * size]
-        onehot[cells] = 1.0
-        self.central += onehot.reshape(c, size).T @ w
-        onehot[cells] = 0.0
+            top_items = order[sel]
+            top_rows = np.nonzero(sel)[0]
+        cells = (top_items.reshape(-1, 1) * kc + np.arange(kc)).reshape(-1)
+        self.central += np.bincount(cells, weights=w[top_rows.reshape(-1)].reshape(-1), minlength=size * kc).reshape(
+            size, kc
+        )
         if self.by_score:
             ranks = np.empty((c, size), dtype=np.int64)
             np.put_along_axis(ranks, order, rank0 + 1, axis=1)
