@@ -199,6 +199,29 @@ def test_typed_weights_rank_exactly_like_rank_w(
     print(f"\n{len(got)} countries, max |score diff| JS vs Python {gap:.3g}, {elapsed * 1000:.0f} ms")
 
 
+def test_random_weights_computed_in_the_page_match_the_pipeline_bit_for_bit(
+    opened: Page, demo_inputs: tuple[Any, Any]
+) -> None:
+    import numpy as np
+
+    df, criteria = demo_inputs
+    ids = list(criteria.criteria)
+    rng = np.random.default_rng(20240611)
+    draws = [rng.dirichlet(np.ones(len(ids))) * rng.choice([1.0, 7.0, 0.01]) for _ in range(20)]
+    draws += [np.array([0.0, 0.5, 0.5]), np.array([1.0, 0.0, 0.0]), np.array([1e-9, 1.0, 1e9])]
+    order = [c["id"] for c in opened.page.evaluate("unctReport.results()")]
+    for w in draws:
+        weights = dict(zip(ids, (float(x) for x in w), strict=True))
+        got = opened.page.evaluate(
+            "(w) => { const r = unctReport.compute(w); return {score: r.score, rank: r.rank, tier: r.tier}; }", weights
+        )
+        table = score_countries(df, criteria, weights=weights).table.loc[order]
+        assert got["score"] == table["score"].tolist()
+        assert got["rank"] == table["rank"].tolist()
+        names = [t.name for t in criteria.tiers]
+        assert [names[t] for t in got["tier"]] == table["tier"].tolist()
+
+
 def test_a_slider_moves_the_ranking(opened: Page, demo_inputs: tuple[Any, Any]) -> None:
     df, criteria = demo_inputs
     slider = opened.page.locator("#w-range-1")
