@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -48,7 +48,7 @@ Progress = Callable[[int, int], None]
 
 _SCALE = 10.0**TIE_DECIMALS
 _OFFSET = 2.0**41
-_CHUNK = 2048
+_CHUNK = 1024
 _NOISE_BYTES = 16_000_000
 _BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
 
@@ -426,14 +426,12 @@ def _analyse(
     return acc.result(sampler, rng, confidence_draws, method)
 
 
-def _single_thread_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """``a @ b`` in row blocks small enough for OpenBLAS to stay on one thread.
+def _matmul_into(a: FloatArray, b: FloatArray, out: FloatArray) -> FloatArray:
+    """``a @ b`` into ``out``, in row blocks small enough for OpenBLAS to stay on the calling thread.
 
-    Larger products wake BLAS worker threads that keep spinning after each
-    call and, on a busy machine, starve the sorting that follows (5x slower
-    end to end on a loaded 2-core machine).
+    Bigger products wake BLAS worker threads that keep spinning after the call
+    and, on a busy machine, take the core from the sorting that follows.
     """
-    out = np.empty((a.shape[0], b.shape[1]))
     rows = max(16, _BLAS_SINGLE_THREAD // max(1, b.shape[0] * b.shape[1]))
     for i in range(0, a.shape[0], rows):
         np.matmul(a[i : i + rows], b, out=out[i : i + rows])
@@ -470,15 +468,27 @@ class _Accumulator:
         self.central = np.zeros((self.size, self.k_criteria))
         self.tier_counts = np.zeros(self.size * (len(rules) + 1), dtype=np.int64)
         self.draws = 0
+        self.buffers: dict[str, NDArray[Any]] = {}
+
+    def buffer(self, name: str, shape: tuple[int, int], dtype: type[np.generic]) -> NDArray[Any]:
+        """A reused work array: fresh chunk-sized arrays would cost a page fault per 4 KB, every chunk."""
+        need = shape[0] * shape[1]
+        buf = self.buffers.get(name)
+        if buf is None or buf.size < need:
+            buf = np.empty(need, dtype=dtype)
+            self.buffers[name] = buf
+        return buf[:need].reshape(shape)
 
     def scores(self, w: FloatArray, values: FloatArray | None) -> FloatArray:
+        """Scores of the distinct rows for each weight row, in a reused buffer."""
+        s: FloatArray = self.buffer("scores", (len(w), self.size), np.float64)
         if values is None:
-            s = _single_thread_matmul(w, self.vt)
+            _matmul_into(w, self.vt, s)
         else:
             x = values if self.m is None else np.where(self.m, values, 0.0)
-            s = np.einsum("cnk,ck->cn", x, w)
+            np.einsum("cnk,ck->cn", x, w, out=s)
         if self.mt is not None:
-            den = _single_thread_matmul(w, self.mt)
+            den: FloatArray = _matmul_into(w, self.mt, self.buffer("den", s.shape, np.float64))
             bad = den <= 0
             if bad.any():
                 s[bad] = 0.0
@@ -489,40 +499,56 @@ class _Accumulator:
     def add(self, w: FloatArray, values: FloatArray | None) -> None:
         c, size, n, kc = len(w), self.size, self.n, self.k_criteria
         s = self.scores(w, values)
-        q = np.multiply(s, _SCALE)
+        # Rounded scores as whole numbers (ties as in scorer.ranking), the country index packed in the low bits.
+        q = np.multiply(s, _SCALE, out=self.buffer("rounded", s.shape, np.float64) if self.by_score else s)
         np.rint(q, out=q)
-        key = (_OFFSET - q).astype(np.int64)
-        key <<= self.bits
-        key |= self.index
-        key.sort(axis=1)
-        order = key & self.low
-        key >>= self.bits
-        tie = key[:, 1:] == key[:, :-1]
+        if self.bits <= 12:
+            # Whole numbers below 2**40 keep their order as float64 bit patterns, and end in >= 12 zero bits.
+            key = q.view(np.int64)
+            key |= self.index
+            key.sort(axis=1)
+            key = key[:, ::-1]
+            gap = np.subtract(key[:, :-1], key[:, 1:], out=self.buffer("gap", (c, size - 1), np.int64))
+            tie = np.less(gap, 1 << self.bits, out=self.buffer("tie", (c, size - 1), np.bool_))
+        else:
+            key = (_OFFSET - q).astype(np.int64)
+            key <<= self.bits
+            key |= self.index
+            key.sort(axis=1)
+            high = key >> self.bits
+            tie = high[:, 1:] == high[:, :-1]
+        order: IntArray = np.bitwise_and(key, self.low, out=self.buffer("order", (c, size), np.int64))
         any_tie = bool(tie.any())
+        top = self.top_k
         if self.mult is None and not any_tie:
             rank0: IntArray = np.broadcast_to(self.index, (c, size))
+            top_items = order[:, :top]
+            top_rows = np.broadcast_to(np.arange(c)[:, None], top_items.shape)
         else:
-            step = np.ones((c, size), dtype=np.int64) if self.mult is None else self.mult[order]
-            rank0 = np.cumsum(step, axis=1)
+            step = self.buffer("step", (c, size), np.int64)
+            if self.mult is None:
+                step.fill(1)
+            else:
+                np.take(self.mult, order, out=step)
+            rank0 = np.cumsum(step, axis=1, out=self.buffer("rank", (c, size), np.int64))
             rank0 -= step
             if any_tie:
                 rank0[:, 1:][tie] = 0
                 np.maximum.accumulate(rank0, axis=1, out=rank0)
-        flat = order * n
+                sel = rank0 < top
+                top_items = order[sel]
+            else:
+                # Without ties a rank is at least the position, so the top K sit in the first K positions.
+                sel = rank0[:, :top] < top
+                top_items = order[:, :top][sel]
+            top_rows = np.nonzero(sel)[0]
+        # Central weights: add each draw's weights to the countries it puts in the top K.
+        cells = (top_items.reshape(-1, 1) * kc + np.arange(kc)).reshape(-1)
+        central = np.bincount(cells, weights=w[top_rows.reshape(-1)].reshape(-1), minlength=size * kc)
+        self.central += central.reshape(size, kc)
+        flat = np.multiply(order, n, out=self.buffer("flat", (c, size), np.int64))
         flat += rank0
         self.counts += np.bincount(flat.reshape(-1), minlength=size * n)
-        # Central weights: add each draw's weights to the countries it puts in the top K.
-        if self.mult is None and not any_tie:
-            top_items = order[:, : self.top_k]
-            top_rows = np.broadcast_to(np.arange(c)[:, None], top_items.shape)
-        else:
-            sel = rank0 < self.top_k
-            top_items = order[sel]
-            top_rows = np.nonzero(sel)[0]
-        cells = (top_items.reshape(-1, 1) * kc + np.arange(kc)).reshape(-1)
-        self.central += np.bincount(cells, weights=w[top_rows.reshape(-1)].reshape(-1), minlength=size * kc).reshape(
-            size, kc
-        )
         if self.by_score:
             ranks = np.empty((c, size), dtype=np.int64)
             np.put_along_axis(ranks, order, rank0 + 1, axis=1)
