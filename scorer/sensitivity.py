@@ -324,7 +324,7 @@ def acceptability(
                 f"weight draws should have shape (draws >= 1, {v.shape[1]}), but it is {w.shape}",
             )
         )
-    if np.any(~np.isfinite(w) | (w < 0)):
+    if not np.isfinite(w.sum()) or w.min() < 0:
         raise ScoringError(Problem("scoring.weights", "weight draws should be finite and >= 0, but some are not"))
     chunk = _chunk_size(chunk_size, v.shape, values_sampler)
     chunks = (w[i : i + chunk] for i in range(0, len(w), chunk))

@@ -1,0 +1,136 @@
+"""Time SMAA-2 acceptability and the exact stability functions on 162 countries.
+
+- ``acceptability`` for 100,000 weight draws x 162 countries x k in {3, 5, 10}
+  (targets: <= 150 ms, <= 64 MB extra memory), against a plain NumPy version
+  written here in one shot (``draws @ values.T``, ``argsort``, ``bincount``;
+  it ignores ties, so it is only a speed reference).
+- Peak extra memory (tracemalloc) at 100,000 and 1,000,000 draws, for
+  ``acceptability`` on given draws and for ``sample_and_analyse`` (which also
+  draws the weights, chunk by chunk).
+- The stability functions for 162 countries (target: <= 50 ms for all).
+
+Values are seeded random criterion scores; 20 countries share one all-zero row
+(no engagement anywhere), as real data has such ties. Times are the median
+and the best of several runs.
+
+Run: PYTHONPATH=. python benchmarks/bench_sensitivity.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+
+from scorer.sampling import WeightConstraints, sample_weights
+from scorer.sensitivity import acceptability, sample_and_analyse
+from scorer.stability import tier_intervals, top_k_interval, value_change_to_flip, weight_change_to_flip
+
+N_COUNTRIES = 162
+DRAWS = 100_000
+TOP_K = 15
+TIERS = [("join", 15, None), ("consider", 40, None), ("not_now", None, None)]
+
+
+def synthetic(k: int, seed: int = 162) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    values = rng.random((N_COUNTRIES, k))
+    values[-20:] = 0.0
+    return values
+
+
+def plain_numpy(values: np.ndarray, draws: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rank acceptability and top-K share in one shot, without chunks or tie handling."""
+    n = values.shape[0]
+    scores = draws @ values.T
+    order = np.argsort(-scores, axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(n), axis=1)
+    counts = np.bincount((np.arange(n) * n + ranks).ravel(), minlength=n * n).reshape(n, n)
+    return counts / len(draws), (ranks < top_k).mean(axis=0)
+
+
+def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median and best wall time in milliseconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times)
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak memory allocated during ``fn`` beyond what was held before, in MB."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 1e6
+
+
+def acceptability_table() -> None:
+    print(f"acceptability: {DRAWS:,} draws x {N_COUNTRIES} countries, top {TOP_K}, 3 rank tiers (median / best, ms)")
+    print(f"{'k':>3} {'ours':>13} {'plain NumPy':>13} {'speed-up':>9}")
+    for k in (3, 5, 10):
+        values = synthetic(k)
+        draws = sample_weights(WeightConstraints(k), DRAWS, seed=1)
+        ours = timed(partial(acceptability, values, draws, top_k=TOP_K, tiers=TIERS), 7)
+        plain = timed(partial(plain_numpy, values, draws, TOP_K), 3)
+        print(
+            f"{k:>3} {ours[0]:>6.0f} / {ours[1]:<4.0f} {plain[0]:>6.0f} / {plain[1]:<4.0f} {plain[0] / ours[0]:>8.1f}x"
+        )
+
+
+def memory_table() -> None:
+    print("\npeak extra memory (tracemalloc), k = 10")
+    values = synthetic(10)
+    for n in (100_000, 1_000_000):
+        draws = sample_weights(WeightConstraints(10), n, seed=2)
+        given = peak_mb(partial(acceptability, values, draws, top_k=TOP_K, tiers=TIERS))
+        del draws
+        sampled = peak_mb(
+            partial(sample_and_analyse, values, WeightConstraints(10), draws=n, seed=2, top_k=TOP_K, tiers=TIERS)
+        )
+        print(f"  {n:>9,} draws: acceptability {given:6.1f} MB, sample_and_analyse {sampled:6.1f} MB")
+    small = sample_weights(WeightConstraints(10), DRAWS, seed=2)
+    print(f"  plain NumPy one shot, {DRAWS:,} draws: {peak_mb(partial(plain_numpy, values, small, TOP_K)):6.1f} MB")
+
+
+def stability_table() -> None:
+    print(f"\nstability, {N_COUNTRIES} countries, top {TOP_K} (median / best of 15, ms)")
+    for k in (5, 10):
+        values = synthetic(k)
+        weights = np.random.default_rng(3).dirichlet(np.ones(k))
+        mask = np.random.default_rng(4).random(values.shape) > 0.2
+        mask[:, 0] = True
+        for label, m in (("plain", None), ("masked", mask)):
+            runs = {
+                "top_k_interval": partial(top_k_interval, values, weights, 0, top_k=TOP_K, mask=m),
+                "tier_intervals": partial(tier_intervals, values, weights, 0, tiers=TIERS, mask=m),
+                "weight_change_to_flip": partial(weight_change_to_flip, values, weights, top_k=TOP_K, mask=m),
+                "value_change_to_flip": partial(value_change_to_flip, values, weights, top_k=TOP_K, mask=m),
+            }
+            cells = []
+            total = 0.0
+            for name, fn in runs.items():
+                med, best = timed(fn, 15)
+                total += med
+                cells.append(f"{name} {med:.1f}/{best:.1f}")
+            print(f"  k={k:<2} {label:<6} " + ", ".join(cells) + f"  (all: {total:.1f})")
+
+
+def main() -> None:
+    acceptability_table()
+    memory_table()
+    stability_table()
+
+
+if __name__ == "__main__":
+    main()
