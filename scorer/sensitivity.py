@@ -28,6 +28,7 @@ individual draws are never stored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, cast
@@ -50,6 +51,7 @@ _SCALE = 10.0**TIE_DECIMALS
 _OFFSET = 2.0**41
 _CHUNK = 1024
 _NOISE_BYTES = 16_000_000
+_FLOAT_KEY_BITS = 12  # whole floats below 2**40 end in >= 12 zero bits, room for 4096 row indices
 _BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
 
 
@@ -445,6 +447,11 @@ class _Accumulator:
         self.n, self.k_criteria = v.shape
         self.v, self.m = v, m
         if dedupe:
+            if m is not None:
+                # A country scoring 0 on every available criterion scores 0 whatever its mask: one row for all.
+                m = m.copy()
+                m[~v.any(axis=1)] = True
+                self.m = m = None if m.all() else m
             rows = v if m is None else np.hstack([v, m.astype(np.float64)])
             _, first, inverse, mult = np.unique(
                 rows, axis=0, return_index=True, return_inverse=True, return_counts=True
@@ -489,8 +496,8 @@ class _Accumulator:
             np.einsum("cnk,ck->cn", x, w, out=s)
         if self.mt is not None:
             den: FloatArray = _matmul_into(w, self.mt, self.buffer("den", s.shape, np.float64))
-            bad = den <= 0
-            if bad.any():
+            if w.min() <= 0:
+                bad = den <= 0
                 s[bad] = 0.0
                 den[bad] = 1.0
             s /= den
@@ -500,9 +507,9 @@ class _Accumulator:
         c, size, n, kc = len(w), self.size, self.n, self.k_criteria
         s = self.scores(w, values)
         # Rounded scores as whole numbers (ties as in scorer.ranking), the country index packed in the low bits.
-        q = np.multiply(s, _SCALE, out=self.buffer("rounded", s.shape, np.float64) if self.by_score else s)
+        q = np.multiply(s, _SCALE, out=s)
         np.rint(q, out=q)
-        if self.bits <= 12:
+        if self.bits <= _FLOAT_KEY_BITS:
             # Whole numbers below 2**40 keep their order as float64 bit patterns, and end in >= 12 zero bits.
             key = q.view(np.int64)
             key |= self.index
@@ -550,15 +557,48 @@ class _Accumulator:
         flat += rank0
         self.counts += np.bincount(flat.reshape(-1), minlength=size * n)
         if self.by_score:
-            ranks = np.empty((c, size), dtype=np.int64)
-            np.put_along_axis(ranks, order, rank0 + 1, axis=1)
-            rounded = _round(s)
-            tier = np.full((c, size), len(self.rules), dtype=np.int64)
-            for t in range(len(self.rules) - 1, -1, -1):
-                tier[_meets(self.rules[t], rounded, ranks)] = t
-            tier += self.index * (len(self.rules) + 1)
-            self.tier_counts += np.bincount(tier.reshape(-1), minlength=self.tier_counts.size)
+            self.count_tiers(key, order, rank0, fast=self.mult is None and not any_tie)
         self.draws += c
+
+    def count_tiers(self, key: IntArray, order: IntArray, rank0: IntArray, *, fast: bool) -> None:
+        """Count tiers per draw when a rule uses ``min_score`` (rank-only tiers come from the rank counts).
+
+        Along the sorted positions every rule holds on a prefix (ranks rise, scores fall), so the
+        tier of position ``p`` is the first rule whose prefix is longer than ``p``.
+        """
+        c, size = order.shape
+        rule_count = len(self.rules)
+        tier = self.buffer("tier", (c, size), np.int64)
+        tier.fill(rule_count)
+        for t in range(rule_count - 1, -1, -1):
+            rule = self.rules[t]
+            length = np.full(c, size, dtype=np.int64)
+            if rule.top is not None:
+                length = np.minimum(length, min(rule.top, size) if fast else (rank0 < rule.top).sum(axis=1))
+            if rule.min_score is not None:
+                length = np.minimum(length, self.score_prefix(key, rule.min_score))
+            tier[self.index[None, :] < length[:, None]] = t
+        flat = np.multiply(order, rule_count + 1, out=self.buffer("flat", (c, size), np.int64))
+        flat += tier
+        self.tier_counts += np.bincount(flat.reshape(-1), minlength=self.tier_counts.size)
+
+    def score_prefix(self, key: IntArray, min_score: float) -> IntArray:
+        """Per draw, how many sorted positions have a rounded score ``>= min_score`` (as ``scorer.ranking``)."""
+        z = math.ceil(min_score * _SCALE)
+        while (z - 1) / _SCALE >= min_score:
+            z -= 1
+        while z / _SCALE < min_score:
+            z += 1
+        c, size = key.shape
+        if z <= 0:
+            return np.full(c, size, dtype=np.int64)
+        if z > _OFFSET:
+            return np.zeros(c, dtype=np.int64)
+        if self.bits <= _FLOAT_KEY_BITS:
+            out: IntArray = (key >= np.array(float(z)).view(np.int64)).sum(axis=1)
+        else:
+            out = (key < (int(_OFFSET) - z + 1) << self.bits).sum(axis=1)
+        return out
 
     def result(
         self, sampler: ValuesSampler | None, rng: np.random.Generator | None, confidence_draws: int, method: str | None

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 
+from scorer import sensitivity
 from scorer.errors import ConfigError, ScoringError
 from scorer.ranking import TIE_DECIMALS
 from scorer.sampling import WeightConstraints, sample_weights
@@ -285,3 +286,29 @@ def test_missing_values_are_ignored_where_masked() -> None:
     assert_same_result(
         acceptability(holes, draws, mask=mask, top_k=3), acceptability(values, draws, mask=mask, top_k=3)
     )
+
+
+def test_zero_rows_with_different_masks_equal_brute_force() -> None:
+    values, mask, draws = small_case(10)
+    values[[1, 4, 6]] = 0.0
+    mask[1] = [True, False, False]
+    mask[4] = [True, True, True]
+    mask[6] = [True, False, True]
+    got = acceptability(values, draws, mask=mask, top_k=4, tiers=TIERS)
+    want = brute_force_acceptability(values, draws, mask=mask, top_k=4, tiers=TIERS)
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_integer_keys_for_many_countries_equal_brute_force(monkeypatch: pytest.MonkeyPatch, masked: bool) -> None:
+    # Above 4096 distinct rows the sort keys are integers, not float bit patterns; force that path here.
+    monkeypatch.setattr(sensitivity, "_FLOAT_KEY_BITS", 0)
+    values, mask, draws = small_case(12)
+    values[5] = values[2].round(1)
+    values[2] = values[5]
+    m = mask if masked else None
+    got = acceptability(values, draws, mask=m, top_k=4, tiers=TIERS)
+    want = brute_force_acceptability(values, draws, mask=m, top_k=4, tiers=TIERS)
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
