@@ -8,6 +8,8 @@
   ``acceptability`` on given draws and for ``sample_and_analyse`` (which also
   draws the weights, chunk by chunk).
 - The stability functions for 162 countries (target: <= 50 ms for all).
+- If scikit-criteria or pymcdm are importable (install them in a separate
+  venv, never in the package), their weighted sum looped over draws.
 
 Values are seeded random criterion scores; 20 countries share one all-zero row
 (no engagement anywhere), as real data has such ties. Times are the median
@@ -21,6 +23,7 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from functools import partial
 
@@ -126,10 +129,42 @@ def stability_table() -> None:
             print(f"  k={k:<2} {label:<6} " + ", ".join(cells) + f"  (all: {total:.1f})")
 
 
+def peer_table(draws: int = 500) -> None:
+    """A per-draw loop over the weighted sum of scikit-criteria and pymcdm, when installed (no SMAA in either)."""
+    print(f"\npeers: weighted sum + ranking per draw, {draws} draws timed, scaled to {DRAWS:,} (k = 5)")
+    values = synthetic(5)
+    draws_w = sample_weights(WeightConstraints(5), draws, seed=5)
+    try:
+        from pymcdm.helpers import rankdata
+        from pymcdm.methods import WSM
+
+        wsm = WSM(normalization_function=lambda x, cost: x)
+        types = np.ones(5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pymcdm warns that the 20 all-zero countries are dominated
+            ms, _ = timed(lambda: [rankdata(wsm(values, w, types), reverse=True) for w in draws_w], 1)
+        print(f"  pymcdm {' ' * 9}{ms * DRAWS / draws / 1000:8.1f} s")
+    except ImportError:
+        print("  pymcdm not installed (pip install pymcdm in a separate venv)")
+    try:
+        import skcriteria as skc
+        from skcriteria.agg.simple import WeightedSumModel
+
+        model = WeightedSumModel()
+        objectives = [max] * 5
+        ms, _ = timed(lambda: [model.evaluate(skc.mkdm(values, objectives, weights=w)).rank_ for w in draws_w], 1)
+        print(f"  scikit-criteria {ms * DRAWS / draws / 1000:8.1f} s")
+    except ImportError:
+        print("  scikit-criteria not installed (pip install scikit-criteria in a separate venv)")
+    ours, _ = timed(partial(acceptability, values, sample_weights(WeightConstraints(5), DRAWS, seed=5), top_k=TOP_K), 3)
+    print(f"  ours (full SMAA) {ours / 1000:7.2f} s")
+
+
 def main() -> None:
     acceptability_table()
     memory_table()
     stability_table()
+    peer_table()
 
 
 if __name__ == "__main__":
