@@ -77,6 +77,19 @@ class Aggregation(StrEnum):
     geometric = "geometric"
 
 
+class GroupRule(StrEnum):
+    """How a shared office combines its member countries' raw values (``--group-by``).
+
+    ``mean``: the members' mean; ``max``: the best member value (the highest,
+    or the lowest for ``direction: lower``); ``population_weighted``: the mean
+    weighted by each member's population.
+    """
+
+    mean = "mean"
+    max = "max"
+    population_weighted = "population_weighted"
+
+
 NonNegative = Annotated[float, Field(ge=0)]
 Unit = Annotated[float, Field(ge=0, le=1)]
 
@@ -232,6 +245,29 @@ class Selection(_Model):
     )
 
 
+class Grouping(_Model):
+    """How ``--group-by COLUMN`` combines the countries sharing one office into one ranked unit.
+
+    Members' raw values are combined indicator by indicator, after each
+    member's eligibility and missing-data policies and before normalisation,
+    so the office is one unit in the normalisation statistics.
+    """
+
+    rule: GroupRule = Field(
+        default=GroupRule.mean,
+        description="mean: the members' mean raw value (a boolean gives the share of yes); max: the best member "
+        "value (highest, or lowest for direction lower); population_weighted: the mean weighted by population_column.",
+    )
+    population_column: str = Field(
+        default="population",
+        description="population_weighted only: column with each member's population (blank is an error).",
+    )
+    label_column: str | None = Field(
+        default=None,
+        description="Column naming the office (its first member's non-blank value); default: the members' names.",
+    )
+
+
 class Criteria(_Model):
     """A whole criteria file."""
 
@@ -255,6 +291,10 @@ class Criteria(_Model):
     selection: Selection | None = Field(
         default=None,
         description="Choosing the set of UNCTs (unct-scorer select): capacity, group counts, forced countries.",
+    )
+    grouping: Grouping | None = Field(
+        default=None,
+        description="Shared offices (--group-by COLUMN): how member countries combine into one office.",
     )
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:

@@ -15,6 +15,8 @@ from scorer.result import ScoreResult
 def ranking_frame(result: ScoreResult) -> pd.DataFrame:
     """rank, id, name, score, tier, one contribution column per criterion, coverage.
 
+    Offices (``--group-by``) add ``n_members`` and ``members`` (ISO3 codes).
+
     >>> from scorer import demo_result
     >>> ranking_frame(demo_result()).columns[:5].tolist()
     ['rank', 'id', 'name', 'score', 'tier']
@@ -33,6 +35,9 @@ def ranking_frame(result: ScoreResult) -> pd.DataFrame:
     for c in crit_ids:
         out[c] = t[c].to_numpy()
     out["coverage"] = t["coverage"].to_numpy()
+    if "members" in t.columns:
+        out["n_members"] = t["n_members"].to_numpy()
+        out["members"] = t["members"].to_numpy(dtype=object)
     if result.illustrative:
         out["illustrative_inputs"] = ", ".join(sorted(set(result.illustrative.values())))
     return out

@@ -28,6 +28,7 @@ from scorer.criteria import (
     did_you_mean,
 )
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
+from scorer.grouping import GroupCells, Offices, combine_offices, read_groups
 from scorer.imputation import impute
 from scorer.normalisation import normalise
 from scorer.panel import select_panel
@@ -318,6 +319,7 @@ def score_countries(
     id_column: str | None = None,
     year: int | None = None,
     year_column: str | None = None,
+    group_by: str | None = None,
 ) -> ScoreResult:
     """Score, rank and tier every eligible country of ``df``.
 
@@ -333,6 +335,8 @@ def score_countries(
     ``0,75`` is read. A panel (several rows per country and a year column)
     is first reduced to one row per country by :func:`scorer.panel.select_panel`:
     the rows of ``year``, or each indicator's latest non-missing value.
+    ``group_by`` (default: ``df.attrs["group_by"]``, set by ``--group-by``)
+    ranks shared offices instead of countries: see :mod:`scorer.grouping`.
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -448,6 +452,13 @@ def score_countries(
                         fix="fill it in, or set a missing policy for this indicator",
                     )
                 )
+    group_by = group_by or df.attrs.get("group_by")
+    group_cells: GroupCells | None = None
+    if group_by:
+        group_cells = read_groups(
+            df, group_by, criteria.grouping, rows=rows, eligible=eligible, source=source, decimal_comma=decimal_comma
+        )
+        problems.extend(group_cells.problems)
     problems.raise_if_any(DataError)
     if not eligible.any():
         raise ScoringError(
@@ -495,6 +506,27 @@ def score_countries(
             )
         e_raw[:, j] = column_values
 
+    unit_names = [names[i] for i in idx]
+    unit_rows = rows[idx]
+    unit_spellings = [identity.spellings[i] for i in idx]
+    coverage = observed.mean(axis=1)
+    offices: Offices | None = None
+    if group_cells is not None:
+        offices = combine_offices(
+            group_cells,
+            e_raw,
+            observed,
+            positions=idx,
+            ids=ids,
+            names=names,
+            rows=rows,
+            spellings=identity.spellings,
+            indicators=[(iid, ind) for _c, iid, ind in items],
+            eligible=eligible,
+        )
+        e_ids, e_raw, coverage = offices.ids, offices.raw, offices.coverage
+        unit_names, unit_rows, unit_spellings = offices.names, offices.rows, offices.spellings
+
     normalised = np.column_stack([normalise(e_raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)])
     mask = ~np.isnan(normalised)
     geometric = criteria.aggregation is Aggregation.geometric
@@ -511,7 +543,7 @@ def score_countries(
     crit_ids = list(criteria.criteria)
     crit_weights = np.array([criteria.criteria[c].weight for c in crit_ids], dtype=float)
     ind_weights = np.array([ind.weight for _c, _i, ind in items], dtype=float)
-    n = len(idx)
+    n = len(e_ids)
     crit_scores = np.full((n, len(crit_ids)), np.nan)
     within = np.zeros((n, len(items)))
     for k, cid in enumerate(crit_ids):
@@ -536,7 +568,7 @@ def score_countries(
                     "data.no_usable_values",
                     "should have a usable value for at least one weighted criterion, but has none",
                     file=source,
-                    row=int(rows[idx[i]]),
+                    row=int(unit_rows[i]),
                     column=id_col,
                     value=e_ids[i],
                 )
@@ -553,10 +585,9 @@ def score_countries(
     score_s = pd.Series(scores, index=index, name="score")
     ranks = rank_scores(score_s)
     tiers = assign_tiers(score_s, ranks, criteria.tiers)
-    coverage = observed.mean(axis=1)
     table = pd.DataFrame(
         {
-            "name": [names[i] for i in idx],
+            "name": unit_names,
             "rank": ranks.to_numpy(),
             "score": scores,
             "tier": tiers.to_numpy(),
@@ -566,8 +597,11 @@ def score_countries(
     for k, cid in enumerate(crit_ids):
         table[cid] = crit_contrib[:, k] if not geometric else crit_scores[:, k]
     table["coverage"] = coverage
-    table["row"] = rows[idx]
-    table["input_id"] = [identity.spellings[i] for i in idx]
+    table["row"] = unit_rows
+    table["input_id"] = unit_spellings
+    if offices is not None:
+        table["n_members"] = [len(m) for m in offices.member_lists]
+        table["members"] = [", ".join(m) for m in offices.member_lists]
     order = ranking_order(score_s, index)
     table = table.iloc[order]
 
@@ -579,6 +613,8 @@ def score_countries(
         columns=["id", "name", "row", "reason"],
     )
     notes: list[str] = [str(n) for n in df.attrs.get("notes", [])] + panel.notes + identity.notes
+    if offices is not None:
+        notes += offices.notes
     if plan.illustrative:
         cols = ", ".join(sorted(set(plan.illustrative.values())))
         notes.append(
@@ -604,4 +640,5 @@ def score_countries(
         columns=dict(plan.columns),
         illustrative=dict(plan.illustrative),
         notes=notes,
+        offices=offices,
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from scorer.criteria import Criteria, did_you_mean
 from scorer.errors import DataError, Problem
+from scorer.grouping import Offices
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class ScoreResult:
     ``table`` is the ranking (best first) with one column per criterion holding
     its contribution to the score (for arithmetic aggregation they sum to the
     score). The other frames are indexed by country id in the same order.
+    With ``--group-by`` (``offices`` set) the ranked units are offices: the
+    frames are indexed by office id, ``table`` has ``n_members`` and
+    ``members``, and imputations, exclusions and conversions stay per country.
     """
 
     criteria: Criteria
@@ -58,6 +62,7 @@ class ScoreResult:
     columns: dict[str, str]
     illustrative: dict[str, str]
     notes: list[str]
+    offices: Offices | None = None
 
     @property
     def weights(self) -> pd.Series:
@@ -97,6 +102,8 @@ class ScoreResult:
         ids.update({_fold(i): i for i in self.exclusions["id"]})
         if text in ids:
             return ids[text]
+        if self.offices is not None and (office := self.offices.office_of(country)) is not None:
+            return office
         names: dict[str, list[str]] = {}
         for ident, name in [
             *zip(self.table.index, self.table["name"], strict=True),
@@ -146,6 +153,16 @@ class ScoreResult:
         crit_rows = []
         ind_rows = []
         imputed = self.imputations.set_index(["id", "indicator"]) if len(self.imputations) else None
+        notes = list(self.notes)
+        office_imputed: dict[str, tuple[str, str]] = {}
+        if self.offices is not None:
+            office_imputed = self.offices.imputed(ident, self.imputations)
+            imputed = None
+            member = self.offices.member(country)
+            if member is not None:
+                name = str(self.offices.members.loc[member, "name"])
+                notes.append(f"{name} ({member}) is a member of office {ident!r}, ranked as one unit")
+            notes.append(self.offices.describe(ident))
         for cid, crit in self.criteria.criteria.items():
             crit_rows.append(
                 {
@@ -163,6 +180,7 @@ class ScoreResult:
                 if imputed is not None and (ident, iid) in imputed.index:
                     how = str(imputed.loc[(ident, iid), "how"])
                     original = str(imputed.loc[(ident, iid), "original"])
+                how, original = office_imputed.get(iid, (how, original))
                 raw = _num(self.raw.at[ident, iid])
                 ind_rows.append(
                     {
@@ -177,6 +195,7 @@ class ScoreResult:
                         "imputed": how,
                         "original": original,
                     }
+                    | ({"members": self.offices.member_values(ident, iid)} if self.offices is not None else {})
                 )
         return Explanation(
             id=ident,
@@ -187,7 +206,7 @@ class ScoreResult:
             n_ranked=len(self.table),
             criteria=pd.DataFrame(crit_rows),
             indicators=pd.DataFrame(ind_rows),
-            notes=list(self.notes),
+            notes=notes,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -209,6 +228,7 @@ class ScoreResult:
                     "contributions": {c: _num(row[c]) for c in crit_ids},
                     "coverage": _num(row["coverage"]),
                 }
+                | ({"members": str(row["members"]).split(", ")} if self.offices is not None else {})
                 for ident, row in self.table.iterrows()
             ],
             "excluded": [

@@ -33,10 +33,20 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 def input_options(func: F) -> F:
     """SPREADSHEET argument, -c/--criteria, --sheet, and how to read the sheet.
 
-    ``--id-column``, ``--header-row`` and ``--decimal-comma/--decimal-point``
-    are kept in the context (not passed to the command) and applied by
-    :func:`load_inputs`, so every command taking a spreadsheet has them.
+    ``--id-column``, ``--header-row``, ``--decimal-comma/--decimal-point``
+    and ``--group-by`` are kept in the context (not passed to the command)
+    and applied by :func:`load_inputs`, so every command taking a
+    spreadsheet has them.
     """
+    func = click.option(
+        "--group-by",
+        metavar="COLUMN",
+        default=None,
+        expose_value=False,
+        callback=_store("group_by"),
+        help="Rank shared offices instead of countries: countries with the same COLUMN value (e.g. workspace_id) "
+        "are combined by the criteria's grouping rule (default: mean).",
+    )(func)
     func = click.option(
         "--decimal-comma/--decimal-point",
         "decimal_comma",
@@ -94,7 +104,7 @@ def reading_options() -> dict[str, Any]:
     """The --id-column, --header-row and --decimal-comma values of the current command."""
     ctx = click.get_current_context(silent=True)
     meta = ctx.find_root().meta if ctx else {}
-    names = ("id_column", "header_row", "decimal_comma", "year", "year_column")
+    names = ("id_column", "header_row", "decimal_comma", "year", "year_column", "group_by")
     return {name: meta.get(f"scorer.{name}") for name in names}
 
 
@@ -153,7 +163,7 @@ def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tupl
 def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) -> pd.DataFrame:
     """Read the spreadsheet with the command's reading options.
 
-    An explicit ``--id-column``, ``--year`` or ``--year-column`` is kept in
+    An explicit ``--id-column``, ``--year``, ``--year-column`` or ``--group-by`` is kept in
     ``df.attrs``, which :func:`scorer.score_countries` uses when not given
     the matching keyword.
     """
@@ -166,7 +176,7 @@ def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) ->
         id_column=hint,
         decimal_comma=opts["decimal_comma"],
     )
-    for name in ("id_column", "year", "year_column"):
+    for name in ("id_column", "year", "year_column", "group_by"):
         if opts[name] is not None:
             df.attrs[name] = opts[name]
     return df

@@ -78,3 +78,8 @@ def command(
     echo_frame(ind, "table", digits=4)
     click.echo("")
     click.echo(f"Score = sum of contributions = {e.indicators['contribution'].sum():.4f}")
+    if "members" in e.indicators.columns:
+        click.echo("")
+        click.echo("Members' raw values, combined into the office's raw value:")
+        for iid, members in zip(e.indicators["indicator"], e.indicators["members"], strict=True):
+            click.echo(f"  {iid}: {members}")
