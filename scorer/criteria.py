@@ -147,6 +147,11 @@ class Indicator(_Model):
     zero_tokens: list[str] | None = Field(
         default=None, description="Cell texts that mean a true zero, e.g. ['none', 'nil']; read as 0, not missing."
     )
+    uncertainty: Unit | None = Field(
+        default=None,
+        description="Relative error of the normalised value (0.1 = within 10%), for sensitivity analysis: "
+        "each draw multiplies it by 1 + uncertainty x U(-1, 1), clipped to 0-1.",
+    )
 
     @field_validator("direction", mode="before")
     @classmethod

@@ -343,6 +343,7 @@ def sample_and_analyse(
     tiers: Iterable[TierInput] | None = None,
     mask: ArrayLike | None = None,
     relative_error: ArrayLike | None = None,
+    values_sampler: ValuesSampler | None = None,
     confidence_draws: int = 1000,
     progress: Progress | None = None,
     chunk_size: int = _CHUNK,
@@ -352,7 +353,9 @@ def sample_and_analyse(
     Weights are drawn chunk by chunk (memory stays bounded); the result equals
     ``acceptability(values, sample_weights(constraints, draws, seed=seed), ...)``.
     ``relative_error`` adds uniform multiplicative noise to the values, seeded
-    from ``seed`` too. ``progress(done, total)`` is called after each chunk.
+    from ``seed`` too; ``values_sampler`` (instead of ``relative_error``) draws
+    the perturbed values itself, as in :func:`acceptability`. ``progress(done,
+    total)`` is called after each chunk.
 
     >>> from scorer.sampling import WeightConstraints
     >>> v = np.array([[0.9, 0.1], [0.1, 0.9], [0.4, 0.4]])
@@ -368,7 +371,11 @@ def sample_and_analyse(
                 f"constraints should cover the {v.shape[1]} criteria, but they cover {constraints.k}",
             )
         )
-    sampler = None if relative_error is None else uniform_relative_noise(v, relative_error)
+    if relative_error is not None and values_sampler is not None:
+        raise ConfigError(
+            Problem("config.uncertainty", "should give relative_error or values_sampler, not both", key="values")
+        )
+    sampler = values_sampler if relative_error is None else uniform_relative_noise(v, relative_error)
     chunk = _chunk_size(chunk_size, v.shape, sampler)
     noise_seed = None if seed is None else np.random.SeedSequence([seed, 1])
     chunks = iter_weights(constraints, draws, seed=seed, chunk_size=chunk)
