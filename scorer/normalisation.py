@@ -22,6 +22,8 @@ def minmax(x: FloatArray) -> FloatArray:
     >>> minmax(np.array([2.0, 4.0, 6.0])).tolist()
     [0.0, 0.5, 1.0]
     """
+    if np.isnan(x).all():
+        return x.copy()
     lo, hi = np.nanmin(x), np.nanmax(x)
     if not np.isfinite(hi - lo) or hi == lo:
         return np.where(np.isnan(x), np.nan, 0.5)

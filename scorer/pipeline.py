@@ -50,8 +50,11 @@ def apply_weights(criteria: Criteria, weights: Mapping[str, float]) -> Criteria:
     """Replace criterion weights (relative values), checking names and values.
 
     >>> from scorer.io.criteria_file import parse_criteria_text
-    >>> c = parse_criteria_text("name: x\\ncriteria:\\n  a: {label: A, cites: p, weight: 1, indicators: {i: {column: c}}}\\n"
-    ...                         "  b: {label: B, cites: p, weight: 1, indicators: {j: {column: d}}}")
+    >>> c = parse_criteria_text(
+    ...     "name: x\\ncriteria:\\n"
+    ...     "  a: {label: A, cites: p, weight: 1, indicators: {i: {column: c}}}\\n"
+    ...     "  b: {label: B, cites: p, weight: 1, indicators: {j: {column: d}}}"
+    ... )
     >>> apply_weights(c, {"a": 3}).criterion_weights()
     {'a': 0.75, 'b': 0.25}
     """
@@ -308,6 +311,198 @@ def _rule_fails(rule: EligibilityRule, raw: object) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Cells:
+    """Every indicator cell read as a number (NaN = missing), with what reading found."""
+
+    raw: np.ndarray
+    not_applicable: np.ndarray
+    conversions: list[dict[str, object]]
+    problems: list[Problem]
+
+
+def read_cells(
+    df: pd.DataFrame,
+    items: list[tuple[str, str, Indicator]],
+    plan: ColumnPlan,
+    *,
+    rows: np.ndarray,
+    ids: list[str],
+    eligible: np.ndarray,
+    decimal_comma: bool,
+    source: str,
+) -> Cells:
+    """Read each indicator column by its type; collect every bad or forbidden-blank cell."""
+    raw = np.full((len(df), len(items)), np.nan)
+    not_applicable = np.zeros((len(df), len(items)), dtype=bool)
+    conversions: list[dict[str, object]] = []
+    problems: list[Problem] = []
+    for j, (_cid, iid, ind) in enumerate(items):
+        column = plan.columns[iid]
+        originals = list(df[column])
+        cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
+        not_applicable[:, j] = [c.kind == "missing" and c.expected == NOT_APPLICABLE for c in cells]
+        bad_rows: set[int] = set()
+        for i, cell in enumerate(cells):
+            if cell.kind == "invalid":
+                text = clean_text(originals[i])
+                bad_rows.add(i)
+                problems.append(
+                    Problem(
+                        "data.invalid_cell",
+                        f"should be {cell.expected}, but it is {text!r}",
+                        file=source,
+                        row=int(rows[i]),
+                        column=column,
+                        value=text,
+                    )
+                )
+            elif cell.kind == "value":
+                raw[i, j] = cell.value
+                if cell.converted:
+                    conversions.append(
+                        {
+                            "id": ids[i],
+                            "row": int(rows[i]),
+                            "column": column,
+                            "original": clean_text(originals[i]),
+                            "value": cell.value,
+                        }
+                    )
+        if ind.normalisation is Normalisation.log_minmax:
+            for i in np.flatnonzero(raw[:, j] < 0):
+                bad_rows.add(int(i))
+                problems.append(
+                    Problem(
+                        "data.negative",
+                        f"should be >= 0 for log_minmax normalisation, but it is {raw[i, j]:g}",
+                        file=source,
+                        row=int(rows[i]),
+                        column=column,
+                    )
+                )
+        na_policy = ind.not_applicable.policy if ind.not_applicable else ind.missing
+        for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
+            na = bool(not_applicable[i, j])
+            if (na_policy if na else ind.missing) is not MissingPolicy.error or int(i) in bad_rows:
+                continue
+            said = "not_applicable.policy: error" if na else "missing: error"
+            found = repr(clean_text(originals[i])) if na else "blank"
+            problems.append(
+                Problem(
+                    "data.missing_value",
+                    f"should have a value (the criteria say {said}), but it is {found}",
+                    file=source,
+                    row=int(rows[i]),
+                    column=column,
+                    fix="fill it in, or set a missing policy for this indicator",
+                )
+            )
+    return Cells(raw, not_applicable, conversions, problems)
+
+
+def impute_cells(
+    raw: np.ndarray,
+    not_applicable: np.ndarray,
+    items: list[tuple[str, str, Indicator]],
+    plan: ColumnPlan,
+    df: pd.DataFrame,
+    *,
+    ids: list[str],
+    names: list[str],
+    rows: np.ndarray,
+) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """Fill eligible countries' blanks by each indicator's policy; one record per filled cell.
+
+    ``raw``, ``not_applicable`` and ``df`` hold the eligible rows only.
+    """
+    out = raw.copy()
+    imputations: list[dict[str, object]] = []
+    for j, (_cid, iid, ind) in enumerate(items):
+        column = plan.columns[iid]
+        group = None
+        if ind.missing is MissingPolicy.group_mean:
+            assert ind.missing_group is not None
+            group = np.array([clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group]], dtype=object)
+        column_values, how = impute(raw[:, j], ind, groups=group)
+        na_cells = not_applicable[:, j]
+        policies = [ind.missing.value] * len(raw)
+        if ind.not_applicable is not None and na_cells.any():
+            na_ind = ind.model_copy(update={"missing": ind.not_applicable.policy})
+            na_values, na_how = impute(raw[:, j], na_ind, groups=group)
+            column_values = np.where(na_cells, na_values, column_values)
+            for i in np.flatnonzero(na_cells):
+                how[i] = "not applicable: " + na_how[i]
+                policies[i] = ind.not_applicable.policy.value
+        originals = list(df[column])
+        for i in np.flatnonzero(np.isnan(raw[:, j])):
+            imputations.append(
+                {
+                    "id": ids[i],
+                    "name": names[i],
+                    "row": int(rows[i]),
+                    "indicator": iid,
+                    "column": column,
+                    "original": clean_text(originals[i]),
+                    "policy": policies[i],
+                    "value": column_values[i],
+                    "how": how[i],
+                }
+            )
+        out[:, j] = column_values
+    return out, imputations
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Criterion scores, the score and its exact decomposition."""
+
+    criteria: list[str]
+    criterion_scores: np.ndarray
+    criterion_mask: np.ndarray
+    scores: np.ndarray
+    indicator_weights: np.ndarray
+    contributions: np.ndarray
+    criterion_contributions: np.ndarray
+
+
+def aggregate(normalised: np.ndarray, criteria: Criteria) -> Aggregate:
+    """Indicators into criteria, criteria into the score, weights renormalised over available values.
+
+    Each indicator's overall weight is its criterion's effective weight times its
+    effective weight within the criterion, so contributions sum to the score
+    (arithmetic aggregation).
+    """
+    items = criteria.indicator_items()
+    mask = ~np.isnan(normalised)
+    geometric = criteria.aggregation is Aggregation.geometric
+    crit_ids = list(criteria.criteria)
+    crit_weights = np.array([criteria.criteria[c].weight for c in crit_ids], dtype=float)
+    ind_weights = np.array([ind.weight for _c, _i, ind in items], dtype=float)
+    crit_of_item = np.array([crit_ids.index(c) for c, _i, _ind in items])
+    n = len(normalised)
+    crit_scores = np.full((n, len(crit_ids)), np.nan)
+    within = np.zeros((n, len(items)))
+    for k in range(len(crit_ids)):
+        cols = np.flatnonzero(crit_of_item == k)
+        sub_w = ind_weights[cols]
+        within[:, cols] = effective_weights(sub_w, mask[:, cols])
+        if geometric:
+            crit_scores[:, k] = weighted_geometric(normalised[:, cols], sub_w, mask[:, cols])
+        else:
+            crit_scores[:, k], _ = weighted_arithmetic(normalised[:, cols], sub_w, mask[:, cols])
+    crit_mask = ~np.isnan(crit_scores)
+    crit_eff = effective_weights(crit_weights, crit_mask)
+    if geometric:
+        scores = weighted_geometric(crit_scores, crit_weights, crit_mask)
+    else:
+        scores, _ = weighted_arithmetic(crit_scores, crit_weights, crit_mask)
+    overall = crit_eff[:, crit_of_item] * within
+    contributions = np.where(mask, overall * np.nan_to_num(normalised), 0.0)
+    by_criterion = np.column_stack([contributions[:, crit_of_item == k].sum(axis=1) for k in range(len(crit_ids))])
+    return Aggregate(crit_ids, crit_scores, crit_mask, scores, overall, contributions, by_criterion)
+
+
 def score_countries(
     df: pd.DataFrame,
     criteria: Criteria,
@@ -392,66 +587,12 @@ def score_countries(
     eligible = np.array([not r for r in reasons], dtype=bool)
 
     items = criteria.indicator_items()
-    raw = np.full((len(df), len(items)), np.nan)
-    not_applicable = np.zeros((len(df), len(items)), dtype=bool)
-    for j, (_cid, iid, ind) in enumerate(items):
-        column = plan.columns[iid]
-        cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
-        not_applicable[:, j] = [c.kind == "missing" and c.expected == NOT_APPLICABLE for c in cells]
-        for i, cell in enumerate(cells):
-            original = df[column].iloc[i]
-            if cell.kind == "invalid":
-                problems.add(
-                    Problem(
-                        "data.invalid_cell",
-                        f"should be {cell.expected}, but it is {clean_text(original)!r}",
-                        file=source,
-                        row=int(rows[i]),
-                        column=column,
-                        value=clean_text(original),
-                    )
-                )
-            elif cell.kind == "value":
-                raw[i, j] = cell.value
-                if cell.converted:
-                    conversions.append(
-                        {
-                            "id": ids[i],
-                            "row": int(rows[i]),
-                            "column": column,
-                            "original": clean_text(original),
-                            "value": cell.value,
-                        }
-                    )
-        if ind.normalisation is Normalisation.log_minmax:
-            for i in np.flatnonzero(raw[:, j] < 0):
-                problems.add(
-                    Problem(
-                        "data.negative",
-                        f"should be >= 0 for log_minmax normalisation, but it is {raw[i, j]:g}",
-                        file=source,
-                        row=int(rows[i]),
-                        column=column,
-                    )
-                )
-        na_policy = ind.not_applicable.policy if ind.not_applicable else ind.missing
-        for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
-            na = bool(not_applicable[i, j])
-            if (na_policy if na else ind.missing) is not MissingPolicy.error:
-                continue
-            if not any(p.row == int(rows[i]) and p.column == column for p in problems.problems):
-                said = "not_applicable.policy: error" if na else "missing: error"
-                found = repr(clean_text(df[column].iloc[i])) if na else "blank"
-                problems.add(
-                    Problem(
-                        "data.missing_value",
-                        f"should have a value (the criteria say {said}), but it is {found}",
-                        file=source,
-                        row=int(rows[i]),
-                        column=column,
-                        fix="fill it in, or set a missing policy for this indicator",
-                    )
-                )
+    cells = read_cells(
+        df, items, plan, rows=rows, ids=ids, eligible=eligible, decimal_comma=decimal_comma, source=source
+    )
+    problems.extend(cells.problems)
+    conversions += cells.conversions
+    raw, not_applicable = cells.raw, cells.not_applicable
     group_by = group_by or df.attrs.get("group_by")
     group_cells: GroupCells | None = None
     if group_by:
@@ -470,42 +611,10 @@ def score_countries(
     idx = np.flatnonzero(eligible)
     e_ids = [ids[i] for i in idx]
     e_raw = raw[idx].copy()
-    n_eligible = len(idx)
-    imputations: list[dict[str, object]] = []
     observed = ~np.isnan(e_raw)
-    for j, (_cid, iid, ind) in enumerate(items):
-        group = None
-        if ind.missing is MissingPolicy.group_mean:
-            assert ind.missing_group is not None
-            group = np.array(
-                [clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group].iloc[idx]], dtype=object
-            )
-        column_values, how = impute(e_raw[:, j], ind, groups=group)
-        na_cells = not_applicable[idx, j]
-        policies = [ind.missing.value] * n_eligible
-        if ind.not_applicable is not None and na_cells.any():
-            na_ind = ind.model_copy(update={"missing": ind.not_applicable.policy})
-            na_values, na_how = impute(e_raw[:, j], na_ind, groups=group)
-            column_values = np.where(na_cells, na_values, column_values)
-            for i in np.flatnonzero(na_cells):
-                how[i] = "not applicable: " + na_how[i]
-                policies[i] = ind.not_applicable.policy.value
-        for i in np.flatnonzero(np.isnan(e_raw[:, j])):
-            imputations.append(
-                {
-                    "id": e_ids[i],
-                    "name": names[idx[i]],
-                    "row": int(rows[idx[i]]),
-                    "indicator": iid,
-                    "column": plan.columns[iid],
-                    "original": clean_text(df[plan.columns[iid]].iloc[idx[i]]),
-                    "policy": policies[i],
-                    "value": column_values[i],
-                    "how": how[i],
-                }
-            )
-        e_raw[:, j] = column_values
-
+    e_raw, imputations = impute_cells(
+        e_raw, not_applicable[idx], items, plan, df.iloc[idx], ids=e_ids, names=[names[i] for i in idx], rows=rows[idx]
+    )
     unit_names = [names[i] for i in idx]
     unit_rows = rows[idx]
     unit_spellings = [identity.spellings[i] for i in idx]
@@ -528,7 +637,6 @@ def score_countries(
         unit_names, unit_rows, unit_spellings = offices.names, offices.rows, offices.spellings
 
     normalised = np.column_stack([normalise(e_raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)])
-    mask = ~np.isnan(normalised)
     geometric = criteria.aggregation is Aggregation.geometric
     if geometric and np.nanmin(normalised) < 0:
         raise ConfigError(
@@ -540,26 +648,9 @@ def score_countries(
             )
         )
 
-    crit_ids = list(criteria.criteria)
-    crit_weights = np.array([criteria.criteria[c].weight for c in crit_ids], dtype=float)
-    ind_weights = np.array([ind.weight for _c, _i, ind in items], dtype=float)
-    n = len(e_ids)
-    crit_scores = np.full((n, len(crit_ids)), np.nan)
-    within = np.zeros((n, len(items)))
-    for k, cid in enumerate(crit_ids):
-        cols = [j for j, (c, _i, _ind) in enumerate(items) if c == cid]
-        sub_w = ind_weights[cols]
-        within[:, cols] = effective_weights(sub_w, mask[:, cols])
-        if geometric:
-            crit_scores[:, k] = weighted_geometric(normalised[:, cols], sub_w, mask[:, cols])
-        else:
-            crit_scores[:, k], _ = weighted_arithmetic(normalised[:, cols], sub_w, mask[:, cols])
-    crit_mask = ~np.isnan(crit_scores)
-    crit_eff = effective_weights(crit_weights, crit_mask)
-    if geometric:
-        scores = weighted_geometric(crit_scores, crit_weights, crit_mask)
-    else:
-        scores, _ = weighted_arithmetic(crit_scores, crit_weights, crit_mask)
+    agg = aggregate(normalised, criteria)
+    crit_ids, crit_scores, crit_mask, scores = agg.criteria, agg.criterion_scores, agg.criterion_mask, agg.scores
+    contributions, overall_item_w, crit_contrib = agg.contributions, agg.indicator_weights, agg.criterion_contributions
     no_data = np.flatnonzero(np.isnan(scores))
     if no_data.size:
         raise DataError(
@@ -575,10 +666,6 @@ def score_countries(
                 for i in no_data
             ]
         )
-    crit_of_item = np.array([crit_ids.index(c) for c, _i, _ind in items])
-    overall_item_w = crit_eff[:, crit_of_item] * within
-    contributions = np.where(mask, overall_item_w * np.nan_to_num(normalised), 0.0)
-    crit_contrib = np.column_stack([contributions[:, crit_of_item == k].sum(axis=1) for k in range(len(crit_ids))])
 
     index = pd.Index(e_ids, name="id")
     item_ids = [iid for _c, iid, _ind in items]
@@ -615,6 +702,13 @@ def score_countries(
     notes: list[str] = [str(n) for n in df.attrs.get("notes", [])] + panel.notes + identity.notes
     if offices is not None:
         notes += offices.notes
+    for j, (cid, iid, ind) in enumerate(items):
+        if not observed[:, j].any():
+            notes.append(
+                f"column {plan.columns[iid]!r} is blank for every eligible country, so indicator {iid!r} "
+                f"(criterion {cid!r}) is handled entirely by its missing-data policy ({ind.missing.value}); "
+                "fill it in for a meaningful ranking"
+            )
     if plan.illustrative:
         cols = ", ".join(sorted(set(plan.illustrative.values())))
         notes.append(

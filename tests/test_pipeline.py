@@ -216,3 +216,13 @@ def test_demo_ranks_all_162_with_illustrative_note(demo_paths) -> None:
     assert (r.table["tier"] == "join").sum() == 15
     assert set(r.illustrative.values()) == {"illustrative_wipo_engagement", "illustrative_gov_ip_interest"}
     assert np.allclose(r.contributions.sum(axis=1), r.table["score"], atol=1e-12)
+
+
+def test_an_entirely_blank_column_is_noted() -> None:
+    df = pd.DataFrame({"iso3": ["A", "B"], "x": ["", ""], "y": ["1", "2"]})
+    r = score_countries(df, parse_criteria_text(_one_indicator("reweight")))
+    assert r.notes == [
+        "column 'x' is blank for every eligible country, so indicator 'x' (criterion 'a') is handled entirely "
+        "by its missing-data policy (reweight); fill it in for a meaningful ranking"
+    ]
+    assert r.table["score"].tolist() == [1.0, 0.0]
