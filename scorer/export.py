@@ -148,9 +148,9 @@ def quality_lines(result: ScoreResult) -> list[str]:
         f"mean coverage {t['coverage'].mean():.0%}"
     ]
     if len(result.imputations):
-        counts = result.imputations.groupby(["column", "policy"]).size()
-        for (column, policy), n in counts.items():
-            lines.append(f"  {column}: {n} blank cell(s) handled by missing: {policy}")
+        counts = result.imputations.groupby(["column", "policy"]).size().reset_index(name="n")
+        for r in counts.to_dict("records"):
+            lines.append(f"  {r['column']}: {r['n']} blank cell(s) handled by missing: {r['policy']}")
     for r in result.exclusions.to_dict("records"):
         lines.append(f"  excluded {r['id']} (row {r['row']}): {r['reason']}")
     low = t.loc[t["coverage"] < 0.5]

@@ -370,8 +370,8 @@ def read_cells(
                         }
                     )
         if ind.normalisation is Normalisation.log_minmax:
-            for i in np.flatnonzero(raw[:, j] < 0):
-                bad_rows.add(int(i))
+            for i in map(int, np.flatnonzero(raw[:, j] < 0)):
+                bad_rows.add(i)
                 problems.append(
                     Problem(
                         "data.negative",
@@ -382,9 +382,9 @@ def read_cells(
                     )
                 )
         na_policy = ind.not_applicable.policy if ind.not_applicable else ind.missing
-        for i in np.flatnonzero(eligible & np.isnan(raw[:, j])):
+        for i in map(int, np.flatnonzero(eligible & np.isnan(raw[:, j]))):
             na = bool(not_applicable[i, j])
-            if (na_policy if na else ind.missing) is not MissingPolicy.error or int(i) in bad_rows:
+            if (na_policy if na else ind.missing) is not MissingPolicy.error or i in bad_rows:
                 continue
             said = "not_applicable.policy: error" if na else "missing: error"
             found = repr(clean_text(originals[i])) if na else "blank"
