@@ -121,8 +121,8 @@ def run_sensitivity(
     >>> round(float(s.p_top_k.sum()), 6), s.acceptability.shape
     (15.0, (162, 162))
     """
-    from scorer.sampling import WeightConstraints
     from scorer.sensitivity import sample_and_analyse
+    from scorer.tuning import weight_constraints
 
     criteria = result.criteria
     if criteria.aggregation is not Aggregation.arithmetic:
@@ -135,12 +135,7 @@ def run_sensitivity(
             )
         )
     ids = list(criteria.criteria)
-    ranges = [c.range for c in criteria.criteria.values()]
-    bounded = any(r is not None for r in ranges)
-    lower = np.array([r[0] if r else 0.0 for r in ranges]) if bounded else None
-    upper = np.array([r[1] if r else 1.0 for r in ranges]) if bounded else None
-    order = tuple(ids.index(c) for c in criteria.weight_order) if criteria.weight_order else None
-    constraints = WeightConstraints(len(ids), lower=lower, upper=upper, order=order, names=tuple(ids))
+    constraints = weight_constraints(criteria)
     index = result.table.index
     smaa = sample_and_analyse(
         result.criterion_scores.loc[index, ids].to_numpy(dtype=float),
@@ -181,9 +176,10 @@ def yaml_number(x: float) -> str:
 
 
 def default_top_k(criteria: Criteria) -> int:
-    """The size of the first tier when it is set by rank, else 15."""
-    first = criteria.tiers[0]
-    return first.top if first.top is not None else 15
+    """The size of the first tier when it is set by rank, else 15 (as :func:`scorer.tuning.default_top_k`)."""
+    from scorer.tuning import default_top_k as top_k
+
+    return top_k(criteria)
 
 
 def extra_columns_for(df: pd.DataFrame, result: ScoreResult, columns: Sequence[str]) -> pd.DataFrame:

@@ -351,7 +351,8 @@ def robust_shares(
     >>> round(float(shares.sum()), 6)
     5.0
     """
-    from scorer.sampling import WeightConstraints, sample_weights
+    from scorer.sampling import sample_weights
+    from scorer.tuning import weight_constraints
 
     criteria = result.criteria
     if criteria.aggregation is not Aggregation.arithmetic:
@@ -367,12 +368,7 @@ def robust_shares(
             Problem("config.selection", f"should be between 1 and {MAX_DRAWS}, but it is {draws!r}", key="draws")
         )
     ids = list(criteria.criteria)
-    ranges = [c.range for c in criteria.criteria.values()]
-    lower = np.array([r[0] if r else 0.0 for r in ranges]) if any(ranges) else None
-    upper = np.array([r[1] if r else 1.0 for r in ranges]) if any(ranges) else None
-    order = tuple(ids.index(c) for c in criteria.weight_order) if criteria.weight_order else None
-    constraints = WeightConstraints(len(ids), lower=lower, upper=upper, order=order, names=tuple(ids))
-    weights = sample_weights(constraints, draws, seed=seed)
+    weights = sample_weights(weight_constraints(criteria), draws, seed=seed)
     values = result.criterion_scores.reindex(result.table.index)[ids]
     return robust_selection(values, weights, spec, groups=groups, max_draws=MAX_DRAWS)
 
