@@ -197,14 +197,19 @@ def weight_sweep(result: ScoreResult, criterion: str, shares: Sequence[float]) -
     return pd.DataFrame(out, index=result.table.index)
 
 
-def weight_sweep_figure(result: ScoreResult, *, top_k: int = 15, steps: int = 21) -> Figure:
-    """One panel per criterion: ranks of the top ``top_k`` countries as that criterion's share goes 0 to 1."""
-    crit_ids = list(result.criteria.criteria)
+def weight_sweep_figure(
+    result: ScoreResult, *, top_k: int = 15, steps: int = 21, criteria: Sequence[str] | None = None
+) -> Figure:
+    """One panel per criterion: ranks of the top ``top_k`` countries as that criterion's share goes 0 to 1.
+
+    ``criteria`` limits the panels to those criterion ids (default: all).
+    """
+    crit_ids = list(criteria) if criteria is not None else list(result.criteria.criteria)
     shares = np.linspace(0.0, 1.0, steps)
     top = result.table.head(top_k)
     styles = ("-", "--", ":", "-.")
     with _style():
-        fig = _figure(4.0 * len(crit_ids) + 1.5, 5.0)
+        fig = _figure(max(4.0 * len(crit_ids) + 1.5, 8.5), 5.0)
         axes = fig.subplots(1, len(crit_ids), sharey=True, squeeze=False)[0]
         for ax, cid in zip(axes, crit_ids, strict=True):
             sweep = weight_sweep(result, cid, list(shares))
@@ -245,6 +250,26 @@ def save_figure(fig: Figure, directory: Path, stem: str, *, force: bool) -> list
         write_atomic(path, writer, force=force)
         paths.append(path)
     return paths
+
+
+def save_figure_as(fig: Figure, path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Save ``fig`` to one file, PNG or SVG by its extension (atomic; reproducible bytes)."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in .png or .svg, but it ends in {path.suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": "unct-scorer"}
+
+    def writer(tmp: Path) -> None:
+        with _style():
+            fig.savefig(tmp, format=fmt, metadata=metadata, dpi=150)
+
+    write_atomic(path, writer, force=force, inputs=inputs)
 
 
 def write_plots(

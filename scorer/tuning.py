@@ -339,9 +339,11 @@ class SensitivityReport:
         crit = [c.removeprefix("w_") for c in s.columns if c.startswith("w_")]
         central = s[[f"w_{c}" for c in crit]].to_numpy(dtype=float)
         row = {str(i): r for r, i in enumerate(s.index)}
-        for i in some:
+        for i in sorted(some, key=lambda x: -p[x]):
             weights = ", ".join(f"{c} {central[row[i], j]:.2f}" for j, c in enumerate(crit))
-            out.append(f"  {name[i]} ({i}): p = {_share(p[i])}; {weights}")
+            share = _share(p[i])
+            chance = f"p {share[0]} {share[1:]}" if share[0] in "<>" else f"p = {share}"
+            out.append(f"  {name[i]} ({i}): {chance}; {weights}")
         out.append(f"Never in the top {k}: {len(never)} countries.")
         return out + [f"Note: {n}" for n in self.notes]
 

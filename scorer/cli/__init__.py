@@ -82,9 +82,24 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from scorer.cli import compare, explain, init, rank, report, select, template, validate
+    from scorer.cli import (
+        compare,
+        explain,
+        fit,
+        init,
+        rank,
+        report,
+        select,
+        sensitivity,
+        stability,
+        sweep,
+        template,
+        validate,
+    )
 
     for module in (rank, explain, validate, template, init, compare, select, report):
+        main.add_command(module.command)
+    for module in (sensitivity, stability, sweep, fit):
         main.add_command(module.command)
 
 

@@ -1,0 +1,100 @@
+"""``unct-scorer fit``: the weights that best reproduce past decisions, written to a new criteria file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import echo_frame, example, format_option, input_options, load_inputs, note
+from scorer.errors import OutputError, Problem
+from scorer.io.outputs import check_target, to_json, write_text
+from scorer.io.spreadsheet import read_countries
+from scorer.io.tuning_results import fitted_criteria_text
+from scorer.pipeline import score_countries
+from scorer.tuning import fit
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@click.command("fit")
+@click.option(
+    "--decisions",
+    "decisions_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV or XLSX of past decisions: columns country and decision (join / not join, yes / no, 1 / 0), "
+    "or columns before and after (before should rank above after).",
+)
+@input_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a new criteria file (.yaml) with the fitted weights; the original is never changed.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@format_option
+@example(
+    """
+unct-scorer fit --decisions decisions.csv
+unct-scorer fit --decisions decisions.xlsx countries.xlsx -c criteria/default.yaml -o fitted.yaml
+unct-scorer rank -c fitted.yaml
+"""
+)
+def command(
+    decisions_path: Path,
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    output: Path | None,
+    force: bool,
+    fmt: str,
+) -> None:
+    """Fit the criterion weights to past decisions (which UNCTs were joined, or which came first).
+
+    Finds, within each criterion's `range` and the `weight_order`, the weights
+    under which the most decisions hold (a joined country scores above a
+    country not joined), and among those the ones with the widest margin
+    (linear programming, HiGHS). Reports how many decisions the fitted weights
+    reproduce and which they do not, and with -o writes a new criteria file
+    that differs from the original only in its weights, with a comment
+    naming the decisions file and its SHA-256.
+    """
+    if output is not None and output.suffix.lower() not in YAML_SUFFIXES:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in .yaml or .yml, but it ends in {output.suffix or 'nothing'!r}",
+                file=str(output),
+            )
+        )
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = (data_path, crit_path, decisions_path)
+    if output is not None:
+        check_target(output, force=force, inputs=inputs)
+    decisions = read_countries(decisions_path)
+    result = score_countries(df, criteria)
+    report = fit(result, decisions)
+    for text in result.notes:
+        click.echo(f"Note: {text}", err=True)
+    if output is not None:
+        kind = "pairwise decisions" if report.mode == "joined" else "ordered pairs"
+        summary = f"{report.n_reproduced:,} of {report.n_decisions:,} {kind} reproduced."
+        text = fitted_criteria_text(
+            crit_path,
+            {str(k): float(v) for k, v in report.weights.items()},
+            decisions_path=decisions_path,
+            spreadsheet_path=data_path,
+            summary=summary,
+        )
+        write_text(output, text, force=force, inputs=inputs)
+        note(f"Wrote {output}: the criteria of {crit_path.name} with the fitted weights")
+    if fmt == "json":
+        click.echo(to_json(report.to_dict()), nl=False)
+    elif fmt == "csv":
+        echo_frame(report.decisions, "csv")
+    else:
+        for line in report.lines():
+            click.echo(line)

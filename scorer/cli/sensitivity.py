@@ -1,0 +1,196 @@
+"""``unct-scorer sensitivity``: how sure is each country's place in the top K under every plausible weighting."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import (
+    echo_frame,
+    example,
+    format_option,
+    input_options,
+    is_quiet,
+    load_inputs,
+    note,
+    render_table,
+)
+from scorer.errors import OutputError, Problem
+from scorer.io.outputs import check_target, to_json
+from scorer.io.tuning_results import write_tables
+from scorer.pipeline import score_countries
+from scorer.tuning import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    SensitivityReport,
+    check_top_k,
+    indicator_uncertainty,
+    sensitivity,
+)
+
+OUTPUTS = (".csv", ".json", ".xlsx", ".md")
+BAR_DRAWS = 500_000
+"""Draws from which a progress bar is worth showing (without data uncertainty; a tenth with it)."""
+
+
+def check_output(path: Path | None) -> None:
+    """An output file's extension must be one the command writes."""
+    if path is not None and path.suffix.lower() not in OUTPUTS:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in one of {', '.join(OUTPUTS)}, but it ends in {path.suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+
+
+@contextmanager
+def progress_bar(draws: int, *, heavy: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` drawing a bar on stderr, only on a terminal and for long runs."""
+    stderr = sys.stderr
+    if is_quiet() or not stderr.isatty() or draws < (BAR_DRAWS // 10 if heavy else BAR_DRAWS):
+        yield None
+        return
+    with click.progressbar(length=draws, label="Weight draws", file=stderr) as bar:
+        seen = [0]
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        yield progress
+
+
+def table_view(report: SensitivityReport) -> str:
+    """The countries with any chance of the top K (and every country ranked in it), compactly."""
+    s = report.summary
+    shown = s[(s["p_top_k"] > 0) | (s["rank"] <= report.top_k)].copy()
+    columns = ["rank", "name", "p_top_k"]
+    columns += [f"p_{t}" for t in report.tier_names[:-1] if f"p_{t}" in s.columns and t != report.top_k_tier]
+    columns += ["rank_p05", "median_rank", "rank_p95"]
+    columns += [c for c in s.columns if c.startswith("w_")]
+    if report.uncertainty:
+        columns.append("confidence_factor")
+    view = shown[columns].reset_index()
+    view = view.rename(columns={"p_top_k": f"p_top_{report.top_k}", "median_rank": "median"})
+    text = render_table(view, digits=3)
+    hidden = len(s) - len(shown)
+    if hidden:
+        text += f"\n({hidden} countries never in the top {report.top_k} not shown: --format csv or -o for all)"
+    return text
+
+
+@click.command("sensitivity")
+@input_options
+@click.option(
+    "--draws",
+    type=click.IntRange(min=1, max=10_000_000),
+    default=DEFAULT_DRAWS,
+    show_default=True,
+    help="Weight vectors drawn uniformly from the allowed weights.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Random seed: the same seed gives the same numbers, byte for byte.",
+)
+@click.option(
+    "--top",
+    "top_k",
+    type=click.IntRange(min=1),
+    default=None,
+    help="K for P(top K) (default: the size of the first tier, else 15).",
+)
+@click.option(
+    "--no-data-uncertainty",
+    is_flag=True,
+    help="Ignore the indicators' declared uncertainty: vary the weights only.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the analysis; format by extension: .csv .json .xlsx .md",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@format_option
+@example(
+    """
+unct-scorer sensitivity
+unct-scorer sensitivity countries.xlsx -c criteria/default.yaml --draws 100000 --top 20
+unct-scorer sensitivity --seed 7 -o sensitivity.xlsx
+"""
+)
+def command(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    draws: int,
+    seed: int,
+    top_k: int | None,
+    no_data_uncertainty: bool,
+    output: Path | None,
+    force: bool,
+    fmt: str,
+) -> None:
+    """Which countries are in the top K under every plausible weighting, which only under some.
+
+    Draws weight vectors uniformly from the weights the criteria file allows
+    (each criterion's `range`, the `weight_order`; none: any weights) and
+    ranks every country under each (SMAA-2). Leads with the answer: the
+    countries in the top K under every sampled weighting, those in it under
+    some (with the chance and the mean weights that put each there), and how
+    many never are. Then, per country: P(top K), P(each tier), the median
+    rank and the 5-95% rank interval, the central weights, and the
+    confidence factor. Indicators with an `uncertainty` in the criteria file
+    also vary their data in each draw. `unct-scorer stability` says which
+    single change of a weight or a value would move a country in or out.
+    """
+    check_output(output)
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    if output is not None:
+        check_target(output, force=force, inputs=tuple(inputs.values()))
+    result = score_countries(df, criteria)
+    k = check_top_k(top_k, result, key="--top")
+    heavy = bool(indicator_uncertainty(criteria)) and not no_data_uncertainty
+    started = time.monotonic()
+    with progress_bar(draws, heavy=heavy) as progress:
+        report = sensitivity(
+            result, draws=draws, seed=seed, top_k=k, data_uncertainty=not no_data_uncertainty, progress=progress
+        )
+    note(f"Sensitivity: {draws:,} draws in {time.monotonic() - started:.2f} s")
+    for text in result.notes:
+        click.echo(f"Note: {text}", err=True)
+    if output is not None:
+        write_tables(
+            output,
+            title=f"Sensitivity to the weights: {criteria.name}",
+            lines=report.lines(),
+            sheets={"Summary": report.summary, "Rank acceptability": report.acceptability},
+            data=report.to_dict(),
+            force=force,
+            inputs=inputs,
+            argv=sys.argv[1:],
+            extra_provenance={"seed": str(seed), "draws": str(draws)},
+        )
+        note(f"Wrote {output}")
+    if fmt == "json":
+        click.echo(to_json(report.to_dict()), nl=False)
+    elif fmt == "csv":
+        echo_frame(report.summary.reset_index(), "csv")
+    else:
+        for line in report.lines():
+            click.echo(line)
+        click.echo("What single change of a weight or of the data would move a country: unct-scorer stability")
+        click.echo("")
+        click.echo(table_view(report))

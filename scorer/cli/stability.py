@@ -1,0 +1,120 @@
+"""``unct-scorer stability``: exact weight intervals, and what single change would move each country."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import (
+    echo_frame,
+    example,
+    format_option,
+    input_options,
+    load_inputs,
+    note,
+    parse_weights,
+    weights_option,
+)
+from scorer.cli.sensitivity import check_output
+from scorer.io.outputs import check_target, to_json
+from scorer.io.tuning_results import write_tables
+from scorer.pipeline import score_countries
+from scorer.tuning import StabilityReport, check_top_k, stability
+
+
+def country_lines(report: StabilityReport) -> list[str]:
+    """Each country near the cut (rank <= 2K, or moved by one plausible weight change): what would move it."""
+    c = report.countries
+    near = c[(c["rank"] <= 2 * report.top_k) | c["weight_in_range"]]
+    out = [
+        f"What one change would move each country into or out of the top {report.top_k} "
+        "(weights: the others keep their proportions; scores: the criterion score, 0-1):"
+    ]
+    for ident, row in near.iterrows():
+        where = "in" if row["in_top_k"] else "out"
+        out.append(f"{int(row['rank']):>4}  {row['name']} ({ident}), {row['tier']}, {where}")
+        out.append(f"      weight: {row['weight_change']}")
+        out.append(f"      data:   {row['score_change']}")
+    if len(near) < len(c):
+        out.append(f"({len(c) - len(near)} more countries, and every tier interval: --format csv or -o)")
+    return out
+
+
+@click.command("stability")
+@input_options
+@weights_option
+@click.option(
+    "--top",
+    "top_k",
+    type=click.IntRange(min=1),
+    default=None,
+    help="K for the top K (default: the size of the first tier, else 15).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the analysis; format by extension: .csv .json .xlsx .md",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@format_option
+@example(
+    """
+unct-scorer stability
+unct-scorer stability countries.xlsx -c criteria/default.yaml --top 20
+unct-scorer stability -w engagement=0.5 --format csv > what-it-takes.csv
+"""
+)
+def command(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    weights: tuple[str, ...],
+    top_k: int | None,
+    output: Path | None,
+    force: bool,
+    fmt: str,
+) -> None:
+    """What change of the weights or the data would alter the top K: exact, no sampling.
+
+    For each criterion, its weight moved alone (the others keep their
+    proportions): the interval within which the top-K set stays the same.
+    For each country: the smallest change of one weight, and of one criterion
+    score (with the indicator value needed, where it can be read back), that
+    moves it into or out of the top K, in words; and per criterion the
+    interval of the weight within which its tier stays the same (in CSV,
+    JSON and the -o outputs).
+    """
+    check_output(output)
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    if output is not None:
+        check_target(output, force=force, inputs=tuple(inputs.values()))
+    result = score_countries(df, criteria, weights=parse_weights(weights))
+    report = stability(result, top_k=check_top_k(top_k, result, key="--top"))
+    for text in result.notes:
+        click.echo(f"Note: {text}", err=True)
+    if output is not None:
+        write_tables(
+            output,
+            title=f"Stability of the top {report.top_k}: {criteria.name}",
+            lines=report.lines(),
+            sheets={"Countries": report.countries, "Weights": report.weights, "Options": report.options},
+            data=report.to_dict(),
+            force=force,
+            inputs=inputs,
+            argv=sys.argv[1:],
+        )
+        note(f"Wrote {output}")
+    if fmt == "json":
+        click.echo(to_json(report.to_dict()), nl=False)
+    elif fmt == "csv":
+        echo_frame(report.countries.reset_index(), "csv")
+    else:
+        weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
+        note(f"Criteria: {criteria.name} ({crit_path.name}); weights: {weights_text}")
+        for line in [*report.lines(), "", *country_lines(report)]:
+            click.echo(line)
