@@ -54,7 +54,7 @@ def weighted_geometric(values: FloatArray, weights: FloatArray, mask: BoolArray)
     """
     w = effective_weights(weights, mask)
     v = np.where(mask, np.nan_to_num(values, nan=1.0), 1.0)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 * log(0) where a weight is 0: masked by the where
         logs = np.where(w > 0, w * np.log(np.clip(v, 0.0, None)), 0.0)
     scores = np.exp(logs.sum(axis=1))
     return np.where(mask.any(axis=1) & (w.sum(axis=1) > 0), scores, np.nan)
