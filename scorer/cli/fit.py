@@ -70,12 +70,14 @@ def command(
                 file=str(output),
             )
         )
+    decisions = read_countries(decisions_path)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = (data_path, crit_path, decisions_path)
     if output is not None:
         check_target(output, force=force, inputs=inputs)
-    decisions = read_countries(decisions_path)
     result = score_countries(df, criteria)
+    # the sheet and criteria are valid: a problem from here on is in the decisions file, not for `validate`
+    click.get_current_context().find_root().meta.pop("scorer.validate_hint", None)
     report = fit(result, decisions)
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
