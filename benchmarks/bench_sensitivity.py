@@ -8,19 +8,33 @@
   ``acceptability`` on given draws and for ``sample_and_analyse`` (which also
   draws the weights, chunk by chunk).
 - The stability functions for 162 countries (target: <= 50 ms for all).
-- If scikit-criteria or pymcdm are importable (install them in a separate
-  venv, never in the package), their weighted sum looped over draws.
+- If scikit-criteria or pymcdm are importable, their weighted sum looped over
+  draws (neither has a weight-uncertainty analysis of its own).
+- The user's view on the demo (162 countries, 3 criteria): ``scorer.tuning``'s
+  ``sensitivity`` (100,000 draws) and ``stability`` on a ScoreResult, and the
+  wall time of whole ``unct-scorer sensitivity --draws 100000`` and
+  ``unct-scorer stability`` processes (start-up, reading, scoring, output),
+  next to ``unct-scorer rank`` for the cost of start-up and scoring alone.
 
 Values are seeded random criterion scores; 20 countries share one all-zero row
 (no engagement anywhere), as real data has such ties. Times are the median
 and the best of several runs.
 
 Run: PYTHONPATH=. python benchmarks/bench_sensitivity.py
+
+The peers are never installed by the package: put them, with the package, in
+a separate virtual environment from ``benchmarks/requirements.txt``::
+
+    python3 -m venv .bench-venv
+    .bench-venv/bin/pip install -e . -r benchmarks/requirements.txt
+    .bench-venv/bin/python benchmarks/bench_sensitivity.py
 """
 
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 import warnings
@@ -160,11 +174,40 @@ def peer_table(draws: int = 500) -> None:
     print(f"  ours (full SMAA) {ours / 1000:7.2f} s")
 
 
+def tuning_table() -> None:
+    """The library calls a user makes, on the demo's ScoreResult."""
+    from scorer import demo_result
+    from scorer.tuning import sensitivity, stability
+
+    result = demo_result()
+    print(f"\nscorer.tuning on the demo ({len(result.table)} countries, 3 criteria; median / best, ms)")
+    med, best = timed(partial(sensitivity, result, draws=DRAWS, seed=1), 7)
+    print(f"  sensitivity, {DRAWS:,} draws {med:8.0f} / {best:.0f}")
+    med, best = timed(partial(stability, result), 15)
+    print(f"  stability {' ' * 17}{med:8.1f} / {best:.1f}")
+
+
+def cli_table(repeats: int = 5) -> None:
+    """Whole processes, as a user runs them: start-up, reading, scoring, the analysis, printing."""
+    print(f"\nwhole unct-scorer processes on the demo (wall time, median / best of {repeats}, s)")
+    runs = {
+        "rank": ["rank", "--format", "csv"],
+        f"sensitivity --draws {DRAWS}": ["sensitivity", "--draws", str(DRAWS), "--format", "csv"],
+        "stability": ["stability", "--format", "csv"],
+    }
+    for label, args in runs.items():
+        command = [sys.executable, "-m", "scorer", "-q", *args]
+        med, best = timed(lambda c=command: subprocess.run(c, check=True, capture_output=True), repeats)
+        print(f"  unct-scorer {label:<28} {med / 1000:6.2f} / {best / 1000:.2f}")
+
+
 def main() -> None:
     acceptability_table()
     memory_table()
     stability_table()
     peer_table()
+    tuning_table()
+    cli_table()
 
 
 if __name__ == "__main__":
