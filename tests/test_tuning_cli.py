@@ -275,3 +275,25 @@ def test_fit_bad_decisions_file_names_row_and_column(tmp_path: Path) -> None:
     assert res.stderr == f"Error: {tmp_path / 'x.json'}: should end in .yaml or .yml, but it ends in '.json'\n"
     res = run("fit")
     assert res.exit_code == 2 and "Missing option '--decisions'" in res.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorer.cli.sensitivity import BAR_DRAWS, progress_bar
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress_bar(BAR_DRAWS - 1, heavy=False) as progress:
+        assert progress is None
+    with progress_bar(BAR_DRAWS // 10, heavy=True) as progress:
+        assert progress is not None
+        progress(BAR_DRAWS // 20, BAR_DRAWS // 10)
+        progress(BAR_DRAWS // 10, BAR_DRAWS // 10)
+    assert "Weight draws" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress_bar(10 * BAR_DRAWS, heavy=True) as progress:
+        assert progress is None
