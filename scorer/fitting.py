@@ -25,11 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse
-from scipy.optimize import linprog
 
 from scorer.errors import DataError, Problem, ScoringError
 from scorer.sampling import WeightConstraints
@@ -182,7 +181,13 @@ def _check_pairs(pairs: ArrayLike, n: int) -> IntArray:
     return p.astype(np.int64)
 
 
+if TYPE_CHECKING:
+    from scipy import sparse
+
+
 def _order_rows(constraints: WeightConstraints, width: int) -> tuple[sparse.csr_matrix, FloatArray]:
+    from scipy import sparse
+
     order = constraints.order or ()
     rows = max(len(order) - 1, 0)
     m = sparse.lil_matrix((rows, width))
@@ -199,6 +204,9 @@ def _solve(
     k: int,
     bounds: list[tuple[float | None, float | None]],
 ) -> FloatArray:
+    from scipy import sparse
+    from scipy.optimize import linprog
+
     a_eq = sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(len(cost) - k)])[None, :])
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if res.status != 0:
@@ -212,6 +220,8 @@ def _weight_bounds(constraints: WeightConstraints) -> list[tuple[float | None, f
 
 def _fit_shortfall(diff: FloatArray, constraints: WeightConstraints) -> tuple[FloatArray, BoolArray]:
     """Step 1: minimise the total shortfall below ``eps``; return weights and the decisions met."""
+    from scipy import sparse
+
     p, k = diff.shape
     width = k + p
     gaps = sparse.hstack([sparse.csr_matrix(-diff), -sparse.identity(p, format="csr")])
@@ -227,6 +237,8 @@ def _fit_shortfall(diff: FloatArray, constraints: WeightConstraints) -> tuple[Fl
 
 def _fit_margin(diff: FloatArray, constraints: WeightConstraints) -> tuple[FloatArray, float]:
     """Step 2: maximise the smallest gap over the kept decisions."""
+    from scipy import sparse
+
     p, k = diff.shape
     width = k + 1
     gaps = sparse.hstack([sparse.csr_matrix(-diff), sparse.csr_matrix(np.ones((p, 1)))])

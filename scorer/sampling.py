@@ -40,8 +40,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import null_space
-from scipy.optimize import linprog
 
 from scorer.errors import ConfigError, Problem, ProblemCollector
 
@@ -310,6 +308,8 @@ def _chebyshev(
     g: FloatArray, h: FloatArray, eq: FloatArray | None = None, eq_rhs: FloatArray | None = None
 ) -> tuple[FloatArray, float] | None:
     """A point of ``{w: sum w = 1, G w <= h, E w = e}`` maximising the common slack, or None if empty."""
+    from scipy.optimize import linprog
+
     k = g.shape[1]
     a_eq = np.ones((1, k))
     b_eq = np.ones(1)
@@ -459,6 +459,8 @@ class _HitAndRun(_Sampler):
 
 def _implicit_equalities(g: FloatArray, h: FloatArray) -> NDArray[np.bool_]:
     """Rows of ``G w <= h`` that hold with equality on the whole region."""
+    from scipy.optimize import linprog
+
     k = g.shape[1]
     out = np.zeros(len(g), dtype=bool)
     for i in range(len(g)):
@@ -479,6 +481,8 @@ class _Region:
 
 
 def _region(g: FloatArray, h: FloatArray) -> _Region:
+    from scipy.linalg import null_space
+
     start = _chebyshev(g, h)
     assert start is not None, "constraints were checked feasible"
     point, slack = start

@@ -54,7 +54,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from scorer.errors import (
     ConfigError,
@@ -674,6 +673,8 @@ def _solve(values: FloatArray | None, rows: Sequence[_Row], tiebreak: FloatArray
 
     ``values=None`` asks only whether the rows can hold together.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     n = len(tiebreak)
     if values is None:
         c = np.zeros(n)
