@@ -161,6 +161,16 @@ def default_resolver() -> CountryResolver:
 
 
 @dataclass(frozen=True)
+class _NameIndex:
+    """Folded name keys -> ISO3 codes: exact (accents kept) and loose (accents dropped)."""
+
+    exact: dict[str, set[str]]
+    loose: dict[str, set[str]]
+    spelling: dict[str, str]
+    loose_keys: list[str]
+
+
+@dataclass(frozen=True)
 class _Match:
     """What a text matched: the candidate codes and how they were found."""
 
@@ -186,9 +196,7 @@ class CountryResolver:
         self._names_en: dict[str, str] = {}
         self._iso2: dict[str, str] = {}
         self._m49: dict[int, str] = {}
-        self._exact: dict[str, set[str]] = {}
-        self._loose: dict[str, set[str]] = {}
-        self._spelling: dict[str, str] = {}
+        self._name_rows: list[tuple[str, str]] = []
         for row in table[list(TABLE_COLUMNS)].itertuples(index=False):
             iso3, iso2, m49, name_en, _language, name = (str(v) for v in row)
             iso3 = iso3.upper()
@@ -197,18 +205,21 @@ class CountryResolver:
                 self._iso2[iso2.upper()] = iso3
             if m49.isdigit():
                 self._m49[int(m49)] = iso3
-            for text in (name, name_en):
-                if text:
-                    self._add_name(text, iso3)
-        self._loose_keys = sorted(self._loose)
+            self._name_rows.extend((text, iso3) for text in (name, name_en) if text)
 
-    def _add_name(self, text: str, iso3: str) -> None:
-        exact, loose = normalize_name(text), fold_name(text)
-        if exact:
-            self._exact.setdefault(exact, set()).add(iso3)
-        if loose:
-            self._loose.setdefault(loose, set()).add(iso3)
-            self._spelling.setdefault(loose, text)
+    @functools.cached_property
+    def _names(self) -> _NameIndex:
+        """The name keys, built on the first name lookup (a sheet of ISO3 codes never needs them)."""
+        index = _NameIndex({}, {}, {}, [])
+        for text, iso3 in self._name_rows:
+            exact, loose = normalize_name(text), fold_name(text)
+            if exact:
+                index.exact.setdefault(exact, set()).add(iso3)
+            if loose:
+                index.loose.setdefault(loose, set()).add(iso3)
+                index.spelling.setdefault(loose, text)
+        index.loose_keys.extend(sorted(index.loose))
+        return index
 
     @property
     def codes(self) -> frozenset[str]:
@@ -359,7 +370,7 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
             return _Match((text.upper(),), "code")
         if _ISO2.fullmatch(text) and text.upper() in self._iso2:
             return _Match((self._iso2[text.upper()],), "code")
-        codes = self._exact.get(normalize_name(text)) or self._loose.get(fold_name(text), set())
+        codes = self._names.exact.get(normalize_name(text)) or self._names.loose.get(fold_name(text), set())
         return _Match(tuple(self._order(codes)), "name" if codes else "none")
 
     def _order(self, codes: set[str]) -> list[str]:
@@ -372,10 +383,10 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
 
     def _closest(self, text: str, *, limit: int = 3) -> str:
         found: dict[str, str] = {}
-        keys = difflib.get_close_matches(fold_name(text), self._loose_keys, n=10)
+        keys = difflib.get_close_matches(fold_name(text), self._names.loose_keys, n=10)
         for key in keys:
-            for code in sorted(self._loose[key]):
-                found.setdefault(code, self._spelling[key])
+            for code in sorted(self._names.loose[key]):
+                found.setdefault(code, self._names.spelling[key])
         return ", ".join(f"{name} ({code})" for code, name in list(found.items())[:limit])
 
 
