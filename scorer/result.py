@@ -110,8 +110,14 @@ class ScoreResult:
             *zip(self.exclusions["id"], self.exclusions["name"], strict=True),
         ]:
             names.setdefault(_fold(name), []).append(ident)
-        if text in names and len(names[text]) == 1:
+        if "input_id" in self.table.columns:
+            for ident, spelling in zip(self.table.index, self.table["input_id"], strict=True):
+                names.setdefault(_fold(spelling), []).append(ident)
+        if text in names and len(set(names[text])) == 1:
             return names[text][0]
+        resolved = _resolve_country(country)
+        if resolved is not None and (resolved in self.table.index or resolved in set(self.exclusions["id"])):
+            return resolved
         partial = sorted({i for n, idents in names.items() if text and text in n for i in idents})
         if len(partial) == 1:
             return partial[0]
@@ -304,6 +310,16 @@ class ScoreResult:
 def _num(value: Any) -> float | None:
     number = float(value)
     return None if math.isnan(number) else number
+
+
+def _resolve_country(text: str) -> str | None:
+    """ISO3 of a country named in any UN language or common variant, or None."""
+    from scorer.countries import default_resolver
+
+    try:
+        return default_resolver().resolve(text)
+    except DataError:
+        return None
 
 
 def _level_name(levels: dict[str, float] | None, value: float) -> str:

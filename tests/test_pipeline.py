@@ -226,3 +226,11 @@ def test_an_entirely_blank_column_is_noted() -> None:
         "by its missing-data policy (reweight); fill it in for a meaningful ranking"
     ]
     assert r.table["score"].tolist() == [1.0, 0.0]
+
+
+def test_explain_finds_a_country_by_any_spelling(demo_paths) -> None:
+    sheet, crit = demo_paths
+    r = score_countries(read_countries(sheet), load_criteria(crit))
+    assert r.explain("Algérie").id == "DZA"  # French
+    assert r.explain("Vietnam").id == "VNM"  # common variant
+    assert r.explain("Кения").id == "KEN"  # Russian

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scorer.cli.common import example, input_options, read_sheet, render_table, resolve_inputs
+from scorer.cli.common import example, input_options, note, read_sheet, render_table, resolve_inputs
 from scorer.errors import Problem, ScorerError
 from scorer.io.criteria_file import load_criteria
+from scorer.io.outputs import frame_to_csv
 from scorer.pipeline import score_countries
 
 
@@ -61,10 +62,10 @@ def _default_fix(problem: Problem) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help="table: one line per problem; json: a list of problem records.",
+    help="table: one line per problem; csv: the same table as CSV; json: a list of problem records.",
 )
 @example(
     """
@@ -91,18 +92,23 @@ def command(spreadsheet: Path | None, criteria_path: Path | None, sheet: str | N
         df = read_sheet(data_path, sheet, criteria)
     except ScorerError as exc:
         problems += exc.problems
-    ranked = 0
+    result = None
     if criteria is not None and df is not None:
         try:
-            ranked = len(score_countries(df, criteria).table)
+            result = score_countries(df, criteria)
         except ScorerError as exc:
             problems += exc.problems
     if fmt == "json":
         click.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(frame_to_csv(problem_table(problems)), nl=False)
     elif problems:
         click.echo(f"{len(problems)} problem(s) found:", err=True)
         click.echo(render_table(problem_table(problems), max_width=10_000), err=True)
-    else:
-        click.echo(f"OK: {data_path.name} and {crit_path.name} are valid; {ranked} countries can be ranked.")
+    elif result is not None:
+        units = "offices" if result.offices is not None else "countries"
+        for text in result.notes:
+            note(f"Note: {text}")
+        click.echo(f"OK: {data_path.name} and {crit_path.name} are valid; {len(result.table)} {units} can be ranked.")
     if problems:
         raise SystemExit(1)
