@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from scorer.cli.common import (
+    F,
     echo_frame,
     example,
     format_option,
@@ -41,22 +43,81 @@ def _codes(items: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(c.strip() for item in items for c in item.split(",") if c.strip())
 
 
+SELECTION_KEYS = ("capacity", "budget", "cost_column", "default_cost", "min_per", "max_per", "include", "exclude")
+
+
+def _keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a selection option's value in the root context for :func:`selection_overrides`."""
+    ctx.find_root().meta[f"scorer.selection.{param.name}"] = value
+    return value
+
+
+def selection_options(func: F) -> F:
+    """--capacity, --budget, --cost-column, --default-cost, --min-per, --max-per, --include, --exclude.
+
+    One definition for every command that chooses a set (``select``,
+    ``report``). The values are kept in the context, not passed to the
+    command; :func:`selection_overrides` turns them into overrides of the
+    criteria file's ``selection:`` section.
+    """
+    kept: dict[str, Any] = {"expose_value": False, "callback": _keep}
+    options = [
+        click.option("--capacity", type=click.IntRange(min=0), help="At most N UNCTs (para. 16).", **kept),
+        click.option("--budget", type=click.FloatRange(min=0, min_open=True), help="At most this total cost.", **kept),
+        click.option("--cost-column", help="Spreadsheet column with each UNCT's cost (for --budget).", **kept),
+        click.option("--default-cost", type=click.FloatRange(min=0), help="Cost where the column is blank.", **kept),
+        click.option(
+            "--min-per",
+            multiple=True,
+            metavar="COLUMN[=VALUE]:N",
+            help="At least N UNCTs with COLUMN=VALUE; COLUMN:N means in every value (region:3). Repeatable.",
+            **kept,
+        ),
+        click.option(
+            "--max-per",
+            multiple=True,
+            metavar="COLUMN[=VALUE]:N",
+            help="At most N UNCTs per group. Repeatable.",
+            **kept,
+        ),
+        click.option(
+            "--include", multiple=True, metavar="ISO3", help="Always choose these (repeat or comma-separate).", **kept
+        ),
+        click.option(
+            "--exclude", multiple=True, metavar="ISO3", help="Never choose these (repeat or comma-separate).", **kept
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def selection_overrides() -> SelectionOverrides | None:
+    """The selection options given on the command line, or None when none was.
+
+    A bad ``--min-per``/``--max-per`` text is a :class:`~scorer.errors.ConfigError`.
+    """
+    ctx = click.get_current_context()
+    meta = ctx.find_root().meta
+    given = {name: meta.get(f"scorer.selection.{name}") for name in SELECTION_KEYS}
+    if all(v is None or v == () for v in given.values()):
+        return None
+    return SelectionOverrides(
+        capacity=given["capacity"],
+        budget=given["budget"],
+        cost_column=given["cost_column"],
+        default_cost=given["default_cost"],
+        min_per=tuple(parse_group_count(t, option="--min-per") for t in given["min_per"] or ()) or None,
+        max_per=tuple(parse_group_count(t, option="--max-per") for t in given["max_per"] or ()) or None,
+        include=_codes(given["include"] or ()),
+        exclude=_codes(given["exclude"] or ()),
+    )
+
+
 @click.command("select")
 @input_options
 @weights_option
-@click.option("--capacity", type=click.IntRange(min=0), default=None, help="At most N UNCTs (para. 16).")
-@click.option("--budget", type=click.FloatRange(min=0, min_open=True), default=None, help="At most this total cost.")
-@click.option("--cost-column", default=None, help="Spreadsheet column with each UNCT's cost (for --budget).")
-@click.option("--default-cost", type=click.FloatRange(min=0), default=None, help="Cost where the column is blank.")
-@click.option(
-    "--min-per",
-    multiple=True,
-    metavar="COLUMN[=VALUE]:N",
-    help="At least N UNCTs with COLUMN=VALUE; COLUMN:N means in every value (region:3). Repeatable.",
-)
-@click.option("--max-per", multiple=True, metavar="COLUMN[=VALUE]:N", help="At most N UNCTs per group. Repeatable.")
-@click.option("--include", multiple=True, metavar="ISO3", help="Always choose these (repeat or comma-separate).")
-@click.option("--exclude", multiple=True, metavar="ISO3", help="Never choose these (repeat or comma-separate).")
+@selection_options
 @click.option(
     "--robust", is_flag=True, help="Also report each country's share of plausible weightings in the optimal set."
 )
@@ -83,14 +144,6 @@ def command(
     criteria_path: Path | None,
     sheet: str | None,
     weights: tuple[str, ...],
-    capacity: int | None,
-    budget: float | None,
-    cost_column: str | None,
-    default_cost: float | None,
-    min_per: tuple[str, ...],
-    max_per: tuple[str, ...],
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
     robust: bool,
     draws: int,
     seed: int,
@@ -111,16 +164,7 @@ def command(
     if output is not None:
         output_kind(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    overrides = SelectionOverrides(
-        capacity=capacity,
-        budget=budget,
-        cost_column=cost_column,
-        default_cost=default_cost,
-        min_per=tuple(parse_group_count(t, option="--min-per") for t in min_per) or None,
-        max_per=tuple(parse_group_count(t, option="--max-per") for t in max_per) or None,
-        include=_codes(include),
-        exclude=_codes(exclude),
-    )
+    overrides = selection_overrides() or SelectionOverrides()
     selection = overrides.apply(criteria.selection)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     solved, spec, groups = select_from_result(result, selection, df)
