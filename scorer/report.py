@@ -21,21 +21,34 @@ import hashlib
 import html
 import json
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from scorer.aggregation import effective_weights
-from scorer.criteria import Aggregation, Criteria, Direction, EligibilityRule, Indicator, MissingPolicy, Tier
+from scorer.criteria import (
+    Aggregation,
+    Criteria,
+    Direction,
+    EligibilityRule,
+    Indicator,
+    MissingPolicy,
+    Selection,
+    Tier,
+)
 from scorer.errors import ConfigError, Problem
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report_assets import asset
 from scorer.result import ScoreResult
+
+if TYPE_CHECKING:
+    from scorer.selection import SelectionSpec
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
@@ -161,6 +174,150 @@ def run_sensitivity(
         rank_median=np.asarray(smaa.median_rank, dtype=float),
         notes=notes,
     )
+
+
+ROBUST_DRAWS = 200
+"""Weightings drawn for the recommended set's robustness (one integer program each)."""
+ROBUST_SECONDS = 10.0
+"""Robustness is left out (and the report says so) when its draws would take longer than this."""
+_ROBUST_CHUNK = 25
+
+
+@dataclass(frozen=True)
+class RecommendedSet:
+    """The best set of UNCTs under a ``selection:`` section, as the report shows it.
+
+    Everything comes from :mod:`scorer.selection_config`, so the report says what
+    ``unct-scorer select`` says: ``table`` is :func:`~scorer.selection_config.selection_table`
+    (best score first), ``data`` is :func:`~scorer.selection_config.selection_to_dict`
+    (what ``select --format json`` prints), ``summary`` its sentences. ``robust``
+    (id, name, share of weight draws with the country in the optimal set, chosen)
+    is there when it was asked for and cheap enough; ``robust_note`` says how it
+    was obtained, or why it is missing.
+    """
+
+    table: pd.DataFrame
+    data: dict[str, Any]
+    summary: list[str]
+    robust: pd.DataFrame | None = None
+    robust_draws: int = 0
+    robust_seed: int | None = None
+    robust_note: str = ""
+    solve_seconds: float = 0.0
+    cost_weight: float | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> list[str]:
+        """The chosen ids, best score first."""
+        return [str(v) for v in self.table["id"]]
+
+
+def recommend(
+    result: ScoreResult,
+    data: pd.DataFrame,
+    selection: Selection,
+    *,
+    robust_draws: int = 0,
+    seed: int = 1,
+    max_seconds: float = ROBUST_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> RecommendedSet:
+    """Solve ``selection`` on ``result`` (``data`` is the scored sheet, with the group and cost columns).
+
+    With ``robust_draws`` > 0, also the share of plausible weightings (drawn
+    with ``seed``, as :func:`~scorer.selection_config.robust_shares` draws
+    them) under which each country is in the optimal set. The draws are solved
+    in chunks; when the time so far says the whole would exceed
+    ``max_seconds``, robustness is left out and ``robust_note`` says so. An
+    infeasible selection raises the solver's explanation.
+
+    >>> from scorer import demo_result, read_countries
+    >>> from scorer.resources import demo_spreadsheet_path
+    >>> rec = recommend(demo_result(), read_countries(demo_spreadsheet_path()), Selection(capacity=3))
+    >>> rec.ids == list(demo_result().table.index[:3]), rec.data["count"]
+    (True, 3)
+    """
+    from scorer.selection_config import (
+        robust_table,
+        select_from_result,
+        selection_table,
+        selection_to_dict,
+        summary_lines,
+    )
+
+    solved, spec, groups = select_from_result(result, selection, data)
+    table = selection_table(solved, result)
+    unit = "office" if result.offices is not None else "country"
+    notes = tuple(
+        f"Column {col!r} is blank for every ranked {unit}, so no group count on it could apply"
+        + (" (with --group-by the column is read per country, not per office)" if result.offices is not None else "")
+        for col in groups.columns
+        if col != spec.cost_column and len(groups) and groups[col].isna().all()
+    )
+    shares, note = None, ""
+    if robust_draws > 0:
+        shares, note = _robust_within(result, spec, groups, robust_draws, seed, max_seconds, clock)
+    return RecommendedSet(
+        table=table,
+        data=selection_to_dict(solved, result, spec, robust=shares),
+        summary=summary_lines(solved, spec),
+        robust=robust_table(shares, result, list(solved.chosen.index)) if shares is not None else None,
+        robust_draws=robust_draws if shares is not None else 0,
+        robust_seed=seed if shares is not None else None,
+        robust_note=note,
+        solve_seconds=float(solved.solve_seconds),
+        cost_weight=spec.cost_weight,
+        notes=notes,
+    )
+
+
+def _robust_within(
+    result: ScoreResult,
+    spec: SelectionSpec,
+    groups: pd.DataFrame,
+    draws: int,
+    seed: int,
+    max_seconds: float,
+    clock: Callable[[], float],
+) -> tuple[pd.Series | None, str]:
+    """:func:`~scorer.selection_config.robust_shares`, solved in chunks and given up when too slow."""
+    from scorer.sampling import sample_weights
+    from scorer.selection import robust_selection
+    from scorer.tuning import weight_constraints
+
+    criteria = result.criteria
+    if criteria.aggregation is not Aggregation.arithmetic:
+        return None, (
+            "Robustness of the set is left out: it re-scores with a weighted sum, but this criteria file uses "
+            f"{criteria.aggregation.value} aggregation."
+        )
+    ids = list(criteria.criteria)
+    index = result.table.index
+    if not result.criterion_mask.loc[index, ids].to_numpy(dtype=bool).all():
+        return None, (
+            "Robustness of the set is left out: some countries have a criterion left out (no value), and the "
+            "re-scoring needs every criterion score."
+        )
+    values = result.criterion_scores.loc[index, ids]
+    weights = sample_weights(weight_constraints(criteria), draws, seed=seed)
+    counts = pd.Series(0.0, index=index)
+    started = clock()
+    done = 0
+    while done < draws:
+        part = weights[done : done + _ROBUST_CHUNK]
+        share = robust_selection(values, part, spec, groups=groups, max_draws=len(part))
+        counts += np.rint(share.reindex(index).to_numpy(dtype=float) * len(part))
+        done += len(part)
+        elapsed = clock() - started
+        if done < draws and elapsed / done * draws > max_seconds:
+            return None, (
+                f"Robustness of the set is left out: at the pace of the first {done} of {draws} weightings, all "
+                f"{draws} would take more than {max_seconds:g} s. Run unct-scorer select --robust for it."
+            )
+    shares = pd.Series(counts.to_numpy() / draws, index=pd.Index(list(index), name="iso3"), name="share_selected")
+    order = np.lexsort((shares.index.to_numpy(dtype=object), -shares.to_numpy()))
+    return shares.iloc[order], f"{draws} weightings (seed {seed}), each solved exactly."
 
 
 def yaml_number(x: float) -> str:
@@ -318,6 +475,7 @@ def build_report(
     extra_columns: pd.DataFrame | None = None,
     region_column: str | None = "region",
     sensitivity: Sensitivity | None = None,
+    recommended: RecommendedSet | None = None,
     command_prefix: str = "unct-scorer rank",
 ) -> str:
     """The whole report as one HTML string (UTF-8, no external resources).
@@ -325,6 +483,8 @@ def build_report(
     ``extra_columns`` holds spreadsheet columns indexed by country id (see
     :func:`extra_columns_for`); ``region_column`` names the one used for the
     region filter. ``generated`` is the only text that depends on the clock.
+    ``recommended`` (see :func:`recommend`) adds the Recommended set section and
+    marks its countries in the ranking.
 
     >>> from scorer import demo_result
     >>> page = build_report(demo_result(), generated="2024-01-01 00:00 UTC")
@@ -340,6 +500,7 @@ def build_report(
         extra_columns=extra_columns,
         region_column=region_column,
         sensitivity=sensitivity,
+        recommended=recommended,
         command_prefix=command_prefix,
     ).render()
 
@@ -358,6 +519,7 @@ class _Report:
         extra_columns: pd.DataFrame | None,
         region_column: str | None,
         sensitivity: Sensitivity | None,
+        recommended: RecommendedSet | None,
         command_prefix: str,
     ) -> None:
         self.r = result
@@ -368,6 +530,8 @@ class _Report:
         self.prov = provenance
         self.generated = generated
         self.sens = sensitivity
+        self.rec = recommended
+        self.chosen = set(recommended.ids) if recommended is not None else set()
         self.command_prefix = command_prefix
         self.arithmetic = self.c.aggregation is Aggregation.arithmetic
         self.regions: list[str] | None = None
@@ -408,6 +572,7 @@ class _Report:
             "</header>",
             "<main>",
             self._summary(),
+            self._selection(),
             self._weights(),
             self._ranking(),
             self._criteria(),
@@ -439,8 +604,10 @@ class _Report:
         return "; ".join(bits)
 
     def _toc(self) -> str:
-        links = [
-            ("summary", "Summary"),
+        links = [("summary", "Summary")]
+        if self.rec is not None:
+            links.append(("selection", "Recommended set"))
+        links += [
             ("weights", "Weights"),
             ("ranking", "Ranking"),
             ("criteria", "Criteria"),
@@ -503,12 +670,232 @@ class _Report:
                 f'<span id="first-tier-list">{first_members}</span>.</p>',
                 f"<h3>Top {self.top_k}</h3>",
                 f'<ol class="toplist" id="top-list">{top_items}</ol>',
+                self._selection_summary(),
                 f"<p>Weights: {weights}. The weights panel below re-ranks the countries live (the summary, "
                 "ranking and country details follow it); the sections after the ranking describe these weights.</p>",
                 "<h3>Inputs</h3>",
                 f"<ul>{''.join(inputs)}</ul>",
                 "</section>",
             ]
+        )
+
+    def _who(self, ident: str) -> str:
+        """``Name (ID)``, escaped; the id alone if it is not ranked."""
+        t = self.r.table
+        if ident in t.index:
+            return f'{_e(t.at[ident, "name"])} <span class="id">({_e(ident)})</span>'
+        return _e(ident)
+
+    def _selection(self) -> str:
+        rec = self.rec
+        if rec is None:
+            return ""
+        d = rec.data
+        cost_column = d["cost_column"]
+        limits = []
+        if d["capacity"] is not None:
+            limits.append(f"a capacity of {int(d['capacity'])} UNCTs")
+        if d["budget"] is not None:
+            limits.append(f"a budget of {d['budget']:g} in {_e(cost_column or 'cost')}")
+        goal = "the highest total score"
+        if d["objective"] == "score-minus-cost":
+            goal = (
+                f"the highest total score net of cost ({_e(yaml_number(float(rec.cost_weight or 0)))} score "
+                f"points per unit of {_e(cost_column or 'cost')})"
+            )
+        intro = (
+            f'<p class="stale-when-changed">The set of UNCTs with {goal} within {" and ".join(limits)}'
+            + (", under the constraints listed below" if d["constraints"] else "")
+            + ". It is solved exactly as a 0-1 integer program (SciPy <code>milp</code>, HiGHS, no optimality gap) "
+            "with the weights of this run; sets tied on total score are told apart by country code. Moving the "
+            "weights in this page does not re-solve it: download the tuned criteria file and run "
+            "<code>unct-scorer select</code>.</p>"
+        )
+        cards = [
+            f'<div class="card"><span class="big" id="selection-count">{int(d["count"])}</span>UNCTs chosen</div>',
+            f'<div class="card"><span class="big">{d["total_score"]:.4f}</span>total score</div>',
+        ]
+        if d["total_cost"] is not None:
+            cards.append(
+                f'<div class="card"><span class="big">{d["total_cost"]:g}</span>total {_e(cost_column or "cost")}</div>'
+            )
+        share = d["price_of_balance"] / abs(d["unconstrained_value"]) if d["unconstrained_value"] else 0.0
+        cards.append(
+            f'<div class="card"><span class="big">{d["price_of_balance"]:.4f}</span>price of balance '
+            f"({_pct(share, 1)})</div>"
+        )
+        parts = [
+            '<section id="selection">',
+            "<h2>Recommended set</h2>",
+            *(f'<p class="status warn">{_e(n)}.</p>' for n in rec.notes),
+            intro,
+            f'<div class="cards">{"".join(cards)}</div>',
+        ]
+        if d["constraints"]:
+            parts.append("<p>Constraints: " + "; ".join(f"<code>{_e(c)}</code>" for c in d["constraints"]) + ".</p>")
+        parts.append(self._selection_table())
+        parts.append("<h3>Why this set</h3>")
+        parts.append(f"<ul>{''.join(f'<li>{item}</li>' for item in self._selection_reasons())}</ul>")
+        parts.append(self._robustness())
+        parts.append("</section>")
+        return "\n".join(parts)
+
+    def _selection_table(self) -> str:
+        rec = self.rec
+        assert rec is not None
+        t = rec.table
+        has_cost = rec.data["cost_column"] is not None
+        fixed = {"pick", "rank", "id", "name", "score", "cost", "cost_defaulted", "forced"}
+        group_cols = [c for c in t.columns if c not in fixed]
+        head = [
+            '<th class="num">Pick</th>',
+            '<th class="num">Rank</th>',
+            "<th>Country</th>",
+            '<th class="num">Score</th>',
+        ]
+        if has_cost:
+            head.append(f'<th class="num">{_e(rec.data["cost_column"])}</th>')
+        head += [f"<th>{_e(str(c).replace('_', ' ').capitalize())}</th>" for c in group_cols]
+        forced = bool(t["forced"].any())
+        if forced:
+            head.append("<th>Note</th>")
+        body = []
+        for row in t.to_dict("records"):
+            cells = [
+                f'<td class="num">{int(row["pick"])}</td>',
+                f'<td class="num">{int(row["rank"])}</td>',
+                f"<td>{self._who(str(row['id']))}</td>",
+                f'<td class="num">{_fmt(row["score"], 4)}</td>',
+            ]
+            if has_cost:
+                mark = " (default)" if row["cost_defaulted"] else ""
+                cells.append(f'<td class="num">{float(row["cost"]):g}{mark}</td>')
+            cells += [f"<td>{_e(_text(row[c]))}</td>" for c in group_cols]
+            if forced:
+                cells.append("<td>included by request</td>" if row["forced"] else "<td></td>")
+            body.append(f'<tr data-id="{_e(row["id"])}">{"".join(cells)}</tr>')
+        return (
+            f'<table id="selection-table"><thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        )
+
+    def _selection_reasons(self) -> list[str]:
+        rec = self.rec
+        assert rec is not None
+        d = rec.data
+        items = []
+        if d["binding"]:
+            items.append(
+                "Binding (no room left): " + "; ".join(f"<code>{_e(b['label'])}</code>" for b in d["binding"]) + "."
+            )
+        else:
+            items.append("Binding: none; every limit has room left.")
+        left = d["best_left_out"]
+        if left is not None:
+            who = f"<b>{self._who(left['id'])}</b>, score {left['score']:.4g},"
+            if not left["can_enter"]:
+                items.append(f"Best left out: {who} cannot enter under these constraints, whatever its score.")
+            else:
+                swap = ""
+                if left["replaces"]:
+                    swap = ", replacing " + ", ".join(self._who(c) for c in left["replaces"])
+                if left["also_enters"]:
+                    swap += " (with " + ", ".join(self._who(c) for c in left["also_enters"]) + " also entering)"
+                if left["needed_increase"] is not None and left["needed_increase"] <= 0:
+                    items.append(
+                        f"Best left out: {who} ties with the chosen set{swap}; only the tie-break left it out."
+                    )
+                else:
+                    items.append(
+                        f"Best left out: {who} would enter if its score rose by more than "
+                        f"{left['needed_increase']:.4g}{swap}."
+                    )
+        chosen = set(rec.ids)
+        free = list(d["unconstrained"])
+        dropped = [c for c in free if c not in chosen]
+        added = [c for c in rec.ids if c not in set(free)]
+        if d["price_of_balance"] > 0 or dropped:
+            share = d["price_of_balance"] / abs(d["unconstrained_value"]) if d["unconstrained_value"] else 0.0
+            text = (
+                f"Price of balance: the group counts and forced countries cost {d['price_of_balance']:.4f} of total "
+                f"value ({_pct(share, 1)}) against the best set under the capacity and budget alone "
+                f"(value {d['unconstrained_value']:.4f})"
+            )
+            if dropped:
+                text += (
+                    ", which would have taken "
+                    + ", ".join(self._who(c) for c in dropped)
+                    + " instead of "
+                    + ", ".join(self._who(c) for c in added)
+                )
+            items.append(text + ".")
+        else:
+            items.append(
+                "Price of balance: none; the best set under the capacity and budget alone already meets every "
+                "constraint."
+            )
+        if d["defaulted_costs"]:
+            chosen_defaults = [c for c in d["defaulted_costs"] if c in chosen]
+            items.append(
+                f"Default cost {d['default_cost']:g} stands in for a blank <code>{_e(d['cost_column'])}</code> for "
+                f"{len(d['defaulted_costs'])} countries ({len(chosen_defaults)} of them chosen: "
+                + (", ".join(self._who(c) for c in chosen_defaults) or "none")
+                + ")."
+            )
+        return items
+
+    def _robustness(self) -> str:
+        rec = self.rec
+        assert rec is not None
+        if rec.robust is None:
+            if not rec.robust_note:
+                return (
+                    '<p class="note">Add <code>--sensitivity</code> for the share of plausible weightings under '
+                    "which each country is in the optimal set.</p>"
+                )
+            return f'<h3>Robustness</h3><p class="note">{_e(rec.robust_note)}</p>'
+        robust = rec.robust
+        share = dict(zip(robust["id"], robust["share_selected"], strict=True))
+        chosen = rec.ids
+        always = [c for c in chosen if share.get(c, 0.0) >= 1.0]
+        shaky = [c for c in chosen if share.get(c, 0.0) < 0.5]
+        contenders = [
+            str(c)
+            for c, v, k in zip(robust["id"], robust["share_selected"], robust["chosen"], strict=True)
+            if not k and v >= 0.5
+        ]
+
+        def listed(ids: list[str]) -> str:
+            return ", ".join(f"{self._who(c)} {_pct(float(share.get(c, 0.0)))}" for c in ids) or "none"
+
+        rows = "".join(
+            f'<tr><td>{self._who(str(row["id"]))}</td><td class="num">{_pct(float(row["share_selected"]))}</td>'
+            f"<td>{'yes' if row['chosen'] else ''}</td></tr>"
+            for row in robust.to_dict("records")
+        )
+        never = len(self.r.table) - len(robust)
+        return "\n".join(
+            [
+                "<h3>Robustness</h3>",
+                f"<p>{rec.robust_draws} sets of weights were drawn at random (seed {rec.robust_seed}) within the "
+                "plausible ranges of the criteria file, and the set was chosen again under each. "
+                f"In the optimal set under every draw: {len(always)} of the {len(chosen)} chosen. "
+                f"Chosen here but optimal in fewer than half of the draws: {listed(shaky)}. "
+                f"Left out here but optimal in at least half: {listed(contenders)}. "
+                f"{never} countries are never in the optimal set.</p>",
+                f"<details><summary>Share of draws for each of the {len(robust)} countries ever chosen</summary>"
+                '<table id="robust-table"><thead><tr><th>Country</th><th class="num">Share of draws</th>'
+                f"<th>In the recommended set</th></tr></thead><tbody>{rows}</tbody></table></details>",
+                f'<p class="note">{_e(rec.robust_note)}</p>',
+            ]
+        )
+
+    def _selection_summary(self) -> str:
+        if self.rec is None:
+            return ""
+        names = ", ".join(_e(self.r.table.at[c, "name"]) for c in self.rec.ids) or "none"
+        return (
+            f'<p class="stale-when-changed"><b>Recommended set</b> ({len(self.rec.ids)} UNCTs, '
+            f'<a href="#selection">why</a>): {names}.</p>'
         )
 
     def _weights(self) -> str:
@@ -597,6 +984,10 @@ class _Report:
         headers += [
             ("tier", "Tier", False),
             ("score", "Score", True),
+        ]
+        if self.rec is not None:
+            headers.append(("chosen", "Recommended", False))
+        headers += [
             ("", bar_title, False),
             ("coverage", "Coverage", True),
         ]
@@ -609,13 +1000,21 @@ class _Report:
             cells = [
                 f'<td class="num rank">{int(row["rank"])}</td>',
                 f'<td><button type="button" class="country">{_e(row["name"])}</button>'
-                f'<span class="id">{_e(ident)}</span></td>',
+                f'<span class="id">{_e(ident)}</span>{self._members(row)}</td>',
             ]
             if self.regions is not None:
                 cells.append(f"<td>{_e(self.regions[i])}</td>")
             cells += [
                 f'<td><span class="tier tier-{tier_i}">{_e(row["tier"])}</span></td>',
                 f'<td class="num score" data-score="{float(row["score"])!r}">{_fmt(row["score"])}</td>',
+            ]
+            if self.rec is not None:
+                cells.append(
+                    '<td class="chosen stale-when-changed"><span class="badge">in set</span></td>'
+                    if ident in self.chosen
+                    else '<td class="chosen"></td>'
+                )
+            cells += [
                 f"<td>{self._bar(row)}</td>",
                 f'<td class="num">{_pct(float(row["coverage"]))}</td>',
             ]
@@ -625,7 +1024,8 @@ class _Report:
                     f'<td class="num stale-when-changed">{_pct(float(self.sens.p_top_k[i]))}</td>',
                     f'<td class="num stale-when-changed">{lo:.0f}-{hi:.0f}</td>',
                 ]
-            body.append(f'<tr data-i="{i}" data-tier="{tier_i}">{"".join(cells)}</tr>')
+            chosen = ' data-chosen="true"' if ident in self.chosen else ""
+            body.append(f'<tr data-i="{i}" data-tier="{tier_i}"{chosen}>{"".join(cells)}</tr>')
         region_filter = ""
         if self.regions is not None:
             values = sorted({v for v in self.regions if v})
@@ -635,18 +1035,32 @@ class _Report:
                 f'<select id="filter-region"><option value="">all</option>{options}</select></label>'
             )
         tier_options = "".join(f'<option value="{i}">{_e(t.name)}</option>' for i, t in enumerate(self.c.tiers))
+        chosen_filter = (
+            '<label class="check"><input type="checkbox" id="filter-chosen">Recommended set only</label>'
+            if self.rec is not None
+            else ""
+        )
         return "\n".join(
             [
                 '<section id="ranking">',
                 "<h2>Ranking</h2>",
                 f"<p>{_e(bar_note)} Coverage is the share of a country's indicator values that come from the "
                 "spreadsheet rather than from a missing-data rule. Click a column title to sort, a country for its "
-                "breakdown.</p>",
+                "breakdown."
+                + (" Countries in the recommended set are marked <i>in set</i>." if self.rec is not None else "")
+                + (
+                    f" Each row is an office (countries sharing one office by <code>{_e(self.r.offices.column)}</code>"
+                    "), with its member countries under its name."
+                    if self.r.offices is not None
+                    else ""
+                )
+                + "</p>",
                 f'<div class="legend">{legend}</div>',
                 '<div class="controls">'
                 '<label>Search country<input type="search" id="filter-search" placeholder="name or code"></label>'
                 f"{region_filter}"
                 f'<label>Tier<select id="filter-tier"><option value="">all</option>{tier_options}</select></label>'
+                f"{chosen_filter}"
                 '<span class="count" id="filter-count" role="status"></span></div>',
                 '<div id="detail" hidden></div>',
                 f'<table id="ranking-table"><thead><tr>{head}</tr></thead><tbody>',
@@ -655,6 +1069,14 @@ class _Report:
                 "</section>",
             ]
         )
+
+    def _members(self, row: pd.Series) -> str:
+        """An office's member countries under its name (``--group-by`` reports only)."""
+        if self.r.offices is None or "members" not in row.index:
+            return ""
+        members = [m for m in str(row["members"]).split(", ") if m]
+        label = "member" if len(members) == 1 else f"{len(members)} members"
+        return f'<span class="members">{label}: {_e(", ".join(members))}</span>'
 
     def _bar(self, row: pd.Series) -> str:
         segments = []
@@ -944,8 +1366,50 @@ class _Report:
                 "criterion's plausible range, keeping the criteria's order of importance where the file gives one; "
                 "the probability of a top rank is the share of draws that give it.</p>"
             )
+        if self.rec is not None:
+            paras.append("<h3>Choosing the set</h3>")
+            paras.append(f"<p>{self._selection_method()}</p>")
         paras.append("</section>")
         return "\n".join(paras)
+
+    def _selection_method(self) -> str:
+        """The recommended set's rules in plain words, for the annex."""
+        rec = self.rec
+        assert rec is not None
+        d = rec.data
+        cost = _e(d["cost_column"] or "cost")
+        if d["objective"] == "score-minus-cost":
+            goal = (
+                f"the sum of the chosen countries' scores minus {_e(yaml_number(float(rec.cost_weight or 0)))} times "
+                f"the sum of their {cost}"
+            )
+        else:
+            goal = "the sum of the chosen countries' scores"
+        rules = []
+        if d["capacity"] is not None:
+            rules.append(f"at most {int(d['capacity'])} countries are chosen (the coordination capacity)")
+        if d["budget"] is not None:
+            rules.append(f"their {cost} adds up to at most {d['budget']:g}")
+        if d["constraints"]:
+            rules.append("each of these holds: " + "; ".join(_e(c) for c in d["constraints"]))
+        text = (
+            f"The recommended set is the one that makes {goal} as large as possible while "
+            + ", ".join(rules)
+            + ". Every possible set is considered: the choice is solved exactly as a 0-1 integer program (SciPy "
+            "milp with the HiGHS solver and no optimality gap), so no other set within these limits has a larger "
+            "total. Among sets with the same total, the one whose country codes come first alphabetically is taken. "
+            "The price of balance is the total given up to the group counts and forced countries, against the "
+            "best set under the capacity and budget alone."
+        )
+        if d["default_cost"] is not None and d["cost_column"]:
+            text += f" A blank {cost} counts as {d['default_cost']:g}."
+        if rec.robust is not None:
+            text += (
+                f" Robustness: {rec.robust_draws} weight sets drawn as for the sensitivity analysis (seed "
+                f"{rec.robust_seed}); each re-scores the countries as the weighted sum of their criterion scores and "
+                "the set is solved again."
+            )
+        return text
 
     def _provenance(self) -> str:
         labels = {
@@ -987,23 +1451,34 @@ class _Report:
         item_ids = [iid for _cid, iid, _ind in items]
         raw_values = r.raw.loc[t.index, item_ids].to_numpy(dtype=float)
         norm_values = r.normalised.loc[t.index, item_ids].to_numpy(dtype=float)
+        offices = r.offices
         countries = []
         for i, (ident, row) in enumerate(t.iterrows()):
+            office_imputed = offices.imputed(str(ident), r.imputations) if offices is not None else {}
             ind = []
             for j, (_cid, iid, indicator) in enumerate(items):
                 raw = float(raw_values[i, j])
                 norm = float(norm_values[i, j])
                 level = _level(indicator, raw) if not math.isnan(raw) else ""
-                ind.append(
-                    [
-                        None if math.isnan(raw) else _round_display(raw),
-                        level,
-                        None if math.isnan(norm) else norm,
-                        imputed.get((ident, iid)),
-                    ]
-                )
+                cell = [
+                    None if math.isnan(raw) else _round_display(raw),
+                    level,
+                    None if math.isnan(norm) else norm,
+                    office_imputed[iid][0] if iid in office_imputed else imputed.get((ident, iid)),
+                ]
+                if offices is not None:
+                    cell.append(offices.member_values(str(ident), iid))
+                ind.append(cell)
+            office: dict[str, Any] = {}
+            if offices is not None:
+                member_ids = offices.member_lists[offices.ids.index(str(ident))]
+                office = {
+                    "office": offices.describe(str(ident)),
+                    "members": [{"id": m, "name": str(offices.members.at[m, "name"])} for m in member_ids],
+                }
             countries.append(
-                {
+                office
+                | {
                     "id": str(ident),
                     "name": str(row["name"]),
                     "region": self.regions[i] if self.regions is not None else None,
@@ -1015,6 +1490,7 @@ class _Report:
                     "contrib": [_num(row[c]) for c in self.crit_ids],
                     "eff": [float(v) for v in eff[i]],
                     "coverage": float(row["coverage"]),
+                    "chosen": ident in self.chosen,
                     "ind": ind,
                 }
             )
@@ -1043,6 +1519,8 @@ class _Report:
             "countries": countries,
             "yaml": None,
             "sensitivity": None,
+            "selection": self.rec.data if self.rec is not None else None,
+            "office_column": r.offices.column if r.offices is not None else None,
         }
         if self.source is not None:
             text = self.source.text
@@ -1084,7 +1562,7 @@ def _round_display(value: float) -> float:
 def _level(indicator: Indicator, value: float) -> str:
     if not indicator.levels:
         if indicator.normalisation.value == "boolean":
-            return "yes" if value == 1 else "no"
+            return "yes" if value == 1 else "no" if value == 0 else ""
         return ""
     for name, v in indicator.levels.items():
         if math.isclose(v, value):

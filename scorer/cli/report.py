@@ -12,11 +12,13 @@ from pathlib import Path
 import click
 
 from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, weights_option
+from scorer.cli.select import selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target, write_text
 from scorer.io.results import criteria_source, provenance, write_result
 from scorer.pipeline import score_countries
-from scorer.report import build_report, default_top_k, extra_columns_for, run_sensitivity
+from scorer.report import ROBUST_DRAWS, build_report, default_top_k, extra_columns_for, recommend, run_sensitivity
+from scorer.selection_config import SelectionOverrides
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
 DEFAULT_OUTPUT = Path("report.html")
@@ -58,6 +60,7 @@ def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
 @click.command("report")
 @input_options
 @weights_option
+@selection_options
 @click.option(
     "-o",
     "--output",
@@ -77,7 +80,8 @@ def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
 @click.option(
     "--sensitivity",
     is_flag=True,
-    help="Add the weight sensitivity analysis (SMAA): P(top K), rank intervals, rank acceptability.",
+    help="Add the weight sensitivity analysis (SMAA): P(top K), rank intervals, rank acceptability; with a "
+    f"selection, also how often each country is in the optimal set (--draws, at most {ROBUST_DRAWS}).",
 )
 @click.option(
     "--draws",
@@ -105,6 +109,7 @@ def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
 unct-scorer report -o report.html
 unct-scorer report countries.xlsx -c criteria/default.yaml --sensitivity -o report.html -o results.xlsx
 unct-scorer report -w engagement=0.5 --top 20 -o summary.md --plots charts
+unct-scorer report --capacity 25 --min-per region:3 -o report.html -o results.xlsx
 """
 )
 def command(
@@ -128,6 +133,12 @@ def command(
     methodology annex and the provenance, plus sliders that re-rank live exactly
     as `rank -w` does. It loads nothing from a network: email it, open it
     offline. .xlsx and .md outputs hold the same ranking as tables.
+
+    When the criteria file has a `selection:` section, or the selection
+    options are given (as for `select`), the report adds the Recommended set:
+    the best set of UNCTs within capacity, what binds, the best country left
+    out and the price of balance, as `select` computes it; the ranking marks
+    the chosen countries.
     """
     targets = list(outputs) or [DEFAULT_OUTPUT]
     for target in targets:
@@ -146,6 +157,16 @@ def command(
     for target in targets:
         check_target(target, force=force, inputs=tuple(inputs.values()))
     result = score_countries(df, criteria, weights=parse_weights(weights))
+    overrides = selection_overrides()
+    recommended = None
+    if overrides is not None or criteria.selection is not None:
+        started = time.monotonic()
+        selection = (overrides or SelectionOverrides()).apply(criteria.selection)
+        recommended = recommend(
+            result, df, selection, robust_draws=min(draws, ROBUST_DRAWS) if sensitivity else 0, seed=seed
+        )
+        robust = f"; robustness: {recommended.robust_note}" if recommended.robust_note else ""
+        note(f"Recommended set: {len(recommended.ids)} UNCTs in {time.monotonic() - started:.1f} s{robust}")
     k = min(top_k or default_top_k(result.criteria), len(result.table))
     if region_column is not None and region_column not in df.columns:
         raise ConfigError(
@@ -165,6 +186,8 @@ def command(
         smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k)
         note(f"Sensitivity: {draws:,} weight draws in {time.monotonic() - started:.1f} s (seed {seed})")
     extra_prov = {"seed": str(seed), "draws": str(draws)} if sensitivity else {}
+    if recommended is not None and recommended.robust is not None:
+        extra_prov["selection_draws"] = str(recommended.robust_draws)
     stamp = generated_time()
     argv = sys.argv[1:]
     for target in targets:
@@ -180,6 +203,7 @@ def command(
                 extra_columns=extra,
                 region_column=region,
                 sensitivity=smaa,
+                recommended=recommended,
                 command_prefix=rank_command(spreadsheet, criteria_path),
             )
             write_text(target, page, force=force, inputs=tuple(inputs.values()))
@@ -191,6 +215,7 @@ def command(
                 inputs=inputs,
                 argv=argv,
                 sensitivity=smaa.frame(result) if smaa is not None else None,
+                recommended=recommended,
                 extra_provenance=extra_prov,
             )
         note(f"Wrote {target}")

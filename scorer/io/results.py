@@ -21,7 +21,7 @@ from scorer.io.outputs import (
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
-    from scorer.report import CriteriaSource
+    from scorer.report import CriteriaSource, RecommendedSet
 
 
 def sha256_of(path: Path) -> str:
@@ -145,24 +145,28 @@ def write_result(
     inputs: dict[str, Path],
     argv: list[str] | None = None,
     sensitivity: pd.DataFrame | None = None,
+    recommended: RecommendedSet | None = None,
     extra_provenance: dict[str, str] | None = None,
 ) -> None:
     """Write the ranking in the format the extension names.
 
     ``sensitivity`` (one row per country, e.g. :meth:`scorer.report.Sensitivity.frame`)
-    adds a Sensitivity sheet to a workbook and a section to Markdown.
+    adds a Sensitivity sheet to a workbook and a section to Markdown;
+    ``recommended`` (:func:`scorer.report.recommend`) adds the sheets Selection,
+    Selection summary (and Selection robustness) and a Recommended set section.
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
     prov = provenance(inputs, argv=argv, extra=extra_provenance)
-    ranking = ranking_frame(result)
+    ranking = marked_ranking(result, recommended)
     if suffix == ".csv":
         write_text(path, frame_to_csv(ranking), force=force, inputs=guard)
     elif suffix == ".json":
         data = {"provenance": prov, **result.to_dict()}
         write_text(path, to_json(data), force=force, inputs=guard)
     elif suffix == ".md":
-        write_text(path, markdown_summary(result, prov, sensitivity=sensitivity), force=force, inputs=guard)
+        text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended)
+        write_text(path, text, force=force, inputs=guard)
     else:
         sheets = {
             "Ranking": ranking,
@@ -172,13 +176,49 @@ def write_result(
         }
         if sensitivity is not None:
             sheets["Sensitivity"] = sensitivity
+        if recommended is not None:
+            sheets.update(selection_sheets(recommended))
         sheets["Provenance"] = pd.DataFrame(
             [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
         )
         write_workbook(path, sheets, force=force, inputs=guard)
 
 
-def markdown_summary(result: ScoreResult, prov: dict[str, str], *, sensitivity: pd.DataFrame | None = None) -> str:
+def marked_ranking(result: ScoreResult, recommended: RecommendedSet | None) -> pd.DataFrame:
+    """The ranking frame, with a ``recommended`` column (true for the chosen set) when there is one."""
+    ranking = ranking_frame(result)
+    if recommended is not None:
+        position = list(ranking.columns).index("tier") + 1
+        ranking.insert(position, "recommended", ranking["id"].isin(recommended.ids))
+    return ranking
+
+
+def selection_sheets(recommended: RecommendedSet) -> dict[str, pd.DataFrame]:
+    """The workbook sheets of a recommended set: the chosen set, its explanation, its robustness."""
+    data = recommended.data
+    table = recommended.table
+    if data["cost_column"] is None:
+        table = table.drop(columns=["cost", "cost_defaulted"])
+    lines = [("note", n) for n in recommended.notes] + [("constraint", c) for c in data["constraints"]]
+    lines += [("summary", s) for s in recommended.summary]
+    if recommended.robust_note:
+        lines.append(("robustness", recommended.robust_note))
+    sheets = {
+        "Selection": table,
+        "Selection summary": pd.DataFrame(lines, columns=["item", "text"]),
+    }
+    if recommended.robust is not None:
+        sheets["Selection robustness"] = recommended.robust
+    return sheets
+
+
+def markdown_summary(
+    result: ScoreResult,
+    prov: dict[str, str],
+    *,
+    sensitivity: pd.DataFrame | None = None,
+    recommended: RecommendedSet | None = None,
+) -> str:
     """A Markdown summary for pasting into a committee document."""
     lines = [f"# UNCT ranking: {result.criteria.name}", ""]
     for n in result.notes:
@@ -190,9 +230,36 @@ def markdown_summary(result: ScoreResult, prov: dict[str, str], *, sensitivity: 
     counts = result.table["tier"].value_counts()
     tiers = ", ".join(f"{t.name}: {int(counts.get(t.name, 0))}" for t in result.criteria.tiers)
     lines += [f"{len(result.table)} countries ranked ({tiers}); {len(result.exclusions)} excluded.", ""]
-    lines += [frame_to_markdown(ranking_frame(result))]
+    if recommended is not None:
+        lines += [*_selection_markdown(recommended), "## Ranking", ""]
+    lines += [frame_to_markdown(marked_ranking(result, recommended))]
     if sensitivity is not None:
         lines += ["## Sensitivity to the weights", "", frame_to_markdown(sensitivity, float_digits=3)]
     lines += ["## Provenance", ""]
     lines += [f"- {k}: `{v}`" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
+
+
+def _selection_markdown(recommended: RecommendedSet) -> list[str]:
+    data = recommended.data
+    lines = ["## Recommended set", ""]
+    for note in recommended.notes:
+        lines += [f"> **{note}.**", ""]
+    if data["constraints"]:
+        lines += ["Constraints: " + "; ".join(data["constraints"]) + ".", ""]
+    lines += [f"- {s}" for s in recommended.summary] + [""]
+    table = recommended.table
+    if data["cost_column"] is None:
+        table = table.drop(columns=["cost", "cost_defaulted"])
+    lines += [frame_to_markdown(table)]
+    if recommended.robust is not None:
+        lines += [
+            "### Robustness: share of plausible weightings selecting each country",
+            "",
+            f"{recommended.robust_draws} weightings, seed {recommended.robust_seed}.",
+            "",
+            frame_to_markdown(recommended.robust),
+        ]
+    elif recommended.robust_note:
+        lines += [recommended.robust_note, ""]
+    return lines

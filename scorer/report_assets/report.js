@@ -253,6 +253,8 @@
         return -state.score[i];
       case "coverage":
         return countries[i].coverage;
+      case "chosen":
+        return countries[i].chosen ? 0 : 1;
       case "ptop":
         return data.sensitivity ? -data.sensitivity.p_top[i] : 0;
       case "interval":
@@ -285,18 +287,26 @@
   const regionBox = document.getElementById("filter-region");
   const tierBox = document.getElementById("filter-tier");
   const countLine = document.getElementById("filter-count");
+  const chosenBox = document.getElementById("filter-chosen");
+
+  /** What the search box matches: name, code and, for an office, its members' names and codes. */
+  const searchText = countries.map((c) =>
+    [c.name, c.id, ...(c.members || []).flatMap((m) => [m.name, m.id])].map(fold)
+  );
 
   function applyFilters() {
     const q = fold(searchBox.value);
     const region = regionBox ? regionBox.value : "";
     const tier = tierBox.value;
+    const onlyChosen = chosenBox ? chosenBox.checked : false;
     let shown = 0;
     for (let i = 0; i < n; i++) {
       const c = countries[i];
       const ok =
-        (!q || fold(c.name).includes(q) || fold(c.id).includes(q)) &&
+        (!q || searchText[i].some((text) => text.includes(q))) &&
         (!region || c.region === region) &&
-        (tier === "" || String(state.tier[i]) === tier);
+        (tier === "" || String(state.tier[i]) === tier) &&
+        (!onlyChosen || c.chosen);
       rowOf[i].hidden = !ok;
       if (ok) shown++;
     }
@@ -360,17 +370,22 @@
       ]),
       el("tbody", {}, critRows),
     ]);
+    const office = Boolean(c.members);
     const indRows = data.indicators.map((ind, j) => {
       const cell = c.ind[j];
       const raw = cell[0] === null ? "blank" : cell[1] ? cell[1] + " (" + cell[0] + ")" : String(cell[0]);
-      return el("tr", {}, [
+      const cells = [
         el("td", { text: ind.criterion_label }),
         el("td", { text: ind.label }),
         el("td", {}, [el("code", { text: ind.column })]),
         el("td", { class: "num", text: raw }),
+      ];
+      if (office) cells.push(el("td", { class: "members-values", text: cell[4] || "" }));
+      cells.push(
         el("td", { class: "num", text: cell[2] === null ? "" : fixed(cell[2], 4) }),
-        el("td", { text: cell[3] || "" }),
-      ]);
+        el("td", { text: cell[3] || "" })
+      );
+      return el("tr", {}, cells);
     });
     const indTable = el("table", {}, [
       el("thead", {}, [
@@ -378,7 +393,8 @@
           el("th", { text: "Criterion" }),
           el("th", { text: "Indicator" }),
           el("th", { text: "Column" }),
-          el("th", { class: "num", text: "Value used" }),
+          el("th", { class: "num", text: office ? "Office value" : "Value used" }),
+          ...(office ? [el("th", { text: "Members' values" })] : []),
           el("th", { class: "num", text: "Normalised (0-1)" }),
           el("th", { text: "Imputed" }),
         ]),
@@ -390,7 +406,22 @@
       selected = null;
       detail.hidden = true;
     });
-    detail.replaceChildren(head, critTable, indTable, close);
+    const extra = [];
+    if (office) {
+      extra.push(el("p", { class: "office", text: c.office.charAt(0).toUpperCase() + c.office.slice(1) + "." }));
+      extra.push(
+        el("p", { class: "office-members", text: "Members: " + c.members.map((m) => m.name + " (" + m.id + ")").join(", ") + "." })
+      );
+    }
+    if (data.selection) {
+      extra.push(
+        el("p", {
+          class: "stale-when-changed" + (sameAsFile() ? "" : " stale"),
+          text: c.chosen ? "In the recommended set." : "Not in the recommended set.",
+        })
+      );
+    }
+    detail.replaceChildren(head, ...extra, critTable, indTable, close);
     detail.hidden = false;
   }
 
@@ -443,7 +474,9 @@
     state = result;
     status.textContent = sameAsFile()
       ? "Showing the criteria file's weights."
-      : "Recomputed with the weights above (ranks, scores, tiers and bars; sensitivity columns still show the file's weights).";
+      : "Recomputed with the weights above (ranks, scores, tiers and bars; " +
+        (data.selection ? "the recommended set and " : "") +
+        "sensitivity columns still show the file's weights).";
     status.className = "status";
     if (downloadButton) downloadButton.disabled = !data.yaml;
     updateRows();
@@ -518,6 +551,7 @@
   });
   searchBox.addEventListener("input", applyFilters);
   if (regionBox) regionBox.addEventListener("change", applyFilters);
+  if (chosenBox) chosenBox.addEventListener("change", applyFilters);
   tierBox.addEventListener("change", applyFilters);
   applyFilters();
 
