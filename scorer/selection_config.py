@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorer.cells import clean_text, is_missing
+from scorer.cells import clean_text, is_missing, parse_number
 from scorer.criteria import Aggregation, GroupCount, Selection, did_you_mean
 from scorer.errors import ConfigError, DataError, Problem
+from scorer.pipeline import choose_id_column, identify_rows
 from scorer.result import ScoreResult
 from scorer.selection import GroupBound, SelectionResult, SelectionSpec, robust_selection, select_countries
 
@@ -109,7 +110,10 @@ class SelectionOverrides:
 def group_frame(result: ScoreResult, data: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """The spreadsheet's ``columns`` for the scored (eligible) countries, indexed like ``result.table``.
 
-    ``data`` is the frame that was scored. A column not in it is a
+    ``data`` is the frame that was scored; its ids are resolved to ISO3 as the
+    pipeline resolves them (so names in any language line up). For a result
+    ranked by office (``--group-by``) each office's value combines its
+    members' values (see :func:`_office_value`). A column not in ``data`` is a
     :class:`DataError` naming the spreadsheet.
 
     >>> from scorer import demo_result, read_countries
@@ -134,13 +138,40 @@ def group_frame(result: ScoreResult, data: pd.DataFrame, columns: Iterable[str])
                 for c in missing
             ]
         )
-    id_col = result.criteria.id_column
-    ids = [clean_text(v) if not is_missing(v) else "" for v in data[id_col]]
+    id_col = choose_id_column(data, result.criteria, id_column=data.attrs.get("id_column"))
+    identity = identify_rows(data[id_col], np.arange(len(data)), column=id_col, source=source)
     frame = data[wanted].copy()
-    frame.index = pd.Index(ids, name=result.table.index.name)
+    frame.index = pd.Index(identity.ids, name=result.table.index.name)
     frame = frame[~frame.index.duplicated(keep="first")]
-    out = frame.reindex(result.table.index)
-    return out.map(lambda v: None if is_missing(v) else (clean_text(v) if isinstance(v, str) else v))
+    frame = frame.map(lambda v: None if is_missing(v) else (clean_text(v) if isinstance(v, str) else v))
+    if result.offices is None:
+        return frame.reindex(result.table.index)
+    members = result.offices.members
+    combined = {
+        office: {c: _office_value(frame.reindex(members.index[members["office"] == office])[c]) for c in wanted}
+        for office in result.table.index
+    }
+    return pd.DataFrame.from_dict(combined, orient="index", columns=wanted).rename_axis(result.table.index.name)
+
+
+def _office_value(values: pd.Series) -> object:
+    """One office's value of a column from its members' values.
+
+    Numbers (e.g. a cost in staff-days per country) add up, since the office
+    covers every member; text takes the value the members share, else the most
+    common one (ties: the first alphabetically).
+
+    >>> _office_value(pd.Series(["Americas", "Americas"])), _office_value(pd.Series(["3", 4.5]))
+    ('Americas', 7.5)
+    """
+    present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+    if not present:
+        return None
+    numbers = [parse_number(v) for v in present]
+    if all(n.kind == "value" for n in numbers):
+        return float(sum(n.value or 0.0 for n in numbers))
+    counts = pd.Series([str(v) for v in present]).value_counts()
+    return sorted(counts.index[counts == counts.max()])[0]
 
 
 def build_spec(selection: Selection, groups: pd.DataFrame) -> SelectionSpec:

@@ -273,3 +273,34 @@ def test_parse_and_overrides() -> None:
     groups = pd.DataFrame({"region": ["Africa", None, "Asia"]}, index=["DZA", "ATA", "IND"])
     spec = build_spec(Selection(capacity=2, max_per=[GroupCount(column="region", count=1)]), groups)
     assert [b.name for b in spec.bounds] == ["region=Africa", "region=Asia"]
+
+
+def test_group_frame_lines_up_typed_names_and_offices() -> None:
+    import pandas as pd
+
+    from scorer import load_criteria, read_countries, score_countries
+    from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    from scorer.selection_config import group_frame
+
+    criteria = load_criteria(default_criteria_path())
+    df = read_countries(demo_spreadsheet_path())
+    offices = score_countries(df, criteria, group_by="workspace_id")
+    g = group_frame(offices, df, ["region", "population"])
+    assert g["region"].notna().all()  # every office has its members' region
+    assert g.at["252", "region"] == "Americas"  # the Caribbean office: 7 members, all Americas
+    members = df[df["workspace_id"] == "252"]["population"]
+    assert g.at["252", "population"] == sum(float(v) for v in members)  # numbers add up over members
+
+    typed = pd.DataFrame(
+        {
+            "country": ["Algérie", "Viet Nam"],
+            "region": ["Africa", "Asia"],
+            "wipo_engagement": ["low", "high"],
+            "patent_res_per_million": ["1", "2"],
+            "wipo_external_office": ["oui", "non"],
+            "gov_ip_interest": ["none", "included"],
+            "has_unct": ["yes", "yes"],
+        }
+    )
+    result = score_countries(typed, criteria)
+    assert group_frame(result, typed, ["region"])["region"].to_dict() == {"VNM": "Asia", "DZA": "Africa"}
