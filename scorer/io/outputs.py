@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scorer.errors import OutputError, Problem
@@ -101,15 +102,32 @@ def frame_to_csv(df: pd.DataFrame) -> str:
 
 
 def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
-    """A GitHub-flavoured Markdown table (no extra dependency)."""
+    """A GitHub-flavoured Markdown table (no extra dependency); blanks empty, booleans yes/no.
+
+    >>> print(frame_to_markdown(pd.DataFrame({"id": ["A"], "in": [True], "g": [None]})), end="")
+    | id | in | g |
+    | --- | --- | --- |
+    | A | yes |  |
+    """
 
     def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "no"
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{float_digits}f}"
         return str(v).replace("|", "\\|").replace("\n", " ")
 
     header = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "| " + " | ".join("---:" if pd.api.types.is_numeric_dtype(df[c]) else "---" for c in df.columns) + " |"
+    rule = (
+        "| "
+        + " | ".join(
+            "---:" if (pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])) else "---"
+            for c in df.columns
+        )
+        + " |"
+    )
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([header, rule, *body]) + "\n"
 
