@@ -15,16 +15,65 @@ from typing import Literal
 
 MISSING_TOKENS = frozenset(
     {
-        "", "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "-", "--", "\u2014", "\u2013",
-        "..", "...", "?", "unknown", "not available", "nd", "n.d.", "missing",
-        "#n/a", "#na", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!",
-        "#spill!", "#calc!", "#getting_data",
-        "inconnu", "desconocido", "s.o.", "s/o", "nc", "n.c.", "nd.",
+        "",
+        "na",
+        "n/a",
+        "n.a.",
+        "n.a",
+        "nan",
+        "null",
+        "none",
+        "-",
+        "--",
+        "\u2014",
+        "\u2013",
+        "..",
+        "...",
+        "?",
+        "unknown",
+        "not available",
+        "nd",
+        "n.d.",
+        "missing",
+        "#n/a",
+        "#na",
+        "#div/0!",
+        "#value!",
+        "#ref!",
+        "#name?",
+        "#num!",
+        "#null!",
+        "#spill!",
+        "#calc!",
+        "#getting_data",
+        "inconnu",
+        "desconocido",
+        "s.o.",
+        "s/o",
+        "nc",
+        "n.c.",
+        "nd.",
     }
 )
 
 TRUE_TOKENS = frozenset(
-    {"yes", "y", "true", "t", "1", "x", "\u2713", "\u2714", "oui", "si", "s\u00ed", "da", "\u0434\u0430", "\u662f", "\u0646\u0639\u0645"}
+    {
+        "yes",
+        "y",
+        "true",
+        "t",
+        "1",
+        "x",
+        "\u2713",
+        "\u2714",
+        "oui",
+        "si",
+        "s\u00ed",
+        "da",
+        "\u0434\u0430",
+        "\u662f",
+        "\u0646\u0639\u0645",
+    }
 )
 FALSE_TOKENS = frozenset(
     {"no", "n", "false", "f", "0", "non", "nyet", "\u043d\u0435\u0442", "\u5426", "\u0644\u0627", "\u2717", "\u2718"}

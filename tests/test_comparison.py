@@ -70,6 +70,8 @@ def test_compare_cli(runner, two_profiles) -> None:
 
 
 def test_compare_bundled_profiles(runner) -> None:
-    res = runner.invoke(main, ["compare", str(criteria_dir() / "default.yaml"), str(criteria_dir() / "cost_aware.yaml")])
+    res = runner.invoke(
+        main, ["compare", str(criteria_dir() / "default.yaml"), str(criteria_dir() / "cost_aware.yaml")]
+    )
     assert res.exit_code == 0
     assert res.stdout.startswith("Agreement between profiles (top 15):")

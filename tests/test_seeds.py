@@ -94,9 +94,7 @@ def test_file_is_utf8_lf_without_bom() -> None:
 
 def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
     if not DATA_DIR.is_dir():
-        pytest.skip(
-            f"shared source data not present at {DATA_DIR} (e.g. a clean CI clone)"
-        )
+        pytest.skip(f"shared source data not present at {DATA_DIR} (e.g. a clean CI clone)")
     out = tmp_path / "countries.csv"
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--data-dir", str(DATA_DIR), "--out", str(out)],
@@ -119,12 +117,8 @@ def test_illustrative_columns_follow_the_documented_recipe(table: pd.DataFrame) 
     """Re-draw the columns exactly as seeds/countries.md describes them."""
     n = len(table)
     rng = np.random.default_rng(20210816)
-    engagement = rng.choice(
-        ["none", "low", "medium", "high"], size=n, p=[0.35, 0.35, 0.2, 0.1]
-    )
-    interest = rng.choice(
-        ["none", "expressed", "requested", "included"], size=n, p=[0.5, 0.3, 0.15, 0.05]
-    )
+    engagement = rng.choice(["none", "low", "medium", "high"], size=n, p=[0.35, 0.35, 0.2, 0.1])
+    interest = rng.choice(["none", "expressed", "requested", "included"], size=n, p=[0.5, 0.3, 0.15, 0.05])
     engagement = np.where(rng.random(n) < 0.06, "", engagement)
     interest = np.where(rng.random(n) < 0.06, "", interest)
     assert table["illustrative_wipo_engagement"].tolist() == engagement.tolist()
@@ -154,10 +148,7 @@ def test_hand_checked_facts(by_iso3: pd.DataFrame) -> None:
     """Facts checked by hand against the source files and the WIPO paper."""
     # WIPO paper para. 6: WIPO External Office in Algeria.
     assert by_iso3.loc["DZA", "wipo_external_office"] == "yes"
-    assert (
-        by_iso3.loc["DZA", "wipo_office_status"]
-        == "confirmed selection (secondary sources)"
-    )
+    assert by_iso3.loc["DZA", "wipo_office_status"] == "confirmed selection (secondary sources)"
     assert by_iso3.loc["AFG", "ldc"] == "yes"
     assert by_iso3.loc["AFG", "lldc"] == "yes"
     assert by_iso3.loc["AFG", "income_group"] == "Low income"
