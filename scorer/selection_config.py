@@ -151,7 +151,9 @@ def group_frame(result: ScoreResult, data: pd.DataFrame, columns: Iterable[str])
         office: {c: _office_value(frame.reindex(members.index[members["office"] == office])[c]) for c in wanted}
         for office in result.table.index
     }
-    return pd.DataFrame.from_dict(combined, orient="index", columns=wanted).rename_axis(result.table.index.name)
+    out = pd.DataFrame.from_dict(combined, orient="index", columns=wanted)
+    out.index.name = result.table.index.name
+    return out
 
 
 def _office_value(values: pd.Series) -> object:
