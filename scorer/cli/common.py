@@ -120,6 +120,27 @@ def weights_option(func: F) -> F:
     )(func)
 
 
+def output_options(what: str = "Write the full result") -> Callable[[F], F]:
+    """-o/--output FILE (format by extension) and --force, as every writing command has them."""
+
+    def decorate(func: F) -> F:
+        func = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(func)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help=f"{what}; format by extension: .csv .xlsx .json .md",
+        )(func)
+
+    return decorate
+
+
+def top_option(help: str) -> Callable[[F], F]:
+    """--top K (optional; commands default it from the first tier)."""
+    return click.option("--top", "top_k", type=click.IntRange(min=1), default=None, help=help)
+
+
 def format_option(func: F) -> F:
     """--format table|csv|json."""
     return click.option(

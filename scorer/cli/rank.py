@@ -16,6 +16,7 @@ from scorer.cli.common import (
     load_inputs,
     note,
     output_kind,
+    output_options,
     parse_weights,
     weights_option,
 )
@@ -28,14 +29,7 @@ from scorer.pipeline import score_countries
 @input_options
 @weights_option
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N countries.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the full result; format by extension: .csv .xlsx .json .md",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@output_options("Write the full result")
 @format_option
 @example(
     """

@@ -17,6 +17,7 @@ from scorer.cli.common import (
     load_inputs,
     note,
     output_kind,
+    output_options,
     parse_weights,
     render_table,
     weights_option,
@@ -123,14 +124,7 @@ def selection_overrides() -> SelectionOverrides | None:
 )
 @click.option("--draws", type=click.IntRange(min=1, max=1000), default=100, show_default=True, help="With --robust.")
 @click.option("--seed", type=int, default=1, show_default=True, help="With --robust: random seed.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the selection; format by extension: .csv .xlsx .json .md",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@output_options("Write the selection")
 @format_option
 @example(
     """

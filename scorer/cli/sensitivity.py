@@ -18,7 +18,9 @@ from scorer.cli.common import (
     is_quiet,
     load_inputs,
     note,
+    output_options,
     render_table,
+    top_option,
 )
 from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json
@@ -102,26 +104,13 @@ def table_view(report: SensitivityReport) -> str:
     show_default=True,
     help="Random seed: the same seed gives the same numbers, byte for byte.",
 )
-@click.option(
-    "--top",
-    "top_k",
-    type=click.IntRange(min=1),
-    default=None,
-    help="K for P(top K) (default: the size of the first tier, else 15).",
-)
+@top_option("K for P(top K) (default: the size of the first tier, else 15).")
 @click.option(
     "--no-data-uncertainty",
     is_flag=True,
     help="Ignore the indicators' declared uncertainty: vary the weights only.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the analysis; format by extension: .csv .json .xlsx .md",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@output_options("Write the analysis")
 @format_option
 @example(
     """

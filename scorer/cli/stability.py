@@ -14,7 +14,9 @@ from scorer.cli.common import (
     input_options,
     load_inputs,
     note,
+    output_options,
     parse_weights,
+    top_option,
     weights_option,
 )
 from scorer.cli.sensitivity import check_output
@@ -45,21 +47,8 @@ def country_lines(report: StabilityReport) -> list[str]:
 @click.command("stability")
 @input_options
 @weights_option
-@click.option(
-    "--top",
-    "top_k",
-    type=click.IntRange(min=1),
-    default=None,
-    help="K for the top K (default: the size of the first tier, else 15).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the analysis; format by extension: .csv .json .xlsx .md",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@top_option("K for the top K (default: the size of the first tier, else 15).")
+@output_options("Write the analysis")
 @format_option
 @example(
     """

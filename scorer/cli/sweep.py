@@ -15,6 +15,7 @@ from scorer.cli.common import (
     note,
     parse_weights,
     render_table,
+    top_option,
     weights_option,
 )
 from scorer.errors import OutputError, Problem
@@ -36,13 +37,7 @@ PLOT_FORMATS = (".png", ".svg")
     show_default=True,
     help="Weights from 0 to 1 (21: every 0.05).",
 )
-@click.option(
-    "--top",
-    "top_k",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Show the countries in the top K at some step (default: the size of the first tier, else 15).",
-)
+@top_option("Show the countries in the top K at some step (default: the size of the first tier, else 15).")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
