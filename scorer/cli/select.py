@@ -14,6 +14,7 @@ from scorer.cli.common import (
     example,
     format_option,
     input_options,
+    is_verbose,
     load_inputs,
     note,
     output_kind,
@@ -191,7 +192,9 @@ def command(
     note(f"Criteria: {criteria.name} ({crit_path.name}); data: {data_path.name}; {len(result.table)} eligible")
     if data["constraints"]:
         note("Constraints: " + "; ".join(data["constraints"]))
-    note(f"Solved exactly (HiGHS) in {solved.solve_seconds:.3f} s")
+    note("Solved exactly (HiGHS): no other set within the constraints has a higher total")
+    if is_verbose():
+        note(f"Solve time: {solved.solve_seconds:.3f} s (varies from run to run)")
     shown = table.drop(columns=["cost", "cost_defaulted"]) if spec.cost_column is None else table
     click.echo(render_table(shown))
     click.echo("")
