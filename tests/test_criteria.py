@@ -133,3 +133,10 @@ def test_schema_validates_the_default_profile() -> None:
 
     data = yaml.safe_load((criteria_dir() / "default.yaml").read_text(encoding="utf-8"))
     jsonschema.validate(data, criteria_json_schema())
+
+
+def test_ordinal_level_without_a_value() -> None:
+    text = SMALL_CRITERIA.replace("levels: {none: 0, low: 1, high: 3}", "levels: {none: 0, low: , high: 3}")
+    assert errors(text) == [
+        "x.yaml:12: criteria.engagement.indicators.level.levels.low: should be a number, but it is empty"
+    ]

@@ -247,7 +247,7 @@ def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    shown = repr(value) if isinstance(value, str) else _short(value)
+    shown = "empty" if value is None else repr(value) if isinstance(value, str) else _short(value)
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(data, loc)
