@@ -33,6 +33,7 @@ seed=s)`` for ``m <= n``, and :func:`iter_weights` yields the same rows in chunk
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -334,11 +335,14 @@ def _chebyshev(
     return np.asarray(res.x[:k], dtype=np.float64), float(res.x[-1])
 
 
-class _Sampler:
+class _Sampler(ABC):
+    """An endless stream of weight blocks, each row a draw."""
+
     method: str
 
+    @abstractmethod
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
-        raise NotImplementedError
+        """Yield blocks of draws forever."""
 
 
 class _Embedded(_Sampler):
