@@ -31,12 +31,26 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 
 
 def input_options(func: F) -> F:
-    """SPREADSHEET argument, -c/--criteria, --sheet, and how to read the sheet.
+    """SPREADSHEET argument, -c/--criteria, and the options of :func:`sheet_options`."""
+    func = sheet_options(func)
+    func = click.option(
+        "-c",
+        "--criteria",
+        "criteria_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Criteria YAML file (default: the bundled criteria/default.yaml).",
+    )(func)
+    return click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False)(func)
 
-    ``--id-column``, ``--header-row``, ``--decimal-comma/--decimal-point``
-    and ``--group-by`` are kept in the context (not passed to the command)
-    and applied by :func:`load_inputs`, so every command taking a
-    spreadsheet has them.
+
+def sheet_options(func: F) -> F:
+    """--sheet, and how to read the sheet.
+
+    ``--id-column``, ``--header-row``, ``--decimal-comma/--decimal-point``,
+    ``--year``, ``--year-column`` and ``--group-by`` are kept in the context
+    (not passed to the command) and applied by :func:`read_sheet`, so every
+    command taking a spreadsheet has them.
     """
     func = click.option(
         "--group-by",
@@ -85,19 +99,9 @@ def input_options(func: F) -> F:
         callback=_store("id_column"),
         help="Column naming the countries (default: the criteria's id_column, else the column of country names).",
     )(func)
-    func = click.option("--sheet", default=None, help="XLSX sheet, by name or 1-based number (default: the first).")(
+    return click.option("--sheet", default=None, help="XLSX sheet, by name or 1-based number (default: the first).")(
         func
     )
-    func = click.option(
-        "-c",
-        "--criteria",
-        "criteria_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Criteria YAML file (default: the bundled criteria/default.yaml).",
-    )(func)
-    func = click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False)(func)
-    return func
 
 
 def reading_options() -> dict[str, Any]:

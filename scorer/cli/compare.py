@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import echo_frame, example, format_option, note
+from scorer.cli.common import echo_frame, example, format_option, note, read_sheet, sheet_options
 from scorer.comparison import compare_results
 from scorer.io.criteria_file import load_criteria
-from scorer.io.spreadsheet import read_countries
 from scorer.pipeline import score_countries
 from scorer.resources import demo_spreadsheet_path
 
@@ -24,7 +23,7 @@ from scorer.resources import demo_spreadsheet_path
     default=None,
     help="Country spreadsheet (default: the bundled demo).",
 )
-@click.option("--sheet", default=None, help="XLSX sheet, by name or 1-based number.")
+@sheet_options
 @click.option("--top", "top_k", type=click.IntRange(min=1), default=15, show_default=True, help="K for top-K overlap.")
 @format_option
 @example(
@@ -43,11 +42,12 @@ def command(profiles: tuple[Path, ...], spreadsheet: Path | None, sheet: str | N
     if len(profiles) < 2:
         raise click.UsageError("compare needs at least two criteria files")
     data_path = spreadsheet or demo_spreadsheet_path()
-    df = read_countries(data_path, sheet=sheet)
+    profiles_read = {path: load_criteria(path) for path in profiles}
+    df = read_sheet(data_path, sheet, next(iter(profiles_read.values())))
     results = {}
-    for path in profiles:
+    for path, criteria in profiles_read.items():
         label = path.stem if path.stem not in results else str(path)
-        results[label] = score_countries(df, load_criteria(path))
+        results[label] = score_countries(df, criteria)
     comparison = compare_results(results, top_k=top_k)
     if fmt == "json":
         payload = {
