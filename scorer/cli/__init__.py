@@ -34,7 +34,7 @@ class ScorerGroup(click.Group):
             else:
                 click.echo(f"Error: {lines[0]}", err=True)
             hint = ctx.meta.get("scorer.validate_hint")
-            if hint and isinstance(exc, DataError):
+            if hint and isinstance(exc, DataError) and any(p.row is not None for p in exc.problems):
                 click.echo(f"Error: run `{hint}` for the table of every problem and its fix", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
