@@ -248,10 +248,13 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     codes = read_csv_text(data_dir / CODES_FILE).set_index("ISO3166-1-Alpha-3", drop=False)
     in_codes = out.index.intersection(codes.index)
     dh = codes.loc[in_codes]
-    out.loc[in_codes, "name"] = [
-        un_short_name(iso3, short, cldr)
-        for iso3, short, cldr in zip(in_codes, dh["UNTERM English Short"], dh["CLDR display name"], strict=True)
-    ]
+    out.loc[in_codes, "name"] = pd.Series(
+        [
+            un_short_name(iso3, short, cldr)
+            for iso3, short, cldr in zip(in_codes, dh["UNTERM English Short"], dh["CLDR display name"], strict=True)
+        ],
+        index=in_codes,
+    )
     out.loc[in_codes, "m49"] = dh["M49"]
     out.loc[in_codes, "region"] = dh["Region Name"]
     out.loc[in_codes, "sub_region"] = dh["Sub-region Name"]
@@ -297,9 +300,10 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     out.loc[in_fin, "cf2025_required_usd"] = fin["cf2025_required_usd_sum_over_sdgs"].map(format_integer)
     out.loc[in_fin, "cf2025_available_usd"] = fin["cf2025_available_usd_sum_over_sdgs"].map(format_integer)
     out.loc[in_fin, "cf2025_sdg9_required_usd"] = fin["cf2025_sdg9_required_usd"].map(format_integer)
-    out.loc[in_fin, "cf2025_sdg9_share_of_required"] = [
-        format_decimal(float(v), 4) for v in fin["cf2025_sdg9_share_of_required"]
-    ]
+    # A Series, not a list: pandas 2 fills the other rows of a new column with the text "nan" for a list.
+    out.loc[in_fin, "cf2025_sdg9_share_of_required"] = fin["cf2025_sdg9_share_of_required"].map(
+        lambda v: format_decimal(float(v), 4)
+    )
     report.append(f"UN INFO CF finance 2025: {len(in_fin)} of {len(out)} in the export")
 
     owid = read_csv_text(data_dir / OWID_FILE)
