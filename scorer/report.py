@@ -176,6 +176,316 @@ def run_sensitivity(
     )
 
 
+@dataclass(frozen=True)
+class Stability:
+    """What would change the list: :func:`scorer.tuning.stability` at the result's weights, in words.
+
+    ``weights`` (by criterion) is tuning's table of weight intervals plus
+    ``in_words``, one sentence each; ``countries`` (by id, ranking order) is
+    tuning's table plus ``weight_in_words`` and ``value_in_words``. The
+    numbers are tuning's, untouched; only the wording is the report's (plain
+    words for a committee). When the analysis does not apply (a geometric
+    mean, criterion scores outside 0-1), both frames are None and ``reason``
+    says why in a sentence.
+    """
+
+    top_k: int
+    unit: str
+    weights: pd.DataFrame | None
+    countries: pd.DataFrame | None
+    reason: str = ""
+
+    def near_cut(self) -> pd.DataFrame:
+        """The rows of the countries ranked in the first 2K (the top K and as many below it)."""
+        assert self.countries is not None
+        return self.countries[self.countries["rank"] <= 2 * self.top_k]
+
+    def weight_table(self) -> pd.DataFrame:
+        """The weight intervals as displayed (text): criterion, label, share now, lowest, highest, plausible range."""
+        assert self.weights is not None
+        rows = []
+        for cid, row in self.weights.iterrows():
+            now, low, high = interval_cells(float(row["weight"]), float(row["low"]), float(row["high"]))
+            rl, rh = float(row["range_low"]), float(row["range_high"])
+            rows.append(
+                {
+                    "criterion": str(cid),
+                    "label": str(row["label"]),
+                    "share now": now,
+                    "can go down to": low,
+                    "can go up to": high,
+                    "plausible range": "" if math.isnan(rl) else f"{rl:g} to {rh:g}",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def sheet(self) -> pd.DataFrame:
+        """One table for a workbook: a row per criterion (its weight interval), then a row per country.
+
+        Criterion rows have ``kind`` ``weight interval``; country rows ``country``
+        with the criterion of the smallest single weight change, the weight it
+        takes, and the criterion score and spreadsheet value it takes. When
+        the analysis does not apply, one ``note`` row says why.
+        """
+        if self.weights is None or self.countries is None:
+            return pd.DataFrame({"kind": ["note"], "in_words": [self.reason]})
+        w, c = self.weights, self.countries
+        nan = float("nan")
+        rows: list[dict[str, Any]] = [
+            {
+                "kind": "weight interval",
+                "id": cid,
+                "name": row["label"],
+                "criterion": cid,
+                "weight_now": row["weight"],
+                "weight_low": row["low"],
+                "weight_high": row["high"],
+                "plausible_low": row["range_low"],
+                "plausible_high": row["range_high"],
+                "weight_in_words": row["in_words"],
+            }
+            for cid, row in w.iterrows()
+        ]
+        for ident, row in c.iterrows():
+            cid = str(row["weight_criterion"])
+            rows.append(
+                {
+                    "kind": "country",
+                    "id": ident,
+                    "name": row["name"],
+                    "rank": int(row["rank"]),
+                    "tier": row["tier"],
+                    f"in_top_{self.top_k}": bool(row["in_top_k"]),
+                    "criterion": cid,
+                    "weight_now": row["weight_from"],
+                    "weight_to": row["weight_to"],
+                    "plausible_low": w.at[cid, "range_low"] if cid else nan,
+                    "plausible_high": w.at[cid, "range_high"] if cid else nan,
+                    "weight_in_plausible_range": bool(row["weight_in_range"]) if cid else None,
+                    "weight_in_words": row["weight_in_words"],
+                    "score_criterion": row["score_criterion"],
+                    "score_now": row["score_from"],
+                    "score_to": row["score_to"],
+                    "value_needed": row["value_needed"],
+                    "value_in_words": row["value_in_words"],
+                }
+            )
+        columns = [
+            "kind",
+            "id",
+            "name",
+            "rank",
+            "tier",
+            f"in_top_{self.top_k}",
+            "criterion",
+            "weight_now",
+            "weight_low",
+            "weight_high",
+            "weight_to",
+            "plausible_low",
+            "plausible_high",
+            "weight_in_plausible_range",
+            "weight_in_words",
+            "score_criterion",
+            "score_now",
+            "score_to",
+            "value_needed",
+            "value_in_words",
+        ]
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in ("rank", f"in_top_{self.top_k}", "weight_in_plausible_range"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+        return frame
+
+
+def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
+    """:func:`scorer.tuning.stability` (exact, no sampling) with the report's sentences; or why it does not apply.
+
+    Like ``unct-scorer stability``, it needs a weighted sum (``aggregation:
+    arithmetic``) and criterion scores between 0 and 1; otherwise the
+    returned :class:`Stability` holds only the ``reason``.
+
+    >>> from scorer import demo_result
+    >>> s = run_stability(demo_result(), top_k=15)
+    >>> s.weights.at["engagement", "in_words"]
+    "Engagement's weight can move from 0.3943 to 0.4004 (now 0.4000) without changing the top 15."
+    >>> s.countries.at["MAR", "weight_in_words"]
+    "Lower government interest's weight from 0.3500 to below 0.3496 and it leaves the top 15."
+    """
+    from scorer.tuning import stability
+
+    unit = "office" if result.offices is not None else "country"
+    k = max(1, min(int(top_k), len(result.table)))
+    if result.criteria.aggregation is not Aggregation.arithmetic:
+        return Stability(
+            k,
+            unit,
+            None,
+            None,
+            reason=(
+                "This section is left out for this criteria file. Its exact answers rely on each score being a "
+                "weighted sum of the criterion scores, so that a score moves in a straight line as one weight "
+                f"moves; this file combines the criteria with a weighted {result.criteria.aggregation.value} mean "
+                "instead, where that is not so (unct-scorer stability declines it for the same reason)."
+            ),
+        )
+    try:
+        report = stability(result, top_k=k)
+    except ConfigError as exc:
+        problem = exc.problems[0]
+        fix = f" ({problem.fix})" if problem.fix else ""
+        return Stability(
+            k,
+            unit,
+            None,
+            None,
+            reason=f"This section is left out for this criteria file: {problem.message}{fix}.",
+        )
+    what = f"the top {k}"
+    ranges = {cid: crit.range for cid, crit in result.criteria.criteria.items()}
+    weights = report.weights.copy()
+    weights["in_words"] = [
+        interval_words(_plain(str(cid)), float(row["weight"]), float(row["low"]), float(row["high"]), what)
+        for cid, row in weights.iterrows()
+    ]
+    countries = report.countries.copy()
+    records = [{str(key): v for key, v in rec.items()} for rec in countries.to_dict("records")]
+    countries["weight_in_words"] = [weight_change_words(row, what, ranges) for row in records]
+    countries["value_in_words"] = [value_change_words(row, what) for row in records]
+    return Stability(k, unit, weights, countries)
+
+
+def _plain(cid: str) -> str:
+    """A criterion id as words: ``government_interest`` -> ``government interest``."""
+    return cid.replace("_", " ").strip()
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Two weights or scores with as few decimals (2 to 4) as tell them apart (as ``unct-scorer stability``).
+
+    >>> _pair(0.4, 0.47), _pair(0.4, 0.4004)
+    (('0.40', '0.47'), ('0.4000', '0.4004'))
+    """
+    for d in (2, 3, 4):
+        x, y = _fixed(a, d), _fixed(b, d)
+        if x != y:
+            break
+    return x, y
+
+
+def _fixed(x: float, d: int) -> str:
+    """``x`` with ``d`` decimals, never ``-0.00`` (a threshold a rounding error below 0 reads as 0).
+
+    >>> _fixed(-1e-17, 2), _fixed(-0.5, 1)
+    ('0.00', '-0.5')
+    """
+    text = f"{x:.{d}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def interval_decimals(w: float, lo: float, hi: float) -> int:
+    """Decimals (3 to 5, else 6) that tell a weight and its interval's ends apart (as ``unct-scorer stability``).
+
+    >>> interval_decimals(0.4, 0.3941, 0.40032), interval_decimals(0.25, 0.2377, 0.2835)
+    (4, 3)
+    """
+    shown = [x for x in (lo, w, hi) if 0.0 < x < 1.0]
+    distinct = len({round(x, 12) for x in shown})
+    return next((d for d in (3, 4, 5) if len({f"{x:.{d}f}" for x in shown}) == distinct), 6)
+
+
+def interval_cells(w: float, lo: float, hi: float) -> tuple[str, str, str]:
+    """A weight and its interval's ends as shown in tables (``0`` and ``1`` when the interval reaches them).
+
+    >>> interval_cells(0.25, 0.2377, 1.0)
+    ('0.250', '0.238', '1')
+    """
+    d = interval_decimals(w, lo, hi)
+    return f"{w:.{d}f}", "0" if lo <= 0.0 else f"{lo:.{d}f}", "1" if hi >= 1.0 else f"{hi:.{d}f}"
+
+
+def interval_words(name: str, w: float, lo: float, hi: float, what: str) -> str:
+    """How far one weight can move, the others keeping their proportions, without changing ``what``.
+
+    >>> interval_words("engagement", 0.4, 0.3101, 0.4702, "the top 15")
+    "Engagement's weight can move from 0.310 to 0.470 (now 0.400) without changing the top 15."
+    >>> interval_words("representation", 0.25, 0.0, 1.0, "the top 15")
+    "Representation's weight can take any value from 0 to 1 (now 0.250) without changing the top 15."
+    """
+    d = interval_decimals(w, lo, hi)
+    now = f"{w:.{d}f}"
+    if lo <= 0.0 and hi >= 1.0:
+        return _cap(f"{name}'s weight can take any value from 0 to 1 (now {now}) without changing {what}.")
+    if hi - lo <= 1e-12:
+        return _cap(
+            f"{name}'s weight cannot move at all (now {now}) without changing {what}: countries are tied at the cut."
+        )
+    if lo <= 0.0:
+        return _cap(f"{name}'s weight can move anywhere below {hi:.{d}f} (now {now}) without changing {what}.")
+    if hi >= 1.0:
+        return _cap(f"{name}'s weight can move anywhere above {lo:.{d}f} (now {now}) without changing {what}.")
+    return _cap(f"{name}'s weight can move from {lo:.{d}f} to {hi:.{d}f} (now {now}) without changing {what}.")
+
+
+def weight_change_words(row: Mapping[str, Any], what: str, ranges: Mapping[str, tuple[float, float] | None]) -> str:
+    """The smallest change of one weight that moves a country into or out of ``what``, as an instruction.
+
+    ``row`` is a row of :attr:`scorer.tuning.StabilityReport.countries`.
+
+    >>> row = {"in_top_k": False, "weight_criterion": "a_b", "weight_from": 0.4, "weight_to": 0.62,
+    ...        "weight_in_range": False}
+    >>> weight_change_words(row, "the top 5", {"a_b": (0.25, 0.55)})
+    "Raise a b's weight from 0.40 to 0.62 and it enters the top 5 (outside the weight's plausible range, 0.25 to 0.55)."
+    """
+    inside = bool(row["in_top_k"])
+    cid = str(row["weight_criterion"] or "")
+    if not cid:
+        effect = f"takes it out of {what}" if inside else f"brings it into {what}"
+        return f"No single weight, at any value from 0 to 1, {effect}."
+    w, to = float(row["weight_from"]), float(row["weight_to"])
+    a, b = _pair(w, to)
+    verb = "Raise" if to > w else "Lower"
+    target = (f"above {b}" if to > w else f"below {b}") if inside else b
+    effect = f"it leaves {what}" if inside else f"it enters {what}"
+    text = f"{verb} {_plain(cid)}'s weight from {a} to {target} and {effect}"
+    rng = ranges.get(cid)
+    if rng is not None and not row["weight_in_range"]:
+        text += f" (outside the weight's plausible range, {rng[0]:g} to {rng[1]:g})"
+    return text + "."
+
+
+def value_change_words(row: Mapping[str, Any], what: str) -> str:
+    """The smallest change of one criterion score (0-1) that moves a country into or out of ``what``.
+
+    With the spreadsheet value that gives it, where tuning reads one back.
+
+    >>> row = {"in_top_k": True, "score_criterion": "engagement", "score_from": 0.618, "score_to": 0.557,
+    ...        "value_needed": "patents below 38.04 instead of 57.22"}
+    >>> for part in value_change_words(row, "the top 15").split("; "):
+    ...     print(part)
+    Lower its engagement score from 0.62 to below 0.56 and it leaves the top 15
+    in the spreadsheet, that is patents below 38.04 instead of 57.22.
+    """
+    inside = bool(row["in_top_k"])
+    cid = str(row["score_criterion"] or "")
+    if not cid:
+        effect = f"takes it out of {what}" if inside else f"brings it into {what}"
+        return f"No single criterion score, at any value from 0 to 1, {effect}."
+    a, b = _pair(float(row["score_from"]), float(row["score_to"]))
+    if inside:
+        text = f"Lower its {_plain(cid)} score from {a} to below {b} and it leaves {what}"
+    else:
+        text = f"Raise its {_plain(cid)} score from {a} to {b} and it enters {what}"
+    needed = str(row["value_needed"] or "")
+    if needed:
+        text += f"; in the spreadsheet, that is {needed}"
+    return text + "."
+
+
 ROBUST_DRAWS = 200
 """Weightings drawn for the recommended set's robustness (one integer program each)."""
 ROBUST_SECONDS = 10.0
@@ -476,6 +786,7 @@ def build_report(
     region_column: str | None = "region",
     sensitivity: Sensitivity | None = None,
     recommended: RecommendedSet | None = None,
+    stability: Stability | None = None,
     command_prefix: str = "unct-scorer rank",
 ) -> str:
     """The whole report as one HTML string (UTF-8, no external resources).
@@ -484,16 +795,19 @@ def build_report(
     :func:`extra_columns_for`); ``region_column`` names the one used for the
     region filter. ``generated`` is the only text that depends on the clock.
     ``recommended`` (see :func:`recommend`) adds the Recommended set section and
-    marks its countries in the ranking.
+    marks its countries in the ranking. ``stability`` (see :func:`run_stability`)
+    is the What would change the list section; when None it is computed here
+    (exact, a few tens of milliseconds) at ``top_k``.
 
     >>> from scorer import demo_result
     >>> page = build_report(demo_result(), generated="2024-01-01 00:00 UTC")
     >>> page.startswith("<!DOCTYPE html>"), "ILLUSTRATIVE DATA" in page
     (True, True)
     """
+    k = top_k if top_k is not None else default_top_k(result.criteria)
     return _Report(
         result,
-        top_k=top_k if top_k is not None else default_top_k(result.criteria),
+        top_k=k,
         criteria_source=criteria_source,
         provenance=dict(provenance or {}),
         generated=generated,
@@ -501,6 +815,7 @@ def build_report(
         region_column=region_column,
         sensitivity=sensitivity,
         recommended=recommended,
+        stability=stability if stability is not None else run_stability(result, top_k=k),
         command_prefix=command_prefix,
     ).render()
 
@@ -520,6 +835,7 @@ class _Report:
         region_column: str | None,
         sensitivity: Sensitivity | None,
         recommended: RecommendedSet | None,
+        stability: Stability,
         command_prefix: str,
     ) -> None:
         self.r = result
@@ -531,6 +847,7 @@ class _Report:
         self.generated = generated
         self.sens = sensitivity
         self.rec = recommended
+        self.stab = stability
         self.chosen = set(recommended.ids) if recommended is not None else set()
         self.command_prefix = command_prefix
         self.arithmetic = self.c.aggregation is Aggregation.arithmetic
@@ -577,6 +894,7 @@ class _Report:
             self._ranking(),
             self._criteria(),
             self._quality(),
+            self._stability(),
             self._sensitivity(),
             self._methodology(),
             self._provenance(),
@@ -612,6 +930,7 @@ class _Report:
             ("ranking", "Ranking"),
             ("criteria", "Criteria"),
             ("quality", "Data quality"),
+            ("stability", "What would change the list"),
         ]
         if self.sens is not None:
             links.append(("sensitivity", "Sensitivity"))
@@ -1202,6 +1521,98 @@ class _Report:
         parts.append("</section>")
         return "\n".join(parts)
 
+    def _stability(self) -> str:
+        st = self.stab
+        parts = ['<section id="stability">', "<h2>What would change the list</h2>"]
+        if st.weights is None or st.countries is None:
+            parts += [f'<p id="stability-left-out">{_e(st.reason)}</p>', "</section>"]
+            return "\n".join(parts)
+        k = st.top_k
+        unit = st.unit
+        units = "offices" if unit == "office" else "countries"
+        shares = ", ".join(f"{_e(_plain(str(cid)))} {float(w):.2f}" for cid, w in st.weights["weight"].items())
+        parts += [
+            '<p class="status warn only-when-changed">The weights above are not the ones this report was made '
+            "with: this section still describes the report's weights. Download the tuned criteria file and make the "
+            "report again to update it.</p>",
+            '<div class="stale-when-changed">',
+            f"<p>How far can the weights, or one {unit}'s data, move before the top {k} changes? The answers below "
+            f"are exact: they are worked out from the points where two {units}' scores cross, with no random "
+            f"sampling. They hold for the weights this report was made with (shares: {shares}) and do not follow "
+            "the sliders.</p>",
+            "<h3>How far each weight can move</h3>",
+            "<p>Here a weight is a criterion's share of the total (the shares add up to 1); when one share moves, "
+            f"the others keep their proportions to one another. Within these limits the same {units} make up the "
+            f"top {k}, though their order within it may change; beyond them, at least one {unit} enters or "
+            "leaves.</p>",
+            self._stability_weights(),
+            '<ul class="sentences" id="stability-sentences">'
+            + "".join(f"<li>{_e(text)}</li>" for text in st.weights["in_words"])
+            + "</ul>",
+            f"<h3>What it would take to move a {unit} in or out</h3>",
+            f"<p>For the {min(2 * k, len(self.r.table))} best-ranked {units} (the top {k} and the next {k}): the "
+            f"smallest change of one weight, and the smallest change of one criterion score, that would move the "
+            f"{unit} into or out of the top {k}, each change on its own with everything else as it is. A criterion "
+            f"score runs from 0 (worst) to 1 (best); each {unit}'s breakdown in the ranking shows them. Where the "
+            "criterion score comes from a single spreadsheet value, the value it would take is given too. A change "
+            "outside a weight's plausible range is one the criteria file treats as unlikely. Click a name in the "
+            f"ranking to see these sentences for any {unit}.</p>",
+            self._stability_countries(),
+            "</div>",
+            "</section>",
+        ]
+        return "\n".join(parts)
+
+    def _stability_weights(self) -> str:
+        st = self.stab
+        assert st.weights is not None
+        rows = []
+        for i, (cid, row) in enumerate(st.weights.iterrows()):
+            w, lo, hi = float(row["weight"]), float(row["low"]), float(row["high"])
+            now, low, high = interval_cells(w, lo, hi)
+            rl, rh = float(row["range_low"]), float(row["range_high"])
+            plausible = "" if math.isnan(rl) else f"{rl:g} to {rh:g}"
+            rows.append(
+                f'<tr data-criterion="{_e(cid)}"><td><span class="swatch c{i % 8}"></span>{_e(row["label"])} '
+                f"<code>{_e(cid)}</code></td>"
+                f'<td class="num" data-value="{w!r}">{now}</td>'
+                f'<td class="num" data-value="{lo!r}">{low}</td>'
+                f'<td class="num" data-value="{hi!r}">{high}</td>'
+                f'<td class="num">{_e(plausible)}</td></tr>'
+            )
+        return (
+            '<table id="stability-weights"><thead><tr><th>Criterion</th><th class="num">Share now</th>'
+            '<th class="num">Can go down to</th><th class="num">Can go up to</th>'
+            '<th class="num">Plausible range (criteria file)</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def _stability_countries(self) -> str:
+        st = self.stab
+        k = st.top_k
+        near = st.near_cut()
+        rows = []
+        first_out = True
+        for ident, row in near.iterrows():
+            inside = bool(row["in_top_k"])
+            where = f"in the top {k}" if inside else "outside"
+            mark = ""
+            if not inside and first_out:
+                mark, first_out = ' class="first-out"', False
+            rows.append(
+                f'<tr data-id="{_e(ident)}"{mark}><td class="num">{int(row["rank"])}</td>'
+                f"<td>{self._who(str(ident))}</td>"
+                f"<td>{where} ({_e(row['tier'])})</td>"
+                f"<td>{_e(row['weight_in_words'])}</td>"
+                f"<td>{_e(row['value_in_words'])}</td></tr>"
+            )
+        return (
+            '<table id="stability-countries"><thead><tr><th class="num">Rank</th>'
+            f"<th>{'Office' if st.unit == 'office' else 'Country'}</th><th>Now</th>"
+            "<th>One weight</th><th>One criterion score</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
     def _sensitivity(self) -> str:
         s = self.sens
         if s is None:
@@ -1366,6 +1777,17 @@ class _Report:
                 "criterion's plausible range, keeping the criteria's order of importance where the file gives one; "
                 "the probability of a top rank is the share of draws that give it.</p>"
             )
+        if self.stab.weights is not None:
+            paras.append("<h3>What would change the list</h3>")
+            paras.append(
+                "<p>When one criterion's share of the weight moves and the others keep their proportions, every "
+                "country's score moves in a straight line, so the shares at which two countries swap places can be "
+                f"solved for exactly; each weight's limits are the nearest such swaps across the cut of the top "
+                f"{self.stab.top_k}. A country's score also moves in a straight line with each of its criterion "
+                "scores, which gives the smallest change of one criterion score that moves it across the cut. "
+                "Nothing is sampled. Where one indicator alone makes up the criterion score and its normalisation "
+                "can be undone (min-max, goalposts, yes/no, levels), the spreadsheet value is read back from it.</p>"
+            )
         if self.rec is not None:
             paras.append("<h3>Choosing the set</h3>")
             paras.append(f"<p>{self._selection_method()}</p>")
@@ -1519,6 +1941,7 @@ class _Report:
             "countries": countries,
             "yaml": None,
             "sensitivity": None,
+            "stability": None,
             "selection": self.rec.data if self.rec is not None else None,
             "office_column": r.offices.column if r.offices is not None else None,
         }
@@ -1532,6 +1955,14 @@ class _Report:
                     for c in self.crit_ids
                 ],
                 "download_name": f"{stem}-tuned.yaml",
+            }
+        st = self.stab
+        if st.countries is not None:
+            order = st.countries.reindex(t.index)
+            data["stability"] = {
+                "top_k": st.top_k,
+                "weight": [str(v) for v in order["weight_in_words"]],
+                "value": [str(v) for v in order["value_in_words"]],
             }
         if self.sens is not None:
             data["sensitivity"] = {

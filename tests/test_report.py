@@ -294,7 +294,15 @@ def test_report_writes_html_xlsx_and_markdown_with_sensitivity(runner, tmp_path:
     assert res.exit_code == 0, res.stderr
     assert [line for line in res.stderr.splitlines() if line.startswith("Wrote")] == [f"Wrote {p}" for p in out]
     wb = load_workbook(out[1])
-    assert wb.sheetnames == ["Ranking", "Contributions", "Data quality", "Criteria", "Sensitivity", "Provenance"]
+    assert wb.sheetnames == [
+        "Ranking",
+        "Contributions",
+        "Data quality",
+        "Criteria",
+        "Sensitivity",
+        "Stability",
+        "Provenance",
+    ]
     for ws in wb:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=ws.max_column).column_letter}{ws.max_row}"

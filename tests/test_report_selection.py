@@ -96,6 +96,7 @@ def test_the_workbook_and_the_markdown_carry_the_set(outputs: dict[str, Path], s
         "Contributions",
         "Data quality",
         "Criteria",
+        "Stability",
         "Selection",
         "Selection summary",
         "Provenance",

@@ -17,7 +17,15 @@ from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target, write_text
 from scorer.io.results import criteria_source, provenance, write_result
 from scorer.pipeline import score_countries
-from scorer.report import ROBUST_DRAWS, build_report, default_top_k, extra_columns_for, recommend, run_sensitivity
+from scorer.report import (
+    ROBUST_DRAWS,
+    build_report,
+    default_top_k,
+    extra_columns_for,
+    recommend,
+    run_sensitivity,
+    run_stability,
+)
 from scorer.selection_config import SelectionOverrides
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
@@ -134,6 +142,12 @@ def command(
     as `rank -w` does. It loads nothing from a network: email it, open it
     offline. .xlsx and .md outputs hold the same ranking as tables.
 
+    Every report also says what would change the list, exactly (no sampling,
+    as `stability` computes it): how far each weight can move before the top
+    K changes, and for the countries near the cut the smallest change of one
+    weight or one value that moves them in or out (a Stability sheet in
+    .xlsx).
+
     When the criteria file has a `selection:` section, or the selection
     options are given (as for `select`), the report adds the Recommended set:
     the best set of UNCTs within capacity, what binds, the best country left
@@ -185,6 +199,7 @@ def command(
         started = time.monotonic()
         smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k)
         note(f"Sensitivity: {draws:,} weight draws in {time.monotonic() - started:.1f} s (seed {seed})")
+    stability = run_stability(result, top_k=k)
     extra_prov = {"seed": str(seed), "draws": str(draws)} if sensitivity else {}
     if recommended is not None and recommended.robust is not None:
         extra_prov["selection_draws"] = str(recommended.robust_draws)
@@ -204,6 +219,7 @@ def command(
                 region_column=region,
                 sensitivity=smaa,
                 recommended=recommended,
+                stability=stability,
                 command_prefix=rank_command(spreadsheet, criteria_path),
             )
             write_text(target, page, force=force, inputs=tuple(inputs.values()))
@@ -216,6 +232,7 @@ def command(
                 argv=argv,
                 sensitivity=smaa.frame(result) if smaa is not None else None,
                 recommended=recommended,
+                stability=stability,
                 extra_provenance=extra_prov,
             )
         note(f"Wrote {target}")

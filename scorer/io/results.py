@@ -21,7 +21,7 @@ from scorer.io.outputs import (
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
-    from scorer.report import CriteriaSource, RecommendedSet
+    from scorer.report import CriteriaSource, RecommendedSet, Stability
 
 
 def sha256_of(path: Path) -> str:
@@ -146,12 +146,15 @@ def write_result(
     argv: list[str] | None = None,
     sensitivity: pd.DataFrame | None = None,
     recommended: RecommendedSet | None = None,
+    stability: Stability | None = None,
     extra_provenance: dict[str, str] | None = None,
 ) -> None:
     """Write the ranking in the format the extension names.
 
     ``sensitivity`` (one row per country, e.g. :meth:`scorer.report.Sensitivity.frame`)
     adds a Sensitivity sheet to a workbook and a section to Markdown;
+    ``stability`` (:func:`scorer.report.run_stability`) a Stability sheet
+    (:meth:`~scorer.report.Stability.sheet`) and a What would change the list section;
     ``recommended`` (:func:`scorer.report.recommend`) adds the sheets Selection,
     Selection summary (and Selection robustness) and a Recommended set section.
     """
@@ -165,7 +168,7 @@ def write_result(
         data = {"provenance": prov, **result.to_dict()}
         write_text(path, to_json(data), force=force, inputs=guard)
     elif suffix == ".md":
-        text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended)
+        text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended, stability=stability)
         write_text(path, text, force=force, inputs=guard)
     else:
         sheets = {
@@ -176,6 +179,8 @@ def write_result(
         }
         if sensitivity is not None:
             sheets["Sensitivity"] = sensitivity
+        if stability is not None:
+            sheets["Stability"] = stability.sheet()
         if recommended is not None:
             sheets.update(selection_sheets(recommended))
         sheets["Provenance"] = pd.DataFrame(
@@ -218,6 +223,7 @@ def markdown_summary(
     *,
     sensitivity: pd.DataFrame | None = None,
     recommended: RecommendedSet | None = None,
+    stability: Stability | None = None,
 ) -> str:
     """A Markdown summary for pasting into a committee document."""
     lines = [f"# UNCT ranking: {result.criteria.name}", ""]
@@ -235,6 +241,8 @@ def markdown_summary(
     lines += [frame_to_markdown(marked_ranking(result, recommended))]
     if sensitivity is not None:
         lines += ["## Sensitivity to the weights", "", frame_to_markdown(sensitivity, float_digits=3)]
+    if stability is not None:
+        lines += _stability_markdown(stability)
     lines += ["## Provenance", ""]
     lines += [f"- {k}: `{v}`" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
@@ -262,4 +270,41 @@ def _selection_markdown(recommended: RecommendedSet) -> list[str]:
         ]
     elif recommended.robust_note:
         lines += [recommended.robust_note, ""]
+    return lines
+
+
+def _stability_markdown(stability: Stability) -> list[str]:
+    """What would change the list: the weight intervals and the countries near the cut, in words."""
+    lines = ["## What would change the list", ""]
+    if stability.weights is None:
+        return [*lines, stability.reason, ""]
+    k = stability.top_k
+    units = "offices" if stability.unit == "office" else "countries"
+    lines += [
+        f"Exact (no random sampling), at the weights of this report. Each weight is a criterion's share of the "
+        f"total; when one moves, the others keep their proportions. Within these limits the same {units} make up "
+        f"the top {k}:",
+        "",
+        frame_to_markdown(stability.weight_table()),
+    ]
+    lines += [f"- {text}" for text in stability.weights["in_words"]] + [""]
+    near = stability.near_cut()
+    rows = pd.DataFrame(
+        {
+            "rank": near["rank"].to_numpy(),
+            stability.unit: [f"{name} ({ident})" for ident, name in near["name"].items()],
+            "now": [f"in the top {k}" if inside else "outside" for inside in near["in_top_k"]],
+            "one weight": near["weight_in_words"].to_numpy(),
+            "one criterion score": near["value_in_words"].to_numpy(),
+        }
+    )
+    lines += [
+        f"### What it would take to move a {stability.unit} in or out",
+        "",
+        f"For the {len(near)} best-ranked {units}: the smallest change of one weight, and of one criterion score "
+        "(0 = worst, 1 = best), that moves each into or out of the top "
+        f"{k}, with the spreadsheet value where one value makes up the criterion score.",
+        "",
+        frame_to_markdown(rows),
+    ]
     return lines

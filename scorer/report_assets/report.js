@@ -421,7 +421,21 @@
         })
       );
     }
-    detail.replaceChildren(head, ...extra, critTable, indTable, close);
+    const what = [];
+    if (data.stability) {
+      /* Sentences for the report's weights (scorer.report.run_stability); greyed out once the weights move. */
+      const k = data.stability.top_k;
+      what.push(
+        el("div", { class: "what stale-when-changed" + (sameAsFile() ? "" : " stale") }, [
+          el("p", { text: "At the report's weights, what one change would move it into or out of the top " + k + ":" }),
+          el("ul", {}, [
+            el("li", { text: "One weight: " + data.stability.weight[i] }),
+            el("li", { text: "One criterion score: " + data.stability.value[i] }),
+          ]),
+        ])
+      );
+    }
+    detail.replaceChildren(head, ...extra, critTable, ...what, indTable, close);
     detail.hidden = false;
   }
 
@@ -435,6 +449,16 @@
   const ranges = crits.map((_, c) => document.getElementById("w-range-" + c));
   const numbers = crits.map((_, c) => document.getElementById("w-number-" + c));
   const shares = crits.map((_, c) => document.getElementById("w-share-" + c));
+
+  /** What the sliders do not recompute, in words: "the recommended set, the sensitivity columns and ...". */
+  const staleParts = (() => {
+    const parts = [];
+    if (data.selection) parts.push("the recommended set");
+    if (data.sensitivity) parts.push("the sensitivity columns");
+    if (data.stability) parts.push("what would change the list");
+    if (parts.length === 0) return "";
+    return parts.length === 1 ? parts[0] : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
+  })();
 
   function sameAsFile() {
     return weights.every((v, c) => v === fileWeights[c]);
@@ -474,9 +498,9 @@
     state = result;
     status.textContent = sameAsFile()
       ? "Showing the criteria file's weights."
-      : "Recomputed with the weights above (ranks, scores, tiers and bars; " +
-        (data.selection ? "the recommended set and " : "") +
-        "sensitivity columns still show the file's weights).";
+      : "Recomputed with the weights above (ranks, scores, tiers and bars" +
+        (staleParts ? "; " + staleParts + " still show the file's weights" : "") +
+        ").";
     status.className = "status";
     if (downloadButton) downloadButton.disabled = !data.yaml;
     updateRows();
