@@ -137,11 +137,12 @@ def value_change_to_flip(
     The weights and the other countries stay as they are. The change brings
     the country's score to the K-th best of the others: a tie, which already
     counts as in (shared rank); an insider needs slightly more. NaN where the
-    value would leave [0, 1], the criterion weighs 0, or is unavailable.
+    value would leave [0, 1] (for an insider: where only a value below 0 would
+    do), the criterion weighs 0, or is unavailable.
 
     >>> v = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
     >>> value_change_to_flip(v, [0.6, 0.4], top_k=1).round(3).tolist()
-    [[-0.133, -0.2], [0.133, 0.2], [0.333, nan]]
+    [[-0.133, nan], [0.133, 0.2], [0.333, nan]]
     """
     v, m = check_values(values, mask)
     w = _check_weights(weights, v.shape[1])
@@ -151,13 +152,16 @@ def value_change_to_flip(
     if k >= n:
         return np.full(v.shape, np.nan)
     ranked = -np.sort(-s)
-    target = np.where(s >= ranked[k - 1], ranked[k], ranked[k - 1])
+    inside = s >= ranked[k - 1]
+    target = np.where(inside, ranked[k], ranked[k - 1])
     avail = np.ones(v.shape) if m is None else m.astype(np.float64)
     slope = w[None, :] * avail / (avail @ w)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         change = (target - s)[:, None] / slope
     new = v + change
-    ok = (slope > 0) & (new >= -1e-12) & (new <= 1 + 1e-12)
+    # an insider must go strictly below the tie, which is impossible when the tie is at 0
+    low_ok = np.where(inside[:, None], new > 1e-12, new >= -1e-12)
+    ok = (slope > 0) & low_ok & (new <= 1 + 1e-12)
     out: FloatArray = np.where(ok, change, np.nan)
     return out
 

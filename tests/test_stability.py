@@ -162,3 +162,14 @@ def test_stability_of_162_countries_runs_whole() -> None:
     change = weight_change_to_flip(values, weights, top_k=15)
     assert change.shape == (162, 5)
     assert not np.isnan(change).all()
+
+
+def test_value_change_never_asks_for_a_score_below_zero() -> None:
+    # B leads A only through criterion 0. To fall out of the top 1, B must go strictly below A's score.
+    # With A at 0, that would need B's criterion 0 below 0: impossible, so NaN (not "lower it to 0").
+    out = value_change_to_flip([[0.0, 0.0], [0.8, 0.0]], [0.5, 0.5], top_k=1)
+    assert np.isnan(out[1]).all()
+    # With A at 0.2, lowering B's criterion 0 to (just below) 0.2 is possible: -0.6.
+    out = value_change_to_flip([[0.2, 0.0], [0.8, 0.0]], [0.5, 0.5], top_k=1)
+    assert out[1, 0] == pytest.approx(-0.6)
+    assert np.isnan(out[1, 1])
