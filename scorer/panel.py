@@ -21,11 +21,17 @@ YEAR_HEADERS = ("year", "année", "annee", "año", "ano", "ano de referencia", "
 
 @dataclass(frozen=True)
 class PanelSelection:
-    """One row per country, and the year each indicator value came from."""
+    """One row per country, and the year each indicator value came from.
+
+    ``cell_rows`` gives, per indicator column, the spreadsheet row each of
+    ``frame``'s values was taken from (a latest value may come from an
+    earlier year's row), so a bad cell is reported on its own row.
+    """
 
     frame: pd.DataFrame
     years: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id", "column", "year", "row"]))
     notes: list[str] = field(default_factory=list)
+    cell_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def detect_year_column(columns: Sequence[str]) -> str | None:
@@ -129,15 +135,17 @@ def select_panel(
     rows_out: list[dict[object, object]] = []
     kept_numbers: list[int] = []
     provenance: list[dict[str, object]] = []
+    cell_rows: dict[str, list[int]] = {}
     for key, members in order.items():
         by_year = sorted(members, key=lambda i: years[i] or 0)
         latest = by_year[-1]
         row = df.iloc[latest].to_dict()
-        for column in columns:
+        for column in dict.fromkeys(columns):
             if column not in df.columns or column in (id_column, year_column):
                 continue
             chosen = next((i for i in reversed(by_year) if not is_missing(df[column].iloc[i])), latest)
             row[column] = df[column].iloc[chosen]
+            cell_rows.setdefault(column, []).append(numbers[chosen])
             provenance.append(
                 {
                     "id": clean_text(df[id_column].iloc[chosen]) if key else "",
@@ -155,4 +163,4 @@ def select_panel(
         f"(years {min(y for y in years if y is not None)}-{max(y for y in years if y is not None)}; "
         "see the year of each value in the data-quality output)"
     )
-    return PanelSelection(frame, pd.DataFrame(provenance, columns=["id", "column", "year", "row"]), [note])
+    return PanelSelection(frame, pd.DataFrame(provenance, columns=["id", "column", "year", "row"]), [note], cell_rows)

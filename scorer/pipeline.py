@@ -9,7 +9,7 @@ No file access and no printing: the CLI and the report read the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -331,14 +331,20 @@ def read_cells(
     eligible: np.ndarray,
     decimal_comma: bool,
     source: str,
+    cell_rows: Mapping[str, Sequence[int]] | None = None,
 ) -> Cells:
-    """Read each indicator column by its type; collect every bad or forbidden-blank cell."""
+    """Read each indicator column by its type; collect every bad or forbidden-blank cell.
+
+    ``cell_rows`` overrides ``rows`` for a column whose cells come from other
+    rows (a panel's latest values), so each problem names the cell's own row.
+    """
     raw = np.full((len(df), len(items)), np.nan)
     not_applicable = np.zeros((len(df), len(items)), dtype=bool)
     conversions: list[dict[str, object]] = []
     problems: list[Problem] = []
     for j, (_cid, iid, ind) in enumerate(items):
         column = plan.columns[iid]
+        rows_of = np.asarray(cell_rows[column]) if cell_rows and column in cell_rows else rows
         originals = list(df[column])
         cells = read_indicator(df[column], ind, decimal_comma=decimal_comma)
         not_applicable[:, j] = [c.kind == "missing" and c.expected == NOT_APPLICABLE for c in cells]
@@ -352,7 +358,7 @@ def read_cells(
                         "data.invalid_cell",
                         f"should be {cell.expected}, but it is {text!r}",
                         file=source,
-                        row=int(rows[i]),
+                        row=int(rows_of[i]),
                         column=column,
                         value=text,
                     )
@@ -363,7 +369,7 @@ def read_cells(
                     conversions.append(
                         {
                             "id": ids[i],
-                            "row": int(rows[i]),
+                            "row": int(rows_of[i]),
                             "column": column,
                             "original": clean_text(originals[i]),
                             "value": cell.value,
@@ -377,7 +383,7 @@ def read_cells(
                         "data.negative",
                         f"should be >= 0 for log_minmax normalisation, but it is {raw[i, j]:g}",
                         file=source,
-                        row=int(rows[i]),
+                        row=int(rows_of[i]),
                         column=column,
                     )
                 )
@@ -393,7 +399,7 @@ def read_cells(
                     "data.missing_value",
                     f"should have a value (the criteria say {said}), but it is {found}",
                     file=source,
-                    row=int(rows[i]),
+                    row=int(rows_of[i]),
                     column=column,
                     fix="fill it in, or set a missing policy for this indicator",
                 )
@@ -588,7 +594,15 @@ def score_countries(
 
     items = criteria.indicator_items()
     cells = read_cells(
-        df, items, plan, rows=rows, ids=ids, eligible=eligible, decimal_comma=decimal_comma, source=source
+        df,
+        items,
+        plan,
+        rows=rows,
+        ids=ids,
+        eligible=eligible,
+        decimal_comma=decimal_comma,
+        source=source,
+        cell_rows=panel.cell_rows if first_row is None else None,
     )
     problems.extend(cells.problems)
     conversions += cells.conversions
