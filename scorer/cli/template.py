@@ -9,7 +9,7 @@ import click
 from scorer.cli.common import example, is_verbose, note
 from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
-from scorer.io.outputs import check_target, write_atomic
+from scorer.io.outputs import check_target, fix_zip_times, write_atomic
 from scorer.io.spreadsheet import read_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.template import TemplatePlan, allowed_text_of, build_workbook, plan_template
@@ -37,7 +37,12 @@ def make_plan(criteria_path: Path | None, output: Path, *, criteria_file: str | 
 def save_workbook(plan: TemplatePlan, output: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
     """Build the workbook and write it atomically."""
     workbook = build_workbook(plan)
-    write_atomic(output, workbook.save, force=force, inputs=inputs)
+
+    def writer(tmp: Path) -> None:
+        workbook.save(tmp)
+        fix_zip_times(tmp)  # same bytes on every run, as every other .xlsx
+
+    write_atomic(output, writer, force=force, inputs=inputs)
 
 
 def describe_columns(plan: TemplatePlan) -> list[str]:

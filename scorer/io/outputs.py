@@ -189,7 +189,7 @@ def write_workbook(
                         ws.cell(row=r, column=j).number_format = number_format
         wb.properties.creator = "unct-scorer"
         wb.save(tmp)
-        _fix_zip_times(tmp)
+        fix_zip_times(tmp)
 
     write_atomic(path, writer, force=force, inputs=inputs)
 
@@ -204,7 +204,7 @@ def _excel_value(v: Any) -> Any:
     return v
 
 
-def _fix_zip_times(path: Path) -> None:
+def fix_zip_times(path: Path) -> None:
     """Rewrite the .xlsx zip with fixed timestamps and metadata so bytes are reproducible."""
     import re
     import zipfile
