@@ -352,6 +352,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+GEOMETRIC_ZSCORE = (
+    "should be a bounded normalisation (not zscore) with aggregation: geometric, which needs values >= 0, "
+    "but it is 'zscore'; use minmax, percentile or goalposts, or aggregation: arithmetic"
+)
+
+
 def check_criteria(criteria: Criteria) -> list[Problem]:
     """Cross-field checks pydantic cannot express; every problem at once."""
     problems: list[Problem] = []
@@ -382,6 +388,8 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
                 )
             seen_indicators[iid] = cid
             problems.extend(_check_indicator(ind, key))
+            if criteria.aggregation is Aggregation.geometric and ind.normalisation is Normalisation.zscore:
+                add(f"{key}.normalisation", GEOMETRIC_ZSCORE)
         if cid in seen_indicators and seen_indicators[cid] != cid:
             add(f"criteria.{cid}", f"id {cid!r} is used for both a criterion and an indicator")
     if criteria.weight_order is not None:

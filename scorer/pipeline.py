@@ -19,6 +19,7 @@ from scorer.aggregation import effective_weights, weighted_arithmetic, weighted_
 from scorer.cells import Cell, clean_text, is_missing, parse_boolean, parse_level, parse_number
 from scorer.countries import default_resolver
 from scorer.criteria import (
+    GEOMETRIC_ZSCORE,
     Aggregation,
     Criteria,
     EligibilityRule,
@@ -546,6 +547,13 @@ def score_countries(
     162
     """
     source = source or str(df.attrs.get("source", "<data>"))
+    geometric_zscore = [
+        Problem("config.geometric", GEOMETRIC_ZSCORE, key=f"criteria.{cid}.indicators.{iid}.normalisation")
+        for cid, iid, ind in criteria.indicator_items()
+        if criteria.aggregation is Aggregation.geometric and ind.normalisation is Normalisation.zscore
+    ]
+    if geometric_zscore:
+        raise ConfigError(geometric_zscore)
     if decimal_comma is None:
         decimal_comma = bool(df.attrs.get("decimal_comma", False))
     if weights:
@@ -652,15 +660,6 @@ def score_countries(
 
     normalised = np.column_stack([normalise(e_raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)])
     geometric = criteria.aggregation is Aggregation.geometric
-    if geometric and np.nanmin(normalised) < 0:
-        raise ConfigError(
-            Problem(
-                "config.geometric",
-                "aggregation: geometric needs non-negative normalised values, but zscore gives negatives; "
-                "use arithmetic or another normalisation",
-                key="aggregation",
-            )
-        )
 
     agg = aggregate(normalised, criteria)
     crit_ids, crit_scores, crit_mask, scores = agg.criteria, agg.criterion_scores, agg.criterion_mask, agg.scores

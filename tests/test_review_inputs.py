@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scorer import read_countries, score_countries
-from scorer.errors import DataError
+from scorer.criteria import Aggregation
+from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
 
 ONE_NUMBER = parse_criteria_text(
@@ -23,3 +25,29 @@ def test_a_panel_reports_a_bad_cell_on_the_row_its_value_came_from(tmp_path: Pat
     with pytest.raises(DataError) as caught:
         score_countries(read_countries(path), ONE_NUMBER)
     assert str(caught.value) == f"{path}: row 4: column 'x': should be a number, but it is 'zz'"
+
+
+GEOMETRIC_ZSCORE_TEXT = (
+    "name: g\naggregation: geometric\ncriteria:\n"
+    "  a: {label: A, cites: p, weight: 1, indicators: {x: {column: x, normalisation: zscore}}}\n"
+    "  b: {label: B, cites: p, weight: 1, indicators: {y: {column: y}}}\n"
+)
+
+
+def test_geometric_with_zscore_is_refused_by_the_criteria_file() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_criteria_text(GEOMETRIC_ZSCORE_TEXT, file="g.yaml")
+    assert str(caught.value) == (
+        "g.yaml:4: criteria.a.indicators.x.normalisation: should be a bounded normalisation (not zscore) with "
+        "aggregation: geometric, which needs values >= 0, but it is 'zscore'; use minmax, percentile or goalposts, "
+        "or aggregation: arithmetic"
+    )
+
+
+def test_geometric_with_zscore_is_refused_even_when_a_constant_column_hides_the_negatives() -> None:
+    # A constant column z-scores to 0 everywhere: before, no negative was seen and every score was silently 0.
+    arithmetic = parse_criteria_text(GEOMETRIC_ZSCORE_TEXT.replace("geometric", "arithmetic"))
+    geometric = arithmetic.model_copy(update={"aggregation": Aggregation.geometric})
+    df = pd.DataFrame({"iso3": ["DZA", "PER"], "x": ["3", "3"], "y": ["1", "2"]})
+    with pytest.raises(ConfigError, match=r"^criteria\.a\.indicators\.x\.normalisation: should be a bounded"):
+        score_countries(df, geometric)
