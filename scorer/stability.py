@@ -111,7 +111,8 @@ def weight_change_to_flip(
 
     The others keep their proportions. The change reaches the crossing point
     (a tie); any weight slightly beyond it flips the country in (if out) or
-    out (if in). NaN where no weight in [0, 1] flips it. Shape ``(n, k)``.
+    out (if in). NaN where no weight in [0, 1] flips it. At a tie at the cut
+    the change is a signed zero (``-0.0``: any decrease). Shape ``(n, k)``.
 
     >>> v = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
     >>> weight_change_to_flip(v, [0.6, 0.4], top_k=1).round(3).tolist()
@@ -124,7 +125,8 @@ def weight_change_to_flip(
     for j in range(v.shape[1]):
         lo, hi = _intervals(v, m, w, j, rules)
         up = np.where(hi < 1.0, hi - w[j], np.nan)
-        down = np.where(lo > 0.0, lo - w[j], np.nan)
+        # -(w - lo), not lo - w: a tie at the cut (lo == w) gives -0.0, so the sign still says "lower"
+        down = np.where(lo > 0.0, -(w[j] - lo), np.nan)
         out[:, j] = np.where(np.isnan(up) | (np.abs(down) < np.abs(up)), down, up)
     return out
 

@@ -715,12 +715,17 @@ def _weight_change(
     cid = ids[j]
     to = float(weights[j] + dw[j])
     a, b = _pair(float(weights[j]), to)
-    verb = "raise" if to > weights[j] else "lower"
-    target = (f"above {b}" if to > weights[j] else f"below {b}") if inside else b
+    # dw is a signed zero at a tie at the cut: any change in its direction moves the country
+    rise = bool(dw[j] > 0 or (dw[j] == 0 and not np.signbit(dw[j])))
+    verb = "raise" if rise else "lower"
+    target = (f"above {b}" if rise else f"below {b}") if inside else b
     effect = f"it leaves {what}" if inside else f"it enters {what}"
     rng = criteria.criteria[cid].range
     within = _in_range(to, rng)
-    text = f"{verb} {cid}'s weight from {a} to {target} and {effect}"
+    if dw[j] == 0:
+        text = f"{verb} {cid}'s weight even slightly from {weights[j]:.2f} and {effect} (a tie at the cut)"
+    else:
+        text = f"{verb} {cid}'s weight from {a} to {target} and {effect}"
     if rng is not None and not within:
         text += f" (outside its plausible range {rng[0]:g}-{rng[1]:g})"
     return {

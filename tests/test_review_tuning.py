@@ -21,3 +21,33 @@ def test_template_workbook_is_byte_reproducible(tmp_path: Path, runner, monkeypa
         written.append((tmp_path / name / "countries.xlsx").read_bytes())
         time.sleep(2.1 if name == "a" else 0)  # zip entry times have a 2-second resolution
     assert written[0] == written[1]
+
+
+def test_weight_change_at_a_tie_at_the_cut_keeps_its_direction() -> None:
+    # A and B tie for first (both in the top 1): lowering w0 drops A, raising it drops B.
+    import numpy as np
+
+    from scorer.stability import weight_change_to_flip
+
+    dw = weight_change_to_flip([[1.0, 0.0], [0.0, 1.0], [0.2, 0.2]], [0.5, 0.5], top_k=1)
+    assert dw[0, 0] == 0 and np.signbit(dw[0, 0])  # A: any decrease
+    assert dw[1, 0] == 0 and not np.signbit(dw[1, 0])  # B: any increase
+
+
+def test_stability_never_says_lower_a_zero_weight_below_zero() -> None:
+    # Weights 0 / 0 / 1 leave a tie at rank 6 across the cut of 15: any rise of engagement's
+    # weight breaks it; the words said "lower engagement's weight from 0.0000 to below 0.0000".
+    from scorer import load_criteria, read_countries, score_countries
+    from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    from scorer.tuning import stability
+
+    result = score_countries(
+        read_countries(demo_spreadsheet_path()),
+        load_criteria(default_criteria_path()),
+        weights={"engagement": 0, "representation": 0},
+    )
+    words = stability(result).countries["weight_change"]
+    assert not words.str.contains("from 0.0000 to below 0.0000").any()
+    assert words["AFG"].startswith(
+        "raise engagement's weight even slightly from 0.00 and it leaves the top 15 (a tie at the cut)"
+    )
