@@ -279,7 +279,7 @@ def _read_typed(values: pd.Series, indicator: Indicator, *, decimal_comma: bool)
     return [parse_number(v, decimal_comma=decimal_comma) for v in values]
 
 
-def _rule_fails(rule: EligibilityRule, raw: object) -> bool:
+def _rule_fails(rule: EligibilityRule, raw: object, *, decimal_comma: bool = False) -> bool:
     if is_missing(raw):
         return True
     text = clean_text(raw)
@@ -289,7 +289,7 @@ def _rule_fails(rule: EligibilityRule, raw: object) -> bool:
             cell = parse_boolean(raw)
             return cell.kind == "value" and bool(cell.value) is expected
         if isinstance(expected, (int, float)):
-            cell = parse_number(raw)
+            cell = parse_number(raw, decimal_comma=decimal_comma)
             return cell.kind == "value" and cell.value == float(expected)
         return text.casefold() == clean_text(expected).casefold()
 
@@ -302,7 +302,7 @@ def _rule_fails(rule: EligibilityRule, raw: object) -> bool:
     if rule.not_in is not None and any(same(v) for v in rule.not_in):
         return True
     if rule.min is not None or rule.max is not None:
-        cell = parse_number(raw)
+        cell = parse_number(raw, decimal_comma=decimal_comma)
         if cell.kind != "value" or cell.value is None:
             return True
         if rule.min is not None and cell.value < rule.min:
@@ -596,7 +596,7 @@ def score_countries(
     reasons: list[list[str]] = [[] for _ in range(len(df))]
     for rule in criteria.eligibility:
         for i, raw in enumerate(df[rule.column]):
-            if _rule_fails(rule, raw):
+            if _rule_fails(rule, raw, decimal_comma=decimal_comma):
                 reasons[i].append(rule.reason)
     eligible = np.array([not r for r in reasons], dtype=bool)
 

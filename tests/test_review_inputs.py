@@ -51,3 +51,16 @@ def test_geometric_with_zscore_is_refused_even_when_a_constant_column_hides_the_
     df = pd.DataFrame({"iso3": ["DZA", "PER"], "x": ["3", "3"], "y": ["1", "2"]})
     with pytest.raises(ConfigError, match=r"^criteria\.a\.indicators\.x\.normalisation: should be a bounded"):
         score_countries(df, geometric)
+
+
+def test_eligibility_reads_numbers_with_the_files_decimal_comma(tmp_path: Path) -> None:
+    criteria = parse_criteria_text(
+        "name: t\nid_column: iso3\ncriteria:\n"
+        "  a: {label: A, cites: p, weight: 1, indicators: {x: {column: x}}}\n"
+        "eligibility:\n  - {column: share, min: 0.5, reason: share too low}\n"
+    )
+    path = tmp_path / "comma.csv"
+    path.write_text("iso3;x;share\nDZA;1,5;0,75\nPER;2,5;0,25\nARE;3,5;0,9\n", encoding="utf-8")
+    result = score_countries(read_countries(path), criteria)
+    assert sorted(result.table.index) == ["ARE", "DZA"]
+    assert result.exclusions[["id", "reason"]].values.tolist() == [["PER", "share too low"]]
