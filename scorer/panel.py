@@ -132,6 +132,26 @@ def select_panel(
     order: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         order.setdefault(key, []).append(i)
+    repeats = []
+    for key, members in order.items():
+        first_of_year: dict[int | None, int] = {}
+        for i in members:
+            if key and years[i] in first_of_year:
+                repeats.append(
+                    Problem(
+                        "data.duplicate_id",
+                        f"country {clean_text(df[id_column].iloc[i])!r} should have one row per year, "
+                        f"but row {numbers[first_of_year[years[i]]]} has {years[i]} too",
+                        file=source,
+                        row=int(numbers[i]),
+                        column=year_column,
+                        value=str(years[i]),
+                        fix="keep one row per country and year",
+                    )
+                )
+            first_of_year.setdefault(years[i], i)
+    if repeats:
+        raise DataError(repeats)
     rows_out: list[dict[object, object]] = []
     kept_numbers: list[int] = []
     provenance: list[dict[str, object]] = []

@@ -64,3 +64,15 @@ def test_eligibility_reads_numbers_with_the_files_decimal_comma(tmp_path: Path) 
     result = score_countries(read_countries(path), criteria)
     assert sorted(result.table.index) == ["ARE", "DZA"]
     assert result.exclusions[["id", "reason"]].values.tolist() == [["PER", "share too low"]]
+
+
+def test_a_panel_with_two_rows_for_one_country_and_year_is_an_error_not_a_silent_pick(tmp_path: Path) -> None:
+    # With --year 2021 this sheet was already an error; by default the second DZA 2021 row silently won.
+    path = tmp_path / "panel.csv"
+    path.write_text("iso3,year,x\nDZA,2021,1\nDZA,2021,9\nPER,2021,2\nPER,2020,3\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        score_countries(read_countries(path), ONE_NUMBER)
+    assert str(caught.value) == (
+        f"{path}: row 3: column 'year': country 'DZA' should have one row per year, but row 2 has 2021 too "
+        "(keep one row per country and year)"
+    )
