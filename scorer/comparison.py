@@ -63,8 +63,10 @@ def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> C
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             ra, rb = ranks[f"rank_{a}"], ranks[f"rank_{b}"]
-            tau = stats.kendalltau(ra, rb).statistic
-            rho = stats.spearmanr(ra, rb).statistic
+            # undefined (and a scipy warning on the terminal) when either ranking is constant
+            defined = ra.nunique() > 1 and rb.nunique() > 1
+            tau = stats.kendalltau(ra, rb).statistic if defined else float("nan")
+            rho = stats.spearmanr(ra, rb).statistic if defined else float("nan")
             top_a = set(results[a].table.index[:top_k]) & common
             top_b = set(results[b].table.index[:top_k]) & common
             rows.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -51,3 +52,27 @@ def test_stability_never_says_lower_a_zero_weight_below_zero() -> None:
     assert words["AFG"].startswith(
         "raise engagement's weight even slightly from 0.00 and it leaves the top 15 (a tie at the cut)"
     )
+
+
+def _no_high_profile(crit: Path, tmp_path: Path) -> Path:
+    """The small profile with countries of level 'high' (AAA) excluded; BBB and DDD then tie for first."""
+    path = tmp_path / "no_high.yaml"
+    path.write_text(
+        crit.read_text(encoding="utf-8").replace(
+            "tiers:", "eligibility:\n  - {column: level, not_equals: high, reason: test}\ntiers:"
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_compare_with_a_constant_ranking_prints_no_python_warning(small, tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    # On the countries both profiles rank, the second ties them all: tau and rho are undefined,
+    # and scipy's ConstantInputWarning (with a source path) reached the terminal.
+    sheet, crit = small
+    other = _no_high_profile(crit, tmp_path)
+    res = runner.invoke(main, ["compare", str(crit), str(other), "-s", str(sheet), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "Warning" not in res.stderr
+    pair = json.loads(res.stdout)["pairs"][0]
+    assert (pair["kendall_tau"], pair["spearman_rho"]) == (None, None)
