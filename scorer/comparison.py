@@ -67,8 +67,9 @@ def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> C
             defined = ra.nunique() > 1 and rb.nunique() > 1
             tau = stats.kendalltau(ra, rb).statistic if defined else float("nan")
             rho = stats.spearmanr(ra, rb).statistic if defined else float("nan")
-            top_a = set(results[a].table.index[:top_k]) & common
-            top_b = set(results[b].table.index[:top_k]) & common
+            # each profile's own top K: a country the other profile excludes is still only in this one's
+            top_a = set(results[a].table.index[:top_k])
+            top_b = set(results[b].table.index[:top_k])
             rows.append(
                 {
                     "profile_a": a,

@@ -76,3 +76,18 @@ def test_compare_with_a_constant_ranking_prints_no_python_warning(small, tmp_pat
     assert "Warning" not in res.stderr
     pair = json.loads(res.stdout)["pairs"][0]
     assert (pair["kendall_tau"], pair["spearman_rho"]) == (None, None)
+
+
+def test_compare_only_in_lists_countries_the_other_profile_excludes(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # AAA is first under the base profile and excluded by the other: "only in a" must name it
+    # (each profile's own top K), not compare the top K of the common countries only.
+    from scorer import load_criteria, read_countries, score_countries
+    from scorer.comparison import compare_results
+
+    sheet, crit = small
+    df = read_countries(sheet)
+    base = score_countries(df, load_criteria(crit))
+    other = score_countries(df, load_criteria(_no_high_profile(crit, tmp_path)))
+    assert base.table.index[0] == "AAA" and "AAA" not in other.table.index
+    pair = compare_results({"base": base, "other": other}, top_k=2).pairs.iloc[0]
+    assert (pair["top_k_overlap"], pair["only_in_a"], pair["only_in_b"]) == (1, "AAA", "BBB")
