@@ -285,6 +285,23 @@ def write_plots(
     contributions.png/.svg, weight_sweep.png/.svg and, with ``sensitivity``,
     rank_acceptability.png/.svg.
     """
+    check_plots(directory, sensitivity=sensitivity is not None, force=force)
+    if not directory.exists():
+        directory.mkdir()
+    figures: list[tuple[str, Figure]] = [
+        ("contributions", contribution_figure(result, top_k=top_k)),
+        ("weight_sweep", weight_sweep_figure(result, top_k=top_k)),
+    ]
+    if sensitivity is not None:
+        figures.append(("rank_acceptability", acceptability_figure(result, sensitivity)))
+    paths: list[Path] = []
+    for stem, fig in figures:
+        paths += save_figure(fig, directory, stem, force=force)
+    return paths
+
+
+def check_plots(directory: Path, *, sensitivity: bool, force: bool) -> None:
+    """Refuse, before anything is written, a charts folder :func:`write_plots` could not fill."""
     if directory.exists() and not directory.is_dir():
         raise OutputError(
             Problem("output.folder", "should be a folder for the charts, but it is a file", file=str(directory))
@@ -294,24 +311,15 @@ def write_plots(
             raise OutputError(
                 Problem("output.folder", f"the folder {str(directory.parent)!r} does not exist", file=str(directory))
             )
-        directory.mkdir()
-    figures: list[tuple[str, Figure]] = [
-        ("contributions", contribution_figure(result, top_k=top_k)),
-        ("weight_sweep", weight_sweep_figure(result, top_k=top_k)),
-    ]
-    if sensitivity is not None:
-        figures.append(("rank_acceptability", acceptability_figure(result, sensitivity)))
-    for stem, _fig in figures:
+        return
+    stems = ["contributions", "weight_sweep", *(["rank_acceptability"] if sensitivity else [])]
+    for stem in stems:
         for fmt in FORMATS:
             target = directory / f"{stem}.{fmt}"
             if target.exists() and not force:
                 raise OutputError(
                     Problem("output.exists", "already exists; use --force to replace it", file=str(target))
                 )
-    paths: list[Path] = []
-    for stem, fig in figures:
-        paths += save_figure(fig, directory, stem, force=force)
-    return paths
 
 
 def _style() -> Any:

@@ -91,3 +91,18 @@ def test_compare_only_in_lists_countries_the_other_profile_excludes(small, tmp_p
     assert base.table.index[0] == "AAA" and "AAA" not in other.table.index
     pair = compare_results({"base": base, "other": other}, top_k=2).pairs.iloc[0]
     assert (pair["top_k_overlap"], pair["only_in_a"], pair["only_in_b"]) == (1, "AAA", "BBB")
+
+
+def test_report_refuses_existing_charts_before_writing_the_report(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    # The charts were checked only after report.html was written: exit 1, yet a new file left behind.
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    (charts / "contributions.png").write_bytes(b"mine")
+    page = tmp_path / "report.html"
+    res = runner.invoke(main, ["report", "-o", str(page), "--plots", str(charts)])
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        1,
+        f"Error: {charts / 'contributions.png'}: already exists; use --force to replace it",
+    )
+    assert not page.exists()
+    assert (charts / "contributions.png").read_bytes() == b"mine"

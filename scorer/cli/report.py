@@ -170,6 +170,10 @@ def command(
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
     for target in targets:
         check_target(target, force=force, inputs=tuple(inputs.values()))
+    if plots_dir is not None:
+        from scorer.plots import check_plots
+
+        check_plots(plots_dir, sensitivity=sensitivity, force=force)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     overrides = selection_overrides()
     recommended = None
