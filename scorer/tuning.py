@@ -332,10 +332,9 @@ class SensitivityReport:
         names = ", ".join(f"{name[i]} ({i})" for i in always)
         every = "every sampled weighting" + (" and data draw" if self.uncertainty else "")
         out.append(_wrap(f"In the top {k} under {every} ({len(always)}): {names or 'none'}."))
-        out.append(
-            f"In the top {k} under some {'draws' if self.uncertainty else 'weightings'} only ({len(some)}), "
-            "with the chance and the mean weights that put it there:"
-        )
+        draws = "draws" if self.uncertainty else "weightings"
+        listed = ", with the chance and the mean weights that put it there:" if some else ": none."
+        out.append(f"In the top {k} under some {draws} only ({len(some)}){listed}")
         crit = [c.removeprefix("w_") for c in s.columns if c.startswith("w_")]
         central = s[[f"w_{c}" for c in crit]].to_numpy(dtype=float)
         row = {str(i): r for r, i in enumerate(s.index)}

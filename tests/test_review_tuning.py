@@ -106,3 +106,19 @@ def test_report_refuses_existing_charts_before_writing_the_report(tmp_path: Path
     )
     assert not page.exists()
     assert (charts / "contributions.png").read_bytes() == b"mine"
+
+
+def test_sensitivity_with_pinned_weights_has_no_dangling_list(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    # Every range pinned: nobody is in the top K under some weightings only, and the line
+    # announcing that list ended in a colon with nothing after it.
+    from scorer.resources import default_criteria_path
+
+    text = default_criteria_path().read_text(encoding="utf-8")
+    for old, new in (("[0.25, 0.55]", "[0.4, 0.4]"), ("[0.1, 0.4]", "[0.25, 0.25]"), ("[0.2, 0.5]", "[0.35, 0.35]")):
+        assert old in text
+        text = text.replace(old, new)
+    pinned = tmp_path / "pinned.yaml"
+    pinned.write_text(text, encoding="utf-8")
+    res = runner.invoke(main, ["sensitivity", "-c", str(pinned), "--draws", "200"])
+    assert res.exit_code == 0, res.output
+    assert "In the top 15 under some weightings only (0): none." in res.stdout.splitlines()
