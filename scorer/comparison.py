@@ -15,6 +15,8 @@ import pandas as pd
 from scorer.errors import ScoringError
 from scorer.result import ScoreResult
 
+NOT_RANKED = "(not ranked)"
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -33,7 +35,9 @@ def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> C
     negative = moves up) and ``max_shift``. ``pairs`` has Kendall's tau-b,
     Spearman's rho and the top-K overlap for each pair of profiles.
     ``tier_changes`` lists every country whose tier differs from the first
-    profile's.
+    profile's, a country one profile excludes showing as ``(not ranked)``
+    there. Rank columns, shifts and the correlations cover the countries
+    every profile ranks.
 
     >>> from scorer import demo_result
     >>> r = demo_result()
@@ -82,16 +86,18 @@ def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> C
                 }
             )
     changes = []
-    base_tiers = first.table.loc[order, "tier"]
+    everyone = list(dict.fromkeys(i for r in results.values() for i in r.table.index))
+    names_of = {i: n for r in reversed(list(results.values())) for i, n in r.table["name"].items()}
+    base_tiers = first.table["tier"].reindex(everyone).fillna(NOT_RANKED)
     for name in names[1:]:
-        tiers = results[name].table.loc[order, "tier"]
-        for ident in order:
+        tiers = results[name].table["tier"].reindex(everyone).fillna(NOT_RANKED)
+        for ident in everyone:
             if tiers[ident] != base_tiers[ident]:
                 changes.append(
                     {
                         "profile": name,
                         "id": ident,
-                        "name": ranks.at[ident, "name"],
+                        "name": names_of[ident],
                         "from_tier": base_tiers[ident],
                         "to_tier": tiers[ident],
                     }

@@ -91,6 +91,8 @@ def test_compare_only_in_lists_countries_the_other_profile_excludes(small, tmp_p
     assert base.table.index[0] == "AAA" and "AAA" not in other.table.index
     pair = compare_results({"base": base, "other": other}, top_k=2).pairs.iloc[0]
     assert (pair["top_k_overlap"], pair["only_in_a"], pair["only_in_b"]) == (1, "AAA", "BBB")
+    changes = compare_results({"base": base, "other": other}, top_k=2).tier_changes.set_index("id")
+    assert (changes.at["AAA", "from_tier"], changes.at["AAA", "to_tier"]) == ("join", "(not ranked)")
 
 
 def test_report_refuses_existing_charts_before_writing_the_report(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]

@@ -104,10 +104,12 @@ def frame_to_csv(df: pd.DataFrame) -> str:
 def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
     """A GitHub-flavoured Markdown table (no extra dependency); blanks empty, booleans yes/no.
 
-    >>> print(frame_to_markdown(pd.DataFrame({"id": ["A"], "in": [True], "g": [None]})), end="")
+    Text is escaped so that a name holding HTML stays text when the Markdown is rendered.
+
+    >>> print(frame_to_markdown(pd.DataFrame({"id": ["<b>A</b>"], "in": [True], "g": [None]})), end="")
     | id | in | g |
     | --- | --- | --- |
-    | A | yes |  |
+    | &lt;b&gt;A&lt;/b&gt; | yes |  |
     """
 
     def cell(v: Any) -> str:
@@ -117,7 +119,8 @@ def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
             return "yes" if v else "no"
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{float_digits}f}"
-        return str(v).replace("|", "\\|").replace("\n", " ")
+        text = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return text.replace("|", "\\|").replace("\n", " ")
 
     header = "| " + " | ".join(cell(c) for c in df.columns) + " |"
     rule = (
