@@ -128,6 +128,16 @@ class ScoreResult:
                     f"{country!r} should name one country, but it matches {len(partial)}: {', '.join(partial[:8])}",
                 )
             )
+        if resolved is not None:
+            from scorer.countries import default_resolver
+
+            raise DataError(
+                Problem(
+                    "data.unknown_country",
+                    f"{default_resolver().name_of(resolved)} ({resolved}) should be a row of {self.source} to be "
+                    "explained, but it is not in it",
+                )
+            )
         choices = list(self.table["name"]) + list(self.table.index)
         raise DataError(
             Problem(

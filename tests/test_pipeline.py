@@ -234,3 +234,11 @@ def test_explain_finds_a_country_by_any_spelling(demo_paths) -> None:
     assert r.explain("Algérie").id == "DZA"  # French
     assert r.explain("Vietnam").id == "VNM"  # common variant
     assert r.explain("Кения").id == "KEN"  # Russian
+
+
+def test_explain_a_real_country_missing_from_the_sheet(demo_paths) -> None:
+    sheet, crit = demo_paths
+    r = score_countries(read_countries(sheet), load_criteria(crit))
+    with pytest.raises(DataError) as exc:
+        r.explain("FRA")  # France has no UN Country Team, so it is not in the demo
+    assert exc.value.lines() == [f"France (FRA) should be a row of {sheet} to be explained, but it is not in it"]
