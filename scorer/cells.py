@@ -107,6 +107,16 @@ def clean_text(raw: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def fold_text(raw: object) -> str:
+    """Text folded for matching by hand-typed names: no accents, case folded, trimmed.
+
+    >>> fold_text(" Côte d'Ivoire ")
+    "cote d'ivoire"
+    """
+    decomposed = unicodedata.normalize("NFKD", str(raw))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
 def is_missing(raw: object) -> bool:
     """Whether a cell is blank or one of the usual spellings of missing.
 

@@ -37,7 +37,6 @@ Pure functions on arrays and frames: no files, no printing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,7 +44,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.cells import clean_text, is_missing, parse_number
+from scorer.cells import clean_text, fold_text, is_missing, parse_number
 from scorer.criteria import Direction, Grouping, GroupRule, Indicator, Normalisation, did_you_mean
 from scorer.errors import Problem
 
@@ -226,9 +225,9 @@ class Offices:
         >>> score_countries(df, c, group_by="workspace_id").offices.member("Bélize")
         'BLZ'
         """
-        folded = _fold(text)
+        folded = fold_text(text)
         for ident, row in self.members.iterrows():
-            if folded in (_fold(ident), _fold(row["name"]), _fold(row["input_id"])):
+            if folded in (fold_text(ident), fold_text(row["name"]), fold_text(row["input_id"])):
                 return str(ident)
         return None
 
@@ -339,7 +338,7 @@ def combine_offices(
         elif len(sheet) == 1:
             office_names.append(member_names[0])
         else:
-            office_names.append(f"{', '.join(sorted(member_names, key=_fold))} ({len(sheet)} members)")
+            office_names.append(f"{', '.join(sorted(member_names, key=fold_text))} ({len(sheet)} members)")
         office_rows[o] = min(int(rows[p]) for p in sheet)
         member_lists.append(sorted(ids[p] for p in sheet))
         for p in sheet:
@@ -428,8 +427,3 @@ def _value_text(value: float, indicator: Indicator) -> str:
             if np.isclose(level, value):
                 return f"{name} ({value:g})"
     return f"{value:g}"
-
-
-def _fold(text: object) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()

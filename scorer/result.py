@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from scorer.cells import fold_text
 from scorer.criteria import Criteria, did_you_mean
 from scorer.errors import DataError, Problem
 from scorer.grouping import Offices
@@ -97,9 +97,9 @@ class ScoreResult:
 
         Raises DataError naming close matches when nothing or several match.
         """
-        text = _fold(country)
-        ids = {_fold(i): i for i in self.table.index}
-        ids.update({_fold(i): i for i in self.exclusions["id"]})
+        text = fold_text(country)
+        ids = {fold_text(i): i for i in self.table.index}
+        ids.update({fold_text(i): i for i in self.exclusions["id"]})
         if text in ids:
             return ids[text]
         if self.offices is not None and (office := self.offices.office_of(country)) is not None:
@@ -109,10 +109,10 @@ class ScoreResult:
             *zip(self.table.index, self.table["name"], strict=True),
             *zip(self.exclusions["id"], self.exclusions["name"], strict=True),
         ]:
-            names.setdefault(_fold(name), []).append(ident)
+            names.setdefault(fold_text(name), []).append(ident)
         if "input_id" in self.table.columns:
             for ident, spelling in zip(self.table.index, self.table["input_id"], strict=True):
-                names.setdefault(_fold(spelling), []).append(ident)
+                names.setdefault(fold_text(spelling), []).append(ident)
         if text in names and len(set(names[text])) == 1:
             return names[text][0]
         resolved = _resolve_country(country)
@@ -339,8 +339,3 @@ def _level_name(levels: dict[str, float] | None, value: float) -> str:
         if math.isclose(v, value):
             return name
     return ""
-
-
-def _fold(text: object) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
