@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scorer.errors import DataError, Problem, ScoringError
+from scorer.highs import quietly
 from scorer.sampling import WeightConstraints
 from scorer.sensitivity import check_values
 
@@ -208,7 +209,7 @@ def _solve(
     from scipy.optimize import linprog
 
     a_eq = sparse.csr_matrix(np.concatenate([np.ones(k), np.zeros(len(cost) - k)])[None, :])
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
+    res = quietly(linprog, cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if res.status != 0:
         raise ScoringError(Problem("scoring.fit", f"the weight fit should solve, but HiGHS says: {res.message}"))
     return np.asarray(res.x, dtype=np.float64)

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scorer.errors import ConfigError, Problem, ProblemCollector
+from scorer.highs import quietly
 
 FloatArray = NDArray[np.float64]
 Method = Literal["auto", "rejection", "hit-and-run"]
@@ -321,7 +322,8 @@ def _chebyshev(
     a_ub = np.hstack([g, norms[:, None]])
     cost = np.zeros(k + 1)
     cost[-1] = -1.0
-    res = linprog(
+    res = quietly(
+        linprog,
         cost,
         A_ub=a_ub,
         b_ub=h,
@@ -468,7 +470,9 @@ def _implicit_equalities(g: FloatArray, h: FloatArray) -> NDArray[np.bool_]:
     k = g.shape[1]
     out = np.zeros(len(g), dtype=bool)
     for i in range(len(g)):
-        res = linprog(g[i], A_ub=g, b_ub=h, A_eq=np.ones((1, k)), b_eq=[1.0], bounds=[(None, None)] * k, method="highs")
+        res = quietly(
+            linprog, g[i], A_ub=g, b_ub=h, A_eq=np.ones((1, k)), b_eq=[1.0], bounds=[(None, None)] * k, method="highs"
+        )
         out[i] = res.status == 0 and h[i] - res.fun <= 1e-9
     return out
 

@@ -62,6 +62,7 @@ from scorer.errors import (
     ProblemCollector,
     ScoringError,
 )
+from scorer.highs import quietly
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -689,7 +690,8 @@ def _solve(values: FloatArray | None, rows: Sequence[_Row], tiebreak: FloatArray
             np.array([r.lower for r in rows]),
             np.array([r.upper for r in rows]),
         )
-    res = milp(
+    res = quietly(
+        milp,
         c,
         integrality=np.ones(n),
         bounds=Bounds(0.0, 1.0),
