@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scorer.errors import Problem
+from scorer.uncertainty.config import UncertaintySpec
 
 _DIRECTION_ALIASES = {
     "higher": "higher",
@@ -300,6 +301,9 @@ class Criteria(_Model):
     grouping: Grouping | None = Field(
         default=None,
         description="Shared offices (--group-by COLUMN): how member countries combine into one office.",
+    )
+    uncertainty: UncertaintySpec | None = Field(
+        default=None, description="Alternative modelling choices for unct-scorer uncertainty (scorer.uncertainty)."
     )
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:

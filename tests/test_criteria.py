@@ -24,7 +24,7 @@ def errors(text: str) -> list[str]:
 
 def test_bundled_profiles_are_valid() -> None:
     names = sorted(p.name for p in criteria_dir().glob("*.yaml"))
-    assert names == ["cost_aware.yaml", "default.yaml"]
+    assert names == ["cost_aware.yaml", "default.yaml", "uncertainty_example.yaml"]
     for path in criteria_dir().glob("*.yaml"):
         c = load_criteria(path)
         assert all(crit.cites.startswith("para.") for crit in c.criteria.values())

@@ -94,12 +94,13 @@ def _register() -> None:
         stability,
         sweep,
         template,
+        uncertainty,
         validate,
     )
 
     for module in (rank, explain, validate, template, init, compare, select, report):
         main.add_command(module.command)
-    for module in (sensitivity, stability, sweep, fit):
+    for module in (sensitivity, stability, sweep, fit, uncertainty):
         main.add_command(module.command)
 
 

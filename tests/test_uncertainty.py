@@ -1,0 +1,209 @@
+"""Method uncertainty: the config section, parity with the pipeline and with sensitivity, fixed choices, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from scorer import load_criteria, read_countries, score_countries
+from scorer.cli import main
+from scorer.criteria import Aggregation, Criteria, MissingPolicy, Normalisation
+from scorer.errors import ConfigError
+from scorer.io.criteria_file import parse_criteria_text
+from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from scorer.tuning import sensitivity
+from scorer.uncertainty.analysis import uncertainty_analysis
+from scorer.uncertainty.engine import Batch, build_model
+from scorer.uncertainty.factors import build_factors
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "criteria" / "uncertainty_example.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo() -> pd.DataFrame:
+    return read_countries(demo_spreadsheet_path())
+
+
+def with_section(section: str) -> Criteria:
+    """The default criteria with an ``uncertainty:`` section appended."""
+    text = default_criteria_path().read_text(encoding="utf-8") + "\n" + section
+    return parse_criteria_text(text, file="c.yaml")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_the_example_file_declares_four_uncertain_inputs() -> None:
+    factors = build_factors(load_criteria(EXAMPLE))
+    assert factors.names == ["weights", "normalisation", "missing: ip_activity", "missing: wipo_engagement"]
+    assert factors.choices[0].options == ("declared", "percentile", "minmax")
+
+
+def test_rank_is_read_as_percentile() -> None:
+    c = with_section("uncertainty:\n  alternatives:\n    normalisation: [declared, rank]\n")
+    assert build_factors(c).choices[0].options == ("declared", "percentile")
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        (
+            "uncertainty:\n  alternatives:\n    missing:\n      ip_activty: [mean, worst]\n",
+            "uncertainty.alternatives.missing.ip_activty: should name an indicator (wipo_engagement, ip_activity, "
+            "external_office, gov_ip_interest), but it is 'ip_activty'; did you mean 'ip_activity'?",
+        ),
+        (
+            "uncertainty:\n  alternatives:\n    normalisation: [declared, zscore]\n"
+            "    aggregation: [arithmetic, geometric]\n",
+            "uncertainty.alternatives.normalisation: should not offer zscore when geometric aggregation is an "
+            "alternative (a geometric mean needs values >= 0), but it does (drop zscore or geometric from the "
+            "alternatives)",
+        ),
+        (
+            "uncertainty:\n  alternatives:\n    missing: [declared, group_mean]\n",
+            "uncertainty.alternatives.missing: group_mean needs a group column, but indicator 'wipo_engagement' "
+            "names no missing_group (add uncertainty.group_column (e.g. region) or a missing_group to the indicator)",
+        ),
+        (
+            "uncertainty:\n  alternatives:\n    aggregation: [arithmetic, arithmetic]\n",
+            "uncertainty.alternatives.aggregation: should list each alternative once, but repeats ['arithmetic']",
+        ),
+    ],
+)
+def test_bad_sections_are_located_config_errors(section: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        build_factors(with_section(section))
+    assert info.value.lines() == [message]
+
+
+def test_an_unknown_alternative_is_rejected_when_the_file_loads() -> None:
+    with pytest.raises(ConfigError) as info:
+        with_section("uncertainty:\n  alternatives:\n    aggregation: [arithmetic, median]\n")
+    assert "uncertainty.alternatives.aggregation.1" in info.value.lines()[0]
+
+
+@pytest.mark.parametrize("aggregation", ["arithmetic", "geometric"])
+def test_each_precomputed_alternative_reproduces_the_pipeline(demo: pd.DataFrame, aggregation: str) -> None:
+    c = with_section(
+        "uncertainty:\n  alternatives:\n    normalisation:\n      ip_activity: [declared, percentile]\n"
+        "    missing:\n      ip_activity: [declared, worst]\n    aggregation: [arithmetic, geometric]\n"
+    )
+    factors = build_factors(c)
+    nominal = score_countries(demo, c)
+    model = build_model(demo, c, factors, nominal)
+    agg = ["arithmetic", "geometric"].index(aggregation)
+    for norm, missing in [(0, 0), (1, 0), (0, 1), (1, 1)]:
+        ind = c.criteria["engagement"].indicators["ip_activity"]
+        ind = ind.model_copy(
+            update={
+                "normalisation": Normalisation(["log_minmax", "percentile"][norm]),
+                "missing": MissingPolicy(["group_mean", "worst"][missing]),
+            }
+        )
+        crit = c.criteria["engagement"].model_copy(
+            update={"indicators": {**c.criteria["engagement"].indicators, "ip_activity": ind}}
+        )
+        changed = c.model_copy(
+            update={"criteria": {**c.criteria, "engagement": crit}, "aggregation": Aggregation(aggregation)}
+        )
+        expected = score_countries(demo, changed).table.loc[model.ids]
+        batch = Batch(model.nominal_weights[None], np.array([[norm, missing, agg]]), None)
+        outcome = model.evaluate(batch)
+        np.testing.assert_allclose(outcome.scores[0], expected["score"].to_numpy(), rtol=0, atol=1e-12)
+        assert outcome.ranks[0].tolist() == expected["rank"].tolist()
+
+
+def test_with_only_weights_uncertain_it_agrees_with_sensitivity_on_the_same_draws(demo: pd.DataFrame) -> None:
+    criteria = load_criteria(default_criteria_path())
+    result = uncertainty_analysis(demo, criteria, samples=300, seed=11, bootstrap=0)
+    smaa = sensitivity(score_countries(demo, criteria), draws=600, seed=11, data_uncertainty=False).summary
+    assert [f.name for f in result.factors] == ["weights"]
+    ours = result.summary
+    for column in ("p_top_k", "p_join", "p_consider", "p_not_now", "mean_rank"):
+        np.testing.assert_array_equal(ours[column].to_numpy(), smaa.loc[ours.index, column].to_numpy(), column)
+    for column in ("median_rank", "rank_p05", "rank_p95", "robustness"):
+        assert ours[column].tolist() == smaa.loc[ours.index, column].tolist(), column
+
+
+def test_a_fixed_choice_has_indices_of_zero(demo: pd.DataFrame) -> None:
+    c = with_section(
+        "uncertainty:\n  weights: false\n  alternatives:\n    normalisation: [declared, percentile]\n"
+        "    aggregation: [arithmetic]\n"
+    )
+    result = uncertainty_analysis(demo, c, samples=128, seed=2, bootstrap=20)
+    fixed = result.sobol[(result.sobol["factor"] == "aggregation") & result.sobol["variance"].gt(0)]
+    assert len(fixed) > 0
+    for column in ("first", "first_low", "first_high", "total", "total_low", "total_high"):
+        assert (fixed[column] == 0.0).all(), column
+    drivers = result.drivers.set_index(["output", "factor"])
+    assert drivers.loc[("rank", "aggregation"), "total"] == 0.0
+    assert drivers.loc[("rank", "normalisation"), "total"] > 0.5
+
+
+def test_data_error_is_one_factor_and_moves_ranks(demo: pd.DataFrame) -> None:
+    text = (
+        default_criteria_path()
+        .read_text(encoding="utf-8")
+        .replace("        missing: group_mean\n", "        missing: group_mean\n        uncertainty: 0.3\n")
+    )
+    c = parse_criteria_text(text + "\nuncertainty:\n  weights: false\n", file="c.yaml")
+    result = uncertainty_analysis(demo, c, samples=64, seed=1, bootstrap=0)
+    assert [f.name for f in result.factors] == ["data error"]
+    assert result.factors[0].options == ("ip_activity ±30%",)
+    moved = result.summary["rank_p95"] > result.summary["rank_p05"]
+    assert moved.any()
+    totals = result.sobol[(result.sobol["output"] == "rank") & result.sobol["variance"].gt(0)]["total"]
+    assert (totals > 0).all()
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(demo: pd.DataFrame) -> None:
+    c = load_criteria(EXAMPLE)
+    one = uncertainty_analysis(demo, c, samples=96, seed=4, bootstrap=10).to_dict()
+    two = uncertainty_analysis(demo, c, samples=96, seed=4, bootstrap=10).to_dict()
+    other = uncertainty_analysis(demo, c, samples=96, seed=5, bootstrap=10).to_dict()
+    assert json.dumps(one) == json.dumps(two)
+    assert one["countries"] != other["countries"]
+
+
+def test_nothing_uncertain_is_a_config_error(demo: pd.DataFrame) -> None:
+    c = with_section("uncertainty:\n  weights: false\n")
+    with pytest.raises(ConfigError) as info:
+        uncertainty_analysis(demo, c, samples=8)
+    assert info.value.lines()[0].startswith("uncertainty: should leave at least one input uncertain")
+
+
+def test_cli_json_equals_the_library_result(demo: pd.DataFrame) -> None:
+    out = run("-q", "uncertainty", "-c", str(EXAMPLE), "--samples", "64", "--bootstrap", "5", "--format", "json")
+    assert out.exit_code == 0, out.output
+    library = uncertainty_analysis(demo, load_criteria(EXAMPLE), samples=64, bootstrap=5)
+    assert json.loads(out.stdout) == json.loads(json.dumps(library.to_dict(), allow_nan=False, default=str))
+
+
+def test_cli_table_leads_with_the_answer_and_writes_markdown(tmp_path: Path) -> None:
+    target = tmp_path / "u.md"
+    out = run("uncertainty", "-c", str(EXAMPLE), "--samples", "64", "--bootstrap", "0", "-o", str(target))
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Method uncertainty: 64 base samples, 384 runs (seed 20210816), varying jointly:")
+    assert any(line.startswith("In the top 15 (tier 'join') whatever the choices (") for line in lines)
+    assert any(line.startswith("What drives the ranks") for line in lines)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Method uncertainty: ")
+    assert "## Drivers" in text and "## Sobol" in text and "## Provenance" in text
+
+
+def test_cli_bad_option_and_bad_output_exit_with_one_line() -> None:
+    out = run("uncertainty", "--samples", "1")
+    assert out.exit_code == 2
+    out = run("uncertainty", "--samples", "8", "-o", "u.txt")
+    assert out.exit_code == 1
+    assert out.stderr.strip().splitlines() == [
+        "Error: u.txt: should end in one of .csv, .json, .xlsx, .md, but it ends in '.txt'"
+    ]
