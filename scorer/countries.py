@@ -267,6 +267,14 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
         assert iso3 is not None
         return iso3
 
+    def candidates(self, text: object) -> tuple[str, ...]:
+        """The ISO3 codes a text may name, without raising: one, several (ambiguous) or none.
+
+        >>> default_resolver().candidates("Congo"), default_resolver().candidates("Atlantis")
+        (('COG', 'COD'), ())
+        """
+        return self._match(_as_text(text)).codes
+
     def resolve_many(
         self,
         values: Sequence[object],

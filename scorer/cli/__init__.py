@@ -84,6 +84,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 def _register() -> None:
     from scorer.cli import (
         compare,
+        evidence,
         explain,
         fit,
         init,
@@ -102,6 +103,7 @@ def _register() -> None:
         main.add_command(module.command)
     for module in (sensitivity, stability, sweep, fit, uncertainty):
         main.add_command(module.command)
+    main.add_command(evidence.command)
 
 
 _register()

@@ -29,6 +29,14 @@ from scorer.pipeline import score_countries
 @input_options
 @weights_option
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N countries.")
+@click.option(
+    "--evidence",
+    "evidence_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Fill blank government-interest cells with the levels suggested by `unct-scorer evidence` "
+    "(.csv/.json/.xlsx); values typed in the sheet win.",
+)
 @output_options("Write the full result")
 @format_option
 @example(
@@ -44,6 +52,7 @@ def command(
     sheet: str | None,
     weights: tuple[str, ...],
     top: int | None,
+    evidence_path: Path | None,
     output: Path | None,
     force: bool,
     fmt: str,
@@ -56,11 +65,17 @@ def command(
     if output is not None:
         output_kind(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    if evidence_path is not None:
+        from scorer.io.evidence_file import apply_evidence_file
+
+        df, merged = apply_evidence_file(df, criteria, evidence_path)
+        inputs["evidence"] = evidence_path
+        for line in merged.lines():
+            note(f"Evidence: {line}")
     result = score_countries(df, criteria, weights=parse_weights(weights))
     if output is not None:
-        write_result(
-            result, output, force=force, inputs={"spreadsheet": data_path, "criteria": crit_path}, argv=sys.argv[1:]
-        )
+        write_result(result, output, force=force, inputs=inputs, argv=sys.argv[1:])
         note(f"Wrote {output}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)

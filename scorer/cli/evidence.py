@@ -1,0 +1,104 @@
+"""``unct-scorer evidence``: read Cooperation Framework documents, suggest criterion 3's level."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from scorer.cli.common import example, is_quiet, note
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, shown only on a terminal and without --quiet."""
+    if is_quiet() or not sys.stderr.isatty() or total == 0:
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label="Reading documents", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@click.command("evidence")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option(
+    "--terms",
+    "term_files",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="A YAML file extending the bundled IP term list (repeatable).",
+)
+@click.option(
+    "--countries",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV with columns file,country for documents whose country is not in the file name or title page.",
+)
+@example(
+    """
+unct-scorer evidence cf_documents/ -o evidence.csv
+unct-scorer evidence cf_documents/ -o evidence.json --terms my_terms.yaml --countries files.csv
+unct-scorer rank countries.xlsx --evidence evidence.csv
+"""
+)
+def command(folder: Path, output: Path, force: bool, term_files: tuple[Path, ...], mapping_path: Path | None) -> None:
+    """Read the Cooperation Framework documents in FOLDER (PDF, DOCX, TXT) and suggest criterion 3.
+
+    For each country: the documents read, the IP and WIPO mentions (count,
+    density per 10,000 words, where they stand: outcome, results framework,
+    partners, narrative, acronyms), the strongest passages with file and
+    page, and a SUGGESTED level of government interest (none, expressed,
+    requested, included) with the passages behind it. `rank --evidence`
+    takes the suggestions; values typed in the sheet always win.
+
+    PDF and DOCX need: pip install 'unct-scorer[evidence]'.
+    """
+    from scorer.io.documents import collect_evidence, list_documents
+    from scorer.io.evidence_file import (
+        EVIDENCE_FORMATS,
+        evidence_provenance,
+        load_mapping,
+        load_terms,
+        write_evidence,
+    )
+    from scorer.io.outputs import check_target
+
+    if output.suffix.lower() not in EVIDENCE_FORMATS:
+        raise click.UsageError(f"--output should end in {', '.join(EVIDENCE_FORMATS)}, but it is {output.name!r}")
+    check_target(output, force=force)
+    terms = load_terms(term_files)
+    mapping = load_mapping(mapping_path) if mapping_path is not None else None
+    total = len(list_documents(folder))
+    with _progress(total) as advance:
+        result = collect_evidence(folder, terms, mapping=mapping, progress=advance)
+    inputs = tuple(term_files) + ((mapping_path,) if mapping_path else ())
+    write_evidence(
+        result, output, force=force, provenance_data=evidence_provenance(terms, term_files, sys.argv[1:]), inputs=inputs
+    )
+    for problem in result.problems:
+        click.echo(f"Error: {problem.format()}", err=True)
+    for country in result.countries:
+        for text in country.notes:
+            if "not read:" not in text:
+                note(f"Note: {country.iso3}: {text}")
+    levels = [c.suggestion.level or "no suggestion" for c in result.countries]
+    summary = ", ".join(f"{levels.count(level)} {level}" for level in dict.fromkeys(sorted(levels)))
+    pages = sum(d.pages for c in result.countries for d in c.documents)
+    note(
+        f"Read {total} documents ({pages} pages) for {len(result.countries)} countries; suggested: {summary or 'none'}"
+    )
+    note(f"Wrote {output} (levels are suggestions: check the passages; typed values in your sheet win)")
+    if result.problems:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,163 @@
+"""Put suggested levels into a country sheet: blanks take the suggestion, typed values win.
+
+:func:`apply_suggestions` is what ``unct-scorer rank --evidence`` calls; it
+returns a new frame (the input is never changed) and a :class:`MergeReport`
+saying which cells were filled and which typed values overrode a different
+suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scorer.cells import fold_text, is_missing
+from scorer.countries import CountryResolver
+from scorer.criteria import Criteria
+from scorer.errors import ConfigError, Problem
+
+EVIDENCE_LEVELS = ("none", "expressed", "requested", "included")
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What merging did: cells filled, typed values kept over a different suggestion, leftovers."""
+
+    column: str
+    source: str
+    filled: tuple[str, ...]
+    overridden: tuple[tuple[str, str, str], ...]
+    agreed: tuple[str, ...]
+    not_in_sheet: tuple[str, ...]
+    without_suggestion: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """Sentences for the terminal.
+
+        >>> MergeReport("gov_ip_interest", "ev.csv", ("KEN",), (("PER", "none", "included"),), (), ("FRA",), ()).lines()
+        ['gov_ip_interest: 1 blank cell filled with the level suggested by ev.csv (KEN)', \
+"gov_ip_interest: PER: your value 'none' kept over the suggested 'included'", \
+'gov_ip_interest: 1 country of ev.csv is not in the sheet (FRA)']
+        """
+        out: list[str] = []
+        if self.filled:
+            cells = "cell" if len(self.filled) == 1 else "cells"
+            out.append(
+                f"{self.column}: {len(self.filled)} blank {cells} filled with the level suggested by {self.source} "
+                f"({_listed(self.filled)})"
+            )
+        out.extend(
+            f"{self.column}: {iso3}: your value {typed!r} kept over the suggested {suggested!r}"
+            for iso3, typed, suggested in self.overridden
+        )
+        if self.not_in_sheet:
+            n = len(self.not_in_sheet)
+            out.append(
+                f"{self.column}: {n} {'country' if n == 1 else 'countries'} of {self.source} "
+                f"{'is' if n == 1 else 'are'} not in the sheet ({_listed(self.not_in_sheet)})"
+            )
+        if self.without_suggestion:
+            out.append(
+                f"{self.column}: no suggestion for {_listed(self.without_suggestion)} "
+                "(their documents had no readable text); left as they were"
+            )
+        return out
+
+
+def _listed(codes: tuple[str, ...], *, limit: int = 12) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def evidence_column(criteria: Criteria) -> tuple[str, dict[str, float]]:
+    """The column criterion 3 reads and its levels: the ordinal indicator whose levels are
+    none/expressed/requested/included (``gov_ip_interest`` in the default criteria).
+
+    >>> from scorer.resources import default_criteria_path
+    >>> from scorer.io.criteria_file import load_criteria
+    >>> evidence_column(load_criteria(default_criteria_path()))[0]
+    'gov_ip_interest'
+    """
+    found = [
+        (ind.column, ind.levels)
+        for _cid, _iid, ind in criteria.indicator_items()
+        if ind.levels and set(EVIDENCE_LEVELS) <= {fold_text(k) for k in ind.levels}
+    ]
+    if len(found) != 1:
+        what = "none has" if not found else f"{len(found)} have"
+        raise ConfigError(
+            Problem(
+                "config.evidence_column",
+                f"one ordinal indicator should have the levels {', '.join(EVIDENCE_LEVELS)} to take the evidence, "
+                f"but {what} them",
+                key="criteria",
+            )
+        )
+    column, levels = found[0]
+    assert levels is not None
+    return column, dict(levels)
+
+
+def apply_suggestions(
+    df: pd.DataFrame,
+    suggestions: Mapping[str, str],
+    *,
+    column: str,
+    id_column: str,
+    resolver: CountryResolver,
+    levels: Collection[str] = EVIDENCE_LEVELS,
+    source: str = "the evidence",
+) -> tuple[pd.DataFrame, MergeReport]:
+    """A copy of ``df`` whose blank ``column`` cells hold the suggested level of their country.
+
+    ``suggestions`` maps ISO3 codes to levels ("" when there is none). A
+    typed (non-blank) cell is never changed; when it differs from the
+    suggestion the report says so. A cell reading one of ``levels`` is typed
+    even where it would elsewhere mean missing ("none").
+
+    >>> from scorer.countries import default_resolver
+    >>> sheet = pd.DataFrame({"iso3": ["KEN", "PER", "CHL"], "gov_ip_interest": [None, "none", "expressed"]})
+    >>> out, report = apply_suggestions(sheet, {"KEN": "requested", "PER": "included", "CHL": "expressed"},
+    ...     column="gov_ip_interest", id_column="iso3", resolver=default_resolver())
+    >>> out["gov_ip_interest"].tolist(), report.filled, report.overridden, report.agreed
+    (['requested', 'none', 'expressed'], ('KEN',), (('PER', 'none', 'included'),), ('CHL',))
+    """
+    out = df.copy()
+    cells = out[column].astype(object).tolist() if column in out.columns else [None] * len(out)
+    filled: list[str] = []
+    overridden: list[tuple[str, str, str]] = []
+    agreed: list[str] = []
+    without: list[str] = []
+    seen: set[str] = set()
+    named = {fold_text(level) for level in levels}
+    for index, raw_id in enumerate(out[id_column].tolist()):
+        codes = resolver.candidates(raw_id) if not is_missing(raw_id) else ()
+        if len(codes) != 1 or codes[0] not in suggestions:
+            continue
+        iso3 = codes[0]
+        seen.add(iso3)
+        suggested = suggestions[iso3]
+        typed = cells[index]
+        if not is_missing(typed) or fold_text(typed) in named:
+            if suggested and fold_text(typed) == fold_text(suggested):
+                agreed.append(iso3)
+            elif suggested:
+                overridden.append((iso3, str(typed).strip(), suggested))
+        elif suggested:
+            cells[index] = suggested
+            filled.append(iso3)
+        else:
+            without.append(iso3)
+    out[column] = pd.Series(cells, index=out.index, dtype=object)
+    report = MergeReport(
+        column=column,
+        source=source,
+        filled=tuple(filled),
+        overridden=tuple(overridden),
+        agreed=tuple(agreed),
+        not_in_sheet=tuple(sorted(set(suggestions) - seen)),
+        without_suggestion=tuple(without),
+    )
+    return out, report

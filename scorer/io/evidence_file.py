@@ -1,0 +1,281 @@
+"""Evidence files: the term list in, the evidence table out, and back into ``rank``.
+
+* :func:`load_terms` reads the bundled ``scorer/data/ip_terms.yaml`` and any
+  user files extending it;
+* :func:`load_mapping` reads a CSV mapping document files to countries;
+* :func:`write_evidence` writes the evidence as CSV (one row per country),
+  JSON (everything, with provenance) or XLSX (Countries, Documents,
+  Passages, Provenance sheets);
+* :func:`read_suggestions` and :func:`apply_evidence_file` read the
+  suggested levels back and put them into a country sheet for ``rank``.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from scorer.countries import CountryResolver, default_resolver
+from scorer.criteria import Criteria
+from scorer.errors import ConfigError, DataError, OutputError, Problem
+from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_column
+from scorer.evidence.model import EvidenceResult
+from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
+from scorer.evidence.terms import TermList
+from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
+from scorer.io.results import provenance
+
+MAX_TERM_BYTES = 1_000_000
+EVIDENCE_FORMATS = (".csv", ".json", ".xlsx")
+BUNDLED_TERMS = "scorer/data/ip_terms.yaml"
+
+
+def _yaml_mapping(text: str, file: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            Problem("config.yaml", f"should be valid YAML, but it is not ({exc})", file=file, line=line)
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            Problem("config.terms", f"should be a mapping of keys, but it is {type(data).__name__}", file=file)
+        )
+    return data
+
+
+def _located(exc: ValidationError, file: str) -> ConfigError:
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or None
+        found = error.get("input")
+        message = error["msg"]
+        if error["type"] != "value_error" and not isinstance(found, dict | list):
+            message += f", but it is {found!r}"
+        problems.append(Problem("config.terms", message.removeprefix("Value error, "), file=file, key=key))
+    return ConfigError(problems)
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise ConfigError(Problem("config.terms", "should be a term file, but it does not exist", file=str(path)))
+    size = path.stat().st_size
+    if size > MAX_TERM_BYTES:
+        raise ConfigError(
+            Problem("config.terms", f"should be at most {MAX_TERM_BYTES:,} bytes, but it is {size:,}", file=str(path))
+        )
+    return path.read_text(encoding="utf-8-sig")
+
+
+def load_terms(extra: Sequence[Path] = ()) -> TermList:
+    """The bundled term list, extended by each user file in turn.
+
+    >>> terms = load_terms()
+    >>> terms.term("wipo").names["fr"]
+    ['OMPI', 'Organisation Mondiale de la Propriété Intellectuelle']
+    """
+    bundled = (importlib.resources.files("scorer") / "data" / "ip_terms.yaml").read_text(encoding="utf-8")
+    try:
+        terms = TermList.model_validate(_yaml_mapping(bundled, BUNDLED_TERMS))
+    except ValidationError as exc:
+        raise _located(exc, BUNDLED_TERMS) from None
+    for path in extra:
+        patch = _yaml_mapping(_read_text(path), str(path))
+        try:
+            terms = terms.extended(patch)
+        except ValidationError as exc:
+            raise _located(exc, str(path)) from None
+        except (AttributeError, TypeError) as exc:
+            raise ConfigError(
+                Problem("config.terms", f"should follow the layout of {BUNDLED_TERMS}, but {exc}", file=str(path))
+            ) from None
+    return terms
+
+
+def load_mapping(path: Path, resolver: CountryResolver | None = None) -> dict[str, str]:
+    """A CSV with columns ``file`` and ``country`` (a name or code): file name -> ISO3.
+
+    Every bad row is reported at once, with its row number.
+    """
+    resolver = resolver or default_resolver()
+    if not path.is_file():
+        raise DataError(Problem("data.mapping", "should be a CSV file, but it does not exist", file=str(path)))
+    from scorer.io.spreadsheet import decode_text
+
+    rows = list(csv.DictReader(io.StringIO(decode_text(path.read_bytes(), file=str(path)))))
+    header = {name.strip().casefold() for name in (rows[0].keys() if rows else [])}
+    if not {"file", "country"} <= header:
+        raise DataError(
+            Problem(
+                "data.mapping",
+                f"should have the columns file and country, but it has {', '.join(sorted(header)) or 'none'}",
+                file=str(path),
+            )
+        )
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for number, row in enumerate(rows, start=2):
+        cells = {k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}
+        codes = resolver.candidates(cells["country"])
+        if len(codes) != 1:
+            problems.append(
+                Problem(
+                    "data.mapping",
+                    f"should name one country, but {cells['country']!r} names {len(codes) or 'no'} known countries",
+                    file=str(path),
+                    row=number,
+                    column="country",
+                )
+            )
+        elif cells["file"]:
+            mapping[cells["file"]] = codes[0]
+    if problems:
+        raise DataError(problems)
+    return mapping
+
+
+def evidence_provenance(terms: TermList, term_files: Sequence[Path], argv: Sequence[str] | None) -> dict[str, str]:
+    """Tool, command, term list version and the user's term files with their SHA-256 (no clock)."""
+    inputs = {f"terms_{i + 1}": path for i, path in enumerate(term_files)}
+    return provenance(inputs, argv=list(argv) if argv is not None else None, extra={"terms_version": terms.version})
+
+
+def write_evidence(
+    result: EvidenceResult, path: Path, *, force: bool, provenance_data: dict[str, str], inputs: tuple[Path, ...] = ()
+) -> None:
+    """Write the evidence in the format the extension names (.csv, .json or .xlsx)."""
+    suffix = path.suffix.lower()
+    countries = pd.DataFrame(country_rows(result), columns=list(COUNTRY_COLUMNS))
+    if suffix == ".csv":
+        write_text(path, frame_to_csv(countries), force=force, inputs=inputs)
+    elif suffix == ".json":
+        data = {
+            "provenance": provenance_data,
+            "countries": [
+                {
+                    **row,
+                    "passages": [p.to_dict() for p in c.passages],
+                    "justifying_passages": [p.to_dict() for p in c.suggestion.passages],
+                }
+                for row, c in zip(country_rows(result), result.countries, strict=True)
+            ],
+            "documents": document_rows(result),
+            "problems": [p.to_dict() for p in result.problems],
+        }
+        write_text(path, to_json(data), force=force, inputs=inputs)
+    elif suffix == ".xlsx":
+        sheets = {
+            "Countries": countries,
+            "Documents": pd.DataFrame(document_rows(result)),
+            "Passages": pd.DataFrame(passage_rows(result)),
+            "Problems": pd.DataFrame([p.to_dict() for p in result.problems]),
+            "Provenance": pd.DataFrame([{"key": k, "value": v} for k, v in provenance_data.items()]),
+        }
+        write_workbook(path, sheets, force=force, inputs=inputs)
+    else:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in one of {', '.join(EVIDENCE_FORMATS)}, but it ends in {suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+
+
+def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
+    """(line or record number, ISO3, suggested level) from an evidence file written by :func:`write_evidence`."""
+    file = str(path)
+    if not path.is_file():
+        raise DataError(Problem("data.evidence", "should be an evidence file, but it does not exist", file=file))
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))["countries"]
+        except (ValueError, KeyError, TypeError):
+            raise DataError(
+                Problem("data.evidence", "should be JSON written by `unct-scorer evidence`, but it is not", file=file)
+            ) from None
+        frame = pd.DataFrame(records)
+    elif suffix == ".xlsx":
+        frame = pd.read_excel(path, sheet_name="Countries", dtype=str, keep_default_na=False)
+    elif suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    else:
+        raise DataError(
+            Problem(
+                "data.evidence",
+                f"should be a .csv, .json or .xlsx file, but it is {suffix or 'without extension'!r}",
+                file=file,
+            )
+        )
+    missing = [c for c in ("iso3", "suggested_level") if c not in frame.columns]
+    if missing:
+        raise DataError(
+            Problem(
+                "data.evidence",
+                f"should have the columns iso3 and suggested_level, but {', '.join(missing)} is missing",
+                file=file,
+            )
+        )
+    rows = [
+        (number, str(r.iso3).strip().upper(), str(r.suggested_level).strip())
+        for number, r in enumerate(frame.itertuples(index=False), start=2 if suffix != ".json" else 1)
+    ]
+    first: dict[str, int] = {}
+    for number, iso3, _ in rows:
+        if iso3 in first:
+            raise DataError(
+                Problem(
+                    "data.evidence",
+                    f"each country should appear once, but {iso3} appears again (first at {first[iso3]})",
+                    file=file,
+                    line=number,
+                )
+            )
+        first[iso3] = number
+    return rows
+
+
+def apply_evidence_file(
+    df: pd.DataFrame, criteria: Criteria, path: Path, *, resolver: CountryResolver | None = None
+) -> tuple[pd.DataFrame, MergeReport]:
+    """The sheet with criterion 3's blank cells filled from an evidence file (typed values win)."""
+    resolver = resolver or default_resolver()
+    column, levels = evidence_column(criteria)
+    rows = read_suggestions(path)
+    known = {level.casefold(): level for level in levels}
+    problems = [
+        Problem(
+            "data.evidence",
+            f"should be one of {', '.join(levels)} (the levels of {column}), but it is {level!r}",
+            file=str(path),
+            line=number,
+            column="suggested_level",
+        )
+        for number, _, level in rows
+        if level and level.casefold() not in known
+    ]
+    if problems:
+        raise DataError(problems)
+    id_column = df.attrs.get("id_column") or criteria.id_column
+    if id_column not in df.columns:
+        id_column = resolver.detect_id_column(df) or id_column
+    if id_column not in df.columns:
+        raise DataError(
+            Problem("data.evidence", f"the sheet should have a country column ({criteria.id_column}), but it has none")
+        )
+    suggestions = {iso3: known.get(level.casefold(), "") for _, iso3, level in rows}
+    return apply_suggestions(
+        df, suggestions, column=column, id_column=id_column, resolver=resolver, levels=list(levels), source=path.name
+    )
