@@ -4,9 +4,20 @@ Weights are renormalised per row over the available (unmasked) columns, which
 is how the ``reweight`` missing-data policy drops a value for one country
 without touching the others. The arithmetic mean also returns each column's
 contribution, and those contributions sum to the score.
+
+The kernels (:func:`weighted_arithmetic`, :func:`weighted_geometric`,
+:func:`topsis`) are plain array functions. Each method the criteria file can
+name (the ``aggregation:`` key) is a class behind one interface,
+:class:`AggregationMethod`, registered in :data:`AGGREGATIONS`: to add one,
+write its class here, decorate it with ``@register`` and add its name to
+:class:`Aggregation`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,3 +69,170 @@ def weighted_geometric(values: FloatArray, weights: FloatArray, mask: BoolArray)
         logs = np.where(w > 0, w * np.log(np.clip(v, 0.0, None)), 0.0)
     scores = np.exp(logs.sum(axis=1))
     return np.where(mask.any(axis=1) & (w.sum(axis=1) > 0), scores, np.nan)
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """TOPSIS intermediates, as Hwang and Yoon name them (all per row unless said).
+
+    ``normalised``: vector-normalised values r_ij = x_ij / sqrt(sum_i x_ij^2);
+    ``ideal`` and ``anti_ideal``: per column, the best and worst r_j;
+    ``to_ideal`` and ``to_anti_ideal``: the weighted Euclidean distances S+ and S-;
+    ``closeness``: C = S- / (S+ + S-), from 0 (the anti-ideal) to 1 (the ideal).
+    """
+
+    normalised: FloatArray
+    ideal: FloatArray
+    anti_ideal: FloatArray
+    to_ideal: FloatArray
+    to_anti_ideal: FloatArray
+    closeness: FloatArray
+
+
+def topsis(values: FloatArray, weights: FloatArray, mask: BoolArray) -> Closeness:
+    """TOPSIS closeness to the ideal (Hwang and Yoon 1981), every column a benefit (higher is better).
+
+    Each column is divided by its Euclidean norm over the available rows,
+    multiplied by the row's effective weight (renormalised over its
+    available columns), and compared with the column's best (ideal) and worst
+    (anti-ideal) value. A cost column enters negated: its norm is the same and
+    its best value is its minimum, so the distances are the textbook ones. A
+    row at equal distance 0 from both (every column constant) gets 0.5.
+
+    >>> c = topsis(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.5, 0.5]), np.ones((3, 2), bool))
+    >>> np.round(c.closeness, 6).tolist()
+    [0.5, 0.5, 1.0]
+    """
+    x = np.where(mask, np.nan_to_num(values), 0.0)
+    norms = np.sqrt((x**2).sum(axis=0))
+    r = np.where(mask, x / np.where(norms > 0, norms, 1.0)[np.newaxis, :], np.nan)
+    available = mask.any(axis=0)
+    ideal = np.where(available, np.nanmax(np.where(mask, r, -np.inf), axis=0), np.nan)
+    anti = np.where(available, np.nanmin(np.where(mask, r, np.inf), axis=0), np.nan)
+    w = effective_weights(weights, mask)
+    gap_ideal = np.where(mask, w * (r - ideal[np.newaxis, :]), 0.0)
+    gap_anti = np.where(mask, w * (r - anti[np.newaxis, :]), 0.0)
+    s_plus = np.sqrt((gap_ideal**2).sum(axis=1))
+    s_minus = np.sqrt((gap_anti**2).sum(axis=1))
+    total = s_plus + s_minus
+    with np.errstate(invalid="ignore", divide="ignore"):
+        closeness = np.where(total > 0, s_minus / np.where(total > 0, total, 1.0), 0.5)
+    closeness = np.where(mask.any(axis=1) & (w.sum(axis=1) > 0), closeness, np.nan)
+    return Closeness(r, ideal, anti, s_plus, s_minus, closeness)
+
+
+class Aggregation(StrEnum):
+    """How a node's children (indicators or sub-criteria) combine into its score (the ``aggregation:`` key)."""
+
+    arithmetic = "arithmetic"
+    geometric = "geometric"
+    topsis = "topsis"
+
+
+@dataclass(frozen=True)
+class Combined:
+    """One aggregation step: scores per row, effective weights, and contributions where they exist.
+
+    ``contributions`` (rows x children) sum to ``scores`` row by row; it is
+    None when the method has no additive decomposition (then
+    :attr:`AggregationMethod.no_contributions` says why). ``details`` holds
+    the method's named intermediates (TOPSIS: the distances).
+    """
+
+    scores: FloatArray
+    weights: FloatArray
+    contributions: FloatArray | None
+    details: dict[str, FloatArray] = field(default_factory=dict)
+
+
+class AggregationMethod:
+    """One aggregation method; ``combine`` is the pure computation.
+
+    ``additive``: the score is a sum of per-child contributions;
+    ``needs_bounded``: children must be >= 0 (a geometric mean);
+    ``relative``: a row's score depends on the other rows (TOPSIS norms and ideals).
+    """
+
+    name: ClassVar[str]
+    additive: ClassVar[bool] = False
+    needs_bounded: ClassVar[bool] = False
+    relative: ClassVar[bool] = False
+    no_contributions: ClassVar[str] = ""
+
+    def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
+        """Scores of each row from its available children's ``values`` and nominal ``weights``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The method in words, for reports."""
+        raise NotImplementedError
+
+
+AGGREGATIONS: dict[str, AggregationMethod] = {}
+
+
+def register(cls: type[AggregationMethod]) -> type[AggregationMethod]:
+    """Class decorator: add one instance of the method to :data:`AGGREGATIONS`."""
+    AGGREGATIONS[cls.name] = cls()
+    return cls
+
+
+def aggregation_method(name: str) -> AggregationMethod:
+    """The method object registered under ``name``.
+
+    >>> aggregation_method("topsis").additive
+    False
+    """
+    return AGGREGATIONS[str(name)]
+
+
+@register
+class Arithmetic(AggregationMethod):
+    """Weighted arithmetic mean; each child contributes its effective weight times its value."""
+
+    name = "arithmetic"
+    additive = True
+
+    def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
+        scores, contributions = weighted_arithmetic(values, weights, mask)
+        return Combined(scores, effective_weights(weights, mask), contributions)
+
+    def describe(self) -> str:
+        return "a weighted arithmetic mean (a weighted sum; the contributions add up to the score)"
+
+
+@register
+class Geometric(AggregationMethod):
+    """Weighted geometric mean, prod(v ** w): a low value cannot be fully made up by a high one."""
+
+    name = "geometric"
+    needs_bounded = True
+    no_contributions = "a weighted geometric mean multiplies its parts (prod v^w), so no shares add up to the score"
+
+    def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
+        return Combined(weighted_geometric(values, weights, mask), effective_weights(weights, mask), None)
+
+    def describe(self) -> str:
+        return "a weighted geometric mean (prod v^w: a weak part is only partly offset by strong ones)"
+
+
+@register
+class Topsis(AggregationMethod):
+    """TOPSIS (Hwang and Yoon 1981): relative closeness to the ideal, from distances to the ideal and anti-ideal."""
+
+    name = "topsis"
+    relative = True
+    no_contributions = (
+        "TOPSIS scores the closeness S-/(S+ + S-) of two Euclidean distances, so no shares add up to the score"
+    )
+
+    def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
+        c = topsis(values, weights, mask)
+        details = {"distance_to_ideal": c.to_ideal, "distance_to_anti_ideal": c.to_anti_ideal}
+        return Combined(c.closeness, effective_weights(weights, mask), None, details)
+
+    def describe(self) -> str:
+        return (
+            "TOPSIS: values divided by their column's Euclidean norm, weighted, and scored by relative closeness "
+            "to the ideal, S-/(S+ + S-), where S+ and S- are the distances to the best and worst values"
+        )

@@ -10,13 +10,18 @@ not all zero, tiers in order, ordinal levels present, duplicate ids) live in
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from scorer.errors import Problem
+from scorer.aggregation import AGGREGATIONS, Aggregation
+from scorer.errors import ConfigError, Problem
+from scorer.normalisation import NORMALISATIONS, Normalisation, check_parameters
 from scorer.uncertainty.config import UncertaintySpec
+
+__all__ = ["Aggregation", "Criteria", "Criterion", "Direction", "Indicator", "MissingPolicy", "Normalisation"]
 
 _DIRECTION_ALIASES = {
     "higher": "higher",
@@ -47,18 +52,6 @@ class Direction(StrEnum):
     lower = "lower"  # type: ignore[assignment]  # the YAML value; shadows str.lower on purpose
 
 
-class Normalisation(StrEnum):
-    """How an indicator's raw values are mapped to a 0-1 scale."""
-
-    minmax = "minmax"
-    goalposts = "goalposts"
-    zscore = "zscore"
-    percentile = "percentile"
-    log_minmax = "log_minmax"
-    boolean = "boolean"
-    ordinal = "ordinal"
-
-
 class MissingPolicy(StrEnum):
     """What to do with a blank cell for an eligible country."""
 
@@ -69,13 +62,6 @@ class MissingPolicy(StrEnum):
     median = "median"
     group_mean = "group_mean"
     reweight = "reweight"
-
-
-class Aggregation(StrEnum):
-    """How indicators combine into criteria and criteria into the score."""
-
-    arithmetic = "arithmetic"
-    geometric = "geometric"
 
 
 class GroupRule(StrEnum):
@@ -163,17 +149,38 @@ class Indicator(_Model):
 
 
 class Criterion(_Model):
-    """One decision criterion, citing the paragraph of the source document."""
+    """One decision criterion, citing the paragraph of the source document.
+
+    A criterion holds either indicators (spreadsheet columns) or criteria of
+    its own (sub-criteria, to any depth: pillars within sub-indices within
+    the index); each level has its weights and may name its own aggregation.
+    """
 
     label: str = Field(description="Readable name of the criterion.")
     cites: str = Field(description="Paragraph of the source document, e.g. 'para. 11(1)'.")
     description: str | None = None
-    weight: NonNegative = Field(description="Weight relative to the other criteria.")
+    weight: NonNegative = Field(description="Weight relative to the other criteria at the same level.")
     range: tuple[Unit, Unit] | None = Field(
         default=None,
-        description="Plausible range of the normalised weight, for sensitivity analysis.",
+        description="Top-level criteria only: plausible range of the normalised weight, for sensitivity analysis.",
     )
-    indicators: dict[str, Indicator] = Field(min_length=1)
+    aggregation: Aggregation | None = Field(
+        default=None,
+        description="How this criterion's indicators or sub-criteria combine; default: the nearest enclosing "
+        "criterion's, else the file's aggregation.",
+    )
+    indicators: dict[str, Indicator] = Field(
+        default_factory=dict, description="The spreadsheet columns measuring the criterion, by indicator id."
+    )
+    criteria: dict[str, Criterion] = Field(
+        default_factory=dict, description="Sub-criteria, by id (instead of indicators), each with its own weight."
+    )
+
+    def leaves(self) -> list[tuple[str, Indicator]]:
+        """(indicator id, indicator) under this criterion at any depth, in file order."""
+        if self.indicators:
+            return list(self.indicators.items())
+        return [leaf for sub in self.criteria.values() for leaf in sub.leaves()]
 
 
 class EligibilityRule(_Model):
@@ -307,8 +314,111 @@ class Criteria(_Model):
     )
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:
-        """(criterion id, indicator id, indicator) in file order."""
-        return [(cid, iid, ind) for cid, crit in self.criteria.items() for iid, ind in crit.indicators.items()]
+        """(top-level criterion id, indicator id, indicator) in file order, at any depth."""
+        return [(cid, iid, ind) for cid, crit in self.criteria.items() for iid, ind in crit.leaves()]
+
+    def nodes(self) -> list[Node]:
+        """Every criterion at any depth, parents before children (file order), with its place in the tree.
+
+        >>> from scorer.criteria import Criteria
+        >>> c = Criteria.model_validate({"name": "x", "criteria": {"a": {"label": "A", "cites": "p",
+        ...     "weight": 1, "aggregation": "geometric", "criteria": {
+        ...         "b": {"label": "B", "cites": "p", "weight": 1, "indicators": {"i": {"column": "c"}}}}}}})
+        >>> [(n.id, n.parent, n.depth, n.aggregation.value) for n in c.nodes()]
+        [('a', None, 0, 'geometric'), ('b', 'a', 1, 'geometric')]
+        """
+        out: list[Node] = []
+
+        def visit(cid: str, crit: Criterion, parent: str | None, depth: int, inherited: Aggregation, key: str) -> None:
+            own = crit.aggregation or inherited
+            out.append(Node(cid, crit, parent, depth, own, key))
+            for sub_id, sub in crit.criteria.items():
+                visit(sub_id, sub, cid, depth + 1, own, f"{key}.criteria.{sub_id}")
+
+        for cid, crit in self.criteria.items():
+            visit(cid, crit, None, 0, self.aggregation, f"criteria.{cid}")
+        return out
+
+    def is_hierarchical(self) -> bool:
+        """Whether any criterion holds sub-criteria."""
+        return any(crit.criteria for crit in self.criteria.values())
+
+    def with_normalisation(self, indicator: str, normalisation: Normalisation | str, **parameters: Any) -> Criteria:
+        """A copy with one indicator's normalisation replaced (and its method's parameters, e.g. ``bounds``).
+
+        For alternative modelling choices: the rest of the file is shared,
+        nothing is mutated. Raises ConfigError when the method lacks a parameter.
+
+        >>> from scorer.io.criteria_file import parse_criteria_text
+        >>> c = parse_criteria_text("name: x\\ncriteria:\\n  a: {label: A, cites: p, weight: 1, "
+        ...     "indicators: {i: {column: c}}}")
+        >>> c.with_normalisation("i", "percentile").indicator("i").normalisation.value
+        'percentile'
+        """
+        update: dict[str, Any] = {"normalisation": Normalisation(normalisation)}
+        for name in {p for m in NORMALISATIONS.values() for p in m.parameters}:
+            update[name] = parameters.pop(name, None)
+        return self.with_indicator(indicator, **update, **parameters)
+
+    def with_indicator(self, indicator: str, **update: Any) -> Criteria:
+        """A copy with some fields of one indicator replaced (``missing=``, ``normalisation=``, ...), checked."""
+        if indicator not in {iid for _c, iid, _i in self.indicator_items()}:
+            known = [iid for _c, iid, _i in self.indicator_items()]
+            raise ConfigError(
+                Problem(
+                    "config.invalid",
+                    f"should be an indicator id, but it is {indicator!r}" + did_you_mean(indicator, known),
+                    key="indicator",
+                )
+            )
+
+        def rebuild(crit: Criterion) -> Criterion:
+            if indicator in crit.indicators:
+                new = Indicator.model_validate(crit.indicators[indicator].model_dump() | update)
+                return crit.model_copy(update={"indicators": crit.indicators | {indicator: new}})
+            return crit.model_copy(update={"criteria": {k: rebuild(v) for k, v in crit.criteria.items()}})
+
+        copy = self.model_copy(update={"criteria": {k: rebuild(v) for k, v in self.criteria.items()}})
+        problems = check_criteria(copy)
+        if problems:
+            raise ConfigError(problems)
+        return copy
+
+    def with_aggregation(self, aggregation: Aggregation | str, *, node: str | None = None) -> Criteria:
+        """A copy combining with another aggregation: the whole file's, or one criterion's (``node``).
+
+        >>> from scorer.io.criteria_file import parse_criteria_text
+        >>> c = parse_criteria_text("name: x\\ncriteria:\\n  a: {label: A, cites: p, weight: 1, "
+        ...     "indicators: {i: {column: c}}}")
+        >>> c.with_aggregation("topsis").aggregation.value
+        'topsis'
+        """
+        method = Aggregation(aggregation)
+        if node is None:
+            copy = self.model_copy(update={"aggregation": method})
+        else:
+            if node not in {n.id for n in self.nodes()}:
+                raise ConfigError(
+                    Problem("config.invalid", f"should be a criterion id, but it is {node!r}", key="node")
+                )
+
+            def rebuild(cid: str, crit: Criterion) -> Criterion:
+                if cid == node:
+                    return crit.model_copy(update={"aggregation": method})
+                return crit.model_copy(update={"criteria": {k: rebuild(k, v) for k, v in crit.criteria.items()}})
+
+            copy = self.model_copy(update={"criteria": {k: rebuild(k, v) for k, v in self.criteria.items()}})
+        problems = check_criteria(copy)
+        if problems:
+            raise ConfigError(problems)
+        return copy
+
+    def indicator(self, indicator: str) -> Indicator:
+        """The indicator with this id, at any depth (KeyError if none)."""
+        for _c, iid, ind in self.indicator_items():
+            if iid == indicator:
+                return ind
+        raise KeyError(indicator)
 
     def criterion_weights(self) -> dict[str, float]:
         """Criterion weights normalised to sum to 1.
@@ -334,6 +444,18 @@ class Criteria(_Model):
         return self.model_copy(update={"criteria": criteria})
 
 
+@dataclass(frozen=True)
+class Node:
+    """A criterion's place in the tree: its parent (None at the top), depth, aggregation and key path."""
+
+    id: str
+    criterion: Criterion
+    parent: str | None
+    depth: int
+    aggregation: Aggregation
+    key: str
+
+
 def criteria_json_schema() -> dict[str, Any]:
     """The JSON Schema of a criteria file, as committed in ``criteria/schema.json``.
 
@@ -356,10 +478,15 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-GEOMETRIC_ZSCORE = (
-    "should be a bounded normalisation (not zscore) with aggregation: geometric, which needs values >= 0, "
-    "but it is 'zscore'; use minmax, percentile or goalposts, or aggregation: arithmetic"
-)
+def unbounded_message(normalisation: str, aggregation: str = "geometric") -> str:
+    """Why an unbounded normalisation cannot feed a geometric mean, and what to use instead."""
+    return (
+        f"should be a bounded normalisation (not {normalisation}) with aggregation: {aggregation}, which needs "
+        f"values >= 0, but it is {normalisation!r}; use minmax, percentile or goalposts, or aggregation: arithmetic"
+    )
+
+
+GEOMETRIC_ZSCORE = unbounded_message("zscore")
 
 
 def check_criteria(criteria: Criteria) -> list[Problem]:
@@ -371,31 +498,8 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
 
     if all(c.weight == 0 for c in criteria.criteria.values()):
         add("criteria", "criterion weights should not all be 0, but they are")
-    seen_indicators: dict[str, str] = {}
-    for cid, crit in criteria.criteria.items():
-        if all(ind.weight == 0 for ind in crit.indicators.values()):
-            add(
-                f"criteria.{cid}.indicators",
-                "indicator weights should not all be 0, but they are",
-            )
-        if crit.range is not None and crit.range[0] > crit.range[1]:
-            add(
-                f"criteria.{cid}.range",
-                f"should be [low, high] with low <= high, but it is {list(crit.range)}",
-            )
-        for iid, ind in crit.indicators.items():
-            key = f"criteria.{cid}.indicators.{iid}"
-            if iid in seen_indicators:
-                add(
-                    key,
-                    f"indicator id should be unique, but {iid!r} is also used in criteria.{seen_indicators[iid]}",
-                )
-            seen_indicators[iid] = cid
-            problems.extend(_check_indicator(ind, key))
-            if criteria.aggregation is Aggregation.geometric and ind.normalisation is Normalisation.zscore:
-                add(f"{key}.normalisation", GEOMETRIC_ZSCORE)
-        if cid in seen_indicators and seen_indicators[cid] != cid:
-            add(f"criteria.{cid}", f"id {cid!r} is used for both a criterion and an indicator")
+    problems.extend(_check_tree(criteria))
+    problems.extend(check_unbounded(criteria))
     if criteria.weight_order is not None:
         known = list(criteria.criteria)
         for i, cid in enumerate(criteria.weight_order):
@@ -427,31 +531,88 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
     return problems
 
 
-def _check_indicator(ind: Indicator, key: str) -> list[Problem]:
+def _check_tree(criteria: Criteria) -> list[Problem]:
+    """Each criterion holds indicators or sub-criteria (not both, not neither); ids unique across the tree."""
     problems: list[Problem] = []
 
-    def add(sub: str, message: str) -> None:
-        problems.append(Problem("config.invalid", message, key=f"{key}.{sub}"))
+    def add(key: str, message: str) -> None:
+        problems.append(Problem("config.invalid", message, key=key))
 
-    norm = ind.normalisation
-    if norm is Normalisation.ordinal:
-        if not ind.levels:
-            add("levels", "should map each level to a value for an ordinal indicator, but it is missing")
-        elif len(set(ind.levels.values())) < 2:
-            add("levels", "should give at least two different values, but they are all equal")
-    elif ind.levels is not None:
-        add("levels", f"is only used by ordinal indicators, but normalisation is {norm.value!r}")
-    if norm is Normalisation.goalposts:
-        if ind.bounds is None:
-            add("bounds", "should be [low, high] for goalposts normalisation, but it is missing")
-        elif ind.bounds[0] >= ind.bounds[1]:
-            add("bounds", f"should be [low, high] with low < high, but it is {list(ind.bounds)}")
-    elif ind.bounds is not None:
-        add("bounds", f"is only used by goalposts normalisation, but normalisation is {norm.value!r}")
+    criterion_ids: dict[str, str] = {}
+    seen_indicators: dict[str, str] = {}
+    for node in criteria.nodes():
+        crit, key = node.criterion, node.key
+        if node.id in criterion_ids:
+            add(key, f"criterion id should be unique, but {node.id!r} is also used at {criterion_ids[node.id]}")
+        criterion_ids.setdefault(node.id, key)
+        if crit.indicators and crit.criteria:
+            add(key, "should hold indicators or criteria, not both, but it holds both")
+        elif not crit.indicators and not crit.criteria:
+            add(f"{key}.indicators", "should list at least one indicator (or sub-criteria), but it is empty")
+        children: dict[str, Indicator] | dict[str, Criterion] = crit.indicators or crit.criteria
+        if children and all(child.weight == 0 for child in children.values()):
+            what, where = ("indicator", "indicators") if crit.indicators else ("criterion", "criteria")
+            add(f"{key}.{where}", f"{what} weights should not all be 0, but they are")
+        if crit.range is not None:
+            if node.depth > 0:
+                add(f"{key}.range", "is only used by top-level criteria (sensitivity analysis), but this one is nested")
+            elif crit.range[0] > crit.range[1]:
+                add(f"{key}.range", f"should be [low, high] with low <= high, but it is {list(crit.range)}")
+        for iid, ind in crit.indicators.items():
+            ikey = f"{key}.indicators.{iid}"
+            if iid in seen_indicators:
+                add(ikey, f"indicator id should be unique, but {iid!r} is also used in {seen_indicators[iid]}")
+            seen_indicators.setdefault(iid, key)
+            problems.extend(_check_indicator(ind, ikey))
+    for cid, key in criterion_ids.items():
+        if cid in seen_indicators and seen_indicators[cid] != key:  # a criterion may hold its namesake indicator
+            add(key, f"id {cid!r} is used for both a criterion and an indicator")
+    return problems
+
+
+def _check_indicator(ind: Indicator, key: str) -> list[Problem]:
+    problems = check_parameters(ind, key)
     if ind.missing is MissingPolicy.group_mean and not ind.missing_group:
-        add("missing_group", "should name a column for missing: group_mean, but it is missing")
+        problems.append(
+            Problem(
+                "config.invalid",
+                "should name a column for missing: group_mean, but it is missing",
+                key=f"{key}.missing_group",
+            )
+        )
     if ind.missing_group and ind.missing is not MissingPolicy.group_mean:
-        add("missing_group", f"is only used with missing: group_mean, but missing is {ind.missing.value!r}")
+        problems.append(
+            Problem(
+                "config.invalid",
+                f"is only used with missing: group_mean, but missing is {ind.missing.value!r}",
+                key=f"{key}.missing_group",
+            )
+        )
+    return problems
+
+
+def check_unbounded(criteria: Criteria, *, code: str = "config.invalid") -> list[Problem]:
+    """Each unbounded normalisation (zscore, raw) below a geometric mean, which needs values >= 0.
+
+    >>> c = Criteria.model_validate({"name": "x", "aggregation": "geometric", "criteria": {"a": {
+    ...     "label": "A", "cites": "p", "weight": 1, "indicators": {"i": {"column": "c", "normalisation": "zscore"}}}}})
+    >>> [p.key for p in check_unbounded(c)]
+    ['criteria.a.indicators.i.normalisation']
+    """
+    problems: list[Problem] = []
+    nodes = {n.id: n for n in criteria.nodes()}
+    for node in nodes.values():
+        chain: Node | None = node
+        needs = AGGREGATIONS[criteria.aggregation.value].needs_bounded
+        while chain is not None and not needs:
+            needs = AGGREGATIONS[chain.aggregation.value].needs_bounded
+            chain = nodes[chain.parent] if chain.parent is not None else None
+        if not needs:
+            continue
+        for iid, ind in node.criterion.indicators.items():
+            if not NORMALISATIONS[ind.normalisation.value].bounded:
+                key = f"{node.key}.indicators.{iid}.normalisation"
+                problems.append(Problem(code, unbounded_message(ind.normalisation.value), key=key))
     return problems
 
 

@@ -9,8 +9,11 @@ the remaining weights of its criterion.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
+from scorer.cells import clean_text, is_missing
+from scorer.columns import ColumnPlan
 from scorer.criteria import Direction, Indicator, MissingPolicy
 
 FloatArray = NDArray[np.float64]
@@ -72,3 +75,55 @@ def impute(
     for i in gaps:
         how[i] = text
     return out, how
+
+
+def impute_cells(
+    raw: np.ndarray,
+    not_applicable: np.ndarray,
+    items: list[tuple[str, str, Indicator]],
+    plan: ColumnPlan,
+    df: pd.DataFrame,
+    *,
+    ids: list[str],
+    names: list[str],
+    rows: np.ndarray,
+) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """Fill eligible countries' blanks by each indicator's policy; one record per filled cell.
+
+    ``raw``, ``not_applicable`` and ``df`` hold the eligible rows only.
+    """
+    out = raw.copy()
+    imputations: list[dict[str, object]] = []
+    for j, (_cid, iid, ind) in enumerate(items):
+        column = plan.columns[iid]
+        group = None
+        if ind.missing is MissingPolicy.group_mean:
+            assert ind.missing_group is not None
+            group = np.array([clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group]], dtype=object)
+        column_values, how = impute(raw[:, j], ind, groups=group)
+        na_cells = not_applicable[:, j]
+        policies = [ind.missing.value] * len(raw)
+        if ind.not_applicable is not None and na_cells.any():
+            na_ind = ind.model_copy(update={"missing": ind.not_applicable.policy})
+            na_values, na_how = impute(raw[:, j], na_ind, groups=group)
+            column_values = np.where(na_cells, na_values, column_values)
+            for i in np.flatnonzero(na_cells):
+                how[i] = "not applicable: " + na_how[i]
+                policies[i] = ind.not_applicable.policy.value
+        originals = list(df[column])
+        for i in np.flatnonzero(np.isnan(raw[:, j])):
+            imputations.append(
+                {
+                    "id": ids[i],
+                    "name": names[i],
+                    "row": int(rows[i]),
+                    "indicator": iid,
+                    "column": column,
+                    "original": clean_text(originals[i]),
+                    "policy": policies[i],
+                    "value": column_values[i],
+                    "how": how[i],
+                }
+            )
+        out[:, j] = column_values
+    return out, imputations

@@ -1,19 +1,160 @@
 """Normalisation: map an indicator's raw values onto a common scale.
 
-Each function takes a float array (NaN = missing, ignored by the statistics)
-and returns an array of the same shape; higher always means better after
-:func:`normalise` applies the direction. Plain functions, no validation: the
-criteria model has already checked the parameters.
+One class per method, behind one interface (:class:`NormalisationMethod`).
+Each method owns everything that depends on it:
+
+- ``check``: its parameters in the criteria file (``levels``, ``bounds``);
+- ``read``: how a spreadsheet cell is parsed (number, yes/no, level name);
+- ``bad_raw``: raw values it cannot take (``log_minmax``: negatives);
+- ``scale``: raw values to normalised values, direction applied (higher is better);
+- ``invert``: the raw value one country needs for a given normalised value;
+- ``describe``: one sentence in words, for reports;
+- ``cell_rule``: the spreadsheet validation rule of the column.
+
+:data:`NORMALISATIONS` maps each YAML name to its method; to add a method,
+write its class here, decorate it with ``@register`` and add its name to
+:class:`Normalisation`. A test holds the enum and the registry equal.
+
+The array functions (:func:`minmax`, :func:`zscore`, ...) take a float array
+(NaN = missing, ignored by the statistics) and return one of the same shape.
+This module imports nothing from the criteria model at run time (the model
+imports it): direction is read as its string value.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar, Literal
+
 import numpy as np
 from numpy.typing import NDArray
 
-from scorer.criteria import Direction, Indicator, Normalisation
+from scorer.cells import Cell, parse_boolean, parse_level, parse_number
+from scorer.errors import Problem
+
+if TYPE_CHECKING:
+    from scorer.criteria import Indicator
 
 FloatArray = NDArray[np.float64]
+
+
+class Normalisation(StrEnum):
+    """How an indicator's raw values are mapped to a common scale (the ``normalisation:`` key)."""
+
+    minmax = "minmax"
+    goalposts = "goalposts"
+    zscore = "zscore"
+    percentile = "percentile"
+    log_minmax = "log_minmax"
+    boolean = "boolean"
+    ordinal = "ordinal"
+    raw = "raw"
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """The spreadsheet validation rule of an indicator column, before its extra tokens.
+
+    ``kind`` is ``list`` (a drop-down of ``options``) or ``decimal`` (a number
+    between ``minimum`` and ``maximum``, either may be open); ``strict``
+    refuses a bad value, otherwise Excel only warns; ``allowed`` says the
+    same in words.
+    """
+
+    kind: Literal["list", "decimal"]
+    allowed: str
+    options: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    strict: bool = True
+
+
+def _lower(indicator: Indicator) -> bool:
+    return str(indicator.direction) == "lower"
+
+
+def _better(indicator: Indicator) -> str:
+    return "lower values are better" if _lower(indicator) else "higher values are better"
+
+
+class NormalisationMethod:
+    """One normalisation method; subclasses override what differs.
+
+    ``bounded`` methods give values in [0, 1] (a geometric mean needs values
+    >= 0); ``parameters`` are the indicator keys the method reads, refused on
+    indicators of other methods.
+    """
+
+    name: ClassVar[str]
+    bounded: ClassVar[bool] = True
+    parameters: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, indicator: Indicator, key: str) -> list[Problem]:
+        """Problems with this method's parameters, located under ``key`` (the indicator)."""
+        return []
+
+    def read(self, value: object, indicator: Indicator, *, decimal_comma: bool = False) -> Cell:
+        """Parse one spreadsheet cell (numbers by default)."""
+        return parse_number(value, decimal_comma=decimal_comma)
+
+    def bad_raw(self, x: FloatArray) -> list[tuple[int, str]]:
+        """(position, message) for each raw value this method cannot take."""
+        return []
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        """Raw values to [0, 1], higher raw = higher value (direction not applied)."""
+        raise NotImplementedError
+
+    def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        """Normalised values with the direction applied: a lower-is-better value ``v`` becomes ``1 - v``."""
+        v = self.unit_scale(x, indicator)
+        return 1.0 - v if _lower(indicator) else v
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        """The raw value row ``i`` needs for a normalised value of ``target``, the others held.
+
+        A continuous method returns the raw value at ``target`` exactly; a
+        discrete one (levels, yes/no) the level nearest ``target`` on the
+        asked side: the lowest-scoring level reaching it (``at_least``) or the
+        highest-scoring one below it. None when no raw value does it without
+        moving the column's statistics (the row holds the only minimum under
+        min-max) or the method cannot be inverted (z-scores, percentiles).
+        """
+        return None
+
+    def describe(self, indicator: Indicator) -> str:
+        """One plain-language sentence on how the indicator is normalised."""
+        return f"{self.words(indicator)}; {_better(indicator)}"
+
+    def words(self, indicator: Indicator) -> str:
+        """The method in words, without the direction."""
+        raise NotImplementedError
+
+    def cell_rule(self, indicator: Indicator) -> CellRule:
+        """The validation rule of the indicator's spreadsheet column (any number by default)."""
+        return CellRule("decimal", "a number")
+
+
+NORMALISATIONS: dict[str, NormalisationMethod] = {}
+
+
+def register(cls: type[NormalisationMethod]) -> type[NormalisationMethod]:
+    """Class decorator: add one instance of the method to :data:`NORMALISATIONS`."""
+    NORMALISATIONS[cls.name] = cls()
+    return cls
+
+
+def method_of(indicator: Indicator) -> NormalisationMethod:
+    """The normalisation method object of an indicator.
+
+    >>> from scorer.criteria import Indicator
+    >>> method_of(Indicator(column="x", normalisation="percentile")).name
+    'percentile'
+    """
+    return NORMALISATIONS[str(indicator.normalisation)]
 
 
 def minmax(x: FloatArray) -> FloatArray:
@@ -68,17 +209,12 @@ def percentile(x: FloatArray) -> FloatArray:
         out[ok] = 0.5
         return out
     order = np.argsort(values, kind="stable")
-    sorted_values = values[order]
-    ranks = np.empty(n)
-    ranks[order] = np.arange(1, n + 1, dtype=float)
-    # average ranks over ties
-    uniq, inverse = np.unique(sorted_values, return_inverse=True)
+    _uniq, inverse = np.unique(values[order], return_inverse=True)
     sums = np.bincount(inverse, weights=np.arange(1, n + 1, dtype=float))
-    counts = np.bincount(inverse)
-    avg = sums / counts
-    ranks[order] = avg[inverse]
+    average = sums / np.bincount(inverse)  # average ranks over ties
+    ranks = np.empty(n)
+    ranks[order] = average[inverse]
     out[ok] = (ranks - 1.0) / (n - 1.0)
-    del uniq
     return out
 
 
@@ -101,56 +237,296 @@ def rescale_levels(x: FloatArray, levels: dict[str, float]) -> FloatArray:
     return (x - lo) / (hi - lo)
 
 
+def _minmax_inverse(target: float, x: FloatArray, i: int, lower: bool) -> float | None:
+    """Raw value giving ``target`` under min-max of ``x`` (direction applied), or None."""
+    observed = x[~np.isnan(x)]
+    if observed.size == 0 or np.isnan(x[i]):
+        return None
+    lo, hi = float(observed.min()), float(observed.max())
+    sole_lo = x[i] == lo and int((observed == lo).sum()) == 1
+    sole_hi = x[i] == hi and int((observed == hi).sum()) == 1
+    if hi <= lo or sole_lo or sole_hi or not 0.0 <= target <= 1.0:
+        return None
+    r = 1.0 - target if lower else target
+    return lo + r * (hi - lo)
+
+
+def _nearest_level(target: float, values: list[float], scored: FloatArray, at_least: bool) -> float | None:
+    """The value whose score is the lowest >= ``target`` (``at_least``) or the highest below it."""
+    if at_least:
+        fits = [(float(s), v) for v, s in zip(values, scored, strict=True) if s >= target - 1e-12]
+        return min(fits)[1] if fits else None
+    fits = [(float(s), v) for v, s in zip(values, scored, strict=True) if s < target - 1e-12]
+    return max(fits)[1] if fits else None
+
+
+@register
+class MinMax(NormalisationMethod):
+    """(x - min) / (max - min) over eligible countries."""
+
+    name = "minmax"
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return minmax(x)
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        """>>> from scorer.criteria import Indicator
+        >>> MinMax().invert(0.25, np.array([0.0, 2.0, 8.0]), 1, Indicator(column="c"))
+        2.0
+        """
+        return _minmax_inverse(target, x, i, _lower(indicator))
+
+    def words(self, indicator: Indicator) -> str:
+        return "rescaled so the lowest value among eligible countries is 0 and the highest is 1"
+
+
+@register
+class LogMinMax(NormalisationMethod):
+    """Min-max of log(1 + x); raw values must be >= 0."""
+
+    name = "log_minmax"
+
+    def bad_raw(self, x: FloatArray) -> list[tuple[int, str]]:
+        return [
+            (int(i), f"should be >= 0 for log_minmax normalisation, but it is {x[i]:g}") for i in np.flatnonzero(x < 0)
+        ]
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return log_minmax(x)
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        logged = _minmax_inverse(target, np.log1p(x), i, _lower(indicator))
+        return None if logged is None else float(np.expm1(logged))
+
+    def words(self, indicator: Indicator) -> str:
+        return "log-transformed (log(1 + x)) then rescaled from 0 (lowest) to 1 (highest)"
+
+    def cell_rule(self, indicator: Indicator) -> CellRule:
+        return CellRule("decimal", "a number >= 0", minimum=0.0)
+
+
+@register
+class Goalposts(NormalisationMethod):
+    """Position between fixed goalposts ``bounds: [low, high]``, clipped to [0, 1]."""
+
+    name = "goalposts"
+    parameters = ("bounds",)
+
+    def check(self, indicator: Indicator, key: str) -> list[Problem]:
+        if indicator.bounds is None:
+            message = "should be [low, high] for goalposts normalisation, but it is missing"
+        elif indicator.bounds[0] >= indicator.bounds[1]:
+            message = f"should be [low, high] with low < high, but it is {list(indicator.bounds)}"
+        else:
+            return []
+        return [Problem("config.invalid", message, key=f"{key}.bounds")]
+
+    def _ends(self, indicator: Indicator) -> tuple[float, float]:
+        assert indicator.bounds is not None
+        low, high = indicator.bounds
+        return (high, low) if _lower(indicator) else (low, high)
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        assert indicator.bounds is not None
+        return goalposts(x, *indicator.bounds)
+
+    def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return goalposts(x, *self._ends(indicator))
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        """>>> from scorer.criteria import Indicator
+        >>> Goalposts().invert(0.5, np.array([1.0]), 0, Indicator(column="c", normalisation="goalposts",
+        ...     bounds=[0, 10], direction="lower"))
+        5.0
+        """
+        if not 0.0 <= target <= 1.0:
+            return None
+        worst, best = self._ends(indicator)
+        return worst + target * (best - worst)
+
+    def words(self, indicator: Indicator) -> str:
+        worst, best = self._ends(indicator)
+        return f"placed between fixed goalposts {worst:g} (scores 0) and {best:g} (scores 1), clipped"
+
+    def cell_rule(self, indicator: Indicator) -> CellRule:
+        assert indicator.bounds is not None
+        low, high = sorted(indicator.bounds)
+        text = f"a number, usually from {low:g} to {high:g} (values beyond count as {low:g} or {high:g})"
+        return CellRule("decimal", text, minimum=low, maximum=high, strict=False)
+
+
+@register
+class ZScore(NormalisationMethod):
+    """(x - mean) / sample standard deviation; unbounded."""
+
+    name = "zscore"
+    bounded = False
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return zscore(x)
+
+    def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        z = zscore(x)
+        return -z if _lower(indicator) else z
+
+    def words(self, indicator: Indicator) -> str:
+        return "standardised (value minus the mean, divided by the standard deviation)"
+
+
+@register
+class Percentile(NormalisationMethod):
+    """Percentile rank among eligible countries, 0 to 1."""
+
+    name = "percentile"
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return percentile(x)
+
+    def words(self, indicator: Indicator) -> str:
+        return "replaced by its percentile rank among eligible countries (0 to 1)"
+
+
+@register
+class Boolean(NormalisationMethod):
+    """Yes = 1, no = 0."""
+
+    name = "boolean"
+
+    def read(self, value: object, indicator: Indicator, *, decimal_comma: bool = False) -> Cell:
+        return parse_boolean(value)
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return x.astype(float)
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        """>>> from scorer.criteria import Indicator
+        >>> Boolean().invert(0.5, np.array([0.0]), 0, Indicator(column="c", normalisation="boolean"))
+        1.0
+        """
+        return _nearest_level(target, [0.0, 1.0], self.scale(np.array([0.0, 1.0]), indicator), at_least)
+
+    def words(self, indicator: Indicator) -> str:
+        return "read as yes = 1, no = 0"
+
+    def cell_rule(self, indicator: Indicator) -> CellRule:
+        return CellRule("list", "yes or no (pick from the drop-down list)", options=("yes", "no"))
+
+
+@register
+class Ordinal(NormalisationMethod):
+    """Named levels, ``levels: {name: value}``, rescaled so the lowest is 0 and the highest 1."""
+
+    name = "ordinal"
+    parameters = ("levels",)
+
+    def check(self, indicator: Indicator, key: str) -> list[Problem]:
+        if not indicator.levels:
+            message = "should map each level to a value for an ordinal indicator, but it is missing"
+        elif len(set(indicator.levels.values())) < 2:
+            message = "should give at least two different values, but they are all equal"
+        else:
+            return []
+        return [Problem("config.invalid", message, key=f"{key}.levels")]
+
+    def read(self, value: object, indicator: Indicator, *, decimal_comma: bool = False) -> Cell:
+        assert indicator.levels is not None
+        return parse_level(value, indicator.levels)
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        assert indicator.levels is not None
+        return rescale_levels(x, indicator.levels)
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        assert indicator.levels is not None
+        values = [float(v) for v in indicator.levels.values()]
+        return _nearest_level(target, values, self.scale(np.array(values), indicator), at_least)
+
+    def words(self, indicator: Indicator) -> str:
+        assert indicator.levels is not None
+        return "mapped from its levels (" + ", ".join(f"{k} = {v:g}" for k, v in indicator.levels.items()) + ") to 0-1"
+
+    def cell_rule(self, indicator: Indicator) -> CellRule:
+        levels = tuple(indicator.levels or {})
+        return CellRule("list", "one of: " + ", ".join(levels) + " (pick from the drop-down list)", options=levels)
+
+
+@register
+class Raw(NormalisationMethod):
+    """The raw value itself (negated when lower is better): for TOPSIS, which normalises by vector norm.
+
+    Unbounded, so a geometric mean refuses it. Under TOPSIS a negated cost
+    column gives exactly Hwang and Yoon's distances (its ideal is its minimum).
+    """
+
+    name = "raw"
+    bounded = False
+
+    def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return x.astype(float)
+
+    def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
+        return -x.astype(float) if _lower(indicator) else x.astype(float)
+
+    def invert(
+        self, target: float, x: FloatArray, i: int, indicator: Indicator, *, at_least: bool = True
+    ) -> float | None:
+        return -target if _lower(indicator) else target
+
+    def words(self, indicator: Indicator) -> str:
+        return "used as it is, not rescaled (negated when lower is better)"
+
+
+def check_parameters(indicator: Indicator, key: str) -> list[Problem]:
+    """Problems with an indicator's method parameters, and parameters its method does not read.
+
+    >>> from scorer.criteria import Indicator
+    >>> [p.format() for p in check_parameters(Indicator(column="c", bounds=[0, 1]), "criteria.a.indicators.i")]
+    ["criteria.a.indicators.i.bounds: is only used by goalposts normalisation, but normalisation is 'minmax'"]
+    """
+    method = method_of(indicator)
+    problems = method.check(indicator, key)
+    for other in NORMALISATIONS.values():
+        for parameter in other.parameters:
+            if parameter not in method.parameters and getattr(indicator, parameter) is not None:
+                what = f"{other.name} indicators" if other.name == "ordinal" else f"{other.name} normalisation"
+                problems.append(
+                    Problem(
+                        "config.invalid",
+                        f"is only used by {what}, but normalisation is {method.name!r}",
+                        key=f"{key}.{parameter}",
+                    )
+                )
+    return problems
+
+
 def normalise(x: FloatArray, indicator: Indicator) -> FloatArray:
     """Normalise raw values by the indicator's method, then apply its direction.
 
     For bounded methods a lower-is-better indicator becomes ``1 - v``; for
-    z-scores it becomes ``-v``; goalposts swap their ends.
+    z-scores and raw values it becomes ``-v``; goalposts swap their ends.
+
+    >>> from scorer.criteria import Indicator
+    >>> normalise(np.array([1.0, 3.0, 2.0]), Indicator(column="c", direction="lower")).tolist()
+    [1.0, 0.0, 0.5]
     """
-    method = indicator.normalisation
-    lower = indicator.direction is Direction.lower
-    if method is Normalisation.goalposts:
-        assert indicator.bounds is not None
-        low, high = indicator.bounds
-        return goalposts(x, high, low) if lower else goalposts(x, low, high)
-    if method is Normalisation.zscore:
-        z = zscore(x)
-        return -z if lower else z
-    if method is Normalisation.minmax:
-        v = minmax(x)
-    elif method is Normalisation.percentile:
-        v = percentile(x)
-    elif method is Normalisation.log_minmax:
-        v = log_minmax(x)
-    elif method is Normalisation.boolean:
-        v = x.astype(float)
-    else:
-        assert indicator.levels is not None
-        v = rescale_levels(x, indicator.levels)
-    return 1.0 - v if lower else v
+    return method_of(indicator).scale(x, indicator)
 
 
 def describe(indicator: Indicator) -> str:
-    """One plain-language sentence on how the indicator is normalised."""
-    lower = indicator.direction is Direction.lower
-    better = "lower values are better" if lower else "higher values are better"
-    method = indicator.normalisation
-    if method is Normalisation.minmax:
-        text = "rescaled so the lowest value among eligible countries is 0 and the highest is 1"
-    elif method is Normalisation.goalposts:
-        assert indicator.bounds is not None
-        low, high = indicator.bounds
-        ends = (high, low) if lower else (low, high)
-        text = f"placed between fixed goalposts {ends[0]:g} (scores 0) and {ends[1]:g} (scores 1), clipped"
-    elif method is Normalisation.zscore:
-        text = "standardised (value minus the mean, divided by the standard deviation)"
-    elif method is Normalisation.percentile:
-        text = "replaced by its percentile rank among eligible countries (0 to 1)"
-    elif method is Normalisation.log_minmax:
-        text = "log-transformed (log(1 + x)) then rescaled from 0 (lowest) to 1 (highest)"
-    elif method is Normalisation.boolean:
-        text = "read as yes = 1, no = 0"
-    else:
-        assert indicator.levels is not None
-        text = "mapped from its levels (" + ", ".join(f"{k} = {v:g}" for k, v in indicator.levels.items()) + ") to 0-1"
-    return f"{text}; {better}"
+    """One plain-language sentence on how the indicator is normalised.
+
+    >>> from scorer.criteria import Indicator
+    >>> describe(Indicator(column="c", normalisation="boolean"))
+    'read as yes = 1, no = 0; higher values are better'
+    """
+    return method_of(indicator).describe(indicator)

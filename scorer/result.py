@@ -42,6 +42,13 @@ class ScoreResult:
     ``table`` is the ranking (best first) with one column per criterion holding
     its contribution to the score (for arithmetic aggregation they sum to the
     score). The other frames are indexed by country id in the same order.
+    ``node_scores``, ``node_contributions`` and ``node_weights`` (overall
+    weight) have one column per criterion at any depth, parents first;
+    ``criterion_scores`` holds the top-level ones. A contribution is NaN
+    where an aggregation above it (geometric, TOPSIS) has none:
+    ``no_contributions`` maps each such node id ('score' for the top) to the
+    reason, and ``details`` holds that method's intermediates (TOPSIS
+    distances to the ideal and anti-ideal) per node id.
     With ``--group-by`` (``offices`` set) the ranked units are offices: the
     frames are indexed by office id, ``table`` has ``n_members`` and
     ``members``, and imputations, exclusions and conversions stay per country.
@@ -63,6 +70,11 @@ class ScoreResult:
     illustrative: dict[str, str]
     notes: list[str]
     offices: Offices | None = None
+    node_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    node_contributions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    node_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    no_contributions: dict[str, str] = field(default_factory=dict)
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def weights(self) -> pd.Series:

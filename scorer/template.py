@@ -764,7 +764,7 @@ def criteria_key_reference() -> list[tuple[str, str]]:
                 text = f"{text.rstrip('.')}. {one_of}" if text else one_of
             out.append((path, text))
             nested = _nested_model(info.annotation)
-            if nested is not None:
+            if nested is not None and nested[0] is not model:  # a criterion's sub-criteria repeat its keys
                 walk(nested[0], f"{path}{nested[1]}")
 
     walk(Criteria, "")

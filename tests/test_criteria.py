@@ -54,7 +54,7 @@ def test_wrong_type_and_unknown_enums() -> None:
     assert errors(text) == [
         "x.yaml:7: criteria.engagement.weight: should be a number, but it is 'heavy'",
         "x.yaml:20: criteria.representation.indicators.office.normalisation: should be one of 'minmax', "
-        "'goalposts', 'zscore', 'percentile', 'log_minmax', 'boolean' or 'ordinal', but it is 'bool'",
+        "'goalposts', 'zscore', 'percentile', 'log_minmax', 'boolean', 'ordinal' or 'raw', but it is 'bool'",
         "x.yaml:31: criteria.interest.indicators.cost.direction: should be one of 'higher' or 'lower', "
         "but it is 'down'",
     ]
