@@ -29,6 +29,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, cast
 
 import numpy as np
@@ -40,7 +41,7 @@ from scorer.cells import FALSE_TOKENS, TRUE_TOKENS, clean_text, is_missing
 from scorer.countries import default_resolver
 from scorer.criteria import Aggregation, Criteria, Direction, Indicator, Normalisation, did_you_mean
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector
-from scorer.fitting import fit_weights
+from scorer.fitting import DEFAULT_NODE_LIMIT, FitSearch, fit_weights
 from scorer.ranking import TIE_DECIMALS, rank_scores
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
@@ -971,6 +972,7 @@ class FitReport:
     decisions: pd.DataFrame
     countries: pd.DataFrame | None
     allowed_weights: list[str]
+    search: FitSearch
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -995,6 +997,7 @@ class FitReport:
             _wrap(f"Fitted weights (normalised; within the criteria file's ranges and order): {pairs}."),
             f"Reproduced {r:,} of {n:,} {kind} ({r / n:.1%}); the file's weights reproduced "
             f"{self.n_reproduced_before:,}.",
+            _wrap(self.search.words()),
         ]
         if not math.isnan(self.margin):
             out.append(f"Smallest score gap over the reproduced decisions (margin): {self.margin:.4g}.")
@@ -1029,6 +1032,7 @@ class FitReport:
             "decisions_reproduced": self.n_reproduced,
             "decisions_reproduced_before": self.n_reproduced_before,
             "margin": _json_value(self.margin),
+            "search": self.search.to_dict(),
             "notes": list(self.notes),
             "decisions": frame_records(self.decisions),
             "countries": frame_records(self.countries) if self.countries is not None else None,
@@ -1042,7 +1046,7 @@ class _Decisions:
     pairs: list[tuple[str, str, int]]
 
 
-def fit(result: ScoreResult, decisions: pd.DataFrame) -> FitReport:
+def fit(result: ScoreResult, decisions: pd.DataFrame, *, node_limit: int = DEFAULT_NODE_LIMIT) -> FitReport:
     """The weights within the criteria's ranges and order that reproduce the most past decisions.
 
     ``decisions`` is a table with a country column and a decision column
@@ -1051,7 +1055,12 @@ def fit(result: ScoreResult, decisions: pd.DataFrame) -> FitReport:
     Countries are read like the spreadsheet's (ISO3 codes or names, any UN
     language); problems name the row and column (``decisions.attrs`` may
     hold ``source`` and ``row_numbers``, as :func:`scorer.read_countries` sets).
-    Solved by linear programming with a maximum margin (:func:`scorer.fitting.fit_weights`).
+    The count of reproduced decisions is maximised exactly by a mixed-integer
+    programme bounded by ``node_limit`` branch-and-bound nodes, then the margin
+    by a linear programme (:func:`scorer.fitting.fit_weights`); the report's
+    ``search`` says which objective was used and the optimality gap. The
+    answer never reproduces fewer decisions than the criteria file's own
+    weights when those are within the ranges and order: then they are kept.
 
     >>> from scorer import demo_result
     >>> r = demo_result()
@@ -1070,13 +1079,13 @@ def fit(result: ScoreResult, decisions: pd.DataFrame) -> FitReport:
         order = list(parsed.joined)
         rows = np.array([position[i] for i in order])
         joined = np.array([parsed.joined[i] for i in order], dtype=bool)
-        fitted = fit_weights(values[rows], joined=joined, constraints=constraints)
+        fitted = fit_weights(values[rows], joined=joined, constraints=constraints, node_limit=node_limit)
         pairs = [(order[a], order[b], 0) for a, b in fitted.pairs]
         used = rows
     else:
         pairs = parsed.pairs
         index_pairs = np.array([[position[a], position[b]] for a, b, _r in pairs], dtype=np.int64)
-        fitted = fit_weights(values, pairs=index_pairs, constraints=constraints)
+        fitted = fit_weights(values, pairs=index_pairs, constraints=constraints, node_limit=node_limit)
         used = np.unique(index_pairs)
     lacking = [ids[j] for j in range(len(ids)) if not mask[used, j].all()]
     if lacking:
@@ -1091,6 +1100,12 @@ def fit(result: ScoreResult, decisions: pd.DataFrame) -> FitReport:
     weights = _tidy_weights(full, values, mask, a, b, constraints)
     scores = _pipeline_scores(values, weights, mask)
     old = _pipeline_scores(values, before, mask)
+    if int(_above(old, a, b).sum()) > int(_above(scores, a, b).sum()):
+        if _allowed(before / before.sum(), constraints):
+            weights, scores = before / before.sum(), old
+            notes.append("no fitted weights reproduce more decisions than the criteria file's own: they are kept")
+        else:
+            notes.append("the criteria file's own weights reproduce more decisions, but they are outside its ranges")
     gap = scores[a] - scores[b]
     reproduced = _above(scores, a, b)
     frame = pd.DataFrame(
@@ -1118,8 +1133,17 @@ def fit(result: ScoreResult, decisions: pd.DataFrame) -> FitReport:
         decisions=frame,
         countries=countries,
         allowed_weights=describe_constraints(criteria),
+        search=fitted.search,
         notes=notes,
     )
+
+
+def _allowed(weights: FloatArray, constraints: WeightConstraints) -> bool:
+    """Whether normalised ``weights`` are within the bounds and the order."""
+    if np.any(weights < constraints.tight_lower - 1e-9) or np.any(weights > constraints.tight_upper + 1e-9):
+        return False
+    order = constraints.order or ()
+    return all(weights[p] >= weights[q] - 1e-12 for p, q in pairwise(order))
 
 
 def _pipeline_scores(values: FloatArray, weights: FloatArray, mask: BoolArray) -> FloatArray:
@@ -1157,12 +1181,7 @@ def _tidy_weights(
         w = np.round(w, d)
         if w.min() < 0 or w.sum() <= 0:
             continue
-        norm = w / w.sum()
-        if np.any(norm < constraints.tight_lower - 1e-9) or np.any(norm > constraints.tight_upper + 1e-9):
-            continue
-        if constraints.order is not None and any(
-            norm[p] < norm[q] - 1e-12 for p, q in zip(constraints.order, constraints.order[1:], strict=False)
-        ):
+        if not _allowed(w / w.sum(), constraints):
             continue
         s = _pipeline_scores(values, w, mask)
         kept = _above(s, a, b)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scorer.errors import DataError
-from scorer.fitting import decision_pairs, fit_weights
+from scorer.fitting import OBJECTIVE_EXACT, OBJECTIVE_SURROGATE, decision_pairs, fit_weights
 from scorer.sampling import WeightConstraints
 
 
@@ -97,3 +97,62 @@ def test_bad_decisions(kwargs: dict[str, object], line: str) -> None:
     with pytest.raises(DataError) as err:
         fit_weights([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], **kwargs)  # type: ignore[arg-type]
     assert err.value.lines() == [line]
+
+
+def _noisy(seed: int, n: int = 60, k: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random criterion scores, "file" weights, and joins decided on the weighted sum plus noise."""
+    file_weights = np.array([0.4, 0.25, 0.35])[:k]
+    file_weights = file_weights / file_weights.sum()
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0, 1, (n, k))
+    noisy = values @ file_weights + rng.normal(0, 0.08, n)
+    joined = np.zeros(n, dtype=bool)
+    joined[np.argsort(-noisy)[: n * 5 // 12]] = True
+    return values, joined, file_weights
+
+
+def _count(values: np.ndarray, pairs: np.ndarray, weights: np.ndarray) -> int:
+    return int(((values[pairs[:, 0]] - values[pairs[:, 1]]) @ weights > 1e-9).sum())
+
+
+def test_exact_fit_reproduces_more_decisions_than_the_files_weights_where_the_surrogate_did_not() -> None:
+    # issue 10, defect 6: the summed-shortfall LP reproduced 841 of 1,050 pairs, the "file" weights 842
+    values, joined, file_weights = _noisy(34)
+    surrogate = fit_weights(values, joined=joined, node_limit=0)
+    exact = fit_weights(values, joined=joined)
+    before = _count(values, exact.pairs, file_weights)
+    assert (surrogate.n_reproduced, before, exact.n_reproduced) == (841, 842, 845)
+    assert exact.search.objective == OBJECTIVE_EXACT and exact.search.proven and exact.search.gap == 0
+    assert surrogate.search.objective == OBJECTIVE_SURROGATE and surrogate.search.gap is None
+    assert exact.margin > 0
+
+
+def test_exact_fit_equals_brute_force_over_every_cell_for_two_criteria() -> None:
+    # with two criteria, w = (t, 1 - t): each decision flips at one t, so the count is constant between flips
+    for seed in range(6):
+        values, joined, _ = _noisy(seed, n=40, k=2)
+        fit = fit_weights(values, joined=joined)
+        d = values[fit.pairs[:, 0]] - values[fit.pairs[:, 1]]
+        slope = d[:, 0] - d[:, 1]
+        roots = np.sort(-d[:, 1][slope != 0] / slope[slope != 0])
+        cuts = np.unique(np.concatenate([[0.0, 1.0], roots[(roots > 0) & (roots < 1)]]))
+        probes = np.concatenate([cuts, (cuts[1:] + cuts[:-1]) / 2])
+        best = max(int((d @ np.array([t, 1 - t]) > 1e-9).sum()) for t in probes)
+        assert fit.search.proven
+        assert fit.n_reproduced == best, seed
+
+
+def test_a_node_limit_states_the_optimality_gap_and_gives_the_same_answer_twice() -> None:
+    values, joined, _ = _noisy(21)
+    first = fit_weights(values, joined=joined, node_limit=5)
+    again = fit_weights(values, joined=joined, node_limit=5)
+    assert first.weights.tolist() == again.weights.tolist()
+    search = first.search
+    assert not search.proven and search.nodes <= 5 and search.bound is not None
+    assert (
+        search.bound
+        >= search.found
+        == first.n_reproduced
+        >= fit_weights(values, joined=joined, node_limit=0).n_reproduced
+    )
+    assert f"up to {search.gap:,} more decisions (optimality gap)" in search.words()

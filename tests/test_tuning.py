@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorer import load_criteria, read_countries, score_countries
+from scorer import demo_result, load_criteria, read_countries, score_countries
 from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -356,3 +356,21 @@ def test_fit_decision_problems_are_located(demo: ScoreResult) -> None:
         "<decisions>: should have a country column and a decision column (join / not join), or columns before and "
         "after, but its columns are 'a', 'b', 'c'"
     ]
+
+
+def test_fit_never_reproduces_fewer_decisions_than_the_files_weights_and_names_its_objective() -> None:
+    # issue 10, defect 6: noisy joins on the demo, where the old surrogate did worse than the file's weights
+    r = demo_result()
+    ids = list(r.table.index)
+    rng = np.random.default_rng(1)
+    decided = [ids[i] for i in sorted(rng.choice(len(ids), 141, replace=False))]
+    noisy = r.table.loc[decided, "score"].to_numpy() + rng.normal(0, 0.08, len(decided))
+    joined = set(np.array(decided)[np.argsort(-noisy)[:61]])
+    decisions = pd.DataFrame({"country": decided, "decision": ["join" if c in joined else "not join" for c in decided]})
+    rep = fit(r, decisions)
+    assert rep.n_decisions == 61 * 80
+    assert rep.n_reproduced >= rep.n_reproduced_before
+    assert rep.search.proven and rep.to_dict()["search"]["objective"] == "most decisions (mixed-integer programme)"
+    assert any(
+        line.startswith("Objective: most decisions (mixed-integer programme); proven optimal") for line in rep.lines()
+    )

@@ -8,6 +8,7 @@ import click
 
 from scorer.cli.common import echo_frame, example, format_option, input_options, load_inputs, note
 from scorer.errors import OutputError, Problem
+from scorer.fitting import DEFAULT_NODE_LIMIT
 from scorer.io.outputs import check_target, to_json, write_text
 from scorer.io.spreadsheet import read_countries
 from scorer.io.tuning_results import fitted_criteria_text
@@ -35,6 +36,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
     help="Write a new criteria file (.yaml) with the fitted weights; the original is never changed.",
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_NODE_LIMIT,
+    show_default=True,
+    help="Branch-and-bound nodes the exact search may use (a count, so the answer never depends on speed); "
+    "0 uses the linear surrogate only.",
+)
 @format_option
 @example(
     """
@@ -50,17 +59,23 @@ def command(
     sheet: str | None,
     output: Path | None,
     force: bool,
+    max_nodes: int,
     fmt: str,
 ) -> None:
     """Fit the criterion weights to past decisions (which UNCTs were joined, or which came first).
 
     Finds, within each criterion's `range` and the `weight_order`, the weights
     under which the most decisions hold (a joined country scores above a
-    country not joined), and among those the ones with the widest margin
-    (linear programming, HiGHS). Reports how many decisions the fitted weights
-    reproduce and which they do not, and with -o writes a new criteria file
-    that differs from the original only in its weights, with a comment
-    naming the decisions file and its SHA-256.
+    country not joined, by at least 1e-5), counted exactly by a mixed-integer
+    programme (HiGHS) within --max-nodes nodes, and among those the ones with
+    the widest margin (a linear programme). The output names the objective
+    used and the optimality gap: "proven optimal", or how many more decisions
+    allowed weights might reproduce when the node limit stopped the search.
+    Never returns weights reproducing fewer decisions than the file's own
+    (when those are within its ranges). Reports which decisions are not
+    reproduced, and with -o writes a new criteria file that differs from the
+    original only in its weights, with a comment naming the decisions file
+    and its SHA-256.
     """
     if output is not None and output.suffix.lower() not in YAML_SUFFIXES:
         raise OutputError(
@@ -78,12 +93,12 @@ def command(
     result = score_countries(df, criteria)
     # the sheet and criteria are valid: a problem from here on is in the decisions file, not for `validate`
     click.get_current_context().find_root().meta.pop("scorer.validate_hint", None)
-    report = fit(result, decisions)
+    report = fit(result, decisions, node_limit=max_nodes)
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
     if output is not None:
         kind = "pairwise decisions" if report.mode == "joined" else "ordered pairs"
-        summary = f"{report.n_reproduced:,} of {report.n_decisions:,} {kind} reproduced."
+        summary = f"{report.n_reproduced:,} of {report.n_decisions:,} {kind} reproduced. {report.search.words()}"
         text = fitted_criteria_text(
             crit_path,
             {str(k): float(v) for k, v in report.weights.items()},
