@@ -139,8 +139,8 @@ def parse_number(raw: object, *, decimal_comma: bool = False) -> Cell:
     (1234.0, 0.45)
     >>> parse_number("0,75", decimal_comma=True).value
     0.75
-    >>> parse_number("abc").kind
-    'invalid'
+    >>> parse_number("abc").kind, parse_number("1e400").expected
+    ('invalid', 'a finite number')
     """
     if is_missing(raw):
         return Cell("missing")
@@ -156,6 +156,8 @@ def parse_number(raw: object, *, decimal_comma: bool = False) -> Cell:
     number = _read_plain_number(text, decimal_comma=decimal_comma)
     if number is None:
         return Cell("invalid", expected="a number")
+    if not math.isfinite(number):
+        return Cell("invalid", expected="a finite number")
     converted = percent or text != clean_text(raw)
     if percent:
         number /= 100.0

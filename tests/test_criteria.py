@@ -103,6 +103,7 @@ def test_yaml_syntax_error_and_unsafe_tag_and_bomb() -> None:
     )
     assert errors(bomb) == [
         "x.yaml: should expand to at most 100,000 YAML nodes, but it expands to more (are anchors/aliases repeated?)"
+        " (set UNCT_SCORER_MAX_YAML_NODES to a larger number if this is intended)"
     ]
 
 

@@ -21,8 +21,11 @@ class ScorerGroup(click.Group):
     """A click group that turns ScorerError into clean ``Error:`` lines."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from scorer.io.writer import output_transaction
+
         try:
-            return super().invoke(ctx)
+            with output_transaction():  # a command's outputs appear together, or none does
+                return super().invoke(ctx)
         except ScorerError as exc:
             if ctx.meta.get("scorer.debug"):
                 raise

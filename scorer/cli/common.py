@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +20,11 @@ from scorer.io.spreadsheet import read_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Input and output paths are checked by the readers and the writer, which refuse a folder, a FIFO, a device or
+# an unreadable file with a located error and exit code 1 (a bad file), not click's usage error (exit code 2).
+INPUT_PATH = click.Path(path_type=Path, readable=False)
+OUTPUT_PATH = click.Path(path_type=Path, readable=False)
 
 
 def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -37,11 +44,12 @@ def input_options(func: F) -> F:
         "-c",
         "--criteria",
         "criteria_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=INPUT_PATH,
+        metavar="FILE",
         default=None,
         help="Criteria YAML file (default: the bundled criteria/default.yaml).",
     )(func)
-    return click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path), required=False)(func)
+    return click.argument("spreadsheet", type=INPUT_PATH, required=False)(func)
 
 
 def sheet_options(func: F) -> F:
@@ -132,7 +140,8 @@ def output_options(what: str = "Write the full result") -> Callable[[F], F]:
         return click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=OUTPUT_PATH,
+            metavar="FILE",
             default=None,
             help=f"{what}; format by extension: .csv .xlsx .json .md",
         )(func)
@@ -169,10 +178,12 @@ def parse_weights(items: Sequence[str]) -> dict[str, float]:
         try:
             number = float(value)
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
             raise ConfigError(
                 Problem(
                     "config.weight",
-                    f"should be a number, but it is {value!r}",
+                    f"should be a finite number, but it is {value!r}",
                     key=f"--weight {name.strip()}",
                 )
             ) from None
@@ -242,11 +253,11 @@ def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> s
     def fmt(v: Any) -> str:
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{digits}f}"
-        text = str(v)
+        text = printable(str(v))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[fmt(v) for v in row] for row in df.itertuples(index=False)]
-    headers = [str(c) for c in df.columns]
+    headers = [printable(str(c)) for c in df.columns]
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
     widths = [max([len(h), *(len(r[j]) for r in cells)]) for j, h in enumerate(headers)]
 
@@ -256,6 +267,20 @@ def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> s
         ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC, BEL, line breaks) shown as their visible symbols.
+
+    A name holding an escape sequence would otherwise recolour or rewrite the user's terminal.
+
+    >>> printable("Chad\\x1b[2J\\x07")
+    'Chad␛[2J␇'
+    """
+    return _CONTROL.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
 
 
 def echo_frame(df: pd.DataFrame, fmt: str, *, digits: int = 3) -> None:

@@ -8,6 +8,7 @@ build a Python object (only the safe constructors are used).
 
 from __future__ import annotations
 
+import math
 import typing
 from pathlib import Path
 from typing import Any
@@ -17,29 +18,77 @@ from pydantic import BaseModel, ValidationError
 
 from scorer.criteria import Criteria, check_criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
+from scorer.io.limits import Limits, raise_hint, read_limited
 
-MAX_NODES = 100_000
-MAX_BYTES = 1_000_000
+MAX_NODES = Limits.max_yaml_nodes
+MAX_BYTES = Limits.max_criteria_bytes
+MAX_DIGITS = 18
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
+def check_yaml_shape(text: str, *, file: str, limits: Limits) -> None:
+    """Refuse YAML nested deeper, or with a value longer, than the limits, before it is composed.
+
+    The event stream is read without recursion, so a file nested 10,000 levels
+    fails here with a located error instead of exhausting Python's stack.
+
+    >>> check_yaml_shape("a: " + "[" * 50 + "]" * 50, file="c.yaml", limits=Limits())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scorer.errors.ConfigError: c.yaml:1: should nest at most 40 levels deep, but it nests deeper (set UNCT_SCORER_...)
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limits.max_yaml_depth:
+                    raise ConfigError(
+                        Problem(
+                            "config.too_large",
+                            f"should nest at most {limits.max_yaml_depth} levels deep, but it nests deeper",
+                            file=file,
+                            line=line,
+                            fix=raise_hint("max_yaml_depth"),
+                        )
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_scalar_chars:
+                raise ConfigError(
+                    Problem(
+                        "config.too_large",
+                        f"a value should be at most {limits.max_scalar_chars:,} characters, "
+                        f"but this one has {len(event.value):,}",
+                        file=file,
+                        line=line,
+                        fix=raise_hint("max_scalar_chars"),
+                    )
+                )
+    except yaml.YAMLError:
+        return  # composing reports the syntax error with its line
+
+
 class _Walker:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, max_nodes: int = MAX_NODES) -> None:
         self.file = file
         self.lines: dict[str, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.max_nodes = max_nodes
         self._constructor = yaml.SafeLoader("")
 
     def walk(self, node: yaml.Node, path: str) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_nodes:
             raise ConfigError(
                 Problem(
                     "config.too_large",
-                    f"should expand to at most {MAX_NODES:,} YAML nodes, but it expands to more "
+                    f"should expand to at most {self.max_nodes:,} YAML nodes, but it expands to more "
                     "(are anchors/aliases repeated?)",
                     file=self.file,
+                    fix=raise_hint("max_yaml_nodes"),
                 )
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -83,7 +132,21 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        self._check_number(node, value, path)
+        return value
+
+    def _check_number(self, node: yaml.Node, value: Any, path: str) -> None:
+        """A number must be finite and of a sensible length: NaN or infinity would change results silently."""
+        if isinstance(value, float) and not math.isfinite(value):
+            message = f"should be a finite number, but it is {node.value}"
+        elif isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) > MAX_DIGITS:
+            message = f"should be a number of at most {MAX_DIGITS} digits, but it has {len(str(abs(value))):,}"
+        else:
+            return
+        self.problems.append(
+            Problem("config.number", message, file=self.file, line=node.start_mark.line + 1, key=path or None)
+        )
 
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -95,8 +158,27 @@ class _Walker:
                     line=node.start_mark.line + 1,
                 )
             )
+        if node.tag == "tag:yaml.org,2002:int" and sum(ch.isdigit() for ch in str(node.value)) > MAX_DIGITS:
+            raise ConfigError(
+                Problem(
+                    "config.number",
+                    f"should be a number of at most {MAX_DIGITS} digits, "
+                    f"but it has {sum(ch.isdigit() for ch in str(node.value)):,}",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                )
+            )
         try:
             return self._constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            raise ConfigError(
+                Problem(
+                    "config.number",
+                    f"should be a readable value, but it cannot be read ({type(exc).__name__})",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                )
+            ) from None
         except yaml.YAMLError as exc:
             raise ConfigError(
                 Problem(
@@ -108,7 +190,7 @@ class _Walker:
             ) from None
 
 
-def parse_criteria_text(text: str, *, file: str = "<criteria>") -> Criteria:
+def parse_criteria_text(text: str, *, file: str = "<criteria>", limits: Limits | None = None) -> Criteria:
     """Parse and validate criteria YAML text; raise ConfigError with every problem.
 
     >>> c = parse_criteria_text('''
@@ -119,6 +201,8 @@ def parse_criteria_text(text: str, *, file: str = "<criteria>") -> Criteria:
     >>> c.criterion_weights()
     {'a': 1.0}
     """
+    limits = limits or Limits.from_env()
+    check_yaml_shape(text, file=file, limits=limits)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -134,7 +218,7 @@ def parse_criteria_text(text: str, *, file: str = "<criteria>") -> Criteria:
         ) from None
     if node is None:
         raise ConfigError(Problem("config.empty", "should hold a criteria mapping, but it is empty", file=file))
-    walker = _Walker(file)
+    walker = _Walker(file, max_nodes=limits.max_yaml_nodes)
     data = walker.walk(node, "")
     if walker.problems:
         raise ConfigError(walker.problems)
@@ -166,23 +250,22 @@ def load_criteria(path: str | Path) -> Criteria:
     """
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise ConfigError(Problem("config.missing", "file not found", file=file))
-    if path.is_dir():
-        raise ConfigError(Problem("config.missing", "should be a YAML file, but it is a folder", file=file))
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ConfigError(
-            Problem("config.too_large", f"should be at most {MAX_BYTES:,} bytes, but it is {size:,}", file=file)
-        )
-    raw = path.read_bytes()
+    limits = Limits.from_env()
+    raw = read_limited(
+        path,
+        limit=limits.max_criteria_bytes,
+        limit_name="max_criteria_bytes",
+        error=ConfigError,
+        code="config",
+        what="YAML file",
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(
             Problem("config.encoding", f"should be UTF-8 text, but byte {exc.start} is not", file=file)
         ) from None
-    return parse_criteria_text(text, file=file)
+    return parse_criteria_text(text, file=file, limits=limits)
 
 
 def _locate(problem: Problem, lines: dict[str, int], file: str) -> Problem:

@@ -8,10 +8,11 @@ formula (=, +, -, @, tab, CR) are prefixed with an apostrophe.
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,76 @@ import numpy as np
 import pandas as pd
 
 from scorer.errors import OutputError, Problem
+from scorer.io.writer import (
+    OutputTransaction,
+    check_target,
+    make_dir,
+    output_transaction,
+    write_atomic,
+    write_bytes,
+)
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "OutputFormat",
+    "OutputTransaction",
+    "check_target",
+    "make_dir",
+    "output_format",
+    "output_transaction",
+    "write_atomic",
+    "write_bytes",
+    "write_text",
+    "write_workbook",
+]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = (".csv", ".xlsx", ".json", ".md")
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One kind of output file, known by its suffix."""
+
+    suffix: str
+    name: str
+    description: str
+
+
+# The one registry of result file formats: a format is added here (and rendered by each result's writer);
+# any other suffix is refused, never written as something else.
+OUTPUT_FORMATS: dict[str, OutputFormat] = {
+    f.suffix: f
+    for f in (
+        OutputFormat(".csv", "CSV", "the ranking table, one row per country"),
+        OutputFormat(".xlsx", "Excel workbook", "every table, one sheet each, with provenance"),
+        OutputFormat(".json", "JSON", "the full result, machine-readable, with provenance"),
+        OutputFormat(".md", "Markdown", "a summary to paste into a document"),
+    )
+}
+FORMATS = tuple(OUTPUT_FORMATS)
+
+
+def output_format(path: Path, *, allowed: tuple[str, ...] | None = None) -> OutputFormat:
+    """The registered format a file name asks for; any other suffix is an OutputError.
+
+    >>> output_format(Path("r.XLSX")).name
+    'Excel workbook'
+    >>> output_format(Path("r.xslx"))
+    Traceback (most recent call last):
+    ...
+    scorer.errors.OutputError: r.xslx: should end in one of .csv, .xlsx, .json, .md, but it ends in '.xslx'
+    """
+    suffixes = allowed or FORMATS
+    suffix = path.suffix.lower()
+    if suffix not in suffixes or suffix not in OUTPUT_FORMATS:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in one of {', '.join(suffixes)}, but it ends in {suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
+    return OUTPUT_FORMATS[suffix]
 
 
 def neutralise(value: Any) -> Any:
@@ -35,65 +103,37 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell and header neutralised."""
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def excel_text(value: Any) -> Any:
+    """Text Excel can store: control characters it refuses (BEL, ESC, ...) become their visible symbols.
+
+    >>> excel_text("Chad\\x07\\x1b"), excel_text(2)
+    ('Chad␇␛', 2)
+    """
+    if isinstance(value, str) and _EXCEL_ILLEGAL.search(value):
+        return _EXCEL_ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), value)
+    return value
+
+
+def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
+    """A copy with every text cell and header neutralised (and, for Excel, control characters made visible)."""
     out = df.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
+
+    def clean(v: Any) -> Any:
+        return neutralise(excel_text(v) if excel else v)
+
+    out.columns = [clean(str(c)) for c in out.columns]
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(neutralise)
+            out[c] = out[c].map(clean)
     return out
 
 
-def check_target(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Refuse to overwrite an input, or an existing file without force."""
-    resolved = path.resolve()
-    for src in inputs:
-        if src.exists() and src.resolve() == resolved:
-            raise OutputError(
-                Problem("output.is_input", "should not be one of the input files; choose another name", file=str(path))
-            )
-    if path.exists() and not force:
-        raise OutputError(Problem("output.exists", "already exists; use --force to replace it", file=str(path)))
-    if not path.parent.exists():
-        raise OutputError(Problem("output.folder", f"the folder {str(path.parent)!r} does not exist", file=str(path)))
-
-
-def write_atomic(path: Path, writer: Callable[[Path], None], *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Run ``writer`` on a temporary file beside ``path``, then rename it into place."""
-    check_target(path, force=force, inputs=inputs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        writer(tmp_path)
-        os.chmod(tmp_path, _file_mode(path))
-        os.replace(tmp_path, path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a new file would get (0o666 less the umask), or the replaced file's mode.
-
-    ``mkstemp`` creates 0o600 files; an output should be as readable as any other file the user makes.
-    """
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_text(path: Path, text: str, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
-    """Write UTF-8 text atomically with LF line endings."""
-    data = text.encode("utf-8")
-
-    def writer(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
-    write_atomic(path, writer, force=force, inputs=inputs)
+    """Write UTF-8 text all-or-nothing (see :mod:`scorer.io.writer`), LF line endings as given."""
+    write_bytes(path, text.encode("utf-8"), force=force, inputs=inputs)
 
 
 def frame_to_csv(df: pd.DataFrame) -> str:
@@ -163,12 +203,15 @@ def write_workbook(
             return f"{v:.4f}"
         return str(v)
 
-    def writer(tmp: Path) -> None:
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        output_format(path, allowed=(".xlsx",))
+
+    def build() -> bytes:
         wb = Workbook()
         wb.remove(wb.active)  # type: ignore[arg-type]
         for title, frame in sheets.items():
             ws = wb.create_sheet(title=title[:31])
-            safe = safe_frame(frame)
+            safe = safe_frame(frame, excel=True)
             ws.append([str(c) for c in safe.columns])
             for cell in ws[1]:
                 cell.font = Font(bold=True)
@@ -191,10 +234,11 @@ def write_workbook(
                     for r in range(2, len(safe) + 2):
                         ws.cell(row=r, column=j).number_format = number_format
         wb.properties.creator = "unct-scorer"
-        wb.save(tmp)
-        fix_zip_times(tmp)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return fixed_zip_bytes(buffer.getvalue())
 
-    write_atomic(path, writer, force=force, inputs=inputs)
+    write_bytes(path, build(), force=force, inputs=inputs)
 
 
 def _excel_value(v: Any) -> Any:
@@ -208,19 +252,24 @@ def _excel_value(v: Any) -> Any:
 
 
 def fix_zip_times(path: Path) -> None:
-    """Rewrite the .xlsx zip with fixed timestamps and metadata so bytes are reproducible."""
-    import re
+    """Rewrite an .xlsx file with fixed timestamps and metadata so its bytes are reproducible."""
+    data = fixed_zip_bytes(path.read_bytes())
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def fixed_zip_bytes(data: bytes) -> bytes:
+    """The same .xlsx with fixed timestamps and no creation dates, so its bytes are reproducible."""
     import zipfile
 
-    with zipfile.ZipFile(path) as src:
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         items = [(info.filename, src.read(info.filename)) for info in src.infolist()]
-    fixed = []
-    for name, data in items:
-        if name == "docProps/core.xml":
-            data = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", data)
-        fixed.append((name, data))
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for name, data in fixed:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for name, content in items:
+            if name == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", content)
             info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, data)
+            dst.writestr(info, content)
+    return out.getvalue()

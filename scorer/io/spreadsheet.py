@@ -10,54 +10,24 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from scorer.errors import DataError, Problem
+from scorer.io.limits import Limits, raise_hint, read_limited
 
-MAX_BYTES = 50_000_000
-MAX_ROWS = 100_000
-MAX_COLUMNS = 1_000
+__all__ = ["Limits", "decode_text", "parse_csv_text", "read_countries", "read_csv_records"]
+
 HEADER_SEARCH_ROWS = 30
+MAX_BYTES = Limits.max_bytes
+MAX_ROWS = Limits.max_rows
+MAX_COLUMNS = Limits.max_columns
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})%?$")
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})%?$|^\d{1,3}(,\d{3})+\.\d+$")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Size limits for a spreadsheet; each can be set by an environment variable.
-
-    ``UNCT_SCORER_MAX_BYTES``, ``UNCT_SCORER_MAX_ROWS``, ``UNCT_SCORER_MAX_COLUMNS``.
-
-    >>> Limits.from_env({"UNCT_SCORER_MAX_ROWS": "10"}).max_rows
-    10
-    """
-
-    max_bytes: int = MAX_BYTES
-    max_rows: int = MAX_ROWS
-    max_columns: int = MAX_COLUMNS
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
-        """Limits from the environment (defaults where unset or not a positive integer)."""
-        env = os.environ if env is None else env
-
-        def get(name: str, default: int) -> int:
-            text = env.get(name, "").strip().replace("_", "")
-            return int(text) if text.isdigit() and int(text) > 0 else default
-
-        return cls(
-            get("UNCT_SCORER_MAX_BYTES", MAX_BYTES),
-            get("UNCT_SCORER_MAX_ROWS", MAX_ROWS),
-            get("UNCT_SCORER_MAX_COLUMNS", MAX_COLUMNS),
-        )
 
 
 def _fail(file: str, message: str, **kw: object) -> DataError:
@@ -65,10 +35,17 @@ def _fail(file: str, message: str, **kw: object) -> DataError:
 
 
 def decode_text(raw: bytes, *, file: str) -> str:
-    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Latin-1.
+    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1.
+
+    A file that is UTF-8 in some lines and not in others is refused with the
+    first line that is not, rather than read as mojibake ("AlgÃ©rie").
 
     >>> decode_text("a;b\\n".encode("utf-16"), file="x.csv")
     'a;b\\n'
+    >>> decode_text("Algérie\\n".encode() + "Pérou\\n".encode("latin-1"), file="x.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scorer.errors.DataError: x.csv: row 2: should use one text encoding, but this line is not UTF-8 while line 1 is ...
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -77,10 +54,33 @@ def decode_text(raw: bytes, *, file: str) -> str:
             raise _fail(file, f"should be valid UTF-16 text, but byte {exc.start} is not") from None
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         if b"\x00" in raw:
             raise _fail(file, "should be a text (CSV) file, but it holds binary data") from None
+        _refuse_mixed_encoding(raw, exc.start, file=file)
         return raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else raw.decode("latin-1")
+
+
+def _refuse_mixed_encoding(raw: bytes, bad: int, *, file: str) -> None:
+    """Raise when some line holds valid multi-byte UTF-8 although the byte at ``bad`` is not UTF-8."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    utf8_line = next((i for i, line in enumerate(text.split("\n"), start=1) if _has_utf8(line)), None)
+    if utf8_line is None:
+        return
+    bad_line = raw[:bad].count(b"\n") + 1
+    raise DataError(
+        Problem(
+            "data.encoding",
+            f"should use one text encoding, but this line is not UTF-8 while line {utf8_line} is",
+            file=file,
+            row=bad_line,
+            fix="save the file again as UTF-8",
+        )
+    )
+
+
+def _has_utf8(line: str) -> bool:
+    return any(ord(ch) > 0x7F and not 0xDC80 <= ord(ch) <= 0xDCFF for ch in line)
 
 
 def _cp1252_ok(raw: bytes) -> bool:
@@ -189,6 +189,108 @@ def _select_header(
     return [r for _n, r in kept], [n for n, _r in kept]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list[object]], list[int]]:
+    r"""Split CSV text into records and the line each starts on, or raise a located DataError.
+
+    The structure is verified, not trusted: a double quote that is never closed,
+    or whose cell swallows whole lines shaped like rows (a stray ``"`` before a
+    name), is reported with its row and the rows it swallowed instead of being
+    read as one long name; so is a quoted cell that swallows separators and
+    leaves its row short. A cell with a line break but no swallowed rows (a
+    note typed with Alt+Enter) is read as it is.
+
+    >>> read_csv_records('id,x\n"Chad,1\nPeru,2\nMali,3\n', file="a.csv", delimiter=",")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scorer.errors.DataError: a.csv: row 2: column 1: the double quote that opens this cell ('Chad,1') is never ...
+    >>> read_csv_records('id,x\n"Chad\nNdjamena",1\n', file="a.csv", delimiter=",")
+    ([['id', 'x'], ['Chad\nNdjamena', '1']], [1, 2])
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    usual = Counter(line.count(delimiter) for line in lines if line.count(delimiter)).most_common(1)
+    row_shaped = usual[0][0] if usual else 0
+    records: list[list[str]] = []
+    starts: list[int] = []
+    problems: list[Problem] = []
+    line = 0
+    try:
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            if line > start:
+                problem = _spanning_problem(
+                    record, start, line, file=file, lines=lines, row_shaped=row_shaped, delimiter=delimiter
+                )
+                if problem is not None:
+                    problems.append(problem)
+            records.append(record)
+            starts.append(start)
+    except csv.Error as exc:
+        raise _fail(file, f"should be valid CSV, but {exc}", row=line + 1) from None
+    if problems:
+        raise DataError(problems)
+    if line != len(lines):
+        raise _fail(file, f"should be read to its last line, {len(lines):,}, but reading stopped on line {line:,}")
+    width = Counter(len(r) for r in records if len(r) > 1).most_common(1)
+    usual_width = width[0][0] if width else 0
+    for n, record in zip(starts, records, strict=True):
+        if 0 < len(record) < usual_width and any(delimiter in str(c) for c in record):
+            problems.append(
+                _swallowed_delimiter_problem(
+                    record, n, usual_width, file=file, delimiter=delimiter, open_quote=lines[n - 1].count('"') % 2 == 1
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    return [list[object](r) for r in records], starts
+
+
+def _spanning_problem(
+    record: list[str], start: int, end: int, *, file: str, lines: list[str], row_shaped: int, delimiter: str
+) -> Problem | None:
+    """The problem with a record spanning lines ``start``-``end``, or None when it is a genuine multi-line cell."""
+    column = next((i for i, c in enumerate(record) if "\n" in c or "\r" in c), 0)
+    never_closed = end == len(lines) and sum(line.count('"') for line in lines[start - 1 : end]) % 2 == 1
+    inner = _LINE_BREAK.split(record[column] if record else "")
+    swallowed_rows = row_shaped > 0 and any(part.count(delimiter) >= row_shaped for part in inner[1:])
+    if not (never_closed or swallowed_rows):
+        return None
+    swallowed = f"row {start + 1}" if end == start + 1 else f"rows {start + 1}-{end}"
+    what = "is never closed" if never_closed else f"closes only on row {end}"
+    return Problem(
+        "data.csv_quote",
+        f"column {column + 1}: the double quote that opens this cell ({inner[0][:40]!r}) {what}, "
+        f"so it swallows {swallowed} into one cell",
+        file=file,
+        row=start,
+        value=inner[0][:40],
+        fix='remove the stray " or close it',
+    )
+
+
+def _swallowed_delimiter_problem(
+    record: list[str], row: int, width: int, *, file: str, delimiter: str, open_quote: bool
+) -> Problem:
+    column = next(i for i, c in enumerate(record) if delimiter in str(c))
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    cell = str(record[column])
+    what = "is never closed" if open_quote else f"holds {cell.count(delimiter)} {shown} separator(s)"
+    return Problem(
+        "data.csv_quote",
+        f"column {column + 1}: the double quote that opens this cell ({cell[:40]!r}) {what}, "
+        f"leaving {len(record)} cell(s) where the header has {width}",
+        file=file,
+        row=row,
+        value=cell[:40],
+        fix='remove the stray " or close it',
+    )
+
+
 def parse_csv_text(
     text: str,
     *,
@@ -207,13 +309,8 @@ def parse_csv_text(
     if "\x00" in text:
         raise _fail(file, "should be a text (CSV) file, but it holds NUL bytes")
     sep = sniff_delimiter(text)
-    try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
-    except csv.Error as exc:
-        raise _fail(file, f"should be valid CSV, but {exc}") from None
-    rows, numbers = _select_header(
-        rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row, id_column=id_column
-    )
+    rows, starts = read_csv_records(text, file=file, delimiter=sep)
+    rows, numbers = _select_header(rows, starts, file=file, header_row=header_row, id_column=id_column)
     df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
     comma = detect_decimal_comma(rows[1:], delimiter=sep) if decimal_comma is None else decimal_comma
     _note_decimal_comma(df, comma, given=decimal_comma is not None)
@@ -279,7 +376,7 @@ def frame_from_rows(
                 "data.too_large",
                 f"should have at most {limits.max_columns:,} columns, but it has {len(header):,}",
                 file=file,
-                fix="raise UNCT_SCORER_MAX_COLUMNS if this is intended",
+                fix=raise_hint("max_columns"),
             )
         )
     data = rows[1:]
@@ -289,7 +386,7 @@ def frame_from_rows(
                 "data.too_large",
                 f"should have at most {limits.max_rows:,} rows, but it has {len(data):,}",
                 file=file,
-                fix="raise UNCT_SCORER_MAX_ROWS if this is intended",
+                fix=raise_hint("max_rows"),
             )
         )
     if not data:
@@ -313,119 +410,6 @@ def frame_from_rows(
     df.attrs["first_row"] = row_numbers[1]
     df.attrs["row_numbers"] = list(row_numbers[1:])
     df.attrs["notes"] = []
-    return df
-
-
-def _pick_sheet(names: list[str], hidden: set[str], sheet: str | int | None, *, file: str) -> str:
-    listing = ", ".join(f"{n!r}" + (" (hidden)" if n in hidden else "") for n in names)
-    if sheet is None:
-        visible = [n for n in names if n not in hidden]
-        return visible[0] if visible else names[0]
-    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.strip().isdigit()):
-        i = int(sheet)
-        if not 1 <= i <= len(names):
-            raise _fail(file, f"--sheet should be 1 to {len(names)} or a name ({listing}), but it is {sheet}")
-        return names[i - 1]
-    if sheet in names:
-        return sheet
-    folded = {n.casefold().strip(): n for n in names}
-    if sheet.casefold().strip() in folded:
-        return folded[sheet.casefold().strip()]
-    raise _fail(file, f"--sheet should be one of the sheets ({listing}), but it is {sheet!r}")
-
-
-def read_xlsx(
-    path: Path,
-    *,
-    sheet: str | int | None = None,
-    header_row: int | None = None,
-    id_column: str | None = None,
-    decimal_comma: bool | None = None,
-    limits: Limits | None = None,
-) -> pd.DataFrame:
-    """Read one sheet of an .xlsx workbook as people make them.
-
-    Formulas are read through the values Excel saved with them (a formula with
-    no saved value is an error naming the cell); merged cells take the value
-    of their top-left cell; title rows above the header are skipped; hidden
-    rows are read and hidden sheets are skipped unless ``sheet`` names one,
-    both said in ``df.attrs["notes"]``.
-    """
-    from openpyxl import load_workbook
-
-    file = str(path)
-    limits = limits or Limits.from_env()
-    try:
-        values_wb = load_workbook(path, data_only=True)
-        formulas_wb = load_workbook(path, data_only=False)
-    except Exception as exc:  # InvalidFileException, zipfile.BadZipFile, KeyError, XML errors and friends
-        raise _fail(file, f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__})") from None
-    notes: list[str] = []
-    try:
-        names = list(values_wb.sheetnames)
-        if not names:
-            raise _fail(file, "should have at least one sheet, but it has none")
-        hidden = {n for n in names if values_wb[n].sheet_state != "visible"}
-        name = _pick_sheet(names, hidden, sheet, file=file)
-        if name in hidden:
-            notes.append(f"{file}: sheet {name!r} is hidden in Excel; it was read because --sheet named it")
-        elif hidden:
-            notes.append(f"{file}: hidden sheets were not read: {', '.join(sorted(hidden))}")
-        ws, fws = values_wb[name], formulas_wb[name]
-        if ws.max_row > limits.max_rows + HEADER_SEARCH_ROWS or ws.max_column > limits.max_columns:
-            raise DataError(
-                Problem(
-                    "data.too_large",
-                    f"should have at most {limits.max_rows:,} rows and "
-                    f"{limits.max_columns:,} columns, but sheet {name!r} has {ws.max_row:,} "
-                    f"and {ws.max_column:,}",
-                    file=file,
-                )
-            )
-        width = ws.max_column
-        rows: list[list[object]] = [
-            list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, min_col=1, max_col=width, values_only=True)
-        ]
-        problems: list[Problem] = []
-        for frow in fws.iter_rows(min_row=1, max_row=fws.max_row, min_col=1, max_col=width):
-            for cell in frow:
-                formula = cell.value
-                if cell.data_type == "f" or (isinstance(formula, str) and formula.startswith("=")):
-                    text = str(getattr(formula, "text", formula))
-                    r, c = cell.row - 1, cell.column - 1
-                    if r < len(rows) and c < len(rows[r]) and rows[r][c] is None:
-                        problems.append(
-                            Problem(
-                                "data.formula_no_value",
-                                f"formula {text} has no saved value; open the file in Excel and save it",
-                                file=file,
-                                key=f"sheet {name!r}: cell {cell.coordinate}",
-                                value=text,
-                            )
-                        )
-        if problems:
-            raise DataError(problems)
-        for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
-            for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-                for c in range(rng.min_col, min(rng.max_col, width) + 1):
-                    rows[r - 1][c - 1] = top
-        hidden_rows = sorted(r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= len(rows))
-    finally:
-        values_wb.close()
-        formulas_wb.close()
-    rows, numbers = _select_header(
-        rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row, id_column=id_column
-    )
-    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
-    shown = [r for r in hidden_rows if r in set(df.attrs["row_numbers"])]
-    if shown:
-        listed = ", ".join(map(str, shown[:10])) + (", ..." if len(shown) > 10 else "")
-        notes.append(f"{file}: sheet {name!r}: {len(shown)} hidden row(s) were read like the others (rows {listed})")
-    df.attrs["notes"] = notes
-    df.attrs["sheet"] = name
-    comma = detect_decimal_comma(rows[1:]) if decimal_comma is None else decimal_comma
-    _note_decimal_comma(df, comma, given=decimal_comma is not None)
     return df
 
 
@@ -453,28 +437,19 @@ def read_countries(
     path = Path(path)
     file = str(path)
     limits = limits or Limits.from_env()
-    if not path.exists():
-        raise _fail(file, "file not found")
-    if path.is_dir():
-        raise _fail(file, "should be a spreadsheet file, but it is a folder")
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise DataError(
-            Problem(
-                "data.too_large",
-                f"should be at most {limits.max_bytes:,} bytes, but it is {size:,}",
-                file=file,
-                fix="raise UNCT_SCORER_MAX_BYTES if this is intended",
-            )
-        )
     suffix = path.suffix.lower()
-    options = {"header_row": header_row, "id_column": id_column, "decimal_comma": decimal_comma, "limits": limits}
     if suffix == ".xls":
         raise _fail(file, "old .xls workbooks are not read; open it in Excel and save it as .xlsx or CSV")
     if suffix == ".ods":
         raise _fail(file, ".ods workbooks are not read; save it as .xlsx or CSV")
-    if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(path, sheet=sheet, **options)  # type: ignore[arg-type]
-    if suffix not in {".csv", ".tsv", ".txt", ""}:
+    if suffix not in {".csv", ".tsv", ".txt", "", ".xlsx", ".xlsm"}:
         raise _fail(file, f"should be a .csv or .xlsx file, but it is {suffix!r}")
-    return parse_csv_text(decode_text(path.read_bytes(), file=file), file=file, **options)  # type: ignore[arg-type]
+    raw = read_limited(
+        path, limit=limits.max_bytes, limit_name="max_bytes", error=DataError, code="data", what="spreadsheet file"
+    )
+    options = {"header_row": header_row, "id_column": id_column, "decimal_comma": decimal_comma, "limits": limits}
+    if suffix in {".xlsx", ".xlsm"}:
+        from scorer.io.xlsx import read_xlsx
+
+        return read_xlsx(raw, file=file, sheet=sheet, **options)  # type: ignore[arg-type]
+    return parse_csv_text(decode_text(raw, file=file), file=file, **options)  # type: ignore[arg-type]
