@@ -24,7 +24,8 @@ class ScorerGroup(click.Group):
         from scorer.io.writer import output_transaction
 
         try:
-            with output_transaction():  # a command's outputs appear together, or none does
+            # a command's outputs appear together, or none does (a deliberate exit, ctx.exit(1), keeps them)
+            with output_transaction(keep_on=(click.exceptions.Exit,)):
                 return super().invoke(ctx)
         except ScorerError as exc:
             if ctx.meta.get("scorer.debug"):

@@ -238,11 +238,13 @@ _current: contextvars.ContextVar[OutputTransaction | None] = contextvars.Context
 
 
 @contextlib.contextmanager
-def output_transaction() -> Iterator[OutputTransaction]:
+def output_transaction(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[OutputTransaction]:
     """Group every output written inside the block: all are put in place at its end, or none.
 
     Nested blocks join the outer one. SIGTERM and SIGHUP inside the block remove
-    the temporary files and exit with 128 + the signal number.
+    the temporary files and exit with 128 + the signal number. An exception of a
+    ``keep_on`` type (a deliberate exit, such as click's ``Exit``) still puts the
+    outputs in place before it propagates.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -261,7 +263,11 @@ def output_transaction() -> Iterator[OutputTransaction]:
     token = _current.set(tx)
     previous = _install_signal_handlers()
     try:
-        yield tx
+        try:
+            yield tx
+        except keep_on:
+            tx.commit()
+            raise
         tx.commit()
     except BaseException as exc:
         tx._undo()
