@@ -159,3 +159,11 @@ def test_rank_refuses_a_level_the_criteria_do_not_know(runner, tmp_path: Path) -
         f"Error: {evidence}:2: column 'suggested_level': should be one of none, expressed, requested, included "
         "(the levels of gov_ip_interest), but it is 'maybe'"
     )
+
+
+def test_worker_processes_give_the_same_evidence(folder: Path) -> None:
+    terms = load_terms()
+    one = collect_evidence(folder, terms, jobs=1)
+    two = collect_evidence(folder, terms, jobs=2)
+    assert country_rows(one) == country_rows(two)
+    assert one.problems == two.problems

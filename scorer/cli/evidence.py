@@ -46,6 +46,13 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     default=None,
     help="CSV with columns file,country for documents whose country is not in the file name or title page.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Documents read at once, in separate processes (0: one per CPU).",
+)
 @example(
     """
 unct-scorer evidence cf_documents/ -o evidence.csv
@@ -53,7 +60,9 @@ unct-scorer evidence cf_documents/ -o evidence.json --terms my_terms.yaml --coun
 unct-scorer rank countries.xlsx --evidence evidence.csv
 """
 )
-def command(folder: Path, output: Path, force: bool, term_files: tuple[Path, ...], mapping_path: Path | None) -> None:
+def command(
+    folder: Path, output: Path, force: bool, term_files: tuple[Path, ...], mapping_path: Path | None, jobs: int
+) -> None:
     """Read the Cooperation Framework documents in FOLDER (PDF, DOCX, TXT) and suggest criterion 3.
 
     For each country: the documents read, the IP and WIPO mentions (count,
@@ -65,7 +74,7 @@ def command(folder: Path, output: Path, force: bool, term_files: tuple[Path, ...
 
     PDF and DOCX need: pip install 'unct-scorer[evidence]'.
     """
-    from scorer.io.documents import collect_evidence, list_documents
+    from scorer.io.documents import collect_evidence, default_jobs, list_documents
     from scorer.io.evidence_file import (
         EVIDENCE_FORMATS,
         evidence_provenance,
@@ -82,7 +91,7 @@ def command(folder: Path, output: Path, force: bool, term_files: tuple[Path, ...
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
     total = len(list_documents(folder))
     with _progress(total) as advance:
-        result = collect_evidence(folder, terms, mapping=mapping, progress=advance)
+        result = collect_evidence(folder, terms, mapping=mapping, progress=advance, jobs=jobs or default_jobs())
     inputs = tuple(term_files) + ((mapping_path,) if mapping_path else ())
     write_evidence(
         result, output, force=force, provenance_data=evidence_provenance(terms, term_files, sys.argv[1:]), inputs=inputs

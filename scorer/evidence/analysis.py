@@ -26,6 +26,7 @@ from scorer.evidence.text import (
 )
 
 _SENTENCE_END = re.compile(r"[.!?;。！？؛](?=\s|$)|\n\s*\n")
+_NEWLINE = re.compile("\n")
 _REACH = 240
 _QUOTE_CHARS = 400
 
@@ -107,11 +108,14 @@ def _page_mentions(
     matcher: Matcher,
 ) -> list[Mention]:
     """Mentions on one page; mentions in one sentence share one passage (their scores added)."""
+    matches = matcher.find(folded.text)
+    if not matches:
+        return []
     line_starts = [0]
-    line_starts.extend(i + 1 for i, c in enumerate(folded.text) if c == "\n")
+    line_starts.extend(hit.end() for hit in _NEWLINE.finditer(folded.text))
     block_starts = [folded.span(line_starts[i], line_starts[i] + 1)[0] for i, (_, new) in enumerate(contexts) if new]
     found: list[tuple[int, int, int, int, str, str, str, float]] = []
-    for match in matcher.find(folded.text):
+    for match in matches:
         context = contexts[bisect.bisect_right(line_starts, match.start) - 1][0]
         start, end = folded.span(match.start, match.end)
         block = bisect.bisect_right(block_starts, start) - 1

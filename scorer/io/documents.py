@@ -286,30 +286,28 @@ def collect_evidence(
     resolver: CountryResolver | None = None,
     limits: DocumentLimits | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> EvidenceResult:
     """Read every document of a folder and return the evidence per country.
 
     ``mapping`` (file name -> ISO3) overrides the country found in a file
     name or title page. ``progress(1)`` is called after each document.
-    Unreadable documents and documents without a country are reported in
-    ``problems``; they never stop the others.
+    ``jobs`` > 1 reads that many documents at once in worker processes; the
+    result is the same, in the same order. Unreadable documents and
+    documents without a country are reported in ``problems``; they never
+    stop the others.
     """
     resolver = resolver or default_resolver()
     paths = list_documents(folder)
     require_readers(paths)
-    matcher = Matcher(terms)
+    names = [path.relative_to(folder).as_posix() for path in paths]
+    limits = limits or DocumentLimits()
     by_country: dict[str, list[DocumentEvidence]] = {}
     unassigned: list[DocumentEvidence] = []
     problems: list[Problem] = []
-    for path in paths:
-        name = path.relative_to(folder).as_posix()
-        try:
-            text = read_document(path, name=name, limits=limits)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            _add_unreadable(name, exc.problems[0].message, mapping, resolver, by_country)
-        else:
-            evidence = _assign(analyse_document(text, matcher), resolver, mapping)
+    for name, outcome in zip(names, _analysed(paths, names, terms, limits, jobs), strict=True):
+        if isinstance(outcome, DocumentEvidence):
+            evidence = _assign(outcome, resolver, mapping)
             if evidence.iso3 is None:
                 unassigned.append(evidence)
                 problems.append(
@@ -322,12 +320,60 @@ def collect_evidence(
                 )
             else:
                 by_country.setdefault(evidence.iso3, []).append(evidence)
+        else:
+            problems.extend(outcome)
+            _add_unreadable(name, outcome[0].message, mapping, resolver, by_country)
         if progress is not None:
             progress(1)
     countries = tuple(
         country_evidence(iso3, resolver.name_of(iso3), docs, terms) for iso3, docs in sorted(by_country.items())
     )
     return EvidenceResult(countries, tuple(unassigned), tuple(problems), terms.version)
+
+
+_WORKER_MATCHER: Matcher | None = None
+
+
+def _start_worker(terms: TermList) -> None:
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = Matcher(terms)
+
+
+def _read_and_analyse(path: Path, name: str, limits: DocumentLimits) -> DocumentEvidence | list[Problem]:
+    """One document's evidence, or its problems; runs in the calling process or in a worker."""
+    assert _WORKER_MATCHER is not None
+    try:
+        text = read_document(path, name=name, limits=limits)
+    except DataError as exc:
+        return exc.problems
+    return analyse_document(text, _WORKER_MATCHER)
+
+
+def _analysed(
+    paths: Sequence[Path], names: Sequence[str], terms: TermList, limits: DocumentLimits, jobs: int
+) -> Iterator[DocumentEvidence | list[Problem]]:
+    """Each document's evidence in folder order, read by ``jobs`` processes."""
+    if jobs <= 1 or len(paths) < 2:
+        _start_worker(terms)
+        for path, name in zip(paths, names, strict=True):
+            yield _read_and_analyse(path, name, limits)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(terms,)) as pool:
+        yield from pool.map(_read_and_analyse, paths, names, [limits] * len(paths))
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use (at least 1).
+
+    >>> default_jobs() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _add_unreadable(
