@@ -167,3 +167,21 @@ def test_worker_processes_give_the_same_evidence(folder: Path) -> None:
     two = collect_evidence(folder, terms, jobs=2)
     assert country_rows(one) == country_rows(two)
     assert one.problems == two.problems
+
+
+def test_rank_reads_json_and_xlsx_evidence_and_the_report_gets_passages(runner, folder: Path, tmp_path: Path) -> None:
+    from scorer.evidence import passages_by_country
+    from scorer.io.evidence_file import read_passages
+
+    sheet = write(tmp_path / "sheet.csv", SHEET)
+    for suffix in (".json", ".xlsx"):
+        out = tmp_path / f"evidence{suffix}"
+        assert run(runner, "evidence", str(folder), "-o", str(out)).exit_code == 1  # annex.txt has no country
+        res = run(runner, "rank", str(sheet), "--evidence", str(out), "--format", "csv")
+        assert "Evidence: gov_ip_interest: 2 blank cells filled with the level suggested by" in res.stderr
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(res.stdout))}
+        assert float(rows["KEN"]["government_interest"]) == pytest.approx(0.35)
+    library = passages_by_country(collect_evidence(folder, load_terms()))
+    from_file = read_passages(tmp_path / "evidence.json")
+    assert [(p.file, p.page, p.text) for p in from_file["KEN"]] == [(p.file, p.page, p.text) for p in library["KEN"]]
+    assert from_file["KEN"][0].text == "Partners: UNDP, WIPO"

@@ -5,8 +5,10 @@ from page to page:
 
 * A *heading* (a short line, capitalised in scripts with case, beginning
   with a known phrase after any "Annex 2:" or "3.1" numbering) opens a
-  section: "Results framework", "Partners"/"Signatories", "Acronyms"; other
-  known headings ("Introduction", "Chapter 2", ...) return to the narrative.
+  section: "Results framework", "Signatories"/"Signature page"/"UN
+  entities", "Acronyms"; other known headings ("Introduction", "Executive
+  summary", an "Annex 3:" or "Chapter 2" with another title) return to the
+  narrative. A section lasts across pages until the next such heading.
 * A *statement* line opens a statement that runs until a line ending a
   sentence, a blank line, another statement or heading, or six lines:
   "Outcome 1.2:", "Output 2.1", "Effet 1", "Producto 3", "النتيجة 1",

@@ -94,7 +94,7 @@ def document_rows(result: EvidenceResult) -> list[dict[str, object]]:
 
 
 def passage_rows(result: EvidenceResult) -> list[dict[str, object]]:
-    """Every quoted passage of every country, strongest first within a country."""
+    """Every quoted passage of every country, strongest first within a country (one cell per value)."""
     rows: list[dict[str, object]] = []
     for country in result.countries:
         justifying = {(p.file, p.page, p.start) for p in country.suggestion.passages}
@@ -104,6 +104,8 @@ def passage_rows(result: EvidenceResult) -> list[dict[str, object]]:
                     "iso3": country.iso3,
                     "justifies_level": (passage.file, passage.page, passage.start) in justifying,
                     **passage.to_dict(),
+                    "contexts": ", ".join(passage.contexts),
+                    "terms": ", ".join(passage.terms),
                 }
             )
     return rows

@@ -28,7 +28,7 @@ from scorer.countries import CountryResolver, default_resolver
 from scorer.criteria import Criteria
 from scorer.errors import ConfigError, DataError, OutputError, Problem
 from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_column
-from scorer.evidence.model import EvidenceResult
+from scorer.evidence.model import EvidenceResult, Passage
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
 from scorer.evidence.terms import TermList
 from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
@@ -245,6 +245,39 @@ def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
             )
         first[iso3] = number
     return rows
+
+
+def read_passages(path: Path, *, limit: int = 3) -> dict[str, list[Passage]]:
+    """For the report: per ISO3, the passages behind the suggested level, then the strongest others,
+    from a JSON evidence file (the same order as :func:`scorer.evidence.passages_by_country`)."""
+    try:
+        countries = json.loads(path.read_text(encoding="utf-8"))["countries"]
+        out: dict[str, list[Passage]] = {}
+        for country in countries:
+            chosen = [_passage(p) for p in country["justifying_passages"]]
+            keys = {(p.file, p.page, p.text) for p in chosen}
+            chosen += [q for q in map(_passage, country["passages"]) if (q.file, q.page, q.text) not in keys]
+            out[country["iso3"]] = chosen[:limit]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DataError(
+            Problem(
+                "data.evidence",
+                "should be JSON written by `unct-scorer evidence -o FILE.json`, but it is not",
+                file=str(path),
+            )
+        ) from None
+    return out
+
+
+def _passage(data: dict[str, Any]) -> Passage:
+    return Passage(
+        file=str(data["file"]),
+        page=int(data["page"]),
+        text=str(data["text"]),
+        contexts=tuple(data["contexts"]),
+        terms=tuple(data["terms"]),
+        score=float(data["score"]),
+    )
 
 
 def apply_evidence_file(
