@@ -33,6 +33,14 @@ class Explanation:
     criteria: pd.DataFrame
     indicators: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    tree: pd.DataFrame = field(default_factory=pd.DataFrame)
+    no_contributions: dict[str, str] = field(default_factory=dict)
+    details: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def additive(self) -> bool:
+        """Whether the score is a sum of contributions (no geometric or TOPSIS step anywhere)."""
+        return not self.no_contributions
 
 
 @dataclass(frozen=True)
@@ -83,11 +91,11 @@ class ScoreResult:
 
     @property
     def indicator_weights_within(self) -> pd.Series:
-        """Indicator weights normalised within their criterion."""
+        """Indicator weights normalised within the criterion that holds them (at any depth)."""
         out = {}
-        for crit in self.criteria.criteria.values():
-            total = sum(i.weight for i in crit.indicators.values())
-            for iid, ind in crit.indicators.items():
+        for node in self.criteria.nodes():
+            total = sum(i.weight for i in node.criterion.indicators.values())
+            for iid, ind in node.criterion.indicators.items():
                 out[iid] = ind.weight / total
         return pd.Series(out, name="weight_within_criterion")
 
@@ -191,6 +199,7 @@ class ScoreResult:
                 name = str(self.offices.members.loc[member, "name"])
                 notes.append(f"{name} ({member}) is a member of office {ident!r}, ranked as one unit")
             notes.append(self.offices.describe(ident))
+        contribution = self.node_contributions if len(self.node_contributions.columns) else self.table
         for cid, crit in self.criteria.criteria.items():
             crit_rows.append(
                 {
@@ -199,10 +208,10 @@ class ScoreResult:
                     "cites": crit.cites,
                     "weight": float(weights[cid]),
                     "criterion_score": _num(self.criterion_scores.at[ident, cid]),
-                    "contribution": float(t[cid]),
+                    "contribution": _num(contribution.at[ident, cid]),
                 }
             )
-            for iid, ind in crit.indicators.items():
+            for iid, ind in crit.leaves():
                 how = ""
                 original = ""
                 if imputed is not None and (ident, iid) in imputed.index:
@@ -235,7 +244,67 @@ class ScoreResult:
             criteria=pd.DataFrame(crit_rows),
             indicators=pd.DataFrame(ind_rows),
             notes=notes,
+            tree=self._tree(ident),
+            no_contributions=dict(self.no_contributions),
+            details={
+                node: {
+                    str(k): float(v) for k, v in zip(frame.columns, frame.loc[ident].to_numpy(dtype=float), strict=True)
+                }
+                for node, frame in self.details.items()
+            },
         )
+
+    def _tree(self, ident: str) -> pd.DataFrame:
+        """The criteria tree of one unit, parents first, each indicator under its criterion.
+
+        ``weight`` is the share of the whole score (effective, after any
+        reweighting), ``weight_in_parent`` the share within the parent;
+        ``score`` is a criterion's score or an indicator's normalised value;
+        ``contribution`` is None where a geometric or TOPSIS step above it
+        leaves no additive share (never 0 for "does not exist").
+        """
+        if not len(self.node_scores.columns):
+            return pd.DataFrame()
+        rows: list[dict[str, Any]] = []
+        overall = _row(self.node_weights, ident)
+
+        def share(weight: float, parent: str | None) -> float | None:
+            above = overall[parent] if parent is not None else 1.0
+            return weight / above if above > 0 else None
+
+        for node in self.criteria.nodes():
+            nid, crit = node.id, node.criterion
+            rows.append(
+                {
+                    "id": nid,
+                    "kind": "criterion",
+                    "depth": node.depth,
+                    "parent": node.parent or "",
+                    "label": crit.label,
+                    "aggregation": node.aggregation.value,
+                    "weight_in_parent": share(overall[nid], node.parent),
+                    "weight": overall[nid],
+                    "score": _num(self.node_scores.at[ident, nid]),
+                    "contribution": _num(self.node_contributions.at[ident, nid]),
+                }
+            )
+            for iid, ind in crit.indicators.items():
+                weight = _num(self.indicator_weights.at[ident, iid]) or 0.0
+                rows.append(
+                    {
+                        "id": iid,
+                        "kind": "indicator",
+                        "depth": node.depth + 1,
+                        "parent": nid,
+                        "label": ind.label or iid,
+                        "aggregation": "",
+                        "weight_in_parent": share(weight, nid),
+                        "weight": weight,
+                        "score": _num(self.normalised.at[ident, iid]),
+                        "contribution": _num(self.contributions.at[ident, iid]),
+                    }
+                )
+        return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: weights, notes, ranked and excluded countries."""
@@ -329,7 +398,14 @@ class ScoreResult:
         return f"{notes}{summary}<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
 
 
+def _row(frame: pd.DataFrame, ident: str) -> dict[str, float]:
+    """One row of a numeric frame as {column: value}."""
+    return dict(zip(map(str, frame.columns), frame.loc[ident].to_numpy(dtype=float).tolist(), strict=True))
+
+
 def _num(value: Any) -> float | None:
+    if value is None:
+        return None
     number = float(value)
     return None if math.isnan(number) else number
 

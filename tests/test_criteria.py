@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scorer.criteria import criteria_json_schema
+from scorer.criteria import GEOMETRIC_ZSCORE, criteria_json_schema
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
 from scorer.resources import criteria_dir
@@ -141,3 +141,55 @@ def test_ordinal_level_without_a_value() -> None:
     assert errors(text) == [
         "x.yaml:12: criteria.engagement.indicators.level.levels.low: should be a number, but it is empty"
     ]
+
+
+def _tree_problems(text: str) -> list[tuple[str | None, str]]:
+    with pytest.raises(ConfigError) as err:
+        parse_criteria_text(text)
+    return [(p.key, p.message) for p in err.value.problems]
+
+
+def test_a_criterion_holds_indicators_or_criteria_not_both_nor_neither() -> None:
+    both = (
+        "name: x\ncriteria:\n  a:\n    label: A\n    cites: p\n    weight: 1\n"
+        "    indicators: {i: {column: c}}\n"
+        "    criteria: {b: {label: B, cites: p, weight: 1, indicators: {j: {column: d}}}}\n"
+    )
+    assert _tree_problems(both) == [("criteria.a", "should hold indicators or criteria, not both, but it holds both")]
+    neither = "name: x\ncriteria:\n  a: {label: A, cites: p, weight: 1}\n"
+    assert _tree_problems(neither) == [
+        ("criteria.a.indicators", "should list at least one indicator (or sub-criteria), but it is empty")
+    ]
+
+
+def test_nested_criteria_are_checked_with_their_full_key() -> None:
+    text = (
+        "name: x\ncriteria:\n  a:\n    label: A\n    cites: p\n    weight: 1\n    criteria:\n"
+        "      b: {label: B, cites: p, weight: 1, range: [0.1, 0.5], indicators: {i: {column: c}}}\n"
+        "      c: {label: C, cites: p, weight: 0, aggregation: geometric,"
+        " indicators: {b: {column: d, normalisation: zscore}, i: {column: e, weight: 0}}}\n"
+    )
+    problems = _tree_problems(text)
+    assert problems == [  # sorted by line
+        ("criteria.a.criteria.b.range",
+         "is only used by top-level criteria (sensitivity analysis), but this one is nested"),
+        ("criteria.a.criteria.b", "id 'b' is used for both a criterion and an indicator"),
+        ("criteria.a.criteria.c.indicators.i",
+         "indicator id should be unique, but 'i' is also used in criteria.a.criteria.b"),
+        ("criteria.a.criteria.c.indicators.b.normalisation", GEOMETRIC_ZSCORE),
+    ]  # fmt: skip
+
+
+def test_each_level_inherits_the_nearest_aggregation() -> None:
+    c = parse_criteria_text(
+        "name: x\naggregation: geometric\ncriteria:\n  a:\n    label: A\n    cites: p\n    weight: 1\n"
+        "    aggregation: topsis\n    criteria:\n"
+        "      b: {label: B, cites: p, weight: 1, indicators: {i: {column: c}}}\n"
+        "  d: {label: D, cites: p, weight: 1, indicators: {j: {column: e}}}\n"
+    )
+    assert [(n.id, n.aggregation.value, n.depth) for n in c.nodes()] == [
+        ("a", "topsis", 0),
+        ("b", "topsis", 1),
+        ("d", "geometric", 0),
+    ]
+    assert c.is_hierarchical() and [iid for _c, iid, _i in c.indicator_items()] == ["i", "j"]

@@ -85,3 +85,33 @@ def test_scaling_all_weights_changes_nothing(df: pd.DataFrame, k: float) -> None
     assert list(a.index) == list(b.index)
     assert np.array_equal(a["rank"].to_numpy(), b["rank"].to_numpy())
     assert np.allclose(a["score"], b["score"], atol=1e-12)
+
+
+TREE = parse_criteria_text(
+    "name: t\ncriteria:\n"
+    "  a:\n    label: A\n    cites: p\n    weight: 2\n    criteria:\n"
+    "      a1: {label: A1, cites: p, weight: 1, indicators: {x: {column: x, missing: reweight}}}\n"
+    "      a2: {label: A2, cites: p, weight: 3, indicators: {y: {column: y, direction: lower, missing: reweight}}}\n"
+    "  b: {label: B, cites: p, weight: 1, indicators: {z: {column: z, weight: 3, missing: mean}}}\n"
+)
+
+
+@st.composite
+def gappy_tables(draw: st.DrawFn) -> pd.DataFrame:
+    df = draw(tables())
+    for column in "xy":  # blanks under reweight: the sub-criterion's weight moves to its sibling for that row
+        blanks = draw(st.lists(st.booleans(), min_size=len(df), max_size=len(df)))
+        df[column] = ["" if b else v for b, v in zip(blanks, df[column], strict=True)]
+    return df
+
+
+@settings(max_examples=60, deadline=None)
+@given(gappy_tables())
+def test_contributions_add_up_at_every_level_of_a_tree(df: pd.DataFrame) -> None:
+    r = score_countries(df, TREE)  # z is always there (mean-imputed); a row without x and y leans on b alone
+    c = r.node_contributions
+    assert np.allclose(c[["a", "b"]].sum(axis=1), r.table["score"], atol=1e-12, rtol=0)
+    assert np.allclose(c[["a1", "a2"]].sum(axis=1), c["a"], atol=1e-12, rtol=0)
+    assert np.allclose(r.contributions["x"], c["a1"], atol=1e-12, rtol=0)
+    assert np.allclose(r.contributions.sum(axis=1), r.table["score"], atol=1e-12, rtol=0)
+    assert np.allclose(r.node_weights[["a", "b"]].sum(axis=1), 1.0, atol=1e-12)

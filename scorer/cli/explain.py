@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from scorer.cli.common import (
     echo_frame,
@@ -56,6 +57,10 @@ def command(
                     "notes": e.notes,
                     "criteria": json.loads(e.criteria.to_json(orient="records", double_precision=15)),
                     "indicators": json.loads(e.indicators.to_json(orient="records", double_precision=15)),
+                    "tree": json.loads(e.tree.to_json(orient="records", double_precision=15)),
+                    "contributions_exist": e.additive,
+                    "no_contributions": e.no_contributions,
+                    "details": e.details,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -69,17 +74,40 @@ def command(
         click.echo(f"Note: {text}", err=True)
     click.echo(f"{e.name} ({e.id}): rank {e.rank} of {e.n_ranked}, tier {e.tier}, score {e.score:.4f}")
     click.echo("")
-    crit = e.criteria[["criterion", "cites", "weight", "criterion_score", "contribution"]]
-    echo_frame(crit, "table", digits=4)
+    if len(e.tree) and e.tree["depth"].max() > 1:
+        tree = e.tree.assign(id=["  " * d + i for d, i in zip(e.tree["depth"], e.tree["id"], strict=True)])
+        tree["contribution"] = _shares(tree["contribution"])
+        echo_frame(
+            tree[["id", "aggregation", "weight_in_parent", "weight", "score", "contribution"]], "table", digits=4
+        )
+    else:
+        crit = e.criteria[["criterion", "cites", "weight", "criterion_score", "contribution"]]
+        echo_frame(crit.assign(contribution=_shares(crit["contribution"])), "table", digits=4)
     click.echo("")
     ind = e.indicators.copy()
     ind["raw"] = [f"{lvl} ({r:g})" if lvl else f"{r:g}" for lvl, r in zip(ind["level"], ind["raw"], strict=True)]
+    ind["contribution"] = _shares(ind["contribution"])
     ind = ind[["criterion", "indicator", "column", "raw", "normalised", "weight", "contribution", "imputed"]]
     echo_frame(ind, "table", digits=4)
     click.echo("")
-    click.echo(f"Score = sum of contributions = {e.indicators['contribution'].sum():.4f}")
+    if e.additive:
+        click.echo(f"Score = sum of contributions = {e.indicators['contribution'].sum():.4f}")
+    else:
+        reasons: dict[str, list[str]] = {}
+        for node, why in e.no_contributions.items():
+            reasons.setdefault(why, []).append("the score" if node == "score" else node)
+        for why, nodes in reasons.items():
+            click.echo(f"No contributions (n/a) where {', '.join(nodes)} combine: {why}.")
+        for node, values in e.details.items():
+            shown = ", ".join(f"{k.replace('_', ' ')} {v:.4f}" for k, v in values.items())
+            click.echo(f"  {node}: {shown}")
     if "members" in e.indicators.columns:
         click.echo("")
         click.echo("Members' raw values, combined into the office's raw value:")
         for iid, members in zip(e.indicators["indicator"], e.indicators["members"], strict=True):
             click.echo(f"  {iid}: {members}")
+
+
+def _shares(values: pd.Series) -> list[str]:
+    """Contributions as text; 'n/a' where the aggregation has none (never shown as 0)."""
+    return [f"{v:.4f}" if v is not None and v == v else "n/a" for v in values]
