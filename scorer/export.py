@@ -72,7 +72,7 @@ def criteria_frame(result: ScoreResult) -> pd.DataFrame:
     within = result.indicator_weights_within
     rows = []
     for cid, crit in result.criteria.criteria.items():
-        for iid, ind in crit.indicators.items():
+        for iid, ind in crit.leaves():
             rows.append(
                 {
                     "criterion": cid,
