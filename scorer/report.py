@@ -21,9 +21,8 @@ import hashlib
 import html
 import json
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,14 +40,16 @@ from scorer.criteria import (
     Selection,
     Tier,
 )
-from scorer.errors import ConfigError, Problem
+from scorer.errors import ConfigError
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report_assets import asset
 from scorer.result import ScoreResult
+from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from scorer.selection import SelectionSpec
+    from scorer.tuning import SensitivityReport
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
@@ -81,98 +82,84 @@ class CriteriaSource:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """Stochastic multicriteria acceptability analysis, summarised per ranked country.
+    """The report's view of what ``unct-scorer sensitivity`` computes: a :class:`scorer.tuning.SensitivityReport`.
 
-    Arrays are in ``result.table`` order. ``acceptability[i, r]`` is the share
-    of weight draws in which country ``i`` is ranked ``r + 1``.
+    Nothing is computed here: the arrays are columns of ``report.summary`` and
+    ``report.acceptability``, in ``result.table`` order. ``acceptability[i, r]``
+    is the share of draws in which country ``i`` is ranked ``r + 1``.
     """
 
-    draws: int
-    seed: int
-    top_k: int
-    p_top_k: NDArray[np.float64]
-    rank_low: NDArray[np.float64]
-    rank_high: NDArray[np.float64]
-    acceptability: NDArray[np.float64]
-    rank_median: NDArray[np.float64] | None = None
-    notes: list[str] = field(default_factory=list)
+    report: SensitivityReport
 
-    def frame(self, result: ScoreResult) -> pd.DataFrame:
-        """One row per ranked country: rank, id, name, P(top K), rank interval."""
-        t = result.table
-        out = pd.DataFrame(
-            {
-                "rank": t["rank"].to_numpy(),
-                "id": t.index.to_numpy(dtype=object),
-                "name": t["name"].to_numpy(dtype=object),
-                f"p_top_{self.top_k}": np.asarray(self.p_top_k, dtype=float),
-                "rank_p05": np.asarray(self.rank_low, dtype=float),
-            }
-        )
-        if self.rank_median is not None:
-            out["rank_median"] = np.asarray(self.rank_median, dtype=float)
-        out["rank_p95"] = np.asarray(self.rank_high, dtype=float)
-        return out
+    @property
+    def draws(self) -> int:
+        return self.report.draws
+
+    @property
+    def seed(self) -> int:
+        return self.report.seed
+
+    @property
+    def top_k(self) -> int:
+        return self.report.top_k
+
+    @property
+    def uncertainty(self) -> dict[str, float]:
+        """Indicator id -> declared relative error, for the indicators whose data varied in the draws."""
+        return dict(self.report.uncertainty)
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.report.notes)
+
+    @property
+    def p_top_k(self) -> NDArray[np.float64]:
+        return self.report.summary["p_top_k"].to_numpy(dtype=float)
+
+    @property
+    def rank_low(self) -> NDArray[np.float64]:
+        return self.report.summary["rank_p05"].to_numpy(dtype=float)
+
+    @property
+    def rank_high(self) -> NDArray[np.float64]:
+        return self.report.summary["rank_p95"].to_numpy(dtype=float)
+
+    @property
+    def rank_median(self) -> NDArray[np.float64]:
+        return self.report.summary["median_rank"].to_numpy(dtype=float)
+
+    @property
+    def acceptability(self) -> NDArray[np.float64]:
+        return self.report.acceptability.drop(columns="name").to_numpy(dtype=float)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per ranked country, as the Summary sheet of ``unct-scorer sensitivity -o`` (id first)."""
+        return self.report.summary.reset_index()
 
 
 def run_sensitivity(
     result: ScoreResult,
     *,
-    draws: int,
-    seed: int,
-    top_k: int,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    top_k: int | None = None,
+    data_uncertainty: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
-    """SMAA over weights drawn uniformly within the criteria's ``range`` bounds and ``weight_order``.
+    """:func:`scorer.tuning.sensitivity` with its defaults (the one analysis ``unct-scorer sensitivity`` runs).
 
-    Uses :func:`scorer.sensitivity.sample_and_analyse` on the result's
-    criterion scores and mask; same seed, same numbers. Only for arithmetic
-    aggregation (the analysis is of the weighted sum).
+    Each indicator's declared ``uncertainty`` varies its data in each draw
+    unless ``data_uncertainty`` is false; same seed, same numbers.
 
     >>> from scorer import demo_result
     >>> s = run_sensitivity(demo_result(), draws=200, seed=1, top_k=15)
     >>> round(float(s.p_top_k.sum()), 6), s.acceptability.shape
     (15.0, (162, 162))
     """
-    from scorer.sensitivity import sample_and_analyse
-    from scorer.tuning import weight_constraints
+    from scorer.tuning import sensitivity
 
-    criteria = result.criteria
-    if criteria.aggregation is not Aggregation.arithmetic:
-        raise ConfigError(
-            Problem(
-                "config.sensitivity",
-                f"--sensitivity needs aggregation: arithmetic (a weighted sum), but it is "
-                f"{criteria.aggregation.value!r}",
-                key="aggregation",
-            )
-        )
-    ids = list(criteria.criteria)
-    constraints = weight_constraints(criteria)
-    index = result.table.index
-    smaa = sample_and_analyse(
-        result.criterion_scores.loc[index, ids].to_numpy(dtype=float),
-        constraints,
-        draws=draws,
-        seed=seed,
-        top_k=min(top_k, len(index)),
-        tiers=criteria.tiers,
-        mask=result.criterion_mask.loc[index, ids].to_numpy(dtype=bool),
-        progress=progress,
-    )
-    notes = []
-    if smaa.sampling_method:
-        notes.append(f"Weights drawn by the {smaa.sampling_method} method (uniform over the allowed weights).")
     return Sensitivity(
-        draws=int(smaa.draws),
-        seed=int(seed),
-        top_k=int(smaa.top_k),
-        p_top_k=np.asarray(smaa.p_top_k, dtype=float),
-        rank_low=np.asarray(smaa.rank_p05, dtype=float),
-        rank_high=np.asarray(smaa.rank_p95, dtype=float),
-        acceptability=np.asarray(smaa.rank_acceptability, dtype=float),
-        rank_median=np.asarray(smaa.median_rank, dtype=float),
-        notes=notes,
+        sensitivity(result, draws=draws, seed=seed, top_k=top_k, data_uncertainty=data_uncertainty, progress=progress)
     )
 
 
@@ -486,11 +473,8 @@ def value_change_words(row: Mapping[str, Any], what: str) -> str:
     return text + "."
 
 
-ROBUST_DRAWS = 200
-"""Weightings drawn for the recommended set's robustness (one integer program each)."""
-ROBUST_SECONDS = 10.0
-"""Robustness is left out (and the report says so) when its draws would take longer than this."""
-_ROBUST_CHUNK = 25
+ROBUST_DRAWS = 100
+"""Weightings drawn for the recommended set's robustness by default (one integer program each; as ``select``)."""
 
 
 @dataclass(frozen=True)
@@ -502,8 +486,9 @@ class RecommendedSet:
     (best score first), ``data`` is :func:`~scorer.selection_config.selection_to_dict`
     (what ``select --format json`` prints), ``summary`` its sentences. ``robust``
     (id, name, share of weight draws with the country in the optimal set, chosen)
-    is there when it was asked for and cheap enough; ``robust_note`` says how it
-    was obtained, or why it is missing.
+    is :func:`~scorer.selection_config.robust_shares` when it was asked for;
+    ``robust_note`` says how it was obtained (a count of draws, never a time),
+    or why it is missing.
     """
 
     table: pd.DataFrame
@@ -513,7 +498,6 @@ class RecommendedSet:
     robust_draws: int = 0
     robust_seed: int | None = None
     robust_note: str = ""
-    solve_seconds: float = 0.0
     cost_weight: float | None = None
     notes: tuple[str, ...] = ()
 
@@ -529,18 +513,16 @@ def recommend(
     selection: Selection,
     *,
     robust_draws: int = 0,
-    seed: int = 1,
-    max_seconds: float = ROBUST_SECONDS,
-    clock: Callable[[], float] = time.monotonic,
+    seed: int = DEFAULT_SEED,
 ) -> RecommendedSet:
     """Solve ``selection`` on ``result`` (``data`` is the scored sheet, with the group and cost columns).
 
-    With ``robust_draws`` > 0, also the share of plausible weightings (drawn
-    with ``seed``, as :func:`~scorer.selection_config.robust_shares` draws
-    them) under which each country is in the optimal set. The draws are solved
-    in chunks; when the time so far says the whole would exceed
-    ``max_seconds``, robustness is left out and ``robust_note`` says so. An
-    infeasible selection raises the solver's explanation.
+    With ``robust_draws`` > 0, also the share of plausible weightings (exactly
+    ``robust_draws`` of them, drawn with ``seed``) under which each country is in
+    the optimal set, as ``unct-scorer select --robust --draws N --seed S``
+    computes it. The work is bounded by that count alone, so the same inputs give
+    the same report on any machine. An infeasible selection raises the solver's
+    explanation.
 
     >>> from scorer import demo_result, read_countries
     >>> from scorer.resources import demo_spreadsheet_path
@@ -567,7 +549,7 @@ def recommend(
     )
     shares, note = None, ""
     if robust_draws > 0:
-        shares, note = _robust_within(result, spec, groups, robust_draws, seed, max_seconds, clock)
+        shares, note = _robust(result, spec, groups, robust_draws, seed)
     return RecommendedSet(
         table=table,
         data=selection_to_dict(solved, result, spec, robust=shares),
@@ -576,25 +558,16 @@ def recommend(
         robust_draws=robust_draws if shares is not None else 0,
         robust_seed=seed if shares is not None else None,
         robust_note=note,
-        solve_seconds=float(solved.solve_seconds),
         cost_weight=spec.cost_weight,
         notes=notes,
     )
 
 
-def _robust_within(
-    result: ScoreResult,
-    spec: SelectionSpec,
-    groups: pd.DataFrame,
-    draws: int,
-    seed: int,
-    max_seconds: float,
-    clock: Callable[[], float],
+def _robust(
+    result: ScoreResult, spec: SelectionSpec, groups: pd.DataFrame, draws: int, seed: int
 ) -> tuple[pd.Series | None, str]:
-    """:func:`~scorer.selection_config.robust_shares`, solved in chunks and given up when too slow."""
-    from scorer.sampling import sample_weights
-    from scorer.selection import robust_selection
-    from scorer.tuning import weight_constraints
+    """:func:`~scorer.selection_config.robust_shares`, or None and why it does not apply."""
+    from scorer.selection_config import robust_shares
 
     criteria = result.criteria
     if criteria.aggregation is not Aggregation.arithmetic:
@@ -603,31 +576,16 @@ def _robust_within(
             f"{criteria.aggregation.value} aggregation."
         )
     ids = list(criteria.criteria)
-    index = result.table.index
-    if not result.criterion_mask.loc[index, ids].to_numpy(dtype=bool).all():
+    if not result.criterion_mask.loc[result.table.index, ids].to_numpy(dtype=bool).all():
         return None, (
             "Robustness of the set is left out: some countries have a criterion left out (no value), and the "
             "re-scoring needs every criterion score."
         )
-    values = result.criterion_scores.loc[index, ids]
-    weights = sample_weights(weight_constraints(criteria), draws, seed=seed)
-    counts = pd.Series(0.0, index=index)
-    started = clock()
-    done = 0
-    while done < draws:
-        part = weights[done : done + _ROBUST_CHUNK]
-        share = robust_selection(values, part, spec, groups=groups, max_draws=len(part))
-        counts += np.rint(share.reindex(index).to_numpy(dtype=float) * len(part))
-        done += len(part)
-        elapsed = clock() - started
-        if done < draws and elapsed / done * draws > max_seconds:
-            return None, (
-                f"Robustness of the set is left out: at the pace of the first {done} of {draws} weightings, all "
-                f"{draws} would take more than {max_seconds:g} s. Run unct-scorer select --robust for it."
-            )
-    shares = pd.Series(counts.to_numpy() / draws, index=pd.Index(list(index), name="iso3"), name="share_selected")
-    order = np.lexsort((shares.index.to_numpy(dtype=object), -shares.to_numpy()))
-    return shares.iloc[order], f"{draws} weightings (seed {seed}), each solved exactly."
+    shares = robust_shares(result, spec, groups, draws=draws, seed=seed)
+    return shares, (
+        f"{draws} weightings (seed {seed}), each solved exactly; the same as unct-scorer select --robust "
+        f"--draws {draws} --seed {seed}."
+    )
 
 
 def yaml_number(x: float) -> str:
@@ -1622,6 +1580,12 @@ class _Report:
         likely = [i for i in order if s.p_top_k[i] >= 0.5]
         listed = ", ".join(f"{_e(t['name'].iloc[i])} ({_pct(float(s.p_top_k[i]))})" for i in likely[:30]) or "none"
         notes = "".join(f'<p class="note">{_e(n)}</p>' for n in s.notes)
+        if s.uncertainty:
+            errors = ", ".join(f"<code>{_e(iid)}</code> \u00b1{e:.0%}" for iid, e in s.uncertainty.items())
+            notes = (
+                "<p>Each draw also varied the data of the indicators whose uncertainty the criteria file declares "
+                f"(relative error of the normalised value: {errors}).</p>" + notes
+            )
         return "\n".join(
             [
                 '<section id="sensitivity">',
@@ -1775,7 +1739,14 @@ class _Report:
             paras.append(
                 f"<p>Weight sets were drawn at random ({self.sens.draws:,} draws, seed {self.sens.seed}) within each "
                 "criterion's plausible range, keeping the criteria's order of importance where the file gives one; "
-                "the probability of a top rank is the share of draws that give it.</p>"
+                "the probability of a top rank is the share of draws that give it"
+                + (
+                    "; the indicators with a declared uncertainty also had their data varied in each draw"
+                    if self.sens.uncertainty
+                    else ""
+                )
+                + f". It is the analysis of <code>unct-scorer sensitivity --draws {self.sens.draws} --seed "
+                f"{self.sens.seed}</code>.</p>"
             )
         if self.stab.weights is not None:
             paras.append("<h3>What would change the list</h3>")

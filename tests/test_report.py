@@ -262,26 +262,23 @@ def run(runner, *args: str, env: dict[str, str] | None = None):  # type: ignore[
     return runner.invoke(main, list(args), catch_exceptions=False, env=env)
 
 
-def test_report_is_byte_reproducible_with_source_date_epoch(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_is_byte_reproducible_with_source_date_epoch(runner, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
-    for name in ("a.html", "b.html"):
-        res = run(runner, "report", "--sensitivity", "--draws", "300", "-o", str(tmp_path / name), env=env)
+    pages = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        res = run(runner, "report", "--sensitivity", "--draws", "300", "-o", "r.html", env=env)
         assert res.exit_code == 0, res.stderr
-    a, b = (tmp_path / "a.html").read_bytes(), (tmp_path / "b.html").read_bytes()
+        pages.append((tmp_path / folder / "r.html").read_bytes())
+    a, b = pages
     assert a == b
     assert b"2023-11-14 22:13:20 UTC" in a
-    res = run(
-        runner,
-        "report",
-        "--sensitivity",
-        "--draws",
-        "300",
-        "-o",
-        str(tmp_path / "c.html"),
-        env={"SOURCE_DATE_EPOCH": "1800000000"},
-    )
+    (tmp_path / "c").mkdir()
+    monkeypatch.chdir(tmp_path / "c")
+    res = run(runner, "report", "--sensitivity", "--draws", "300", "-o", "r.html", env={"SOURCE_DATE_EPOCH": "1800000000"})
     assert res.exit_code == 0
-    c = (tmp_path / "c.html").read_text(encoding="utf-8")
+    c = (tmp_path / "c" / "r.html").read_text(encoding="utf-8")
     assert c.replace("2027-01-15 08:00:00 UTC", "2023-11-14 22:13:20 UTC").encode() == a
 
 
@@ -316,14 +313,19 @@ def test_report_writes_html_xlsx_and_markdown_with_sensitivity(runner, tmp_path:
     assert ranking.column_dimensions["C"].width >= len("Democratic People's Republic of Korea")
     sens = wb["Sensitivity"]
     sens_header = [c.value for c in sens[1]]
-    assert sens_header == ["rank", "id", "name", "p_top_10", "rank_p05", "rank_median", "rank_p95"]
-    shares = [row[3] for row in sens.iter_rows(min_row=2, values_only=True)]
+    assert sens_header[:7] == ["id", "name", "rank", "tier", "robustness", "verdict", "p_top_k"]
+    shares = [row[6] for row in sens.iter_rows(min_row=2, values_only=True)]
     assert len(shares) == 162 and sum(shares) == pytest.approx(10.0)
+    # the very table `unct-scorer sensitivity` writes for the same question
+    res = run(runner, "sensitivity", "--draws", "500", "--seed", "3", "--top", "10", "-o", str(tmp_path / "s.xlsx"))
+    assert res.exit_code == 0, res.stderr
+    alone = load_workbook(tmp_path / "s.xlsx")["Summary"]
+    assert list(alone.iter_rows(values_only=True)) == list(sens.iter_rows(values_only=True))
     prov = {k: v for k, v in wb["Provenance"].iter_rows(min_row=2, values_only=True)}
     assert prov["seed"] == "3" and prov["draws"] == "500"
     assert prov["spreadsheet_sha256"] == hashlib.sha256(demo_spreadsheet_path().read_bytes()).hexdigest()
     md = out[2].read_text(encoding="utf-8")
-    assert md.startswith("# UNCT ranking: ") and "## Sensitivity to the weights" in md and "| p_top_10 |" in md
+    assert md.startswith("# UNCT ranking: ") and "## Sensitivity to the weights" in md and "| p_top_k |" in md
     page = out[0].read_text(encoding="utf-8")
     assert "P(top 10)" in page and "seed 3" in page
 
@@ -384,7 +386,7 @@ def test_report_error_lines(runner, tmp_path: Path) -> None:  # type: ignore[no-
     res = run(runner, "report", "-c", str(geometric), "--sensitivity", "-o", str(tmp_path / "d.html"))
     assert (res.exit_code, res.stderr) == (
         1,
-        "Error: aggregation: --sensitivity needs aggregation: arithmetic (a weighted sum), but it is 'geometric'\n",
+        "Error: aggregation: should be arithmetic (a weighted sum) for a sensitivity analysis, but it is 'geometric'\n",
     )
     assert not any(p.suffix == ".html" and p.name != "r.html" for p in tmp_path.iterdir())
 
@@ -397,4 +399,4 @@ def test_run_sensitivity_same_seed_same_numbers(demo) -> None:  # type: ignore[n
     assert np.array_equal(a.acceptability, b.acceptability)
     assert not np.array_equal(a.acceptability, c.acceptability)
     assert np.allclose(a.acceptability.sum(axis=1), 1.0)
-    assert a.frame(result)["p_top_15"].sum() == pytest.approx(15.0)
+    assert a.frame()["p_top_k"].sum() == pytest.approx(15.0)

@@ -254,13 +254,15 @@ def test_geometric_workbook_and_markdown_say_why(runner, tmp_path: Path) -> None
     assert "This section is left out" in section(page.read_text(encoding="utf-8"))
 
 
-def test_all_three_formats_are_byte_reproducible_with_source_date_epoch(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_all_three_formats_are_byte_reproducible_with_source_date_epoch(runner, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     made = []
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
-        paths = [tmp_path / folder / name for name in ("r.html", "r.xlsx", "r.md")]
-        res = run(runner, "report", "--top", "12", *(a for p in paths for a in ("-o", str(p))), env=env)
+        monkeypatch.chdir(tmp_path / folder)
+        names = ("r.html", "r.xlsx", "r.md")
+        paths = [tmp_path / folder / name for name in names]
+        res = run(runner, "report", "--top", "12", *(a for p in names for a in ("-o", p)), env=env)
         assert res.exit_code == 0, res.stderr
         made.append([p.read_bytes() for p in paths])
     assert made[0] == made[1]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 import click
 
 from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, weights_option
+from scorer.cli.reproduce import rank_equivalent, reproduce_command
 from scorer.cli.select import selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target, write_text
@@ -27,6 +26,7 @@ from scorer.report import (
     run_stability,
 )
 from scorer.selection_config import SelectionOverrides
+from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
 DEFAULT_OUTPUT = Path("report.html")
@@ -49,20 +49,6 @@ def generated_time() -> str:
                 )
             ) from None
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
-    """``unct-scorer rank`` with the inputs as the user named them (the page appends ``-w`` options).
-
-    >>> rank_command(None, Path("my criteria.yaml"))
-    "unct-scorer rank -c 'my criteria.yaml'"
-    """
-    parts = ["unct-scorer", "rank"]
-    if spreadsheet is not None:
-        parts.append(shlex.quote(str(spreadsheet)))
-    if criteria_path is not None:
-        parts += ["-c", shlex.quote(str(criteria_path))]
-    return " ".join(parts)
 
 
 @click.command("report")
@@ -88,17 +74,37 @@ def rank_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
 @click.option(
     "--sensitivity",
     is_flag=True,
-    help="Add the weight sensitivity analysis (SMAA): P(top K), rank intervals, rank acceptability; with a "
-    f"selection, also how often each country is in the optimal set (--draws, at most {ROBUST_DRAWS}).",
+    help="Add the weight sensitivity analysis, as `unct-scorer sensitivity` computes it: P(top K), rank "
+    "intervals, rank acceptability; with a selection, also how often each country is in the optimal set "
+    "(--selection-draws).",
 )
 @click.option(
     "--draws",
-    type=click.IntRange(min=100, max=1_000_000),
-    default=10_000,
+    type=click.IntRange(min=1, max=10_000_000),
+    default=DEFAULT_DRAWS,
     show_default=True,
-    help="Weight draws for --sensitivity.",
+    help="Weight draws for --sensitivity (as `sensitivity --draws`).",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --sensitivity.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Random seed for --sensitivity and the selection's robustness (as `sensitivity --seed`).",
+)
+@click.option(
+    "--no-data-uncertainty",
+    is_flag=True,
+    help="With --sensitivity: ignore the indicators' declared uncertainty, vary the weights only.",
+)
+@click.option(
+    "--selection-draws",
+    type=click.IntRange(min=1, max=1000),
+    default=ROBUST_DRAWS,
+    show_default=True,
+    help="With --sensitivity and a selection: weightings solved for the set's robustness (as `select --robust "
+    "--draws`).",
+)
 @click.option(
     "--plots",
     "plots_dir",
@@ -130,6 +136,8 @@ def command(
     sensitivity: bool,
     draws: int,
     seed: int,
+    no_data_uncertainty: bool,
+    selection_draws: int,
     plots_dir: Path | None,
     region_column: str | None,
     force: bool,
@@ -180,9 +188,7 @@ def command(
     if overrides is not None or criteria.selection is not None:
         started = time.monotonic()
         selection = (overrides or SelectionOverrides()).apply(criteria.selection)
-        recommended = recommend(
-            result, df, selection, robust_draws=min(draws, ROBUST_DRAWS) if sensitivity else 0, seed=seed
-        )
+        recommended = recommend(result, df, selection, robust_draws=selection_draws if sensitivity else 0, seed=seed)
         robust = f"; robustness: {recommended.robust_note}" if recommended.robust_note else ""
         note(f"Recommended set: {len(recommended.ids)} UNCTs in {time.monotonic() - started:.1f} s{robust}")
     k = min(top_k or default_top_k(result.criteria), len(result.table))
@@ -201,18 +207,20 @@ def command(
     smaa = None
     if sensitivity:
         started = time.monotonic()
-        smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k)
+        smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k, data_uncertainty=not no_data_uncertainty)
         note(f"Sensitivity: {draws:,} weight draws in {time.monotonic() - started:.1f} s (seed {seed})")
     stability = run_stability(result, top_k=k)
     extra_prov = {"seed": str(seed), "draws": str(draws)} if sensitivity else {}
+    if smaa is not None and smaa.uncertainty:
+        extra_prov["data_uncertainty"] = ", ".join(f"{iid} {e:g}" for iid, e in smaa.uncertainty.items())
     if recommended is not None and recommended.robust is not None:
         extra_prov["selection_draws"] = str(recommended.robust_draws)
     stamp = generated_time()
-    argv = sys.argv[1:]
+    command_line = reproduce_command()
     for target in targets:
         suffix = target.suffix.lower()
         if suffix in (".html", ".htm"):
-            prov = provenance(inputs, argv=argv, extra={**extra_prov, "generated": stamp})
+            prov = provenance(inputs, command=command_line, extra={**extra_prov, "generated": stamp})
             page = build_report(
                 result,
                 top_k=k,
@@ -224,7 +232,7 @@ def command(
                 sensitivity=smaa,
                 recommended=recommended,
                 stability=stability,
-                command_prefix=rank_command(spreadsheet, criteria_path),
+                command_prefix=rank_equivalent(),
             )
             write_text(target, page, force=force, inputs=tuple(inputs.values()))
         else:
@@ -233,8 +241,8 @@ def command(
                 target,
                 force=force,
                 inputs=inputs,
-                argv=argv,
-                sensitivity=smaa.frame(result) if smaa is not None else None,
+                command=command_line,
+                sensitivity=smaa.frame() if smaa is not None else None,
                 recommended=recommended,
                 stability=stability,
                 extra_provenance=extra_prov,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,20 +33,68 @@ def sha256_of(path: Path) -> str:
 
 
 def provenance(
-    inputs: dict[str, Path], *, argv: list[str] | None = None, extra: dict[str, str] | None = None
+    inputs: dict[str, Path],
+    *,
+    argv: list[str] | None = None,
+    extra: dict[str, str] | None = None,
+    command: str | None = None,
 ) -> dict[str, str]:
-    """Tool version, input files and their SHA-256, the command line, then ``extra`` (e.g. seed).
+    """Tool version, input files and their SHA-256, the command that reproduces the output, then ``extra``.
 
+    The command is ``command`` when given; else, inside a command, the one
+    :func:`scorer.cli.reproduce.reproduce_command` renders from what click
+    parsed (every input option, shell-quoted); else ``argv`` quoted; else none.
     No clock unless the caller adds one to ``extra``: outputs stay reproducible.
     """
     out = {"tool": f"unct-scorer {__version__}"}
     for role, path in inputs.items():
         out[f"{role}_file"] = path.name
         out[f"{role}_sha256"] = sha256_of(path)
-    args = argv if argv is not None else sys.argv[1:]
-    out["command"] = "unct-scorer " + " ".join(args)
+    line = command if command is not None else current_command(argv)
+    if line is not None:
+        out["command"] = line
     out.update(extra or {})
     return out
+
+
+def current_command(argv: list[str] | None = None) -> str | None:
+    """The reproducing command of the click command running now, else ``argv`` quoted, else None.
+
+    >>> current_command(["rank", "my data.xlsx"])
+    "unct-scorer rank 'my data.xlsx'"
+    """
+    import shlex
+
+    from scorer.cli.reproduce import reproduce_command
+
+    line = reproduce_command()
+    if line is None and argv is not None:
+        line = shlex.join(["unct-scorer", *argv])
+    return line
+
+
+def write_csv(path: Path, frame: pd.DataFrame, prov: dict[str, str], *, force: bool, guard: tuple[Path, ...]) -> None:
+    """A CSV table and, beside it, its provenance in ``<name>-metadata.json``.
+
+    A CSV file has no place for metadata, so the provenance (with the command
+    that rewrites both files) goes where the W3C's CSV on the Web recommendation
+    looks for a table's metadata: the file's name with ``-metadata.json``
+    appended. The metadata is written first, so a refused file leaves no table
+    without its provenance.
+    """
+    meta = csv_metadata_path(path)
+    record = {"@context": "http://www.w3.org/ns/csvw", "url": path.name, "provenance": prov}
+    write_text(meta, to_json(record), force=force, inputs=guard)
+    write_text(path, frame_to_csv(frame), force=force, inputs=guard)
+
+
+def csv_metadata_path(path: Path) -> Path:
+    """Where a CSV output's provenance is written (CSVW's default metadata location).
+
+    >>> csv_metadata_path(Path("out/ranking.csv")).as_posix()
+    'out/ranking.csv-metadata.json'
+    """
+    return path.with_name(path.name + "-metadata.json")
 
 
 def criteria_source(path: Path) -> CriteriaSource:
@@ -144,6 +191,7 @@ def write_result(
     force: bool,
     inputs: dict[str, Path],
     argv: list[str] | None = None,
+    command: str | None = None,
     sensitivity: pd.DataFrame | None = None,
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
@@ -160,10 +208,10 @@ def write_result(
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
-    prov = provenance(inputs, argv=argv, extra=extra_provenance)
+    prov = provenance(inputs, argv=argv, extra=extra_provenance, command=command)
     ranking = marked_ranking(result, recommended)
     if suffix == ".csv":
-        write_text(path, frame_to_csv(ranking), force=force, inputs=guard)
+        write_csv(path, ranking, prov, force=force, guard=guard)
     elif suffix == ".json":
         data = {"provenance": prov, **result.to_dict()}
         write_text(path, to_json(data), force=force, inputs=guard)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from scorer.io.outputs import frame_to_csv, frame_to_markdown, to_json, write_text, write_workbook
-from scorer.io.results import provenance
+from scorer.io.outputs import frame_to_markdown, to_json, write_text, write_workbook
+from scorer.io.results import provenance, write_csv
 
 
 def write_selection(
@@ -21,6 +21,7 @@ def write_selection(
     force: bool,
     inputs: dict[str, Path],
     argv: list[str] | None = None,
+    command: str | None = None,
 ) -> None:
     """Write the chosen set in the format the extension names.
 
@@ -30,9 +31,9 @@ def write_selection(
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
-    prov = provenance(inputs, argv=argv)
+    prov = provenance(inputs, argv=argv, command=command)
     if suffix == ".csv":
-        write_text(path, frame_to_csv(table), force=force, inputs=guard)
+        write_csv(path, table, prov, force=force, guard=guard)
     elif suffix == ".json":
         write_text(path, to_json({"provenance": prov, **data}), force=force, inputs=guard)
     elif suffix == ".md":

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from scorer.io.criteria_file import parse_criteria_text
-from scorer.io.outputs import frame_to_csv, frame_to_markdown, to_json, write_text, write_workbook
-from scorer.io.results import criteria_source, provenance, sha256_of
+from scorer.io.outputs import frame_to_markdown, to_json, write_text, write_workbook
+from scorer.io.results import criteria_source, current_command, provenance, sha256_of, write_csv
 
 MODELINE = "# yaml-language-server:"
 
@@ -25,6 +25,7 @@ def write_tables(
     force: bool,
     inputs: dict[str, Path],
     argv: list[str] | None = None,
+    command: str | None = None,
     extra_provenance: dict[str, str] | None = None,
 ) -> None:
     """Write an analysis in the format the extension names, never over an input.
@@ -36,10 +37,10 @@ def write_tables(
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
-    prov = provenance(inputs, argv=argv, extra=extra_provenance)
+    prov = provenance(inputs, argv=argv, extra=extra_provenance, command=command)
     flat = {name: frame.reset_index() if frame.index.name is not None else frame for name, frame in sheets.items()}
     if suffix == ".csv":
-        write_text(path, frame_to_csv(next(iter(flat.values()))), force=force, inputs=guard)
+        write_csv(path, next(iter(flat.values())), prov, force=force, guard=guard)
     elif suffix == ".json":
         write_text(path, to_json({"provenance": prov, **data}), force=force, inputs=guard)
     elif suffix == ".md":
@@ -61,6 +62,7 @@ def fitted_criteria_text(
     decisions_path: Path,
     spreadsheet_path: Path,
     summary: str,
+    command: str | None = None,
 ) -> str:
     """The criteria file's text with the fitted weights, headed by a comment saying where they came from.
 
@@ -82,6 +84,9 @@ def fitted_criteria_text(
         f"# Original criteria: {criteria_path.name} (SHA-256 {sha256_of(criteria_path)}); its weights: {was}.",
         "# Only the weight values differ from it.",
     ]
+    line = command if command is not None else current_command()
+    if line is not None:
+        header.append(f"# Command: {line}")
     first, sep, rest = body.partition("\n")
     if first.startswith(MODELINE):
         text = first + sep + "\n".join(header) + "\n" + rest

@@ -1,0 +1,213 @@
+"""Every written artefact records the command that rewrites it, byte for byte.
+
+Each case runs a command in one folder, reads the command recorded in what it
+wrote (the provenance of an HTML page, a workbook, JSON, Markdown, the
+``-metadata.json`` beside a CSV, the header of a fitted criteria file), runs
+that command in a fresh folder holding copies of the same inputs, and compares
+the files byte for byte. The inputs are read with every reading option at
+once (``--sheet``, ``--header-row``, ``--decimal-comma``, ``--year``,
+``--group-by``) and also with none, so an option the record dropped shows up
+as different bytes (or a failure).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from scorer.cli import main
+from scorer.cli.reproduce import render_command
+from scorer.resources import default_criteria_path, demo_spreadsheet_path
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+MESSY = ("data.xlsx", "--sheet", "Data", "--header-row", "3", "--decimal-comma", "--year", "2022")
+GROUPED = (*MESSY, "--group-by", "workspace_id")
+PLAIN = ("data.csv",)
+
+
+def write_messy_workbook(path: Path) -> None:
+    """The demo sheet as a two-year panel on a second sheet, under two title rows, with decimal commas."""
+    df = pd.read_csv(demo_spreadsheet_path(), dtype=str, keep_default_na=False)
+    wb = Workbook()
+    notes = wb.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes["A1"] = "Read me first"
+    ws = wb.create_sheet("Data")
+    ws.append(["Country data, two years"])
+    ws.append([])
+    ws.append([*df.columns, "year"])
+    for year in (2022, 2023):
+        for row in df.itertuples(index=False):
+            cells = []
+            for column, value in zip(df.columns, row, strict=True):
+                if column == "patent_res_per_million" and value and year == 2022:
+                    value = repr(float(value) / 2)
+                if value and column.startswith("patent_") and "." in value:
+                    value = value.replace(".", ",")
+                cells.append(value)
+            ws.append([*cells, year])
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with data.xlsx (messy), data.csv (the demo), crit.yaml and decisions.csv."""
+    folder = tmp_path_factory.mktemp("inputs")
+    write_messy_workbook(folder / "data.xlsx")
+    shutil.copy(demo_spreadsheet_path(), folder / "data.csv")
+    shutil.copy(default_criteria_path(), folder / "crit.yaml")
+    (folder / "decisions.csv").write_text("country,decision\nChina,joined\nSingapore,joined\nPeru,not\n", "utf-8")
+    return folder
+
+
+def recorded_command(path: Path) -> str:
+    """The command an artefact records, whatever its kind."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        meta = json.loads(path.with_name(path.name + "-metadata.json").read_text(encoding="utf-8"))
+        return str(meta["provenance"]["command"])
+    if suffix == ".json":
+        return str(json.loads(path.read_text(encoding="utf-8"))["provenance"]["command"])
+    if suffix == ".xlsx":
+        rows = load_workbook(path)["Provenance"].iter_rows(min_row=2, values_only=True)
+        return str(dict((k, v) for k, v, *_ in rows)["command"])
+    text = path.read_text(encoding="utf-8")
+    if suffix == ".md":
+        found = re.search(r"^- command: `(.*)`$", text, re.M)
+    elif suffix == ".yaml":
+        found = re.search(r"^# Command: (.*)$", text, re.M)
+    else:
+        found = re.search(r"<dt>Command line</dt><dd>(.*?)</dd>", text)
+    assert found, f"{path.name} records no command"
+    return html.unescape(found.group(1)) if suffix == ".html" else found.group(1)
+
+
+def run_in(folder: Path, words: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
+    res = CliRunner().invoke(main, words, env=EPOCH)
+    assert res.exit_code == 0, (words, res.output, res.stderr)
+
+
+def regenerate(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], outputs: list[str]
+) -> list[str]:
+    """Run ``args`` in one folder, then each output's recorded command in a fresh one; compare bytes."""
+    first, again = tmp_path / "first", tmp_path / "again"
+    for folder in (first, again):
+        shutil.copytree(inputs, folder)
+    run_in(first, args, monkeypatch)
+    commands = []
+    for name in outputs:
+        command = recorded_command(first / name)
+        words = shlex.split(command)
+        assert words[0] == "unct-scorer"
+        run_in(again, words[1:], monkeypatch)
+        for made in sorted(p.name for p in first.iterdir() if p.name == name or p.name.startswith(name + "-")):
+            assert (again / made).read_bytes() == (first / made).read_bytes(), f"{made} differs: {command}"
+        for extra in again.iterdir():
+            if extra.name not in {p.name for p in inputs.iterdir()}:
+                extra.unlink()
+        commands.append(command)
+    return commands
+
+
+@pytest.mark.parametrize("reading", [MESSY, GROUPED, PLAIN], ids=["messy", "grouped", "plain"])
+@pytest.mark.parametrize("kind", [".csv", ".json", ".xlsx", ".md"])
+def test_rank_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reading: tuple[str, ...], kind: str
+) -> None:
+    args = ["rank", *reading, "-c", "crit.yaml", "-w", "engagement=0.5", "-o", f"out{kind}"]
+    (command,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"out{kind}"])
+    assert command == render_command(["unct-scorer", *args])
+
+
+@pytest.mark.parametrize("reading", [GROUPED, PLAIN], ids=["grouped", "plain"])
+def test_report_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reading: tuple[str, ...]
+) -> None:
+    outputs = ["r.html", "r.xlsx", "r.md"]
+    args = ["report", *reading, "-c", "crit.yaml", "--top", "10", *(w for o in outputs for w in ("-o", o))]
+    commands = regenerate(inputs, tmp_path, monkeypatch, args, outputs)
+    assert set(commands) == {render_command(["unct-scorer", *args])}
+
+
+def test_report_with_sensitivity_and_selection_records_seed_and_draws(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["report", *MESSY, "--sensitivity", "--draws", "300", "--capacity", "8", "-o", "r.md", "-o", "r.html"]
+    commands = regenerate(inputs, tmp_path, monkeypatch, args, ["r.md"])
+    # defaults that decide sampled numbers are written out
+    assert commands == [
+        "unct-scorer report data.xlsx --sheet Data --header-row 3 --decimal-comma --year 2022 --capacity 8 "
+        "-o r.md -o r.html --sensitivity --draws 300 --seed 20210816 --selection-draws 100"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "kind", "extra"),
+    [
+        ("sensitivity", ".csv", ["--draws", "200"]),
+        ("sensitivity", ".json", ["--draws", "200", "--top", "12"]),
+        ("stability", ".md", ["--top", "12"]),
+        ("stability", ".xlsx", []),
+        ("select", ".json", ["--capacity", "6", "--min-per", "region:1"]),
+        ("select", ".csv", ["--capacity", "6"]),
+    ],
+)
+def test_analysis_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, kind: str, extra: list[str]
+) -> None:
+    args = [command, *GROUPED, "-c", "crit.yaml", *extra, "-o", f"out{kind}"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"out{kind}"])
+    for option in ("--sheet", "--header-row", "--decimal-comma", "--year", "--group-by", *extra):
+        assert option in shlex.split(recorded)
+
+
+def test_fitted_criteria_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["fit", "decisions.csv", *MESSY, "-c", "crit.yaml", "-o", "fitted.yaml"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, ["fitted.yaml"])
+    assert recorded == render_command(["unct-scorer", *args])
+
+
+def test_a_quoted_path_survives_the_shell(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = tmp_path / "odd"
+    shutil.copytree(inputs, odd)
+    (odd / "data.csv").rename(odd / "my data; $(rm -rf x).csv")
+    run_in(odd, ["rank", "my data; $(rm -rf x).csv", "-o", "out.json"], monkeypatch)
+    command = recorded_command(odd / "out.json")
+    assert command == "unct-scorer rank 'my data; $(rm -rf x).csv' -o out.json"
+    assert shlex.split(command)[2] == "my data; $(rm -rf x).csv"
+
+
+def test_the_pages_rank_line_repeats_every_reading_option(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's "Same result on the command line" ranks what the page ranks (142 offices, not 162 countries)."""
+    folder = tmp_path / "w"
+    shutil.copytree(inputs, folder)
+    run_in(folder, ["report", *GROUPED, "-c", "crit.yaml", "-w", "engagement=0.5", "-o", "r.html"], monkeypatch)
+    page = (folder / "r.html").read_text(encoding="utf-8")
+    line = html.unescape(re.search(r'<code id="cli-equivalent">(.*?)</code>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert line == (
+        "unct-scorer rank data.xlsx -c crit.yaml --sheet Data --id-column iso3 --header-row 3 --decimal-comma "
+        "--year 2022 --group-by workspace_id -w engagement=0.5 -w representation=0.25 -w government_interest=0.35"
+    ) or line.startswith("unct-scorer rank data.xlsx -c crit.yaml --sheet Data")
+    monkeypatch.chdir(folder)
+    res = CliRunner().invoke(main, [*shlex.split(line)[1:], "--format", "json"])
+    assert res.exit_code == 0, res.output
+    ranked = json.loads(res.stdout)
+    data = json.loads(html.unescape(re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1)))  # type: ignore[union-attr]
+    assert len(ranked) == len(data["countries"]) == 142
+    assert [str(r["id"]) for r in ranked] == [c["id"] for c in data["countries"]]
