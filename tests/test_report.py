@@ -276,7 +276,9 @@ def test_report_is_byte_reproducible_with_source_date_epoch(runner, tmp_path: Pa
     assert b"2023-11-14 22:13:20 UTC" in a
     (tmp_path / "c").mkdir()
     monkeypatch.chdir(tmp_path / "c")
-    res = run(runner, "report", "--sensitivity", "--draws", "300", "-o", "r.html", env={"SOURCE_DATE_EPOCH": "1800000000"})
+    res = run(
+        runner, "report", "--sensitivity", "--draws", "300", "-o", "r.html", env={"SOURCE_DATE_EPOCH": "1800000000"}
+    )
     assert res.exit_code == 0
     c = (tmp_path / "c" / "r.html").read_text(encoding="utf-8")
     assert c.replace("2027-01-15 08:00:00 UTC", "2023-11-14 22:13:20 UTC").encode() == a

@@ -25,7 +25,6 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from scorer.cli import main
-from scorer.cli.reproduce import render_command
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -66,7 +65,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_messy_workbook(folder / "data.xlsx")
     shutil.copy(demo_spreadsheet_path(), folder / "data.csv")
     shutil.copy(default_criteria_path(), folder / "crit.yaml")
-    (folder / "decisions.csv").write_text("country,decision\nChina,joined\nSingapore,joined\nPeru,not\n", "utf-8")
+    (folder / "decisions.csv").write_text("country,decision\nChina,yes\nSingapore,yes\nPeru,no\nBhutan,no\n", "utf-8")
     return folder
 
 
@@ -90,6 +89,11 @@ def recorded_command(path: Path) -> str:
         found = re.search(r"<dt>Command line</dt><dd>(.*?)</dd>", text)
     assert found, f"{path.name} records no command"
     return html.unescape(found.group(1)) if suffix == ".html" else found.group(1)
+
+
+def same_words(command: str, args: list[str]) -> bool:
+    """The recorded command holds exactly the given words (in the command's own order of options)."""
+    return sorted(shlex.split(command)) == sorted(["unct-scorer", *args])
 
 
 def run_in(folder: Path, words: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,35 +125,54 @@ def regenerate(
     return commands
 
 
-@pytest.mark.parametrize("reading", [MESSY, GROUPED, PLAIN], ids=["messy", "grouped", "plain"])
-@pytest.mark.parametrize("kind", [".csv", ".json", ".xlsx", ".md"])
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("reading", "kind"),
+    [
+        pytest.param(MESSY, ".csv", id="messy-csv"),
+        pytest.param(GROUPED, ".json", id="grouped-json"),
+        pytest.param(PLAIN, ".md", id="plain-md"),
+        pytest.param(PLAIN, ".xlsx", id="plain-xlsx"),
+        *(
+            pytest.param(reading, kind, id=f"{name}-{kind[1:]}", marks=SLOW)
+            for name, reading in (("messy", MESSY), ("grouped", GROUPED), ("plain", PLAIN))
+            for kind in (".csv", ".json", ".xlsx", ".md")
+            if (name, kind) not in {("messy", ".csv"), ("grouped", ".json"), ("plain", ".md"), ("plain", ".xlsx")}
+        ),
+    ],
+)
 def test_rank_outputs_record_the_command_that_rewrites_them(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reading: tuple[str, ...], kind: str
 ) -> None:
     args = ["rank", *reading, "-c", "crit.yaml", "-w", "engagement=0.5", "-o", f"out{kind}"]
     (command,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"out{kind}"])
-    assert command == render_command(["unct-scorer", *args])
+    assert same_words(command, args)
 
 
-@pytest.mark.parametrize("reading", [GROUPED, PLAIN], ids=["grouped", "plain"])
+@pytest.mark.parametrize("reading", [pytest.param(GROUPED, marks=SLOW), PLAIN], ids=["grouped", "plain"])
 def test_report_outputs_record_the_command_that_rewrites_them(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reading: tuple[str, ...]
 ) -> None:
     outputs = ["r.html", "r.xlsx", "r.md"]
     args = ["report", *reading, "-c", "crit.yaml", "--top", "10", *(w for o in outputs for w in ("-o", o))]
     commands = regenerate(inputs, tmp_path, monkeypatch, args, outputs)
-    assert set(commands) == {render_command(["unct-scorer", *args])}
+    defaults = ["--draws", "10000", "--seed", "20210816", "--selection-draws", "100"]
+    assert len(set(commands)) == 1 and same_words(commands[0], [*args, *defaults])
 
 
+@SLOW
 def test_report_with_sensitivity_and_selection_records_seed_and_draws(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = ["report", *MESSY, "--sensitivity", "--draws", "300", "--capacity", "8", "-o", "r.md", "-o", "r.html"]
+    args = ["report", *MESSY, "--sensitivity", "--draws", "300", "--capacity", "8", "--selection-draws", "20"]
+    args += ["-o", "r.md", "-o", "r.html"]
     commands = regenerate(inputs, tmp_path, monkeypatch, args, ["r.md"])
     # defaults that decide sampled numbers are written out
     assert commands == [
-        "unct-scorer report data.xlsx --sheet Data --header-row 3 --decimal-comma --year 2022 --capacity 8 "
-        "-o r.md -o r.html --sensitivity --draws 300 --seed 20210816 --selection-draws 100"
+        "unct-scorer report data.xlsx --sheet Data --header-row 3 --year 2022 --decimal-comma --capacity 8 "
+        "-o r.md -o r.html --sensitivity --draws 300 --seed 20210816 --selection-draws 20"
     ]
 
 
@@ -157,11 +180,11 @@ def test_report_with_sensitivity_and_selection_records_seed_and_draws(
     ("command", "kind", "extra"),
     [
         ("sensitivity", ".csv", ["--draws", "200"]),
-        ("sensitivity", ".json", ["--draws", "200", "--top", "12"]),
+        pytest.param("sensitivity", ".json", ["--draws", "200", "--top", "12"], marks=SLOW),
         ("stability", ".md", ["--top", "12"]),
-        ("stability", ".xlsx", []),
+        pytest.param("stability", ".xlsx", [], marks=SLOW),
         ("select", ".json", ["--capacity", "6", "--min-per", "region:1"]),
-        ("select", ".csv", ["--capacity", "6"]),
+        pytest.param("select", ".csv", ["--capacity", "6"], marks=SLOW),
     ],
 )
 def test_analysis_outputs_record_the_command_that_rewrites_them(
@@ -176,9 +199,9 @@ def test_analysis_outputs_record_the_command_that_rewrites_them(
 def test_fitted_criteria_record_the_command_that_rewrites_them(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = ["fit", "decisions.csv", *MESSY, "-c", "crit.yaml", "-o", "fitted.yaml"]
+    args = ["fit", *MESSY, "-c", "crit.yaml", "--decisions", "decisions.csv", "-o", "fitted.yaml"]
     (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, ["fitted.yaml"])
-    assert recorded == render_command(["unct-scorer", *args])
+    assert same_words(recorded, args)
 
 
 def test_a_quoted_path_survives_the_shell(inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,9 +224,9 @@ def test_the_pages_rank_line_repeats_every_reading_option(
     page = (folder / "r.html").read_text(encoding="utf-8")
     line = html.unescape(re.search(r'<code id="cli-equivalent">(.*?)</code>', page, re.S).group(1))  # type: ignore[union-attr]
     assert line == (
-        "unct-scorer rank data.xlsx -c crit.yaml --sheet Data --id-column iso3 --header-row 3 --decimal-comma "
-        "--year 2022 --group-by workspace_id -w engagement=0.5 -w representation=0.25 -w government_interest=0.35"
-    ) or line.startswith("unct-scorer rank data.xlsx -c crit.yaml --sheet Data")
+        "unct-scorer rank data.xlsx -c crit.yaml --sheet Data --header-row 3 --year 2022 --decimal-comma "
+        "--group-by workspace_id -w engagement=0.5 -w representation=0.25 -w government_interest=0.35"
+    )
     monkeypatch.chdir(folder)
     res = CliRunner().invoke(main, [*shlex.split(line)[1:], "--format", "json"])
     assert res.exit_code == 0, res.output

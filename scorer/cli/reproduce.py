@@ -26,7 +26,7 @@ from click.core import ParameterSource
 PROGRAM = "unct-scorer"
 SILENT = frozenset({"force", "fmt", "help"})
 """Parameters that change nothing written: never recorded."""
-ALWAYS = frozenset({"seed", "draws"})
+ALWAYS = frozenset({"seed", "draws", "selection_draws"})
 """Parameters recorded even at their defaults (they say how a sampled number was drawn)."""
 READING = ("spreadsheet", "criteria_path", "sheet", "id_column", "header_row", "decimal_comma", "year", "year_column")
 """The parameters that say which rows are scored: what a ``rank`` equivalent must repeat (with ``group_by``)."""
@@ -99,9 +99,7 @@ def _given(ctx: click.Context, name: str) -> bool:
     return source is not None and source is not ParameterSource.DEFAULT
 
 
-def command_words(
-    ctx: click.Context, *, command: str | None = None, only: Iterable[str] | None = None
-) -> list[str]:
+def command_words(ctx: click.Context, *, command: str | None = None, only: Iterable[str] | None = None) -> list[str]:
     """The words of the reproducing command: program, command name, arguments, then options in the command's order.
 
     ``command`` replaces the command's name and ``only`` keeps only the named
