@@ -11,6 +11,7 @@ import pandas as pd
 from scorer import __version__
 from scorer.export import contributions_frame, criteria_frame, quality_frame, ranking_frame
 from scorer.io.outputs import (
+    check_target,
     frame_to_csv,
     frame_to_markdown,
     to_json,
@@ -79,10 +80,12 @@ def write_csv(path: Path, frame: pd.DataFrame, prov: dict[str, str], *, force: b
     A CSV file has no place for metadata, so the provenance (with the command
     that rewrites both files) goes where the W3C's CSV on the Web recommendation
     looks for a table's metadata: the file's name with ``-metadata.json``
-    appended. The metadata is written first, so a refused file leaves no table
-    without its provenance.
+    appended. Both targets are checked before either is written, and the
+    metadata is written first, so no table is left without its provenance.
     """
     meta = csv_metadata_path(path)
+    for target in (path, meta):
+        check_target(target, force=force, inputs=guard)
     record = {"@context": "http://www.w3.org/ns/csvw", "url": path.name, "provenance": prov}
     write_text(meta, to_json(record), force=force, inputs=guard)
     write_text(path, frame_to_csv(frame), force=force, inputs=guard)
