@@ -35,6 +35,7 @@ READING = ("spreadsheet", "criteria_path", "sheet", "id_column", "header_row", "
 def _word(value: Any) -> str:
     """One value as the command line spells it (floats as their shortest round-trip text).
 
+    >>> from pathlib import Path
     >>> _word(Path("my data.xlsx")), _word(0.1), _word(3), _word("a=b")
     ('my data.xlsx', '0.1', '3', 'a=b')
     """
