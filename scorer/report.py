@@ -333,6 +333,7 @@ def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
     weights = report.weights.copy()
     weights["in_words"] = [
         interval_words(_plain(str(cid)), float(row["weight"]), float(row["low"]), float(row["high"]), what)
+        + _open_ends(row)
         for cid, row in weights.iterrows()
     ]
     countries = report.countries.copy()
@@ -340,6 +341,16 @@ def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
     countries["weight_in_words"] = [weight_change_words(row, what, ranges) for row in records]
     countries["value_in_words"] = [value_change_words(row, what) for row in records]
     return Stability(k, unit, weights, countries)
+
+
+def _open_ends(row: pd.Series) -> str:
+    """The ends at 0 or 1 where ties alter the list (``stability``'s ``low_open``/``high_open``), as a sentence."""
+    ends = [
+        e
+        for e, edge, key in (("0", row["low"] <= 0, "low_open"), ("1", row["high"] >= 1, "high_open"))
+        if edge and row[key]
+    ]
+    return f" At exactly {' or '.join(ends)}, countries tie and the list changes." if ends else ""
 
 
 def _plain(cid: str) -> str:
@@ -439,6 +450,8 @@ def weight_change_words(row: Mapping[str, Any], what: str, ranges: Mapping[str, 
     target = (f"above {b}" if to > w else f"below {b}") if inside else b
     effect = f"it leaves {what}" if inside else f"it enters {what}"
     text = f"{verb} {_plain(cid)}'s weight from {a} to {target} and {effect}"
+    if to <= 0.0 or to >= 1.0:  # only a weight of exactly 0 or 1 does it: countries tie there
+        text = f"{verb} {_plain(cid)}'s weight from {a} to exactly {to:.0f} and {effect} (countries tie there)"
     rng = ranges.get(cid)
     if rng is not None and not row["weight_in_range"]:
         text += f" (outside the weight's plausible range, {rng[0]:g} to {rng[1]:g})"

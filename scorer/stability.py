@@ -15,7 +15,12 @@ weight, counting the countries above it, until its top-K membership or tier
 changes. Intervals are open: they end at the crossing itself, where the two
 countries tie; any weight strictly inside keeps the current set or tier.
 Points where two countries only touch (a double root) are not changes, nor
-are crossings within 1e-12 of 0 or 1. With a mask, a country lacking criterion
+are crossings within 1e-12 of 0 or 1. The end points themselves are checked
+apart (:func:`end_changes`): at a weight of exactly 0 or 1 countries can tie
+(those sharing every other criterion score), and a tie shares the better rank,
+so the top K or a tier can differ there although nothing changes inside. An
+interval reported up to 0 or 1 is then open at that end, and the smallest
+change to flip a country may be a move to exactly 0 or 1. With a mask, a country lacking criterion
 ``j`` keeps a constant score along the move, as does one whose only weighted
 criterion is ``j`` (the 0/0 at the end of the move is left out).
 Everything is vectorised over country pairs: O(n^2) per criterion.
@@ -111,7 +116,9 @@ def weight_change_to_flip(
 
     The others keep their proportions. The change reaches the crossing point
     (a tie); any weight slightly beyond it flips the country in (if out) or
-    out (if in). NaN where no weight in [0, 1] flips it. At a tie at the cut
+    out (if in). Where only a weight of exactly 0 or 1 flips it (a tie there,
+    see :func:`end_changes`), the change reaches that end. NaN where no
+    weight in [0, 1] flips it. At a tie at the cut
     the change is a signed zero (``-0.0``: any decrease). Shape ``(n, k)``.
 
     >>> v = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
@@ -124,11 +131,39 @@ def weight_change_to_flip(
     out = np.full(v.shape, np.nan)
     for j in range(v.shape[1]):
         lo, hi = _intervals(v, m, w, j, rules)
-        up = np.where(hi < 1.0, hi - w[j], np.nan)
+        at0, at1 = _end_changes(v, m, w, j, rules)
+        up = np.where(hi < 1.0, hi - w[j], np.where(at1, 1.0 - w[j], np.nan))
         # -(w - lo), not lo - w: a tie at the cut (lo == w) gives -0.0, so the sign still says "lower"
-        down = np.where(lo > 0.0, -(w[j] - lo), np.nan)
+        down = np.where(lo > 0.0, -(w[j] - lo), np.where(at0, -w[j], np.nan))
         out[:, j] = np.where(np.isnan(up) | (np.abs(down) < np.abs(up)), down, up)
     return out
+
+
+def end_changes(
+    values: ArrayLike,
+    weights: ArrayLike,
+    j: int,
+    *,
+    top_k: int | None = None,
+    tiers: Iterable[TierInput] | None = None,
+    mask: ArrayLike | None = None,
+) -> tuple[BoolArray, BoolArray]:
+    """Per country, whether its top-K membership (or tier) at ``w_j`` of exactly 0, and of exactly 1, differs from now.
+
+    Give ``top_k`` or ``tiers``. Ties at an end share the better rank, as in the ranking.
+
+    >>> v = [[0.9, 0.2], [0.5, 0.2], [0.1, 0.9]]  # at w_0 = 0 the first two tie for rank 2
+    >>> [a.tolist() for a in end_changes(v, [0.5, 0.5], 0, top_k=2)]
+    [[False, True, False], [False, True, True]]
+    """
+    v, m = check_values(values, mask)
+    w = _check_weights(weights, v.shape[1])
+    if (top_k is None) == (tiers is None):
+        raise ConfigError(
+            Problem("config.invalid", "should give top_k or tiers (one of them), but it gives both or none")
+        )
+    rules = _membership(check_top_k(top_k, v.shape[0])) if top_k is not None else tier_rules(tiers)
+    return _end_changes(v, m, w, _check_criterion(j, len(w)), rules)
 
 
 def value_change_to_flip(
@@ -359,6 +394,22 @@ def _intervals(
     hi[_tier_of(above_right, met_right, thresholds, rules) != current] = t0
     lo[_tier_of(above_left, met_left, thresholds, rules) != current] = t0
     return lo, hi
+
+
+def _end_changes(
+    v: FloatArray, m: BoolArray | None, w: FloatArray, j: int, rules: tuple[TierRule, ...]
+) -> tuple[BoolArray, BoolArray]:
+    """Whether each country's tier at ``w_j`` = 0 and at 1 differs from its tier now (scores as along the move)."""
+    s0 = weighted_sum_scores(v, w, mask=m)
+    current = assign_tiers(s0, min_ranks(s0), rules)
+    a, b, c, d = _coefficients(v, m, w, j)
+    ends = np.stack([a / c, (a + b) / (c + d)])
+    changed = assign_tiers(ends, min_ranks(ends), rules) != current[None, :]
+    if w[j] <= 0.0:
+        changed[0] = False
+    if w[j] >= 1.0:
+        changed[1] = False
+    return changed[0], changed[1]
 
 
 def _tier_of(

@@ -47,6 +47,7 @@ from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
 from scorer.sensitivity import ValuesSampler, min_ranks, sample_and_analyse
 from scorer.stability import (
+    end_changes,
     move_weight,
     tier_intervals,
     top_k_interval,
@@ -527,8 +528,11 @@ class StabilityReport:
 
     ``weights`` (indexed by criterion): the current normalised ``weight``, the
     interval ``low``-``high`` of that weight (moved alone, the others keeping
-    their proportions) on which the top-K set stays the same, the criteria
-    file's ``range`` and the statement in words. ``countries`` (indexed by id,
+    their proportions) on which the top-K set stays the same, whether each
+    end is excluded (``low_open``, ``high_open``: always at a crossing inside
+    (0, 1), where countries tie; at 0 or 1 only when ties at exactly that
+    weight change the top K), the criteria file's ``range`` and the
+    statement in words. ``countries`` (indexed by id,
     ranking order): the smallest single weight change (``weight_*``) and the
     smallest single criterion-score change (``score_*``, with the raw
     ``value_needed`` where it can be read back) that move the country into or
@@ -585,6 +589,8 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
     weight_rows = []
     for j, cid in enumerate(ids):
         lo, hi = top_k_interval(values, weights, j, top_k=k, mask=m)
+        at0, at1 = end_changes(values, weights, j, top_k=k, mask=m)
+        open_low, open_high = bool(lo > 0 or at0.any()), bool(hi < 1 or at1.any())
         rng = criteria.criteria[cid].range
         weight_rows.append(
             {
@@ -593,9 +599,13 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
                 "weight": weights[j],
                 "low": lo,
                 "high": hi,
+                "low_open": open_low,
+                "high_open": open_high,
                 "range_low": rng[0] if rng else np.nan,
                 "range_high": rng[1] if rng else np.nan,
-                "in_words": _interval_words(cid, weights[j], lo, hi),
+                "in_words": _interval_words(
+                    cid, weights[j], lo, hi, open_at_0=lo <= 0 and open_low, open_at_1=hi >= 1 and open_high
+                ),
             }
         )
     weight_frame = pd.DataFrame(weight_rows).set_index("criterion")
@@ -674,24 +684,33 @@ def _in_range(w: float, rng: tuple[float, float] | None) -> bool:
     return rng is None or rng[0] - 1e-12 <= w <= rng[1] + 1e-12
 
 
-def _interval_words(cid: str, w: float, lo: float, hi: float) -> str:
+def _interval_words(
+    cid: str, w: float, lo: float, hi: float, *, open_at_0: bool = False, open_at_1: bool = False
+) -> str:
     """``engagement's weight is between 0.362 and 0.447 (now 0.400)``, or the edge cases.
+
+    ``open_at_0`` / ``open_at_1``: the interval reaches 0 or 1 but ties at exactly that weight alter the list.
 
     >>> _interval_words("a", 0.4, 0.3941, 0.40032)
     "a's weight is between 0.3941 and 0.4003 (now 0.4000)"
+    >>> _interval_words("a", 0.4, 0.0, 0.5, open_at_0=True)
+    "a's weight is above 0 and below 0.500 (now 0.400); at exactly 0, ties alter the list"
     """
     shown = [x for x in (lo, w, hi) if 0.0 < x < 1.0]
     d = next((d for d in (3, 4, 5) if len({f"{x:.{d}f}" for x in shown}) == len({round(x, 12) for x in shown})), 6)
     now = f"{w:.{d}f}"
-    if lo <= 0.0 and hi >= 1.0:
+    open_at_0, open_at_1 = open_at_0 and lo <= 0.0, open_at_1 and hi >= 1.0
+    ends = [e for e, flag in (("0", open_at_0), ("1", open_at_1)) if flag]
+    tail = f"; at exactly {' or '.join(ends)}, ties alter the list" if ends else ""
+    low = f"above {lo:.{d}f}" if lo > 0.0 else "above 0" if open_at_0 else ""
+    high = f"below {hi:.{d}f}" if hi < 1.0 else "below 1" if open_at_1 else ""
+    if lo <= 0.0 and hi >= 1.0 and not ends:
         return f"{cid}'s weight is anywhere from 0 to 1 (now {now}): no single change of it alters the list"
     if hi - lo <= 1e-12:
         return f"{cid}'s weight stays at {now} exactly: any change alters the list (a tie at the cut)"
-    if lo <= 0.0:
-        return f"{cid}'s weight is below {hi:.{d}f} (now {now})"
-    if hi >= 1.0:
-        return f"{cid}'s weight is above {lo:.{d}f} (now {now})"
-    return f"{cid}'s weight is between {lo:.{d}f} and {hi:.{d}f} (now {now})"
+    if lo > 0.0 and hi < 1.0:
+        return f"{cid}'s weight is between {lo:.{d}f} and {hi:.{d}f} (now {now})"
+    return f"{cid}'s weight is {' and '.join(x for x in (low, high) if x)} (now {now}){tail}"
 
 
 def _weight_change(
@@ -724,6 +743,8 @@ def _weight_change(
     within = _in_range(to, rng)
     if dw[j] == 0:
         text = f"{verb} {cid}'s weight even slightly from {weights[j]:.2f} and {effect} (a tie at the cut)"
+    elif to <= 0.0 or to >= 1.0:
+        text = f"{verb} {cid}'s weight from {weights[j]:.2f} to exactly {to:.0f} and {effect} (countries tie there)"
     else:
         text = f"{verb} {cid}'s weight from {a} to {target} and {effect}"
     if rng is not None and not within:

@@ -8,6 +8,7 @@ import pytest
 from scorer.errors import ConfigError
 from scorer.sensitivity import assign_tiers, min_ranks, weighted_sum_scores
 from scorer.stability import (
+    end_changes,
     move_weight,
     tier_intervals,
     top_k_interval,
@@ -173,3 +174,15 @@ def test_value_change_never_asks_for_a_score_below_zero() -> None:
     out = value_change_to_flip([[0.2, 0.0], [0.8, 0.0]], [0.5, 0.5], top_k=1)
     assert out[1, 0] == pytest.approx(-0.6)
     assert np.isnan(out[1, 1])
+
+
+def test_a_tie_at_weight_zero_is_a_change_not_part_of_the_interval() -> None:
+    # issue 10, defect 7: countries 1 and 2 share criterion 1; at w_0 = 0 they tie for the last place in the top 2
+    v = np.array([[0.9, 0.9], [0.8, 0.5], [0.1, 0.5]])
+    at0, at1 = end_changes(v, [0.5, 0.5], 0, top_k=2)
+    assert at0.tolist() == [False, False, True] and not at1.any()
+    assert top_k_interval(v, [0.5, 0.5], 0, top_k=2) == (0.0, 1.0)  # nothing changes strictly inside (0, 1)
+    dw = weight_change_to_flip(v, [0.5, 0.5], top_k=2)
+    assert dw[2, 0] == -0.5  # lower w_0 all the way to exactly 0 and country 2 enters (a tie at rank 2)
+    s = weighted_sum_scores(v, [0.0, 1.0])
+    assert min_ranks(s).tolist() == [1, 2, 2]

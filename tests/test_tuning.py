@@ -218,7 +218,7 @@ def test_stability_weight_change_moves_the_country(sheet: pd.DataFrame, demo: Sc
     checked = 0
     for ident, row in c[c["weight_criterion"] != ""].head(30).iterrows():
         cid, to = row["weight_criterion"], row["weight_to"]
-        step = 1e-7 * np.sign(to - row["weight_from"])
+        step = 0.0 if to in (0.0, 1.0) else 1e-7 * np.sign(to - row["weight_from"])  # an end: exactly there
         rest = {k: v * (1 - (to + step)) / (1 - row["weight_from"]) for k, v in demo.weights.items() if k != cid}
         moved = score_countries(sheet, demo.criteria, weights={**rest, cid: to + step})
         assert (moved.table.at[ident, "rank"] <= 15) != row["in_top_k"], (ident, row["weight_change"])
@@ -374,3 +374,29 @@ def test_fit_never_reproduces_fewer_decisions_than_the_files_weights_and_names_i
     assert any(
         line.startswith("Objective: most decisions (mixed-integer programme); proven optimal") for line in rep.lines()
     )
+
+
+def test_stability_claims_hold_at_weights_of_exactly_0_and_1() -> None:
+    # issue 10, defect 7: "no single weight from 0 to 1 brings Guatemala into the top 15", yet -w engagement=0 did
+    df = read_countries(demo_spreadsheet_path())
+    criteria = load_criteria(default_criteria_path())
+    base = score_countries(df, criteria)
+    rep = stability(base)
+    k, ids = rep.top_k, list(criteria.criteria)
+    weights = base.weights[ids].to_dict()
+    for cid in ids:
+        for end in (0.0, 1.0):
+            moved = {c: (end if c == cid else (1 - end) * w / (1 - weights[cid])) for c, w in weights.items()}
+            inside = score_countries(df, criteria, weights=moved).table["rank"] <= k
+            row = rep.weights.loc[cid]
+            changed = (inside.reindex(base.table.index) != (base.table["rank"] <= k)).any()
+            at_end = row["low"] <= 0 if end == 0 else row["high"] >= 1
+            if at_end:
+                assert bool(row["low_open" if end == 0 else "high_open"]) == bool(changed), (cid, end)
+            nowhere = rep.countries["weight_change"].str.startswith("no single weight")
+            # a country said to enter (or leave) only at no weight keeps its place at both ends
+            flipped = inside.reindex(base.table.index) != (base.table["rank"] <= k)
+            assert not (nowhere & flipped).any(), (cid, end, list(rep.countries.index[nowhere & flipped]))
+    gtm = rep.countries.loc["GTM"] if "GTM" in rep.countries.index else None
+    if gtm is not None and not gtm["in_top_k"]:
+        assert not str(gtm["weight_change"]).startswith("no single weight")
