@@ -96,7 +96,7 @@ def test_bad_term_file_is_located(runner, folder: Path, tmp_path: Path) -> None:
     res = run(runner, "evidence", str(folder), "-o", str(tmp_path / "e.csv"), "--terms", str(extra))
     assert res.exit_code == 1
     assert res.stderr.strip() == (
-        f"Error: {extra}: terms.13.weight: Input should be greater than or equal to 0, but it is -1"
+        f"Error: {extra}: terms.0.weight: Input should be greater than or equal to 0, but it is -1"
     )
 
 
@@ -107,6 +107,10 @@ def test_usage_and_output_errors(runner, folder: Path, tmp_path: Path) -> None:
     existing = write(tmp_path / "e.csv", "x\n")
     res = run(runner, "evidence", str(folder), "-o", str(existing))
     assert (res.exit_code, res.stderr.strip()) == (1, f"Error: {existing}: already exists; use --force to replace it")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run(runner, "evidence", str(empty), "-o", str(tmp_path / "f.csv"))
+    assert res.stderr.strip() == f"Error: {empty}: should hold .pdf, .docx or .txt documents, but it holds none"
     res = run(runner, "evidence", str(tmp_path / "nope"), "-o", str(tmp_path / "f.csv"))
     assert res.stderr.strip() == f"Error: {tmp_path / 'nope'}: should be a folder of documents, but it does not exist"
 
@@ -185,3 +189,14 @@ def test_rank_reads_json_and_xlsx_evidence_and_the_report_gets_passages(runner, 
     from_file = read_passages(tmp_path / "evidence.json")
     assert [(p.file, p.page, p.text) for p in from_file["KEN"]] == [(p.file, p.page, p.text) for p in library["KEN"]]
     assert from_file["KEN"][0].text == "Partners: UNDP, WIPO"
+
+
+def test_a_new_term_with_an_unknown_context_rule_is_named(runner, folder: Path, tmp_path: Path) -> None:
+    extra = write(
+        tmp_path / "bad.yaml",
+        "terms:\n  - id: mine\n    kind: ip\n    weight: 1\n    context: strong\n    names: {en: [x]}\n",
+    )
+    res = run(runner, "evidence", str(folder), "-o", str(tmp_path / "e.csv"), "--terms", str(extra))
+    assert res.stderr.strip() == (
+        f"Error: {extra}: term 'mine': context should be one of default, organisation, broad, but it is 'strong'"
+    )

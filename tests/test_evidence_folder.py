@@ -69,6 +69,20 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_text(
         root / "URY_cf.txt", [["Marco de Cooperación", "Uruguay 2021-2025"], ["Salud, educación y empleo para todos."]]
     )
+    write_docx(
+        root / "Maroc_cadre.docx",
+        [
+            ["Cadre de coopération", "Maroc 2023-2027"],
+            [
+                "Annexe 1 : Cadre de résultats",
+                [
+                    ["Effet", "Indicateur"],
+                    ["Effet 2 : emploi des jeunes", "Indicateur 2.1 : nombre de brevets déposés"],
+                ],
+            ],
+        ],
+    )
+    write_pdf(root / "CHL_scanned.pdf", [IMAGE_PAGE, IMAGE_PAGE])
     (root / "BRA_damaged.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
     return root
 
@@ -79,7 +93,7 @@ def result(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def test_every_country_found_and_sorted(result) -> None:  # type: ignore[no-untyped-def]
-    assert [c.iso3 for c in result.countries] == ["BRA", "CHN", "EGY", "KEN", "PER", "SEN", "URY"]
+    assert [c.iso3 for c in result.countries] == ["BRA", "CHL", "CHN", "EGY", "KEN", "MAR", "PER", "SEN", "URY"]
     sources = {d.file: d.country_source for c in result.countries for d in c.documents}
     assert sources["cadre_cooperation.pdf"] == "title page"
     assert sources["KEN_UNSDCF_2022-2026.pdf"] == "file name"
@@ -150,6 +164,13 @@ def test_spanish_narrative_is_expressed(result) -> None:  # type: ignore[no-unty
     )
 
 
+def test_a_results_framework_table_in_docx_is_requested(result) -> None:  # type: ignore[no-untyped-def]
+    morocco = result.country("MAR")
+    assert [(m.page, m.term_id, m.context) for m in morocco.mentions] == [(2, "patents", "results_framework")]
+    assert morocco.suggestion.level == "requested"
+    assert morocco.suggestion.passages[0].text == "Indicateur 2.1 : nombre de brevets déposés"
+
+
 def test_arabic_partner_line_is_included(result) -> None:  # type: ignore[no-untyped-def]
     egypt = result.country("EGY")
     assert [(m.page, m.term_id, m.context) for m in egypt.mentions] == [
@@ -177,6 +198,12 @@ def test_no_term_is_none_and_damaged_file_reported(result) -> None:  # type: ign
     assert brazil.notes[0].startswith("BRA_damaged.pdf: not read: should be a readable PDF, but it is damaged")
     (problem,) = result.problems
     assert (problem.file, problem.code) == ("BRA_damaged.pdf", "data.document")
+
+
+def test_a_wholly_scanned_document_gets_no_suggestion(result) -> None:  # type: ignore[no-untyped-def]
+    chile = result.country("CHL")
+    assert (chile.suggestion.level, chile.words, chile.documents[0].pages_without_text) == ("", 0, (1, 2))
+    assert chile.notes == ("CHL_scanned.pdf: pages 1, 2 have no text layer (scanned?) and were not read",)
 
 
 def test_passages_for_the_report(result) -> None:  # type: ignore[no-untyped-def]

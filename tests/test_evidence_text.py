@@ -70,6 +70,11 @@ def test_sections_carry_across_pages_until_another_heading() -> None:
     assert contexts == ["results_framework", "results_framework", "results_framework", "narrative", "narrative"]
 
 
+def test_a_qualified_results_framework_heading_opens_the_section() -> None:
+    page = "Cooperation Framework Results Matrix\nPatent applications per year"
+    assert [c for c, _ in classify_lines(page, fold_text(page).text, SectionState())] == ["results_framework"] * 2
+
+
 def test_acronyms_count_little_and_suggest_nothing() -> None:
     doc = DocumentText("KEN.txt", ("Acronyms\nWIPO World Intellectual Property Organization\nUNDP ...",))
     evidence = analyse_document(doc, MATCHER)

@@ -98,15 +98,17 @@ def command(
     )
     for problem in result.problems:
         click.echo(f"Error: {problem.format()}", err=True)
-    for country in result.countries:
-        for text in country.notes:
-            if "not read:" not in text:
-                note(f"Note: {country.iso3}: {text}")
+    for doc in (d for c in result.countries for d in c.documents):
+        if doc.pages_without_text:
+            scanned = ", ".join(map(str, doc.pages_without_text))
+            note(f"Note: {doc.file}: pages {scanned} have no text layer (scanned?) and were not read (no OCR)")
     levels = [c.suggestion.level or "no suggestion" for c in result.countries]
     summary = ", ".join(f"{levels.count(level)} {level}" for level in dict.fromkeys(sorted(levels)))
     pages = sum(d.pages for c in result.countries for d in c.documents)
+    countries = len(result.countries)
     note(
-        f"Read {total} documents ({pages} pages) for {len(result.countries)} countries; suggested: {summary or 'none'}"
+        f"Read {total} document{'s' * (total != 1)} ({pages} pages) for {countries} "
+        f"{'country' if countries == 1 else 'countries'}; suggested: {summary or 'none'}"
     )
     note(f"Wrote {output} (levels are suggestions: check the passages; typed values in your sheet win)")
     if result.problems:

@@ -231,6 +231,10 @@ _STATEMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_QUALIFIER = re.compile(
+    r"^(?:(?:un\s+|united\s+nations\s+)?(?:sustainable\s+development\s+)?cooperation\s+framework|unsdcf|undaf"
+    r"|cadre\s+de\s+cooperation|marco\s+de\s+cooperacion)\s*[:\-]?\s*"
+)
 _SENTENCE_END = re.compile(r"[.!?;。！？؛]\s*$")
 _MAX_STATEMENT_LINES = 6
 _MAX_HEADING_EXTRA = 40
@@ -255,6 +259,7 @@ def _heading(line: str, folded: str) -> str | None:
     prefix = _PREFIX.match(folded)
     assert prefix is not None
     body = folded[prefix.end() :]
+    body = _QUALIFIER.sub("", body, count=1)
     for section, pattern in _SECTIONS:
         hit = pattern.match(body)
         if hit and len(body) - hit.end() <= _MAX_HEADING_EXTRA:

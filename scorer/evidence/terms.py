@@ -84,17 +84,15 @@ class TermList(_Model):
             if missing:
                 raise ValueError(f"contexts.{name} should give a multiplier for {', '.join(missing)}, but it does not")
         seen: set[str] = set()
-        for index, term in enumerate(self.terms):
+        for term in self.terms:
             if term.id in seen:
-                raise ValueError(f"terms[{index}].id {term.id!r} should appear once, but it appears again")
+                raise ValueError(f"term {term.id!r} should appear once, but it appears again")
             seen.add(term.id)
             if term.context not in self.contexts:
                 known = ", ".join(self.contexts)
-                raise ValueError(
-                    f"terms[{index}] ({term.id}).context should be one of {known}, but it is {term.context!r}"
-                )
+                raise ValueError(f"term {term.id!r}: context should be one of {known}, but it is {term.context!r}")
             if not any(term.names.values()):
-                raise ValueError(f"terms[{index}] ({term.id}).names should hold at least one spelling, but it is empty")
+                raise ValueError(f"term {term.id!r}: names should hold at least one spelling, but it is empty")
         return self
 
     def term(self, term_id: str) -> Term:

@@ -299,6 +299,10 @@ def collect_evidence(
     """
     resolver = resolver or default_resolver()
     paths = list_documents(folder)
+    if not paths:
+        raise DataError(
+            Problem("data.folder", "should hold .pdf, .docx or .txt documents, but it holds none", file=str(folder))
+        )
     require_readers(paths)
     names = [path.relative_to(folder).as_posix() for path in paths]
     limits = limits or DocumentLimits()

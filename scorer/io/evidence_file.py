@@ -30,7 +30,7 @@ from scorer.errors import ConfigError, DataError, OutputError, Problem
 from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_column
 from scorer.evidence.model import EvidenceResult, Passage
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
-from scorer.evidence.terms import TermList
+from scorer.evidence.terms import Term, TermList
 from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
 from scorer.io.results import provenance
 
@@ -55,10 +55,10 @@ def _yaml_mapping(text: str, file: str) -> dict[str, Any]:
     return data
 
 
-def _located(exc: ValidationError, file: str) -> ConfigError:
+def _located(exc: ValidationError, file: str, prefix: str = "") -> ConfigError:
     problems = []
     for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"]) or None
+        key = prefix + ".".join(str(part) for part in error["loc"]) or None
         found = error.get("input")
         message = error["msg"]
         if error["type"] != "value_error" and not isinstance(found, dict | list):
@@ -92,6 +92,7 @@ def load_terms(extra: Sequence[Path] = ()) -> TermList:
         raise _located(exc, BUNDLED_TERMS) from None
     for path in extra:
         patch = _yaml_mapping(_read_text(path), str(path))
+        _check_new_terms(terms, patch, str(path))
         try:
             terms = terms.extended(patch)
         except ValidationError as exc:
@@ -101,6 +102,25 @@ def load_terms(extra: Sequence[Path] = ()) -> TermList:
                 Problem("config.terms", f"should follow the layout of {BUNDLED_TERMS}, but {exc}", file=str(path))
             ) from None
     return terms
+
+
+def _check_new_terms(terms: TermList, patch: dict[str, Any], file: str) -> None:
+    """Validate the user's new terms on their own, so errors name the index in the user's file."""
+    items = patch.get("terms") or []
+    if not isinstance(items, list):
+        raise ConfigError(Problem("config.terms", "should be a list of terms, but it is not", file=file, key="terms"))
+    known = {term.id for term in terms.terms}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ConfigError(
+                Problem("config.terms", "should be a mapping (id, kind, weight, ...)", file=file, key=f"terms.{index}")
+            )
+        if item.get("id") in known:
+            continue
+        try:
+            Term.model_validate(item)
+        except ValidationError as exc:
+            raise _located(exc, file, prefix=f"terms.{index}.") from None
 
 
 def load_mapping(path: Path, resolver: CountryResolver | None = None) -> dict[str, str]:
