@@ -325,6 +325,9 @@ class Criteria(_Model):
     uncertainty: UncertaintySpec | None = Field(
         default=None, description="Alternative modelling choices for unct-scorer uncertainty (scorer.uncertainty)."
     )
+    elicitation: dict[str, Any] | None = Field(
+        default=None, description="How the weights were obtained (written by unct-scorer weights; not used in scoring)."
+    )
 
     def indicator_items(self) -> list[tuple[str, str, Indicator]]:
         """(top-level criterion id, indicator id, indicator) in file order, at any depth."""

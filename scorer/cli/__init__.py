@@ -101,6 +101,7 @@ def _register() -> None:
         template,
         uncertainty,
         validate,
+        weights,
     )
 
     for module in (rank, explain, validate, template, init, compare, select, report):
@@ -108,6 +109,7 @@ def _register() -> None:
     for module in (sensitivity, stability, sweep, fit, uncertainty):
         main.add_command(module.command)
     main.add_command(evidence.command)
+    main.add_command(weights.command)
 
 
 _register()

@@ -72,14 +72,29 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
     help="The workbook to write (.xlsx).",
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option(
+    "--judgements",
+    is_flag=True,
+    help="Write a judgement workbook instead: one sheet per stakeholder to weigh the criteria (read by `weights`).",
+)
+@click.option(
+    "--stakeholder",
+    "stakeholders",
+    multiple=True,
+    metavar="NAME",
+    help="With --judgements: one sheet for NAME (repeat; default: Stakeholder 1 to 5).",
+)
 @example(
     """
 unct-scorer template -o countries.xlsx
 unct-scorer template -c my-criteria.yaml -o countries.xlsx
 unct-scorer rank countries.xlsx -c my-criteria.yaml    # once it is filled in
+unct-scorer template --judgements --stakeholder Ana --stakeholder Bo -o judgements.xlsx
 """
 )
-def command(criteria_path: Path | None, output: Path, force: bool) -> None:
+def command(
+    criteria_path: Path | None, output: Path, force: bool, judgements: bool, stakeholders: tuple[str, ...]
+) -> None:
     """Write a data-entry workbook for the criteria file.
 
     One row per country with a UN Country Team (the 162 of the bundled demo),
@@ -93,6 +108,11 @@ def command(criteria_path: Path | None, output: Path, force: bool) -> None:
     check_xlsx(output)
     inputs = (criteria_path,) if criteria_path else ()
     check_target(output, force=force, inputs=inputs)
+    if judgements or stakeholders:
+        from scorer.cli.weights import write_judgement_template
+
+        write_judgement_template(criteria_path, output, force=force, stakeholders=stakeholders)
+        return
     plan = make_plan(criteria_path, output, criteria_file=str(criteria_path) if criteria_path else None)
     save_workbook(plan, output, force=force, inputs=inputs)
     fill = [c.name for c in plan.to_fill]

@@ -1,0 +1,102 @@
+"""Weights "any member of the committee could hold": sampling the stakeholders' convex hull.
+
+Given the ``m`` stakeholders' normalised weight vectors ``W`` (``m x k``), a
+draw is ``w = lambda @ W`` with mixing coefficients ``lambda ~ Dirichlet(1, ..., 1)``
+(uniform on the simplex of ``m`` coefficients). Every draw is a convex
+combination of the stakeholders' weights, so it lies in their convex hull and
+on the weight simplex, and every point of the hull can be drawn.
+
+What the distribution is, exactly: the image of the uniform distribution on the
+``(m - 1)``-simplex under the linear map ``lambda -> lambda @ W``. It is *not*
+uniform over the hull: it puts more mass near the stakeholders' mean (the
+centroid of their weights, which is its expectation) and less near the
+extreme stakeholders, and stakeholders who agree pull it towards their shared
+view (two identical stakeholders count twice). With two stakeholders it is
+uniform on the segment between them. This is the natural reading of "a
+weighting formed by mixing the members' views, every mix equally likely";
+uniform sampling of the hull itself (as :mod:`scorer.sampling` does for bounds
+and order) would need the hull's facets and is not what is done here.
+
+Same seed, same draws: the stream is NumPy's default generator seeded with ``seed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from scorer.elicitation.base import FloatArray
+from scorer.errors import ConfigError, Problem
+from scorer.sensitivity import SmaaResult, TierInput, acceptability
+
+HULL_DESCRIPTION = (
+    "mixtures of the stakeholders' weights, lambda @ W with lambda ~ Dirichlet(1, ..., 1): every draw is a weighting "
+    "between the members' own (in their convex hull), mixes closer to their mean being more likely"
+)
+
+
+def check_stakeholder_weights(weights: ArrayLike) -> FloatArray:
+    """The ``(m, k)`` matrix of stakeholders' weights, each row normalised to sum 1.
+
+    >>> check_stakeholder_weights([[3, 1], [1, 1]]).tolist()
+    [[0.75, 0.25], [0.5, 0.5]]
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
+        raise ConfigError(
+            Problem("config.stakeholders", f"should be a (stakeholders, criteria) matrix, but its shape is {w.shape}")
+        )
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or np.any(w.sum(axis=1) <= 0):
+        raise ConfigError(
+            Problem(
+                "config.stakeholders",
+                "every stakeholder's weights should be finite, >= 0 and not all 0, but some are not",
+            )
+        )
+    out: FloatArray = w / w.sum(axis=1, keepdims=True)
+    return out
+
+
+def sample_hull_weights(stakeholder_weights: ArrayLike, n: int, *, seed: int | None) -> FloatArray:
+    """``n`` weight vectors ``lambda @ W``, ``lambda ~ Dirichlet(1, ..., 1)``; shape ``(n, k)``.
+
+    >>> w = sample_hull_weights([[1.0, 0.0], [0.0, 1.0]], 4, seed=1)
+    >>> same = sample_hull_weights([[1, 0], [0, 1]], 4, seed=1)
+    >>> w.shape, bool(np.allclose(w.sum(axis=1), 1.0)), bool(np.array_equal(w, same))
+    ((4, 2), True, True)
+    """
+    w = check_stakeholder_weights(stakeholder_weights)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise ConfigError(Problem("config.sampling", f"should be an integer >= 0, but it is {n!r}", key="draws"))
+    rng = np.random.default_rng(seed)
+    mix = rng.dirichlet(np.ones(len(w)), size=int(n)) if len(w) > 1 else np.ones((int(n), 1))
+    out: FloatArray = mix @ w
+    return out
+
+
+def hull_acceptability(
+    values: ArrayLike,
+    stakeholder_weights: ArrayLike,
+    *,
+    draws: int,
+    seed: int | None,
+    top_k: int,
+    tiers: Iterable[TierInput] | None = None,
+    mask: ArrayLike | None = None,
+    **kwargs: Any,
+) -> SmaaResult:
+    """SMAA-2 over weights drawn from the stakeholders' hull (:func:`sample_hull_weights`).
+
+    ``values`` and ``mask`` are the criterion scores the weighted sum uses, as
+    for :func:`scorer.sensitivity.acceptability`, which does the counting.
+
+    >>> v = np.array([[0.9, 0.1], [0.1, 0.9], [0.6, 0.6]])
+    >>> r = hull_acceptability(v, [[0.9, 0.1], [0.7, 0.3]], draws=200, seed=3, top_k=1)
+    >>> r.p_top_k.tolist()
+    [1.0, 0.0, 0.0]
+    """
+    w = sample_hull_weights(stakeholder_weights, draws, seed=seed)
+    return acceptability(values, w, mask=mask, top_k=top_k, tiers=tiers, **kwargs)

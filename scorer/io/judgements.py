@@ -1,0 +1,303 @@
+"""Reading and writing judgement workbooks, and writing weights (criteria YAML, CSV, JSON, Markdown).
+
+A judgement workbook is made by ``unct-scorer template --judgements`` (layout
+in :mod:`scorer.judgement_template`). Reading it checks every stakeholder's
+sheet against the criteria file and reports every bad cell at once, each
+named by file, sheet and cell, with what was expected and what was found.
+A folder is read as every ``.xlsx`` in it (one per person, or several people each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scorer.criteria import Criteria
+from scorer.elicitation.ahp import judgement_value
+from scorer.elicitation.base import WeightResult
+from scorer.elicitation.workflow import Judgements
+from scorer.errors import DataError, Problem
+from scorer.judgement_template import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
+
+MAX_FILES = 500
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return (
+            f"a date ({value:%Y-%m-%d}); Excel turned the judgement into a date: format the cell as Text and retype it"
+        )
+    return repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class _Sheet:
+    """One stakeholder's sheet, read cell by cell, problems collected."""
+
+    def __init__(self, ws: Any, file: str, ids: list[str], problems: list[Problem]):
+        self.ws, self.file, self.ids, self.problems = ws, file, ids, problems
+        self.title = str(ws.title)
+
+    def add(self, ref: str, message: str, *, code: str = "data.judgement") -> None:
+        self.problems.append(Problem(code, message, file=self.file, key=f"sheet {self.title!r}: cell {ref}"))
+
+    def value(self, row: int, column: int) -> Any:
+        return self.ws.cell(row=row, column=column).value
+
+    def ref(self, row: int, column: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(column)}{row}"
+
+    def check_layout(self) -> bool:
+        before = len(self.problems)
+        n = len(self.ids)
+        expected = [(MATRIX_ROW, 1, "criterion")]
+        expected += [(MATRIX_ROW, 2 + j, cid) for j, cid in enumerate(self.ids)]
+        expected += [(MATRIX_ROW + 1 + i, 1, cid) for i, cid in enumerate(self.ids)]
+        top = table_row(n)
+        expected += [(top, 1, TABLE_HEADERS[0])] + [(top + 1 + i, 1, cid) for i, cid in enumerate(self.ids)]
+        for row, col, want in expected:
+            got = self.value(row, col)
+            if not isinstance(got, str) or got.strip() != want:
+                self.add(
+                    self.ref(row, col),
+                    f"should be {want!r} (the layout `template --judgements` writes for this criteria file), "
+                    f"but it is {'blank' if _blank(got) else _shown(got)}",
+                    code="data.judgement_layout",
+                )
+        return len(self.problems) == before
+
+    def pairwise(self) -> dict[tuple[str, str], float]:
+        out: dict[tuple[str, str], float] = {}
+        for i, a in enumerate(self.ids):
+            for j in range(i + 1, len(self.ids)):
+                b = self.ids[j]
+                upper = self._judgement(MATRIX_ROW + 1 + i, 2 + j, a, b)
+                lower = self._judgement(MATRIX_ROW + 1 + j, 2 + i, b, a)
+                if upper is not None and lower is not None and abs(upper * lower - 1) > 1e-6:
+                    self.add(
+                        self.ref(MATRIX_ROW + 1 + j, 2 + i),
+                        f"({b} vs {a}) should be the reciprocal of cell {self.ref(MATRIX_ROW + 1 + i, 2 + j)} "
+                        f"({_fmt(1 / upper)}), but it is {_fmt(lower)}; clear one of the two",
+                    )
+                elif upper is not None:
+                    out[(a, b)] = upper
+                elif lower is not None:
+                    out[(a, b)] = 1.0 / lower
+        return out
+
+    def _judgement(self, row: int, col: int, a: str, b: str) -> float | None:
+        raw = self.value(row, col)
+        if _blank(raw) or _formula(raw):
+            return None
+        try:
+            return judgement_value(raw)
+        except ValueError as exc:
+            shown = str(exc).rsplit(", but it is ", 1)[0]
+            self.add(self.ref(row, col), f"({a} vs {b}) {shown}, but it is {_shown(raw)}")
+            return None
+
+    def column(self, what: str) -> dict[str, float]:
+        col = TABLE_COLUMNS[what]
+        top = table_row(len(self.ids))
+        cells = {cid: (top + 1 + i, self.value(top + 1 + i, col)) for i, cid in enumerate(self.ids)}
+        if all(_blank(v) for _r, v in cells.values()):
+            return {}
+        out: dict[str, float] = {}
+        expected = {
+            "rank": f"a rank from 1 to {len(self.ids)} (1 = most important)",
+            "swing": "swing points from 0 to 100",
+            "points": "points >= 0",
+        }[what]
+        for cid, (row, raw) in cells.items():
+            number = _number(raw)
+            ok = number is not None and (
+                (what == "rank" and number == int(number) and 1 <= number <= len(self.ids))
+                or (what == "swing" and 0 <= number <= 100)
+                or (what == "points" and number >= 0)
+            )
+            if ok and number is not None:
+                out[cid] = number
+            else:
+                found = "blank (fill every criterion's, or none)" if _blank(raw) else _shown(raw)
+                self.add(self.ref(row, col), f"({cid}) should be {expected}, but it is {found}")
+        if what != "rank" and out and len(out) == len(self.ids) and not any(out.values()):
+            self.add(self.ref(top + 1, col), f"{TABLE_HEADERS[col - 1]} should not all be 0, but they are")
+        return out
+
+
+def _number(raw: object) -> float | None:
+    if isinstance(raw, bool | dt.datetime | dt.date):
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    if isinstance(raw, str):
+        try:
+            return float(raw.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def _fmt(value: float) -> str:
+    """A judgement as the scale writes it when it is on the scale, else 3 significant digits."""
+    from fractions import Fraction
+
+    from scorer.elicitation.ahp import scale_text
+
+    nearest = scale_text(value)
+    return nearest if abs(float(Fraction(nearest)) - value) < 1e-9 else f"{value:.3g}"
+
+
+def workbook_files(path: Path) -> list[Path]:
+    """The workbooks to read: ``path`` itself, or every ``.xlsx`` of the folder (sorted, Excel lock files skipped)."""
+    file = str(path)
+    if not path.exists():
+        raise DataError(Problem("data.missing", "file not found", file=file))
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+        if not files:
+            raise DataError(
+                Problem(
+                    "data.missing", "should be a folder holding .xlsx judgement workbooks, but it has none", file=file
+                )
+            )
+        if len(files) > MAX_FILES:
+            raise DataError(
+                Problem(
+                    "data.too_large", f"should hold at most {MAX_FILES} workbooks, but it holds {len(files)}", file=file
+                )
+            )
+        return files
+    if path.suffix.lower() != ".xlsx":
+        raise DataError(
+            Problem(
+                "data.format",
+                "should be an .xlsx judgement workbook or a folder of them, "
+                f"but it ends in {path.suffix or 'nothing'!r}",
+                file=file,
+            )
+        )
+    return [path]
+
+
+def read_judgements(path: Path, criteria: Criteria) -> list[Judgements]:
+    """Every stakeholder's judgements from a workbook or a folder of workbooks; every problem at once.
+
+    Stakeholders are named by their sheet; when two files use the same sheet
+    name, the file's name is put in front (``alice/Stakeholder 1``). Hidden
+    sheets and the sheets "How to fill" and "Scale" are not stakeholders.
+    """
+    from openpyxl import load_workbook
+
+    ids = list(criteria.criteria)
+    files = workbook_files(path)
+    problems: list[Problem] = []
+    found: list[tuple[Path, str, Judgements]] = []
+    for f in files:
+        try:
+            wb = load_workbook(f, data_only=False)
+        except Exception as exc:  # BadZipFile, InvalidFileException, XML errors
+            problems.append(
+                Problem(
+                    "data.format",
+                    f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__})",
+                    file=str(f),
+                )
+            )
+            continue
+        try:
+            sheets = [ws for ws in wb.worksheets if ws.title not in RESERVED_SHEETS and ws.sheet_state == "visible"]
+            if not sheets:
+                problems.append(
+                    Problem("data.judgement_layout", "should have a stakeholder sheet, but it has none", file=str(f))
+                )
+            for ws in sheets:
+                sheet = _Sheet(ws, str(f), ids, problems)
+                if not sheet.check_layout():
+                    continue
+                j = Judgements(
+                    sheet.title,
+                    source=f"{f}: sheet {sheet.title!r}",
+                    pairwise=sheet.pairwise(),
+                    swing=sheet.column("swing"),
+                    points=sheet.column("points"),
+                    ranks=sheet.column("rank"),
+                )
+                found.append((f, sheet.title, j))
+        finally:
+            wb.close()
+    if problems:
+        raise DataError(problems)
+    titles = [t for _f, t, _j in found]
+    out = []
+    for f, title, j in found:
+        name = title if titles.count(title) == 1 else f"{f.stem}/{title}"
+        out.append(Judgements(name, j.source, j.pairwise, j.swing, j.points, j.ranks))
+    return out
+
+
+def weights_criteria_data(
+    original: Mapping[str, Any], result: WeightResult, provenance: Mapping[str, Any], *, ranges: bool = True
+) -> dict[str, Any]:
+    """The criteria file's data with the new weights, ranges and order, and ``elicitation:`` saying how.
+
+    ``original`` is the file as ``yaml.safe_load`` reads it; it is not modified.
+
+    >>> from scorer.elicitation.direct import points_weights
+    >>> data = {"name": "x", "criteria": {"a": {"weight": 1}, "b": {"weight": 1}}}
+    >>> out = weights_criteria_data(data, points_weights("ab", {"a": 3, "b": 1}), {"method": "points"})
+    >>> out["criteria"]["a"]["weight"], out["elicitation"], data["criteria"]["a"]["weight"]
+    (0.75, {'method': 'points'}, 1)
+    """
+    import copy
+
+    data = copy.deepcopy(dict(original))
+    crits = data.get("criteria", {})
+    rng = result.range_dict()
+    for cid, w in result.as_dict().items():
+        crits[cid]["weight"] = round(w, 6)
+        if ranges and cid in rng:
+            lo, hi = rng[cid]
+            crits[cid]["range"] = [round(lo, 6), round(hi, 6)]
+    if result.order is not None:
+        data["weight_order"] = list(result.order)
+    data["elicitation"] = dict(provenance)
+    return data
+
+
+def weights_criteria_text(criteria_path: Path, result: WeightResult, provenance: Mapping[str, Any]) -> str:
+    """The criteria file with the new weights, as YAML from ``yaml.safe_dump`` (its comments are not kept).
+
+    The text is checked to load as a criteria file before it is returned.
+    """
+    import yaml
+
+    from scorer.io.criteria_file import parse_criteria_text
+
+    original = yaml.safe_load(criteria_path.read_bytes().decode("utf-8-sig"))
+    data = weights_criteria_data(original, result, provenance, ranges=result.ranges is not None)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    parse_criteria_text(text, file=str(criteria_path))
+    return text
+
+
+def save_judgement_workbook(workbook: Any, path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Write a workbook atomically with fixed zip times (same bytes on every run)."""
+    from scorer.io.outputs import fix_zip_times, write_atomic
+
+    def writer(tmp: Path) -> None:
+        workbook.save(tmp)
+        fix_zip_times(tmp)
+
+    write_atomic(path, writer, force=force, inputs=inputs)
