@@ -34,6 +34,7 @@ from scipy.optimize import linprog
 from scorer.criteria import Criteria
 from scorer.elicitation.base import FloatArray, WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem, ScoringError
+from scorer.highs import quietly
 from scorer.pipeline import score_countries
 from scorer.result import ScoreResult
 
@@ -138,7 +139,9 @@ def compromise_weights(weights: FloatArray) -> FloatArray:
         rhs.append(0.0)
     eq = np.zeros((1, nvar))
     eq[0, :k] = 1.0
-    sol = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs), A_eq=eq, b_eq=[1.0], bounds=(0, None), method="highs")
+    sol = quietly(
+        linprog, cost, A_ub=np.array(rows), b_ub=np.array(rhs), A_eq=eq, b_eq=[1.0], bounds=(0, None), method="highs"
+    )
     if not sol.success:  # pragma: no cover - the programme is always feasible and bounded
         raise ScoringError(Problem("scoring.compromise", f"the compromise weights could not be found: {sol.message}"))
     return normalise_weights(np.round(np.clip(sol.x[:k], 0.0, None), 12))
