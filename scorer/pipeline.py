@@ -191,26 +191,8 @@ def prepare_countries(
     rows = row_numbers(frame, first_row)
     identity = identify_rows(frame[id_col], rows, column=id_col, source=source)
     problems.extend(identity.problems)
-    conversions: list[dict[str, object]] = list(identity.conversions)
-    iso_of = dict(zip(identity.spellings, identity.ids, strict=True))
-    for r in panel.years.to_dict("records"):
-        conversions.append(
-            {
-                "id": iso_of.get(str(r["id"]), r["id"]),
-                "row": r["row"],
-                "column": r["column"],
-                "original": f"latest value, from {r['year']}",
-                "value": None,
-                "year": r["year"],
-            }
-        )
-    name_col = (
-        criteria.name_column if criteria.name_column in frame.columns and criteria.name_column != id_col else None
-    )
-    names = [
-        clean_text(n) if name_col and not is_missing(n) else identity.names[i]
-        for i, n in enumerate(frame[name_col] if name_col else identity.ids)
-    ]
+    conversions = list(identity.conversions) + _latest_values(panel.years, identity)
+    names = _names(frame, criteria, identity, id_col)
     reasons = eligibility_reasons(frame, criteria.eligibility, decimal_comma=decimal_comma)
     eligible = np.array([not r for r in reasons], dtype=bool)
     cells = read_cells(
@@ -257,6 +239,32 @@ def prepare_countries(
         conversions,
         notes,
     )
+
+
+def _latest_values(years: pd.DataFrame, identity: Identity) -> list[dict[str, object]]:
+    """One conversion record per panel cell taken from an earlier year than the others."""
+    iso_of = dict(zip(identity.spellings, identity.ids, strict=True))
+    return [
+        {
+            "id": iso_of.get(str(r["id"]), r["id"]),
+            "row": r["row"],
+            "column": r["column"],
+            "original": f"latest value, from {r['year']}",
+            "value": None,
+            "year": r["year"],
+        }
+        for r in years.to_dict("records")
+    ]
+
+
+def _names(frame: pd.DataFrame, criteria: Criteria, identity: Identity, id_col: str) -> list[str]:
+    """Each row's readable name: the name column's cell, else the country's name, else its id."""
+    own = criteria.name_column
+    name_col = own if own in frame.columns and own != id_col else None
+    return [
+        clean_text(n) if name_col and not is_missing(n) else identity.names[i]
+        for i, n in enumerate(frame[name_col] if name_col else identity.ids)
+    ]
 
 
 def score_prepared(prepared: Prepared, criteria: Criteria | None = None) -> ScoreResult:

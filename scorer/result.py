@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from scorer.cells import fold_text
-from scorer.criteria import Criteria, did_you_mean
+from scorer.criteria import Criteria, Indicator, did_you_mean
 from scorer.errors import DataError, Problem
 from scorer.grouping import Offices
 
@@ -211,29 +211,9 @@ class ScoreResult:
                     "contribution": _num(contribution.at[ident, cid]),
                 }
             )
-            for iid, ind in crit.leaves():
-                how = ""
-                original = ""
-                if imputed is not None and (ident, iid) in imputed.index:
-                    how = str(imputed.loc[(ident, iid), "how"])
-                    original = str(imputed.loc[(ident, iid), "original"])
-                how, original = office_imputed.get(iid, (how, original))
-                raw = _num(self.raw.at[ident, iid])
-                ind_rows.append(
-                    {
-                        "criterion": cid,
-                        "indicator": iid,
-                        "column": self.columns[iid],
-                        "raw": raw,
-                        "level": _level_name(ind.levels, raw) if ind.levels and raw is not None else "",
-                        "normalised": _num(self.normalised.at[ident, iid]),
-                        "weight": _num(self.indicator_weights.at[ident, iid]),
-                        "contribution": _num(self.contributions.at[ident, iid]),
-                        "imputed": how,
-                        "original": original,
-                    }
-                    | ({"members": self.offices.member_values(ident, iid)} if self.offices is not None else {})
-                )
+            ind_rows += [
+                self._indicator_row(ident, cid, iid, ind, imputed, office_imputed) for iid, ind in crit.leaves()
+            ]
         return Explanation(
             id=ident,
             name=str(t["name"]),
@@ -253,6 +233,36 @@ class ScoreResult:
                 for node, frame in self.details.items()
             },
         )
+
+    def _indicator_row(
+        self,
+        ident: str,
+        cid: str,
+        iid: str,
+        ind: Indicator,
+        imputed: pd.DataFrame | None,
+        office_imputed: dict[str, tuple[str, str]],
+    ) -> dict[str, Any]:
+        """One indicator of one unit: raw and normalised value, weight, contribution, imputation."""
+        how = ""
+        original = ""
+        if imputed is not None and (ident, iid) in imputed.index:
+            how = str(imputed.loc[(ident, iid), "how"])
+            original = str(imputed.loc[(ident, iid), "original"])
+        how, original = office_imputed.get(iid, (how, original))
+        raw = _num(self.raw.at[ident, iid])
+        return {
+            "criterion": cid,
+            "indicator": iid,
+            "column": self.columns[iid],
+            "raw": raw,
+            "level": _level_name(ind.levels, raw) if ind.levels and raw is not None else "",
+            "normalised": _num(self.normalised.at[ident, iid]),
+            "weight": _num(self.indicator_weights.at[ident, iid]),
+            "contribution": _num(self.contributions.at[ident, iid]),
+            "imputed": how,
+            "original": original,
+        } | ({"members": self.offices.member_values(ident, iid)} if self.offices is not None else {})
 
     def _tree(self, ident: str) -> pd.DataFrame:
         """The criteria tree of one unit, parents first, each indicator under its criterion.

@@ -39,8 +39,8 @@ from scorer.criteria import (
     EligibilityRule,
     Indicator,
     MissingPolicy,
-    Normalisation,
 )
+from scorer.normalisation import method_of
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -308,7 +308,7 @@ def plan_template(
 def _indicator_values(series: pd.Series, ind: Indicator) -> tuple[Any, ...]:
     """Demo cells as Excel should hold them: numbers as numbers, the rest as text."""
     out: list[Any] = []
-    numeric = ind.normalisation not in (Normalisation.boolean, Normalisation.ordinal)
+    numeric = method_of(ind).cell_rule(ind).kind == "decimal"
     for raw in series:
         if is_missing(raw):
             out.append(None)
@@ -330,18 +330,7 @@ def allowed_text(ind: Indicator) -> str:
     >>> allowed_text(Indicator(column="x", zero_tokens=["nil"], not_applicable={"tokens": ["n/app"]}))
     "a number; also 'nil' (means 0), 'n/app' (not applicable)"
     """
-    norm = ind.normalisation
-    if norm is Normalisation.boolean:
-        text = "yes or no (pick from the drop-down list)"
-    elif norm is Normalisation.ordinal:
-        text = "one of: " + ", ".join(ind.levels or {}) + " (pick from the drop-down list)"
-    elif norm is Normalisation.goalposts and ind.bounds is not None:
-        low, high = ind.bounds
-        text = f"a number, usually from {low:g} to {high:g} (values beyond count as {low:g} or {high:g})"
-    elif norm is Normalisation.log_minmax:
-        text = "a number >= 0"
-    else:
-        text = "a number"
+    text = method_of(ind).cell_rule(ind).allowed
     extra = [f"'{t}' (means 0)" for t in ind.zero_tokens or []]
     extra += [f"'{t}' (not applicable)" for t in (ind.not_applicable.tokens if ind.not_applicable else [])]
     return text + ("; also " + ", ".join(extra) if extra else "")
@@ -371,25 +360,20 @@ def _indicator_note(ind: Indicator, crit: Criterion, iid: str, *, real: bool) ->
     return "\n".join(lines)
 
 
-def _number_range(ind: Indicator) -> tuple[float | None, float | None, bool]:
-    if ind.normalisation is Normalisation.goalposts and ind.bounds is not None:
-        low, high = sorted(ind.bounds)
-        return low, high, False
-    if ind.normalisation is Normalisation.log_minmax:
-        return 0.0, None, True
-    return None, None, True
-
-
 def _indicator_validation(ind: Indicator) -> Validation:
+    """The column's Excel rule: the normalisation method's rule, widened by the indicator's extra tokens."""
     tokens = _tokens(ind)
-    if ind.normalisation in (Normalisation.boolean, Normalisation.ordinal):
-        values = ("yes", "no") if ind.normalisation is Normalisation.boolean else tuple(ind.levels or {})
-        options = tuple(dict.fromkeys([*values, *tokens]))
+    rule = method_of(ind).cell_rule(ind)
+    if rule.kind == "list":
+        options = tuple(dict.fromkeys([*rule.options, *tokens]))
         return Validation("list", options, message="Pick one of: " + ", ".join(options) + ".")
-    low, high, strict = _number_range(ind)
     # Excel's number check refuses text, so a column that also takes words only warns
     return Validation(
-        "decimal", minimum=low, maximum=high, strict=strict and not tokens, message=f"Type {allowed_text(ind)}."
+        "decimal",
+        minimum=rule.minimum,
+        maximum=rule.maximum,
+        strict=rule.strict and not tokens,
+        message=f"Type {allowed_text(ind)}.",
     )
 
 
