@@ -32,7 +32,7 @@ from scorer.columns import (
     choose_id_column,
     plan_columns,
 )
-from scorer.criteria import Criteria, check_unbounded
+from scorer.criteria import Criteria, MissingPolicy, check_unbounded
 from scorer.eligibility import eligibility_reasons
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
 from scorer.grouping import GroupCells, Offices, combine_offices, read_groups
@@ -368,18 +368,26 @@ def _notes(prepared: Prepared, criteria: Criteria, units: _Units) -> list[str]:
     notes = list(prepared.notes)
     if units.offices is not None:
         notes += units.offices.notes
-    for j, (cid, iid, ind) in enumerate(criteria.indicator_items()):
+    items = criteria.indicator_items()
+    for j, (cid, iid, ind) in enumerate(items):
         if not units.observed[:, j].any():
+            optional = ind.missing is MissingPolicy.reweight and sum(c == cid for c, _i, _d in items) > 1
             notes.append(
                 f"column {prepared.plan.columns[iid]!r} is blank for every eligible country, so indicator {iid!r} "
-                f"(criterion {cid!r}) is handled entirely by its missing-data policy ({ind.missing.value}); "
-                "fill it in for a meaningful ranking"
+                + (
+                    f"is left out (missing: reweight) and criterion {cid!r} rests on its other indicators; "
+                    "fill it in to use it"
+                    if optional
+                    else f"(criterion {cid!r}) is handled entirely by its missing-data policy ({ind.missing.value}); "
+                    "fill it in for a meaningful ranking"
+                )
             )
     if prepared.plan.illustrative:
         cols = ", ".join(sorted(set(prepared.plan.illustrative.values())))
-        notes.append(
+        notes.insert(
+            0,
             f"ILLUSTRATIVE DATA: this ranking uses made-up columns ({cols}) standing in for inputs that "
-            "have no public source; it is not a real assessment of any country"
+            "have no public source; it is not a real assessment of any country",
         )
     return notes
 

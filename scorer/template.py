@@ -11,7 +11,8 @@ turns that plan into an in-memory openpyxl workbook. Saving is the edge's job.
 The data sheet ``Countries`` comes first, so ``read_countries`` reads it with
 no ``--sheet``; the ``How to fill`` sheet comes second but is the sheet Excel
 opens on. Columns named ``illustrative_<col>`` in the demo are random
-stand-ins, never copied: the template has an empty ``<col>`` instead.
+stand-ins, never copied: the template has an empty ``<col>`` instead; a demo
+column left blank for the user's own rating is likewise one to fill in.
 
 :func:`criteria_key_reference` lists every key of a criteria file from the
 model's own field descriptions, for the comment block ``unct-scorer init``
@@ -242,7 +243,8 @@ def plan_template(
 
     indicator_columns: list[TemplateColumn] = []
     for cid, iid, ind in criteria.indicator_items():
-        real = ind.column in present
+        # A column the demo has but leaves blank (the user's own rating) is one to fill in.
+        real = ind.column in present and not demo[ind.column].map(is_missing).all()
         values = _indicator_values(demo[ind.column], ind) if real else blank
         indicator_columns.append(
             TemplateColumn(

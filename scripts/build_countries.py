@@ -1,8 +1,11 @@
 """Build ``seeds/countries.csv``, the demo table of the 162 UNCT countries.
 
-Every column except the two ``illustrative_*`` ones comes from the real public
-files in ``../shared/data/real`` (see their PROVENANCE.md and
-``seeds/countries.md``). The output is deterministic: same inputs, same bytes.
+Every column comes from the real public files in ``../shared/data/real`` (see
+their PROVENANCE.md and ``seeds/countries.md``), except two: ``wipo_engagement``
+is left blank for the user's own rating, and ``illustrative_gov_ip_interest`` is
+random (no public source exists). LDC flags are updated from the dated, cited
+list ``scripts/ldc_graduations.csv``. The output is deterministic: same inputs,
+same bytes.
 
 Usage::
 
@@ -32,6 +35,9 @@ DENOMS_FILE = "coinr_worlddenoms/WorldDenoms.csv"
 WIPO_FILE = "wipo_external_offices/wipo_external_offices.csv"
 FINANCE_FILE = "uninfo_cf_finance_2025/uninfo_cf_finance_2025_by_country.csv"
 OWID_FILE = "owid_patent_rates/patent_publication_rates_owid_wb_un.csv"
+TREATY_FILE = "wipo_treaty_membership/wipo_treaty_membership_unct.csv"
+TREATY_LONG_FILE = "wipo_treaty_membership/wipo_treaty_membership_long.csv"
+LDC_GRADUATIONS = REPO / "scripts" / "ldc_graduations.csv"
 
 OWID_RES = "Patent application rates (OWID based on World Bank & UN)"
 OWID_NONRES = "Patent application rates, nonresidents (OWID based on World Bank & UN)"
@@ -58,12 +64,53 @@ COLUMNS = [
     "patent_nonres_per_million",
     "patent_res_year",
     "patent_nonres_year",
+    "pct_in_force",
+    "madrid_in_force",
+    "madrid_via_oapi",
+    "n_wipo_treaties_in_force",
+    "n_wipo_treaties_joined_since_2015",
+    "latest_accession_year",
+    "latest_accession_treaty",
+    "wipo_treaties_in_force",
+    "wipo_treaties_joined_since_2015",
+    "treaty_status_source",
     "workspace_id",
     "workspace_shared_by_n",
     "has_unct",
-    "illustrative_wipo_engagement",
+    "wipo_engagement",
     "illustrative_gov_ip_interest",
 ]
+
+# The 19 treaty codes of the treaty-membership files, in their PROVENANCE.md
+# order, with the short names written in the sheet's treaty lists.
+TREATY_NAMES = {
+    "PCT": "PCT",
+    "MADRID_P": "Madrid Protocol",
+    "PARIS": "Paris",
+    "BERNE": "Berne",
+    "MARRAKESH": "Marrakesh",
+    "WCT": "WCT",
+    "WPPT": "WPPT",
+    "BTAP": "Beijing",
+    "ROME": "Rome",
+    "PHONOGRAMS": "Phonograms",
+    "STLT": "Singapore (trademarks)",
+    "TLT": "Trademark Law Treaty",
+    "PLT": "Patent Law Treaty",
+    "NAIROBI": "Nairobi",
+    "BRUSSELS": "Brussels",
+    "MADRID_IS": "Madrid (indications of source)",
+    "IPIC": "Washington (IPIC)",
+    "GRATK": "GRATK",
+    "RIYADH_DLT": "Riyadh (designs)",
+}
+JOINED_SINCE = "2015-01-01"
+# PCT and Madrid Protocol rows carry only the entry-into-force date (no instrument date).
+EIF_ONLY = {"PCT", "MADRID_P"}
+# datahub ``is_independent`` values naming the state through which a territory's
+# treaties apply ("Territory of GB", "Part of NL", "Territory of NZ"). "Associated
+# with NZ" (Cook Islands, Niue) is not matched: those are treaty parties themselves.
+THROUGH_STATE = re.compile(r"^(?:Territory of|Part of) ([A-Z]{2})$")
 
 INCOME_GROUPS = {
     "Low income",
@@ -214,19 +261,125 @@ def latest_rate(owid: pd.DataFrame, column: str) -> pd.DataFrame:
     )
 
 
-def illustrative_columns(n: int) -> tuple[list[str], list[str]]:
-    """Draw the two ILLUSTRATIVE (not data) columns for ``n`` iso3-sorted rows.
+def illustrative_interest(n: int) -> list[str]:
+    """Draw the ILLUSTRATIVE (not data) government-interest column for ``n`` iso3-sorted rows.
 
     Draw order from one ``default_rng(SEED)``: engagement levels, interest
-    levels, then the blank mask of engagement, then that of interest
-    (each cell blank when a uniform draw is < BLANK_SHARE).
+    levels, then the blank mask of engagement, then that of interest (each
+    cell blank when a uniform draw is < BLANK_SHARE). The engagement draws are
+    made and discarded (that column is now real data) so that the interest
+    column keeps the values it has had since the first demo.
     """
     rng = np.random.default_rng(SEED)
-    engagement = rng.choice(ENGAGEMENT_LEVELS, size=n, p=ENGAGEMENT_P).astype(object)
+    rng.choice(ENGAGEMENT_LEVELS, size=n, p=ENGAGEMENT_P)
     interest = rng.choice(INTEREST_LEVELS, size=n, p=INTEREST_P).astype(object)
-    engagement[rng.random(n) < BLANK_SHARE] = ""
+    rng.random(n)
     interest[rng.random(n) < BLANK_SHARE] = ""
-    return [str(v) for v in engagement], [str(v) for v in interest]
+    return [str(v) for v in interest]
+
+
+def treaty_events(long: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """Per ISO3: treaty codes in force, and (date, code) joined since 2015.
+
+    Joined = an instrument deposited on or after 2015-01-01 (signatures have no
+    instrument); for PCT and the Madrid Protocol, whose rows give only the date
+    of entry into force, that date, when in force. This is the rule of the
+    source's ``n_joined_since_2015`` (the build checks both agree).
+    """
+    in_force: dict[str, list[str]] = {}
+    joined: dict[str, list[tuple[str, str]]] = {}
+    order = {code: i for i, code in enumerate(TREATY_NAMES)}
+    for row in long.itertuples(index=False):
+        iso3, code, status = str(row.iso3), str(row.treaty_code), str(row.status)
+        if code not in TREATY_NAMES:
+            raise ValueError(f"{TREATY_LONG_FILE}: treaty_code should be one of {list(TREATY_NAMES)}, but it is {code!r}")
+        if status == "in_force":
+            in_force.setdefault(iso3, []).append(code)
+        date = str(row.entry_into_force_date) if code in EIF_ONLY else str(row.instrument_date)
+        if date >= JOINED_SINCE and (code not in EIF_ONLY or status == "in_force"):
+            joined.setdefault(iso3, []).append((date, code))
+    for codes in in_force.values():
+        codes.sort(key=order.__getitem__)
+    for events in joined.values():
+        events.sort()
+    return in_force, joined
+
+
+def treaty_columns(data_dir: Path, codes: pd.DataFrame, index: pd.Index) -> tuple[pd.DataFrame, list[str]]:
+    """The treaty-membership columns for the rows ``index``, and a report.
+
+    A territory whose treaties apply through another state (datahub
+    ``is_independent`` "Territory of XX" / "Part of XX") takes that state's
+    treaties in force, marked ``via <ISO3>`` in ``treaty_status_source``;
+    its own accessions stay its own (none), since the state's accessions are
+    not evidence of WIPO's work in the territory.
+    """
+    wide = read_csv_text(data_dir / TREATY_FILE).set_index("iso3")
+    if sorted(wide.index) != sorted(index):
+        raise ValueError(f"{TREATY_FILE}: should have one row per UNCT iso3, but its iso3 differ")
+    in_force, joined = treaty_events(read_csv_text(data_dir / TREATY_LONG_FILE))
+    for iso3, row in wide.iterrows():
+        own = [c for c in TREATY_NAMES if row[f"{c.lower()}_status"] == "in_force"]
+        if own != in_force.get(str(iso3), []) or int(row["n_wipo_treaties_in_force"]) != len(own):
+            raise ValueError(f"{TREATY_FILE}: {iso3}: treaties in force should match the long file, but they differ")
+        if int(row["n_joined_since_2015"]) != len(joined.get(str(iso3), [])):
+            raise ValueError(f"{TREATY_FILE}: {iso3}: n_joined_since_2015 should match the long file, but it differs")
+    alpha2 = codes.set_index("ISO3166-1-Alpha-2")["ISO3166-1-Alpha-3"]
+    through: dict[str, str] = {}
+    for iso3 in index.intersection(codes.index):
+        match = THROUGH_STATE.match(codes.loc[iso3, "is_independent"])
+        if match:
+            through[str(iso3)] = str(alpha2[match.group(1)])
+    out = pd.DataFrame(index=index, columns=COLUMNS[COLUMNS.index("pct_in_force") : COLUMNS.index("workspace_id")])
+    for iso3 in index:
+        row = wide.loc[iso3]
+        state = through.get(str(iso3))
+        if state and int(row["n_wipo_treaties_in_force"]) + int(row["n_joined_since_2015"]) > 0:
+            raise ValueError(f"{TREATY_FILE}: {iso3} is a territory of {state} but has treaties of its own")
+        force = in_force.get(state or str(iso3), [])
+        events = joined.get(str(iso3), [])
+        latest = row["latest_accession_treaty"]
+        out.loc[iso3] = [
+            "yes" if "PCT" in force else "no",
+            "yes" if "MADRID_P" in force else "no",
+            {"True": "yes", "False": "no"}[row["madrid_via_oapi"]],
+            str(len(force)),
+            str(len(events)),
+            row["latest_accession_date"][:4],
+            TREATY_NAMES[latest] if latest else "",
+            "; ".join(TREATY_NAMES[c] for c in force),
+            "; ".join(f"{TREATY_NAMES[c]} {d}" for d, c in events),
+            f"via {state}" if state else "own",
+        ]
+    report = [
+        f"WIPO treaties: {len(wide)} rows; treaties apply through another state for {len(through)}: "
+        + ", ".join(f"{k} via {v}" for k, v in sorted(through.items()))
+    ]
+    return out, report
+
+
+def apply_ldc_graduations(ldc: pd.Series, graduations: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Set ``ldc`` to "no" for the graduations marked ``applied`` = yes in the list.
+
+    >>> g = pd.DataFrame({"iso3": ["STP", "SLB"], "status": ["graduated", "deferred"],
+    ...                   "date": ["2024-12-13", "2027-12-13"], "applied": ["yes", "no"]})
+    >>> out, _ = apply_ldc_graduations(pd.Series({"STP": "yes", "SLB": "yes"}), g)
+    >>> out.to_dict()
+    {'STP': 'no', 'SLB': 'yes'}
+    """
+    out = ldc.copy()
+    report = []
+    for row in graduations.itertuples(index=False):
+        if row.iso3 not in out.index:
+            raise ValueError(f"{LDC_GRADUATIONS.name}: iso3 should be a UNCT row, but it is {row.iso3!r}")
+        if row.applied not in {"yes", "no"} or (row.applied == "yes") != (row.status == "graduated"):
+            raise ValueError(f"{LDC_GRADUATIONS.name}: {row.iso3}: applied should be yes exactly when graduated")
+        if row.applied == "yes":
+            report.append(f"{row.iso3} graduated {row.date}: ldc {out[row.iso3]} -> no")
+            out[row.iso3] = "no"
+        else:
+            report.append(f"{row.iso3} {row.status} ({row.date}): ldc stays {out[row.iso3]}")
+    return out, report
 
 
 def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -264,6 +417,9 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     if "XKX" in out.index and "XKX" not in codes.index:
         for column, value in KOSOVO.items():
             out.loc["XKX", column] = value
+    ldc, ldc_report = apply_ldc_graduations(out["ldc"], read_csv_text(LDC_GRADUATIONS))
+    out["ldc"] = ldc
+    report.append("LDC graduations (scripts/ldc_graduations.csv): " + "; ".join(ldc_report))
     name = out["name"].fillna("")
     out["name"] = name.where(name != "", out["uninfo_name"])
     not_in_codes = sorted(set(out.index) - set(codes.index))
@@ -326,9 +482,13 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     if ambiguous:
         report.append(f"datahub names dropped as ambiguous: {ambiguous}")
 
-    engagement, interest = illustrative_columns(len(out))
-    out["illustrative_wipo_engagement"] = engagement
-    out["illustrative_gov_ip_interest"] = interest
+    treaties, treaty_report = treaty_columns(data_dir, codes, out.index)
+    out[treaties.columns] = treaties
+    report.extend(treaty_report)
+
+    # The user's own rating: blank, so the criteria leave it out until it is filled.
+    out["wipo_engagement"] = ""
+    out["illustrative_gov_ip_interest"] = illustrative_interest(len(out))
 
     table = out.reset_index(drop=True).reindex(columns=COLUMNS).fillna("").astype(str)
     coverage = {c: int((table[c] != "").sum()) for c in COLUMNS}

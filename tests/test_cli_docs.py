@@ -180,4 +180,4 @@ def test_verbose_adds_detail_to_the_new_commands(runner, tmp_path: Path) -> None
     normal = runner.invoke(main, ["init", str(tmp_path / "a")])
     verbose = runner.invoke(main, ["-v", "init", str(tmp_path / "b")])
     extra = set(verbose.stderr.splitlines()) - set(normal.stderr.replace(str(tmp_path / "a"), "").splitlines())
-    assert "  patent_res_per_million: indicator, pre-filled; a number >= 0" in extra
+    assert "  n_wipo_treaties_in_force: indicator, pre-filled; a number" in extra

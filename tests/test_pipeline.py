@@ -214,18 +214,24 @@ def test_demo_ranks_all_162_with_illustrative_note(demo_paths) -> None:
     r = score_countries(read_countries(sheet), load_criteria(crit))
     assert len(r.table) == 162 and r.table["rank"].min() == 1
     assert (r.table["tier"] == "join").sum() == 15
-    assert set(r.illustrative.values()) == {"illustrative_wipo_engagement", "illustrative_gov_ip_interest"}
+    assert set(r.illustrative.values()) == {"illustrative_gov_ip_interest"}
     assert np.allclose(r.contributions.sum(axis=1), r.table["score"], atol=1e-12)
 
 
 def test_an_entirely_blank_column_is_noted() -> None:
     df = pd.DataFrame({"iso3": ["A", "B"], "x": ["", ""], "y": ["1", "2"]})
     r = score_countries(df, parse_criteria_text(_one_indicator("reweight")))
+    # an optional input (reweight, with other indicators in its criterion): the ranking stands without it
     assert r.notes == [
-        "column 'x' is blank for every eligible country, so indicator 'x' (criterion 'a') is handled entirely "
-        "by its missing-data policy (reweight); fill it in for a meaningful ranking"
+        "column 'x' is blank for every eligible country, so indicator 'x' is left out (missing: reweight) "
+        "and criterion 'a' rests on its other indicators; fill it in to use it"
     ]
     assert r.table["score"].tolist() == [1.0, 0.0]
+    r = score_countries(df, parse_criteria_text(_one_indicator("zero")))
+    assert r.notes == [
+        "column 'x' is blank for every eligible country, so indicator 'x' (criterion 'a') is handled entirely "
+        "by its missing-data policy (zero); fill it in for a meaningful ranking"
+    ]
 
 
 def test_explain_finds_a_country_by_any_spelling(demo_paths) -> None:

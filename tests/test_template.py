@@ -63,7 +63,8 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
         "region",
         "wipo_engagement",
         "gov_ip_interest",
-        "patent_res_per_million",
+        "n_wipo_treaties_joined_since_2015",
+        "n_wipo_treaties_in_force",
         "wipo_external_office",
         "has_unct",
     ]
@@ -72,11 +73,11 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == list(demo["iso3"])
     assert [r[2] for r in rows] == list(demo["region"])
-    # real public values copied (numbers as numbers); the illustrative stand-ins are NOT copied
-    patents = [r[5] for r in rows]
-    expected = [None if v == "" else float(v) for v in demo["patent_res_per_million"]]
-    assert patents == expected
-    assert [r[6] for r in rows] == list(demo["wipo_external_office"])
+    # real public values copied (numbers as numbers); the illustrative stand-in and the
+    # demo's blank wipo_engagement column are NOT copied: both are left to fill in
+    assert [r[5] for r in rows] == [float(v) for v in demo["n_wipo_treaties_joined_since_2015"]]
+    assert [r[6] for r in rows] == [float(v) for v in demo["n_wipo_treaties_in_force"]]
+    assert [r[7] for r in rows] == list(demo["wipo_external_office"])
     assert all(r[3] is None and r[4] is None for r in rows)
     assert not any(str(h).startswith("illustrative_") for h in header)
 
@@ -90,22 +91,23 @@ def test_header_comments_carry_description_unit_allowed_values(workbook: Path) -
     assert "Allowed: one of: none, expressed, requested, included (pick from the drop-down list)" in note
     assert "If unknown: a blank cell counts as the worst value entered for any country" in note
     assert "(para. 11(3))" in note
-    patent = ws["F1"].comment.text
-    assert "Unit: applications per million people" in patent and "Allowed: a number >= 0" in patent
-    assert "a blank cell gets the mean of the countries with the same region" in patent
-    assert "Pre-filled from public data: OWID / World Bank WDI IP.PAT.RESD" in patent
-    assert "has_unct is yes" in ws["H1"].comment.text
+    joined = ws["F1"].comment.text
+    assert ws["F1"].value == "n_wipo_treaties_joined_since_2015"
+    assert "Unit: treaties" in joined and "Allowed: a number" in joined
+    assert "a blank cell stops the ranking with an error naming its row" in joined
+    assert "Pre-filled from public data: wipo_treaty_membership" in joined
+    assert "has_unct is yes" in ws["I1"].comment.text
 
 
 def test_validations_follow_the_criteria(workbook: Path) -> None:
     ws = load_workbook(workbook)[DATA_SHEET]
     rules = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
-    assert set(rules) == {"D2", "E2", "F2", "G2", "H2"}
+    assert set(rules) == {"D2", "E2", "F2", "G2", "H2", "I2"}
     assert (rules["D2"].type, rules["D2"].formula1) == ("list", '"none,low,medium,high"')
     assert (rules["E2"].type, rules["E2"].formula1) == ("list", '"none,expressed,requested,included"')
-    assert (rules["G2"].type, rules["G2"].formula1) == ("list", '"yes,no"')
-    patent = rules["F2"]
-    assert (patent.type, patent.operator, patent.formula1) == ("decimal", "greaterThanOrEqual", "0.0")
+    assert (rules["H2"].type, rules["H2"].formula1) == ("list", '"yes,no"')
+    joined = rules["F2"]  # minmax accepts any number
+    assert (joined.type, joined.operator) == ("decimal", "between")
     assert all(dv.errorStyle == "stop" and dv.allow_blank and dv.showErrorMessage for dv in rules.values())
     assert str(rules["D2"].sqref) == "D2:D2000"  # rows added under the 162 are checked too
 
@@ -118,7 +120,7 @@ def test_filled_workbook_ranks_like_the_library(workbook: Path, tmp_path: Path, 
     ranked = json.loads(result.stdout)
 
     demo = read_countries(demo_spreadsheet_path())
-    equivalent = demo.drop(columns=["illustrative_wipo_engagement", "illustrative_gov_ip_interest"])
+    equivalent = demo.drop(columns=["wipo_engagement", "illustrative_gov_ip_interest"])
     for name, values in filled.items():
         equivalent[name] = pd.Series([v if v is not None else "" for v in values], dtype=object)
     expected = score_countries(equivalent, load_criteria(default_criteria_path())).table
@@ -298,12 +300,12 @@ def test_quiet_and_verbose(tmp_path: Path, runner) -> None:
     assert quiet.exit_code == 0 and quiet.output == ""
     normal = runner.invoke(main, ["template", "-o", str(tmp_path / "n.xlsx")])
     assert normal.stderr.splitlines()[0] == (
-        f"Wrote {tmp_path / 'n.xlsx'}: 162 countries, 8 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
+        f"Wrote {tmp_path / 'n.xlsx'}: 162 countries, 9 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
     )
     assert normal.stderr.splitlines()[-1] == f"  unct-scorer rank {tmp_path / 'n.xlsx'}"
     verbose = runner.invoke(main, ["-v", "template", "-o", str(tmp_path / "v.xlsx")])
     assert "  gov_ip_interest: indicator, to fill; one of: none, expressed, requested, included" in verbose.stderr
-    assert "made-up stand-ins for gov_ip_interest, wipo_engagement" in verbose.stderr
+    assert "made-up stand-ins for gov_ip_interest (columns illustrative_...)" in verbose.stderr
     assert "made-up" not in normal.stderr
 
 
