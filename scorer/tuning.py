@@ -443,7 +443,7 @@ def sensitivity(
     >>> from scorer import demo_result
     >>> rep = sensitivity(demo_result(), draws=1000, seed=1)
     >>> round(float(rep.summary["p_top_k"].sum()), 6), rep.summary.index[0], rep.summary.iloc[0]["robustness"]
-    (15.0, 'CHN', 'always')
+    (15.0, 'NGA', 'always')
     """
     ids, values, mask = _weighted_sum_inputs(result, "a sensitivity analysis")
     criteria = result.criteria
@@ -913,8 +913,8 @@ def sweep(result: ScoreResult, criterion: str, *, steps: int = 21) -> pd.DataFra
     >>> s = sweep(demo_result(), "engagement", steps=5)
     >>> s.columns.tolist()
     ['name', 'rank', '0', '0.25', '0.5', '0.75', '1']
-    >>> s.loc["TZA"].iloc[1:].astype(int).tolist()  # Tanzania: first with no weight on engagement, 50th with all of it
-    [4, 1, 2, 8, 28, 50]
+    >>> s.loc["TZA"].iloc[1:].astype(int).tolist()  # Tanzania: first with no weight on engagement, 100th with all of it
+    [10, 1, 5, 15, 60, 100]
     """
     criteria = result.criteria
     cid = find_criterion(criteria, criterion)

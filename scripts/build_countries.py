@@ -292,7 +292,7 @@ def treaty_events(long: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, l
     for row in long.itertuples(index=False):
         iso3, code, status = str(row.iso3), str(row.treaty_code), str(row.status)
         if code not in TREATY_NAMES:
-            raise ValueError(f"{TREATY_LONG_FILE}: treaty_code should be one of {list(TREATY_NAMES)}, but it is {code!r}")
+            raise ValueError(f"{TREATY_LONG_FILE}: treaty_code should be a known code, but it is {code!r}")
         if status == "in_force":
             in_force.setdefault(iso3, []).append(code)
         date = str(row.entry_into_force_date) if code in EIF_ONLY else str(row.instrument_date)

@@ -92,7 +92,8 @@ def test_write_plots_writes_png_and_reproducible_svg(result, sensitivity, tmp_pa
             svg = a.read_text(encoding="utf-8")
             assert svg.lstrip().startswith("<?xml") and "<dc:date>" not in svg
     svg = (tmp_path / "a" / "contributions.svg").read_text(encoding="utf-8")
-    assert f"{result.table['name'].iloc[0]} (1)" in svg and "Top 15: what each criterion contributes to the score" in svg
+    first = result.table["name"].iloc[0]
+    assert f"{first} (1)" in svg and "Top 15: what each criterion contributes to the score" in svg
 
 
 def test_write_plots_never_replaces_a_chart_without_force(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -319,7 +319,7 @@ def test_sorting_filtering_search_and_country_detail(opened: Page) -> None:
     detail = page.locator("#detail")
     assert detail.is_visible()
     assert detail.locator("h3").inner_text().startswith("Côte d")
-    assert detail.locator("tbody tr").count() == 3 + 4
+    assert detail.locator("tbody tr").count() == 3 + 6
     assert opened.errors() == []
 
 

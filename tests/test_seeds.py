@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SEED_CSV = REPO / "seeds" / "countries.csv"
 SCRIPT = REPO / "scripts" / "build_countries.py"
-DATA_DIR = (REPO / ".." / "shared" / "data" / "real").resolve()
+# The shared source data sits beside the repository; UNCT_SCORER_SHARED_DATA points elsewhere
+# (e.g. from a git worktree).
+DATA_DIR = Path(os.environ.get("UNCT_SCORER_SHARED_DATA", REPO / ".." / "shared" / "data" / "real")).resolve()
+LDC_GRADUATIONS = REPO / "scripts" / "ldc_graduations.csv"
+TREATY_FILE = DATA_DIR / "wipo_treaty_membership" / "wipo_treaty_membership_unct.csv"
 UNCT_FILE = DATA_DIR / "unct_uninfo_workspaces" / "unct_countries_uninfo_2026.csv"
 
 # The 162 iso3 codes of unct_countries_uninfo_2026.csv (UN INFO workspaces,
@@ -53,13 +58,36 @@ COLUMNS = [
     "patent_nonres_per_million",
     "patent_res_year",
     "patent_nonres_year",
+    "pct_in_force",
+    "madrid_in_force",
+    "madrid_via_oapi",
+    "n_wipo_treaties_in_force",
+    "n_wipo_treaties_joined_since_2015",
+    "latest_accession_year",
+    "latest_accession_treaty",
+    "wipo_treaties_in_force",
+    "wipo_treaties_joined_since_2015",
+    "treaty_status_source",
     "workspace_id",
     "workspace_shared_by_n",
     "has_unct",
-    "illustrative_wipo_engagement",
+    "wipo_engagement",
     "illustrative_gov_ip_interest",
 ]
-ILLUSTRATIVE = ["illustrative_wipo_engagement", "illustrative_gov_ip_interest"]
+ILLUSTRATIVE = ["illustrative_gov_ip_interest"]
+# Territories whose treaties apply through another state (datahub is_independent, 2023).
+THROUGH = {
+    "ABW": "NLD",
+    "CUW": "NLD",
+    "SXM": "NLD",
+    "AIA": "GBR",
+    "BMU": "GBR",
+    "CYM": "GBR",
+    "MSR": "GBR",
+    "TCA": "GBR",
+    "VGB": "GBR",
+    "TKL": "NZL",
+}
 
 
 @pytest.fixture(scope="module")
@@ -113,22 +141,114 @@ def test_only_illustrative_columns_have_the_prefix(table: pd.DataFrame) -> None:
     assert [c for c in table.columns if "illustrative" in c] == ILLUSTRATIVE
 
 
-def test_illustrative_columns_follow_the_documented_recipe(table: pd.DataFrame) -> None:
-    """Re-draw the columns exactly as seeds/countries.md describes them."""
+def test_illustrative_column_follows_the_documented_recipe(table: pd.DataFrame) -> None:
+    """Re-draw the column exactly as seeds/countries.md describes it (engagement draws made and discarded)."""
     n = len(table)
     rng = np.random.default_rng(20210816)
-    engagement = rng.choice(["none", "low", "medium", "high"], size=n, p=[0.35, 0.35, 0.2, 0.1])
+    rng.choice(["none", "low", "medium", "high"], size=n, p=[0.35, 0.35, 0.2, 0.1])
     interest = rng.choice(["none", "expressed", "requested", "included"], size=n, p=[0.5, 0.3, 0.15, 0.05])
-    engagement = np.where(rng.random(n) < 0.06, "", engagement)
+    rng.random(n)
     interest = np.where(rng.random(n) < 0.06, "", interest)
-    assert table["illustrative_wipo_engagement"].tolist() == engagement.tolist()
     assert table["illustrative_gov_ip_interest"].tolist() == interest.tolist()
-    assert (table["illustrative_wipo_engagement"] == "").sum() > 0
-    assert (table["illustrative_gov_ip_interest"] == "").sum() > 0
+    assert (table["illustrative_gov_ip_interest"] == "").sum() == 10
+
+
+def test_wipo_engagement_is_left_blank_for_the_user(table: pd.DataFrame) -> None:
+    assert set(table["wipo_engagement"]) == {""}
+
+
+def test_treaty_proxies_cover_all_162(table: pd.DataFrame) -> None:
+    """Coverage and counts as stated in seeds/countries.md (own + 10 territories via their state)."""
+    for column in ["pct_in_force", "madrid_in_force", "madrid_via_oapi"]:
+        assert set(table[column]) == {"yes", "no"}, column
+    assert (table["pct_in_force"] == "yes").sum() == 112 + 10
+    assert (table["madrid_in_force"] == "yes").sum() == 70 + 10
+    assert (table["madrid_via_oapi"] == "yes").sum() == 17
+    assert not ((table["madrid_in_force"] == "yes") & (table["madrid_via_oapi"] == "yes")).any()
+    for column in ["n_wipo_treaties_in_force", "n_wipo_treaties_joined_since_2015"]:
+        assert table[column].str.fullmatch(r"\d+").all(), column
+    assert (table["latest_accession_year"] != "").sum() == 144
+    assert (table["latest_accession_treaty"] != "").sum() == 144
+    assert (table["n_wipo_treaties_joined_since_2015"] != "0").sum() == 104
+    in_force = table["wipo_treaties_in_force"].map(lambda t: len(t.split("; ")) if t else 0)
+    assert (in_force == table["n_wipo_treaties_in_force"].astype(int)).all()
+    joined = table["wipo_treaties_joined_since_2015"].map(lambda t: len(t.split("; ")) if t else 0)
+    assert (joined == table["n_wipo_treaties_joined_since_2015"].astype(int)).all()
+
+
+def test_territories_take_their_states_treaties_in_force(by_iso3: pd.DataFrame) -> None:
+    source = by_iso3["treaty_status_source"]
+    assert source[source != "own"].to_dict() == {k: f"via {v}" for k, v in sorted(THROUGH.items())}
+    # United Kingdom 13, Netherlands 11, New Zealand 9 treaties in force (long file, 2025-10-01)
+    counts = {"GBR": "13", "NLD": "11", "NZL": "9"}
+    for iso3, state in THROUGH.items():
+        row = by_iso3.loc[iso3]
+        assert (row["n_wipo_treaties_in_force"], row["pct_in_force"], row["madrid_in_force"]) == (
+            counts[state],
+            "yes",
+            "yes",
+        )
+        # the state's accessions are not the territory's: none of its own
+        assert row["n_wipo_treaties_joined_since_2015"] == "0"
+        assert row["latest_accession_year"] == row["wipo_treaties_joined_since_2015"] == ""
+    # Cook Islands and Niue are parties themselves (datahub: "Associated with NZ")
+    assert by_iso3.loc["COK", "treaty_status_source"] == by_iso3.loc["NIU", "treaty_status_source"] == "own"
+    assert by_iso3.loc["COK", "n_wipo_treaties_in_force"] == "5"
+
+
+def test_hand_checked_treaty_dates(by_iso3: pd.DataFrame) -> None:
+    """Dates checked against the sources named in wipo_treaty_membership/PROVENANCE.md."""
+    # S4: Cabo Verde joined the PCT and the Madrid Protocol on 2022-07-06
+    cpv = by_iso3.loc["CPV"]
+    assert "Madrid Protocol 2022-07-06; PCT 2022-07-06" in cpv["wipo_treaties_joined_since_2015"]
+    assert (cpv["pct_in_force"], cpv["madrid_in_force"], cpv["latest_accession_year"]) == ("yes", "yes", "2022")
+    # S2/S4: Jamaica PCT 2022-02-10 (jis.gov.jm), Madrid Protocol 2022-03-27
+    assert by_iso3.loc["JAM", "wipo_treaties_joined_since_2015"].startswith(
+        "PCT 2022-02-10; Madrid Protocol 2022-03-27"
+    )
+    # S4: Mauritius Madrid Protocol 2023-05-06, the latest Madrid accession in the source
+    assert by_iso3.loc["MUS", "wipo_treaties_joined_since_2015"].endswith("Madrid Protocol 2023-05-06")
+    assert (by_iso3.loc["MUS", "pct_in_force"], by_iso3.loc["MUS", "latest_accession_year"]) == ("no", "2023")
+    # S3 corrected: Zambia's Madrid Protocol date is 2001-11-15
+    assert (by_iso3.loc["ZMB", "madrid_in_force"], by_iso3.loc["ZMB", "latest_accession_year"]) == ("yes", "2001")
+    # S1 spot-check: Kenya is party to the Nairobi Treaty (1982)
+    assert "Nairobi" in by_iso3.loc["KEN", "wipo_treaties_in_force"].split("; ")
+    # OAPI states: Madrid through OAPI, not as contracting parties
+    assert (by_iso3.loc["SEN", "madrid_in_force"], by_iso3.loc["SEN", "madrid_via_oapi"]) == ("no", "yes")
+    # Afghanistan: 7 treaties, all joined since 2015 (Berne instrument 2018-03-02)
+    assert by_iso3.loc["AFG", "n_wipo_treaties_joined_since_2015"] == "7"
+    assert "Berne 2018-03-02" in by_iso3.loc["AFG", "wipo_treaties_joined_since_2015"]
+
+
+def test_treaty_columns_match_the_source_file(by_iso3: pd.DataFrame) -> None:
+    if not TREATY_FILE.is_file():
+        pytest.skip(f"shared source data not present at {DATA_DIR} (e.g. a clean CI clone)")
+    source = pd.read_csv(TREATY_FILE, dtype=str, keep_default_na=False).set_index("iso3")
+    own = by_iso3[by_iso3["treaty_status_source"] == "own"]
+    src = source.loc[own.index]
+    assert (own["n_wipo_treaties_in_force"] == src["n_wipo_treaties_in_force"]).all()
+    assert (own["n_wipo_treaties_joined_since_2015"] == src["n_joined_since_2015"]).all()
+    assert (own["latest_accession_year"] == src["latest_accession_date"].str[:4]).all()
+    assert ((own["pct_in_force"] == "yes") == (src["pct_status"] == "in_force")).all()
+    assert ((own["madrid_in_force"] == "yes") == (src["madrid_p_status"] == "in_force")).all()
+    assert ((by_iso3["madrid_via_oapi"] == "yes") == (source.loc[by_iso3.index, "madrid_via_oapi"] == "True")).all()
+
+
+def test_ldc_flags_apply_the_cited_graduations(by_iso3: pd.DataFrame) -> None:
+    graduations = pd.read_csv(LDC_GRADUATIONS, dtype=str, keep_default_na=False)
+    assert graduations.columns.tolist() == ["iso3", "name", "status", "date", "applied", "source", "note"]
+    assert (graduations["source"] != "").all()
+    assert ((graduations["applied"] == "yes") == (graduations["status"] == "graduated")).all()
+    applied = graduations.set_index("iso3")["applied"]
+    assert applied.to_dict() == {"BTN": "yes", "STP": "yes", "SLB": "no", "BGD": "no", "LAO": "no", "NPL": "no"}
+    for iso3, done in applied.items():
+        assert by_iso3.loc[iso3, "ldc"] == ("no" if done == "yes" else "yes"), iso3
+    # datahub's 2023 list had 45 LDCs; Sao Tome and Principe graduated on 2024-12-13 (UN DESA): 44 remain
+    assert (by_iso3["ldc"] == "yes").sum() == 44
 
 
 def test_flag_columns_hold_yes_or_no(table: pd.DataFrame) -> None:
-    for column in ["ldc", "lldc", "sids", "wipo_external_office", "has_unct"]:
+    for column in ["ldc", "lldc", "sids", "wipo_external_office", "has_unct", "pct_in_force", "madrid_in_force"]:
         assert set(table[column]) <= {"yes", "no"}, column
     assert set(table["has_unct"]) == {"yes"}
 

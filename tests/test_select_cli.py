@@ -297,6 +297,7 @@ def test_group_frame_lines_up_typed_names_and_offices() -> None:
             "region": ["Africa", "Asia"],
             "wipo_engagement": ["low", "high"],
             "n_wipo_treaties_joined_since_2015": ["2", "3"],
+            "latest_accession_year": ["2017", "2022"],
             "n_wipo_treaties_in_force": ["10", "9"],
             "wipo_external_office": ["oui", "non"],
             "gov_ip_interest": ["none", "included"],

@@ -64,6 +64,7 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
         "wipo_engagement",
         "gov_ip_interest",
         "n_wipo_treaties_joined_since_2015",
+        "latest_accession_year",
         "n_wipo_treaties_in_force",
         "wipo_external_office",
         "has_unct",
@@ -76,8 +77,9 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
     # real public values copied (numbers as numbers); the illustrative stand-in and the
     # demo's blank wipo_engagement column are NOT copied: both are left to fill in
     assert [r[5] for r in rows] == [float(v) for v in demo["n_wipo_treaties_joined_since_2015"]]
-    assert [r[6] for r in rows] == [float(v) for v in demo["n_wipo_treaties_in_force"]]
-    assert [r[7] for r in rows] == list(demo["wipo_external_office"])
+    assert [r[6] for r in rows] == [None if v == "" else float(v) for v in demo["latest_accession_year"]]
+    assert [r[7] for r in rows] == [float(v) for v in demo["n_wipo_treaties_in_force"]]
+    assert [r[8] for r in rows] == list(demo["wipo_external_office"])
     assert all(r[3] is None and r[4] is None for r in rows)
     assert not any(str(h).startswith("illustrative_") for h in header)
 
@@ -96,19 +98,22 @@ def test_header_comments_carry_description_unit_allowed_values(workbook: Path) -
     assert "Unit: treaties" in joined and "Allowed: a number" in joined
     assert "a blank cell stops the ranking with an error naming its row" in joined
     assert "Pre-filled from public data: wipo_treaty_membership" in joined
-    assert "has_unct is yes" in ws["I1"].comment.text
+    assert "has_unct is yes" in ws["J1"].comment.text
 
 
 def test_validations_follow_the_criteria(workbook: Path) -> None:
     ws = load_workbook(workbook)[DATA_SHEET]
     rules = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
-    assert set(rules) == {"D2", "E2", "F2", "G2", "H2", "I2"}
+    assert set(rules) == {"D2", "E2", "F2", "G2", "H2", "I2", "J2"}
     assert (rules["D2"].type, rules["D2"].formula1) == ("list", '"none,low,medium,high"')
     assert (rules["E2"].type, rules["E2"].formula1) == ("list", '"none,expressed,requested,included"')
-    assert (rules["H2"].type, rules["H2"].formula1) == ("list", '"yes,no"')
+    assert (rules["I2"].type, rules["I2"].formula1) == ("list", '"yes,no"')
     joined = rules["F2"]  # minmax accepts any number
     assert (joined.type, joined.operator) == ("decimal", "between")
-    assert all(dv.errorStyle == "stop" and dv.allow_blank and dv.showErrorMessage for dv in rules.values())
+    year = rules["G2"]  # goalposts: a year before 2000 is valid (it scores 0), so Excel only warns
+    assert (year.formula1, year.formula2, year.errorStyle) == ("2000.0", "2025.0", "warning")
+    assert all(dv.errorStyle == "stop" for k, dv in rules.items() if k != "G2")
+    assert all(dv.allow_blank and dv.showErrorMessage for dv in rules.values())
     assert str(rules["D2"].sqref) == "D2:D2000"  # rows added under the 162 are checked too
 
 
@@ -300,7 +305,7 @@ def test_quiet_and_verbose(tmp_path: Path, runner) -> None:
     assert quiet.exit_code == 0 and quiet.output == ""
     normal = runner.invoke(main, ["template", "-o", str(tmp_path / "n.xlsx")])
     assert normal.stderr.splitlines()[0] == (
-        f"Wrote {tmp_path / 'n.xlsx'}: 162 countries, 9 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
+        f"Wrote {tmp_path / 'n.xlsx'}: 162 countries, 10 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
     )
     assert normal.stderr.splitlines()[-1] == f"  unct-scorer rank {tmp_path / 'n.xlsx'}"
     verbose = runner.invoke(main, ["-v", "template", "-o", str(tmp_path / "v.xlsx")])
