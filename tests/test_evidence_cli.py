@@ -126,11 +126,12 @@ def test_missing_pdf_library_says_how_to_install(runner, folder: Path, tmp_path:
     )
 
 
-SHEET = """iso3,name,region,wipo_engagement,patent_res_per_million,wipo_external_office,has_unct,gov_ip_interest
-KEN,Kenya,Africa,low,1,no,yes,
-PER,Peru,Americas,medium,5,no,yes,none
-CHL,Chile,Americas,high,50,no,yes,expressed
-URY,Uruguay,Americas,low,10,no,yes,
+SHEET = """iso3,name,region,wipo_engagement,n_wipo_treaties_joined_since_2015,latest_accession_year,\
+n_wipo_treaties_in_force,wipo_external_office,has_unct,gov_ip_interest
+KEN,Kenya,Africa,low,2,2019,9,no,yes,
+PER,Peru,Americas,medium,3,2018,12,no,yes,none
+CHL,Chile,Americas,high,3,2022,13,no,yes,expressed
+URY,Uruguay,Americas,low,1,2020,9,no,yes,
 """
 
 

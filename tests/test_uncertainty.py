@@ -55,9 +55,10 @@ def test_rank_is_read_as_percentile() -> None:
     ("section", "message"),
     [
         (
-            "uncertainty:\n  alternatives:\n    missing:\n      ip_activty: [mean, worst]\n",
-            "uncertainty.alternatives.missing.ip_activty: should name an indicator (wipo_engagement, ip_activity, "
-            "external_office, gov_ip_interest), but it is 'ip_activty'; did you mean 'ip_activity'?",
+            "uncertainty:\n  alternatives:\n    missing:\n      latest_acession: [mean, worst]\n",
+            "uncertainty.alternatives.missing.latest_acession: should name an indicator (wipo_engagement, "
+            "recent_accessions, latest_accession, treaties_in_force, external_office, gov_ip_interest), but it is "
+            "'latest_acession'; did you mean 'latest_accession'?",
         ),
         (
             "uncertainty:\n  alternatives:\n    normalisation: [declared, zscore]\n"
@@ -92,23 +93,23 @@ def test_an_unknown_alternative_is_rejected_when_the_file_loads() -> None:
 @pytest.mark.parametrize("aggregation", ["arithmetic", "geometric"])
 def test_each_precomputed_alternative_reproduces_the_pipeline(demo: pd.DataFrame, aggregation: str) -> None:
     c = with_section(
-        "uncertainty:\n  alternatives:\n    normalisation:\n      ip_activity: [declared, percentile]\n"
-        "    missing:\n      ip_activity: [declared, worst]\n    aggregation: [arithmetic, geometric]\n"
+        "uncertainty:\n  alternatives:\n    normalisation:\n      latest_accession: [declared, percentile]\n"
+        "    missing:\n      latest_accession: [declared, mean]\n    aggregation: [arithmetic, geometric]\n"
     )
     factors = build_factors(c)
     nominal = score_countries(demo, c)
     model = build_model(demo, c, factors, nominal)
     agg = ["arithmetic", "geometric"].index(aggregation)
     for norm, missing in [(0, 0), (1, 0), (0, 1), (1, 1)]:
-        ind = c.criteria["engagement"].indicators["ip_activity"]
+        ind = c.criteria["engagement"].indicators["latest_accession"]
         ind = ind.model_copy(
             update={
-                "normalisation": Normalisation(["log_minmax", "percentile"][norm]),
-                "missing": MissingPolicy(["group_mean", "worst"][missing]),
+                "normalisation": Normalisation(["goalposts", "percentile"][norm]),
+                "missing": MissingPolicy(["worst", "mean"][missing]),
             }
         )
         crit = c.criteria["engagement"].model_copy(
-            update={"indicators": {**c.criteria["engagement"].indicators, "ip_activity": ind}}
+            update={"indicators": {**c.criteria["engagement"].indicators, "latest_accession": ind}}
         )
         changed = c.model_copy(
             update={"criteria": {**c.criteria, "engagement": crit}, "aggregation": Aggregation(aggregation)}
@@ -147,16 +148,19 @@ def test_a_fixed_choice_has_indices_of_zero(demo: pd.DataFrame) -> None:
     assert drivers.loc[("rank", "normalisation"), "total"] > 0.5
 
 
+JOINED_MISSING = "        # Complete for the 162 (0 when none joined): a blank is an error to fix.\n        missing: error\n"
+
+
 def test_data_error_is_one_factor_and_moves_ranks(demo: pd.DataFrame) -> None:
     text = (
         default_criteria_path()
         .read_text(encoding="utf-8")
-        .replace("        missing: group_mean\n", "        missing: group_mean\n        uncertainty: 0.3\n")
+        .replace(JOINED_MISSING, JOINED_MISSING + "        uncertainty: 0.3\n")
     )
     c = parse_criteria_text(text + "\nuncertainty:\n  weights: false\n", file="c.yaml")
     result = uncertainty_analysis(demo, c, samples=64, seed=1, bootstrap=0)
     assert [f.name for f in result.factors] == ["data error"]
-    assert result.factors[0].options == ("ip_activity ±30%",)
+    assert result.factors[0].options == ("recent_accessions ±30%",)
     moved = result.summary["rank_p95"] > result.summary["rank_p05"]
     assert moved.any()
     totals = result.sobol[(result.sobol["output"] == "rank") & result.sobol["variance"].gt(0)]["total"]

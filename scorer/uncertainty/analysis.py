@@ -198,7 +198,7 @@ def uncertainty_analysis(
     >>> r = uncertainty_analysis(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()),
     ...                          samples=64, bootstrap=0)
     >>> r.runs, [f.name for f in r.factors], r.summary.index[0], r.summary.iloc[0]["robustness"]
-    (192, ['weights'], 'CHN', 'always')
+    (192, ['weights'], 'NGA', 'always')
     """
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2:
         raise ConfigError(Problem("config.samples", f"should be an integer >= 2, but it is {samples!r}", key="samples"))
