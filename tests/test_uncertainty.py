@@ -148,7 +148,9 @@ def test_a_fixed_choice_has_indices_of_zero(demo: pd.DataFrame) -> None:
     assert drivers.loc[("rank", "normalisation"), "total"] > 0.5
 
 
-JOINED_MISSING = "        # Complete for the 162 (0 when none joined): a blank is an error to fix.\n        missing: error\n"
+JOINED_MISSING = (
+    "        # Complete for the 162 (0 when none joined): a blank is an error to fix.\n        missing: error\n"
+)
 
 
 def test_data_error_is_one_factor_and_moves_ranks(demo: pd.DataFrame) -> None:
