@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,10 @@ from click.testing import CliRunner, Result
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import Aggregation, Criteria, MissingPolicy, Normalisation
+from scorer.criteria import Criteria, MissingPolicy
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.pipeline import prepare_countries, score_prepared
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import sensitivity
 from scorer.uncertainty.analysis import uncertainty_analysis
@@ -42,7 +44,7 @@ def run(*args: str) -> Result:
 
 def test_the_example_file_declares_four_uncertain_inputs() -> None:
     factors = build_factors(load_criteria(EXAMPLE))
-    assert factors.names == ["weights", "normalisation", "missing: ip_activity", "missing: wipo_engagement"]
+    assert factors.names == ["weights", "normalisation", "missing: latest_accession", "aggregation"]
     assert factors.choices[0].options == ("declared", "percentile", "minmax")
 
 
@@ -63,9 +65,9 @@ def test_rank_is_read_as_percentile() -> None:
         (
             "uncertainty:\n  alternatives:\n    normalisation: [declared, zscore]\n"
             "    aggregation: [arithmetic, geometric]\n",
-            "uncertainty.alternatives.normalisation: should not offer zscore when geometric aggregation is an "
-            "alternative (a geometric mean needs values >= 0), but it does (drop zscore or geometric from the "
-            "alternatives)",
+            "uncertainty.alternatives.normalisation: should offer only bounded normalisations (not zscore or raw) "
+            "when a geometric mean can be used (it needs values >= 0), but it does not (drop zscore, or drop "
+            "geometric from the alternatives)",
         ),
         (
             "uncertainty:\n  alternatives:\n    missing: [declared, group_mean]\n",
@@ -90,35 +92,81 @@ def test_an_unknown_alternative_is_rejected_when_the_file_loads() -> None:
     assert "uncertainty.alternatives.aggregation.1" in info.value.lines()[0]
 
 
-@pytest.mark.parametrize("aggregation", ["arithmetic", "geometric"])
-def test_each_precomputed_alternative_reproduces_the_pipeline(demo: pd.DataFrame, aggregation: str) -> None:
-    c = with_section(
-        "uncertainty:\n  alternatives:\n    normalisation:\n      latest_accession: [declared, percentile]\n"
-        "    missing:\n      latest_accession: [declared, mean]\n    aggregation: [arithmetic, geometric]\n"
-    )
-    factors = build_factors(c)
-    nominal = score_countries(demo, c)
-    model = build_model(demo, c, factors, nominal)
-    agg = ["arithmetic", "geometric"].index(aggregation)
-    for norm, missing in [(0, 0), (1, 0), (0, 1), (1, 1)]:
-        ind = c.criteria["engagement"].indicators["latest_accession"]
-        ind = ind.model_copy(
-            update={
-                "normalisation": Normalisation(["goalposts", "percentile"][norm]),
-                "missing": MissingPolicy(["worst", "mean"][missing]),
-            }
-        )
-        crit = c.criteria["engagement"].model_copy(
-            update={"indicators": {**c.criteria["engagement"].indicators, "latest_accession": ind}}
-        )
-        changed = c.model_copy(
-            update={"criteria": {**c.criteria, "engagement": crit}, "aggregation": Aggregation(aggregation)}
-        )
-        expected = score_countries(demo, changed).table.loc[model.ids]
-        batch = Batch(model.nominal_weights[None], np.array([[norm, missing, agg]]), None)
-        outcome = model.evaluate(batch)
-        np.testing.assert_allclose(outcome.scores[0], expected["score"].to_numpy(), rtol=0, atol=1e-12)
-        assert outcome.ranks[0].tolist() == expected["rank"].tolist()
+NESTED = """
+name: nested
+criteria:
+  demand:
+    label: Demand
+    cites: p
+    weight: 2
+    range: [0.4, 0.8]
+    criteria:
+      engagement:
+        label: Engagement
+        cites: p
+        weight: 1
+        aggregation: arithmetic
+        indicators:
+          wipo_engagement: {column: wipo_engagement, normalisation: ordinal, levels: {none: 0, low: 1, medium: 2,
+            high: 3}, missing: reweight, weight: 0.7}
+          ip_activity: {column: patent_res_per_million, normalisation: log_minmax, missing: group_mean,
+            missing_group: region, weight: 0.3}
+      interest:
+        label: Interest
+        cites: p
+        weight: 1
+        indicators:
+          gov_ip_interest: {column: gov_ip_interest, normalisation: ordinal, levels: {none: 0, expressed: 1,
+            requested: 2.5, included: 4}, missing: worst}
+  representation:
+    label: Representation
+    cites: p
+    weight: 1
+    indicators:
+      external_office: {column: wipo_external_office, normalisation: boolean}
+eligibility:
+  - {column: has_unct, equals: true, reason: no UNCT}
+tiers: [{name: join, top: 15}, {name: rest}]
+uncertainty:
+  alternatives:
+    normalisation:
+      ip_activity: [declared, percentile]
+    missing:
+      ip_activity: [declared, mean]
+    aggregation: [arithmetic, geometric, topsis]
+"""
+
+
+def expected_scores(
+    demo: pd.DataFrame, c: Criteria, indicator: str, norm: str, missing: str, aggregation: str
+) -> pd.DataFrame:
+    """The pipeline's own result under one combination of alternatives for ``indicator``."""
+    changed = c.with_aggregation(aggregation)
+    if norm != "declared":
+        changed = changed.with_normalisation(indicator, norm)
+    if missing != "declared":
+        changed = changed.with_indicator(indicator, missing=MissingPolicy(missing), missing_group=None)
+    return score_prepared(prepare_countries(demo, changed), changed).table
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["two levels", "nested"])
+@pytest.mark.parametrize("lookup", [True, False], ids=["precomputed", "computed"])
+def test_every_alternative_reproduces_the_pipeline(demo: pd.DataFrame, nested: bool, lookup: bool) -> None:
+    indicator = "ip_activity" if nested else "latest_accession"
+    section = "uncertainty:" + NESTED.split("uncertainty:", 1)[1].replace("ip_activity", indicator)
+    c = parse_criteria_text(NESTED, file="n.yaml") if nested else with_section(section)
+    model, _nominal = build_model(demo, c, build_factors(c))
+    assert model.top_variants is not None
+    if not lookup:
+        model = replace(model, top_variants=None)
+    for a, aggregation in enumerate(["arithmetic", "geometric", "topsis"]):
+        for n, norm in enumerate(["declared", "percentile"]):
+            for m, missing in enumerate(["declared", "mean"]):
+                expected = expected_scores(demo, c, indicator, norm, missing, aggregation).loc[model.ids]
+                batch = Batch(model.nominal_weights[None], np.array([[n, m, a]]), None)
+                outcome = model.evaluate(batch)
+                np.testing.assert_allclose(outcome.scores[0], expected["score"].to_numpy(), rtol=0, atol=1e-12)
+                assert outcome.ranks[0].tolist() == expected["rank"].tolist(), (aggregation, norm, missing)
 
 
 def test_with_only_weights_uncertain_it_agrees_with_sensitivity_on_the_same_draws(demo: pd.DataFrame) -> None:
@@ -157,7 +205,7 @@ def test_data_error_is_one_factor_and_moves_ranks(demo: pd.DataFrame) -> None:
     text = (
         default_criteria_path()
         .read_text(encoding="utf-8")
-        .replace(JOINED_MISSING, JOINED_MISSING + "        uncertainty: 0.3\n")
+        .replace(JOINED_MISSING, JOINED_MISSING + "        uncertainty: 0.3\n", 1)
     )
     c = parse_criteria_text(text + "\nuncertainty:\n  weights: false\n", file="c.yaml")
     result = uncertainty_analysis(demo, c, samples=64, seed=1, bootstrap=0)

@@ -32,7 +32,6 @@ from numpy.typing import NDArray
 
 from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
-from scorer.pipeline import score_countries
 from scorer.sampling import sample_weights, sampling_method
 from scorer.sensitivity import tier_rules
 from scorer.tuning import DEFAULT_SEED, check_top_k, describe_constraints, frame_records, weight_constraints
@@ -212,9 +211,8 @@ def uncertainty_analysis(
                 fix="set weights: true, add alternatives, or give indicators an uncertainty",
             )
         )
-    nominal = score_countries(df, criteria)
+    model, nominal = build_model(df, criteria, factors)
     k = check_top_k(top_k, nominal, key="top_k")
-    model = build_model(df, criteria, factors, nominal)
     design = _Design(model, factors, criteria, samples, seed)
     tiers = tier_rules(criteria.tiers)
     n = len(model.ids)

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 NormalisationChoice = Literal["declared", "minmax", "zscore", "percentile", "log_minmax"]
 MissingChoice = Literal["declared", "zero", "worst", "mean", "median", "group_mean", "reweight"]
-AggregationChoice = Literal["arithmetic", "geometric"]
+AggregationChoice = Literal["arithmetic", "geometric", "topsis"]
 
 _ALIASES = {"rank": "percentile", "min-max": "minmax", "min_max": "minmax", "z-score": "zscore"}
 
@@ -66,7 +66,9 @@ class Alternatives(_Model):
         "indicator id -> list (one choice per indicator). 'declared' is the indicator's own policy.",
     )
     aggregation: Annotated[list[AggregationChoice], Field(min_length=1)] | None = Field(
-        default=None, description="Aggregation methods to try (for both levels: indicators and criteria)."
+        default=None,
+        description="Aggregation methods to try, each as the file's aggregation (criteria that name their own "
+        "keep it).",
     )
 
     @field_validator("normalisation", mode="before")

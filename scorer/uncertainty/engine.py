@@ -1,19 +1,27 @@
-"""The vectorised model behind the uncertainty analysis: precompute once, then look up and add.
+"""The vectorised model behind the uncertainty analysis: precompute once, then look up and combine.
 
-Few alternatives exist for each discrete choice, so every normalised and
-imputed indicator column each alternative can produce is computed ONCE, by the
-project's own pipeline and normalisation (:func:`scorer.pipeline.score_countries`
-once per missing-data policy in play, then :func:`scorer.normalisation.normalise`
-per normalisation method): one truth. A sample is then a lookup of one column
-variant per indicator, optional data noise, two weighted aggregations over a
-whole chunk of samples at once (numpy), and a rank.
+Few alternatives exist for each discrete choice, so every imputed and
+normalised indicator column each alternative can produce is computed ONCE by
+the project's own code: the table is read once
+(:func:`scorer.pipeline.prepare_countries`), imputed by
+:func:`scorer.pipeline.score_prepared` once per missing-data policy in play,
+and each column scaled by the registered normalisation method
+(:data:`scorer.normalisation.NORMALISATIONS`). A run is then a lookup of one
+variant per indicator, optional data noise, and the criteria tree aggregated
+for a whole chunk of runs at once (numpy), then ranked. Without data noise the
+top-level criteria's scores are looked up too (every combination of their
+indicators' variants is precomputed when there are few).
 
-Scores follow :mod:`scorer.pipeline` (weights renormalised over the available
-values at both levels) and, for a country whose available criteria all weigh 0
-in a draw, :mod:`scorer.sensitivity` (score 0). Ranks and tiers are
+The batched aggregation kernels below mirror :mod:`scorer.aggregation`
+(weights renormalised over the available children, then the arithmetic mean,
+geometric mean or TOPSIS) on a leading axis of runs; the tests check that every
+alternative reproduces :func:`scorer.pipeline.score_prepared`. A country whose
+available criteria all weigh 0 in a draw scores 0, as in
+:mod:`scorer.sensitivity`. Ranks and tiers are
 :func:`scorer.sensitivity.min_ranks` and :func:`scorer.sensitivity.assign_tiers`.
-Data error follows :func:`scorer.tuning.data_sampler`: a normalised value times
-``1 + e U(-1, 1)``, clipped to [0, 1] (z-scores, unbounded, are not clipped).
+Data error follows :func:`scorer.tuning.data_sampler`: a normalised value
+times ``1 + e U(-1, 1)``, clipped to [0, 1] (unbounded methods, z-scores, are
+not clipped).
 """
 
 from __future__ import annotations
@@ -24,21 +32,25 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.criteria import Criteria, MissingPolicy
+from scorer.criteria import Criteria
 from scorer.errors import DataError, Problem
-from scorer.normalisation import normalise
-from scorer.pipeline import score_countries
+from scorer.normalisation import NORMALISATIONS
+from scorer.pipeline import Prepared, prepare_countries, score_prepared
 from scorer.result import ScoreResult
 from scorer.sensitivity import assign_tiers, min_ranks
 from scorer.uncertainty.factors import Factors, indicator_with
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+MAX_PRECOMPUTED = 4_000_000
+"""Top-level criterion scores are precomputed when combinations x countries x indicators stay below this."""
 
 
 @dataclass(frozen=True, eq=False)
 class Batch:
-    """Inputs of ``r`` model runs: criterion weights ``(r, k)``, choice indices ``(r, choices)``, noise."""
+    """Inputs of ``r`` model runs: top-level criterion weights ``(r, k)``, choice indices ``(r, choices)``, noise."""
 
     weights: FloatArray
     choices: IntArray
@@ -54,35 +66,50 @@ class Outcome:
     tiers: IntArray
 
 
+@dataclass(frozen=True)
+class TreeNode:
+    """One criterion of the tree: its children (indicator columns or node positions), weights, methods.
+
+    ``methods[a]`` is its aggregation method under the ``a``-th aggregation alternative.
+    """
+
+    parent: int
+    leaves: tuple[int, ...]
+    nodes: tuple[int, ...]
+    weights: tuple[float, ...]
+    methods: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
-    """The precomputed model: per indicator, every column variant; the structure of the aggregation.
+    """The precomputed model: every column variant per indicator, and the criteria tree.
 
     ``variants[j]`` has shape ``(missing options x normalisation options, n)``;
-    variant ``a * len(norm options) + b`` is indicator ``j`` imputed by its
-    missing option ``a`` and normalised by option ``b``. ``missing_choice[j]``
-    and ``norm_choice[j]`` give the column of ``Batch.choices`` setting them (-1:
-    fixed). ``aggregation_choice`` likewise for the aggregation method.
-    ``criterion_variants[k]`` (when not None) holds criterion ``k``'s scores for
-    every aggregation method and every combination of its indicators' variants,
-    ``(methods, combinations, n)``, NaN where unavailable: without data noise a
-    run only looks them up.
+    variant ``a * norm_count[j] + b`` is indicator ``j`` imputed by its missing
+    option ``a`` and normalised by option ``b``. ``missing_choice[j]`` and
+    ``norm_choice[j]`` give the column of ``Batch.choices`` setting them (-1:
+    fixed); ``aggregation_choice`` likewise for the file's aggregation, whose
+    alternatives are ``aggregations``. ``tree`` lists the criteria parents
+    first; ``top`` their top-level positions. ``top_variants[k]`` (when not
+    None) holds top-level criterion ``k``'s scores for every aggregation
+    alternative and combination of its indicators' variants, ``(alternatives,
+    combinations, n)``, NaN where unavailable.
     """
 
     ids: list[str]
     criteria: Criteria
     variants: list[FloatArray]
-    bounded: list[NDArray[np.bool_]]
+    bounded: list[BoolArray]
     missing_choice: IntArray
     norm_choice: IntArray
     norm_count: IntArray
     aggregations: tuple[str, ...]
     aggregation_choice: int
-    assign: FloatArray
-    item_weights: FloatArray
+    tree: tuple[TreeNode, ...]
+    top: tuple[int, ...]
     nominal_weights: FloatArray
     errors: FloatArray
-    criterion_variants: list[FloatArray] | None = None
+    top_variants: list[FloatArray] | None = None
 
     def evaluate(self, batch: Batch) -> Outcome:
         """Scores, ranks and tiers of every run of ``batch``."""
@@ -92,23 +119,35 @@ class Model:
         )
         variant = self.variant_index(batch)
         noisy = batch.noise is not None and bool((self.errors > 0).any())
-        crit = np.empty((r, len(self.ids), self.assign.shape[1]))
-        if self.criterion_variants is not None and not noisy:
-            for k, table in enumerate(self.criterion_variants):
-                crit[:, :, k] = table[which, self.combination(variant, k)]
+        top = np.empty((r, len(self.ids), len(self.top)))
+        if self.top_variants is not None and not noisy:
+            for k, table in enumerate(self.top_variants):
+                top[:, :, k] = table[which, self.combination(variant, k)]
         else:
             x = self.values(batch, variant)
-            for a, method in enumerate(self.aggregations):
+            for a in range(len(self.aggregations)):
                 rows = np.flatnonzero(which == a)
                 if rows.size:
-                    crit[rows] = criterion_scores(x[rows], self.assign, self.item_weights, method)
+                    top[rows] = self.subtrees(x[rows], a)
         scores = np.empty((r, len(self.ids)))
         for a, method in enumerate(self.aggregations):
             rows = np.flatnonzero(which == a)
             if rows.size:
-                scores[rows] = overall_scores(crit[rows], batch.weights[rows], method)
+                scores[rows] = np.nan_to_num(combine(top[rows], batch.weights[rows][:, None, :], method), nan=0.0)
         ranks = min_ranks(scores)
         return Outcome(scores, ranks, assign_tiers(scores, ranks, self.criteria.tiers))
+
+    def subtrees(self, x: FloatArray, a: int) -> FloatArray:
+        """Scores ``(r, n, k)`` of the top-level criteria from indicator values ``x (r, n, m)``, alternative ``a``."""
+        node_scores: list[FloatArray | None] = [None] * len(self.tree)
+        for p in range(len(self.tree) - 1, -1, -1):  # children before parents
+            node = self.tree[p]
+            if node.leaves:
+                values = x[:, :, list(node.leaves)]
+            else:
+                values = np.stack([node_scores[c] for c in node.nodes], axis=-1)  # type: ignore[misc]
+            node_scores[p] = combine(values, np.asarray(node.weights)[None, None, :], node.methods[a])
+        return np.stack([node_scores[p] for p in self.top], axis=-1)  # type: ignore[misc]
 
     def variant_index(self, batch: Batch) -> IntArray:
         """Each run's variant of each indicator, ``(r, m)``."""
@@ -121,10 +160,20 @@ class Model:
                 out[:, j] += batch.choices[:, self.norm_choice[j]]
         return out
 
+    def leaves_of(self, k: int) -> list[int]:
+        """Indicator columns under top-level criterion ``k``, in column order."""
+        out: list[int] = []
+        stack = [self.top[k]]
+        while stack:
+            node = self.tree[stack.pop()]
+            out += node.leaves
+            stack += node.nodes
+        return sorted(out)
+
     def combination(self, variant: IntArray, k: int) -> IntArray:
-        """The index into ``criterion_variants[k]`` of each run (mixed radix over its indicators' variants)."""
+        """The index into ``top_variants[k]`` of each run (mixed radix over its indicators' variants)."""
         index = np.zeros(len(variant), dtype=np.int64)
-        for j in np.flatnonzero(self.assign[:, k] > 0):
+        for j in self.leaves_of(k):
             index = index * len(self.variants[j]) + variant[:, j]
         return index
 
@@ -138,145 +187,123 @@ class Model:
             clip[:, j] = self.bounded[j][variant[:, j]]
         noisy = np.flatnonzero(self.errors > 0)
         if batch.noise is not None and noisy.size:
-            e = self.errors[noisy]
-            xn = x[:, :, noisy] * (1.0 + e * batch.noise)
-            c = clip[:, None, noisy]
-            x[:, :, noisy] = np.where(c, np.clip(xn, 0.0, 1.0), xn)
+            xn = x[:, :, noisy] * (1.0 + self.errors[noisy] * batch.noise)
+            x[:, :, noisy] = np.where(clip[:, None, noisy], np.clip(xn, 0.0, 1.0), xn)
         return x
 
 
-MAX_COMBINATIONS = 4096
-"""Criterion variants are precomputed when a criterion's indicators have at most this many variant combinations."""
+def combine(values: FloatArray, weights: FloatArray, method: str) -> FloatArray:
+    """Aggregate the last axis of ``values (..., n, c)`` (NaN = unavailable) with ``weights (..., 1, c)``.
 
+    The batched form of :mod:`scorer.aggregation`'s kernels: per row, weights
+    renormalised over the available children; NaN where none is available or
+    they all weigh 0. TOPSIS norms and ideals are taken over the ``n`` axis.
 
-def criterion_variants(model: Model) -> list[FloatArray] | None:
-    """Every criterion's scores for every aggregation method and combination of variants (None if too many)."""
-    out = []
-    for k in range(model.assign.shape[1]):
-        cols = np.flatnonzero(model.assign[:, k] > 0)
-        sizes = [len(model.variants[j]) for j in cols]
-        if int(np.prod(sizes)) > MAX_COMBINATIONS:
-            return None
-        grid = np.indices(sizes).reshape(len(cols), -1)  # row-major: the last indicator varies fastest
-        x = np.stack([model.variants[j][grid[i]] for i, j in enumerate(cols)], axis=-1)
-        ones = np.ones((len(cols), 1))
-        out.append(
-            np.stack(
-                [criterion_scores(x, ones, model.item_weights[cols], method)[..., 0] for method in model.aggregations]
-            )
-        )
-    return out
-
-
-def criterion_scores(x: FloatArray, assign: FloatArray, item_weights: FloatArray, method: str) -> FloatArray:
-    """Criterion scores ``(..., n, k)`` of indicator values ``x (..., n, m)``; NaN where none is available.
-
-    Indicator weights are renormalised over the available values, as
-    :func:`scorer.pipeline.aggregate` does.
-
-    >>> x = np.array([[[1.0, 0.25, 0.0], [np.nan, 0.25, np.nan]]])
-    >>> a = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    >>> criterion_scores(x, a, np.ones(3), "arithmetic").tolist()
-    [[[0.625, 0.0], [0.25, nan]]]
-    >>> criterion_scores(x, a, np.ones(3), "geometric").tolist()
-    [[[0.5, 0.0], [0.25, nan]]]
+    >>> v = np.array([[[1.0, 0.0], [0.25, np.nan]]])
+    >>> w = np.array([[[0.5, 0.5]]])
+    >>> combine(v, w, "arithmetic").tolist(), combine(v, w, "geometric").tolist()
+    ([[0.5, 0.25]], [[0.0, 0.25]])
+    >>> combine(np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]]), w, "topsis").round(6).tolist()
+    [[0.5, 0.5, 1.0]]
     """
-    avail = ~np.isnan(x)
-    x0 = np.where(avail, x, 0.0)
-    iw = np.where(avail, item_weights, 0.0)
-    out = np.empty((*x.shape[:-1], assign.shape[1]))
-    for k in range(assign.shape[1]):
-        cols = np.flatnonzero(assign[:, k] > 0)
-        w = iw[..., cols]
-        total = w.sum(axis=-1)
-        safe = np.where(total > 0, total, 1.0)
-        if method == "geometric":
-            with np.errstate(divide="ignore"):
-                logs = np.where(w > 0, w * np.log(np.where(w > 0, x0[..., cols], 1.0)), 0.0)
-            value = np.exp(logs.sum(axis=-1) / safe)
-        else:
-            value = (w * x0[..., cols]).sum(axis=-1) / safe
-        out[..., k] = np.where(total > 0, value, np.nan)
-    return out
-
-
-def overall_scores(crit: FloatArray, w: FloatArray, method: str) -> FloatArray:
-    """Scores ``(r, n)`` of criterion scores ``crit (r, n, k)`` (NaN = unavailable) under weights ``w (r, k)``.
-
-    Weights are renormalised over the available criteria (as
-    :func:`scorer.pipeline.aggregate`); a country whose available criteria all
-    weigh 0 scores 0 (as :mod:`scorer.sensitivity`).
-
-    >>> crit = np.array([[[1.0, 0.0], [0.5, np.nan]]])
-    >>> overall_scores(crit, np.array([[0.5, 0.5]]), "arithmetic").tolist()
-    [[0.5, 0.5]]
-    >>> overall_scores(crit, np.array([[0.5, 0.5]]), "geometric").tolist()
-    [[0.0, 0.5]]
-    """
-    has = ~np.isnan(crit)
-    if has.all():
-        total = np.broadcast_to(w.sum(axis=1)[:, None], crit.shape[:2])
-        cw = w[:, None, :]
+    mask = ~np.isnan(values)
+    if method != "geometric" and values.ndim == 3 and bool((weights > 0).all()):
+        complete = mask.all(axis=(1, 2))
+        if complete.any():
+            w_all = np.broadcast_to(weights, (len(values), 1, values.shape[-1]))
+            split: FloatArray = np.empty(values.shape[:-1])
+            w_ok = w_all[complete]
+            split[complete] = _combine_complete(values[complete], w_ok / w_ok.sum(axis=-1, keepdims=True), method)
+            rest = ~complete
+            if rest.any():
+                split[rest] = combine(values[rest], w_all[rest], method)
+            return split
+    w = np.where(mask, weights, 0.0)
+    total = w.sum(axis=-1, keepdims=True)
+    w = np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0)
+    ok = mask.any(axis=-1) & (w.sum(axis=-1) > 0)
+    if method == "arithmetic":
+        scores = np.where(mask, w * np.nan_to_num(values), 0.0).sum(axis=-1)
+    elif method == "geometric":
+        v = np.where(mask, np.nan_to_num(values, nan=1.0), 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.where(w > 0, w * np.log(np.clip(v, 0.0, None)), 0.0)
+        scores = np.exp(logs.sum(axis=-1))
+    elif method == "topsis":
+        scores = _closeness(values, w, mask)
     else:
-        cw = np.where(has, w[:, None, :], 0.0)
-        total = cw.sum(axis=2)
-    positive = total > 0
-    safe = np.where(positive, total, 1.0)
-    if method == "geometric":
-        with np.errstate(divide="ignore"):
-            logs = np.where(cw > 0, cw * np.log(np.where(cw > 0, crit, 1.0)), 0.0)
-        scores = np.exp(logs.sum(axis=2) / safe)
-    else:
-        scores = np.matmul(np.where(has, crit, 0.0), w[:, :, None])[..., 0] / safe
-    out: FloatArray = np.where(positive, scores, 0.0)
+        raise ValueError(f"unknown aggregation {method!r}")
+    out: FloatArray = np.where(ok, scores, np.nan)
     return out
 
 
-def aggregate(x: FloatArray, w: FloatArray, assign: FloatArray, item_weights: FloatArray, method: str) -> FloatArray:
-    """Scores ``(r, n)`` of values ``x (r, n, m)`` under criterion weights ``w (r, k)``, at both levels.
+def _combine_complete(values: FloatArray, w: FloatArray, method: str) -> FloatArray:
+    """:func:`combine` when every child is available and the weights (already summing to 1) are positive."""
+    if method == "arithmetic":
+        out: FloatArray = np.matmul(
+            values, np.swapaxes(np.broadcast_to(w, (*values.shape[:-2], *w.shape[-2:])), -1, -2)
+        )[..., 0]
+        return out
+    norms = np.sqrt(np.einsum("...nc,...nc->...c", values, values))[..., None, :]
+    r = values / np.where(norms > 0, norms, 1.0)
+    s_plus = np.sqrt((np.square((r - r.max(axis=-2, keepdims=True)) * w)).sum(axis=-1))
+    s_minus = np.sqrt((np.square((r - r.min(axis=-2, keepdims=True)) * w)).sum(axis=-1))
+    total = s_plus + s_minus
+    out = np.where(total > 0, s_minus / np.where(total > 0, total, 1.0), 0.5)
+    return out
 
-    >>> x = np.array([[[1.0, 0.0], [0.5, np.nan]]])
-    >>> aggregate(x, np.array([[0.5, 0.5]]), np.eye(2), np.ones(2), "arithmetic").tolist()
-    [[0.5, 0.5]]
-    """
-    return overall_scores(criterion_scores(x, assign, item_weights, method), w, method)
+
+def _closeness(values: FloatArray, w: FloatArray, mask: BoolArray) -> FloatArray:
+    """TOPSIS closeness as :func:`scorer.aggregation.topsis`, norms and ideals over the rows (axis -2)."""
+    x = np.where(mask, np.nan_to_num(values), 0.0)
+    norms = np.sqrt((x**2).sum(axis=-2, keepdims=True))
+    r = np.where(mask, x / np.where(norms > 0, norms, 1.0), np.nan)
+    available = mask.any(axis=-2, keepdims=True)
+    ideal = np.where(available, np.max(np.where(mask, r, -np.inf), axis=-2, keepdims=True), np.nan)
+    anti = np.where(available, np.min(np.where(mask, r, np.inf), axis=-2, keepdims=True), np.nan)
+    s_plus = np.sqrt((np.where(mask, w * (r - ideal), 0.0) ** 2).sum(axis=-1))
+    s_minus = np.sqrt((np.where(mask, w * (r - anti), 0.0) ** 2).sum(axis=-1))
+    total = s_plus + s_minus
+    out: FloatArray = np.where(total > 0, s_minus / np.where(total > 0, total, 1.0), 0.5)
+    return out
 
 
-def build_model(df: pd.DataFrame, criteria: Criteria, factors: Factors, nominal: ScoreResult) -> Model:
-    """Precompute every indicator column variant the factors can ask for (once per alternative)."""
+def build_model(df: pd.DataFrame, criteria: Criteria, factors: Factors) -> tuple[Model, ScoreResult]:
+    """Precompute every indicator column variant the factors can ask for; also the nominal result."""
+    prepared = prepare_countries(df, criteria)
+    nominal = score_prepared(prepared, criteria)
     ids = [str(i) for i in nominal.table.index]
     items = criteria.indicator_items()
-    item_ids = [iid for _c, iid, _ind in items]
-    raw_by_policy = _raw_by_policy(df, criteria, factors, nominal, ids, item_ids)
-    names = factors_choice_index(factors)
+    raw_by_policy = _raw_by_policy(prepared, criteria, factors, ids)
+    index = choice_index(factors)
     variants: list[FloatArray] = []
-    bounded: list[NDArray[np.bool_]] = []
+    bounded: list[BoolArray] = []
     missing_choice, norm_choice, norm_count = [], [], []
     problems: list[Problem] = []
-    for j, (cid, iid, ind) in enumerate(items):
-        mc = names.get(("missing", iid), -1)
-        nc = names.get(("normalisation", iid), -1)
+    for j, (_cid, iid, ind) in enumerate(items):
+        mc, nc = index.get(("missing", iid), -1), index.get(("normalisation", iid), -1)
         m_opts = factors.choices[mc].options if mc >= 0 else ("declared",)
         n_opts = factors.choices[nc].options if nc >= 0 else ("declared",)
         rows, clip = [], []
         for mo in m_opts:
-            raw = raw_by_policy["declared" if mo == "declared" else mo][:, j]
+            raw = raw_by_policy[mo][:, j]
             for no in n_opts:
-                method = ind.normalisation.value if no == "declared" else no
-                values = normalise(raw, indicator_with(ind, normalisation=method))
-                lost = np.flatnonzero(np.isnan(values) & ~np.isnan(raw))
-                if lost.size:
+                target = ind if no == "declared" else criteria.with_normalisation(iid, no).indicator(iid)
+                method = NORMALISATIONS[target.normalisation.value]
+                bad = method.bad_raw(raw)
+                if bad:
+                    position, message = bad[0]
                     problems.append(
                         Problem(
                             "data.normalisation",
-                            f"should be normalisable by {method} for every country, but {ids[lost[0]]} "
-                            f"({raw[lost[0]]:g}) is not" + (f" ({lost.size} countries)" if lost.size > 1 else ""),
-                            key=f"criteria.{cid}.indicators.{iid}",
-                            fix="drop this alternative (log_minmax needs values >= 0)",
+                            f"should suit the alternative normalisation {method.name}, but for {ids[position]}: "
+                            f"{message}",
+                            key=f"uncertainty.alternatives.normalisation ({iid})",
                         )
                     )
-                rows.append(values)
-                clip.append(method != "zscore")
+                    continue
+                rows.append(method.scale(raw, target))
+                clip.append(method.bounded)
         variants.append(np.asarray(rows, dtype=np.float64))
         bounded.append(np.asarray(clip, dtype=bool))
         missing_choice.append(mc)
@@ -284,12 +311,9 @@ def build_model(df: pd.DataFrame, criteria: Criteria, factors: Factors, nominal:
         norm_count.append(len(n_opts))
     if problems:
         raise DataError(problems)
-    crit_ids = list(criteria.criteria)
-    assign = np.zeros((len(items), len(crit_ids)))
-    for j, (cid, _iid, _ind) in enumerate(items):
-        assign[j, crit_ids.index(cid)] = 1.0
+    aggregations = factors.aggregations(criteria)
+    tree, top = _tree(criteria, aggregations)
     weights = criteria.criterion_weights()
-    agg = next((i for i, c in enumerate(factors.choices) if c.kind == "aggregation"), -1)
     model = Model(
         ids=ids,
         criteria=criteria,
@@ -298,22 +322,62 @@ def build_model(df: pd.DataFrame, criteria: Criteria, factors: Factors, nominal:
         missing_choice=np.asarray(missing_choice, dtype=np.int64),
         norm_choice=np.asarray(norm_choice, dtype=np.int64),
         norm_count=np.asarray(norm_count, dtype=np.int64),
-        aggregations=factors.aggregations(criteria),
-        aggregation_choice=agg,
-        assign=assign,
-        item_weights=np.array([ind.weight for _c, _i, ind in items], dtype=float),
-        nominal_weights=np.array([weights[c] for c in crit_ids]),
-        errors=np.array([factors.data_error.get(iid, 0.0) for iid in item_ids]),
+        aggregations=aggregations,
+        aggregation_choice=next((i for i, c in enumerate(factors.choices) if c.kind == "aggregation"), -1),
+        tree=tree,
+        top=top,
+        nominal_weights=np.array([weights[c] for c in criteria.criteria]),
+        errors=np.array([factors.data_error.get(iid, 0.0) for _c, iid, _i in items]),
     )
-    return replace(model, criterion_variants=criterion_variants(model))
+    return replace(model, top_variants=top_variants(model)), nominal
 
 
-def factors_choice_index(factors: Factors) -> dict[tuple[str, str], int]:
+def _tree(criteria: Criteria, aggregations: tuple[str, ...]) -> tuple[tuple[TreeNode, ...], tuple[int, ...]]:
+    """The criteria tree, parents first, with each node's method under each aggregation alternative."""
+    nodes = criteria.nodes()
+    position = {n.id: k for k, n in enumerate(nodes)}
+    column = {iid: j for j, (_c, iid, _i) in enumerate(criteria.indicator_items())}
+    methods = [[n.aggregation.value for n in criteria.with_aggregation(a).nodes()] for a in aggregations]
+    tree = []
+    for k, node in enumerate(nodes):
+        crit = node.criterion
+        children = crit.indicators or crit.criteria
+        tree.append(
+            TreeNode(
+                parent=-1 if node.parent is None else position[node.parent],
+                leaves=tuple(column[i] for i in crit.indicators),
+                nodes=tuple(position[c] for c in crit.criteria),
+                weights=tuple(float(child.weight) for child in children.values()),
+                methods=tuple(m[k] for m in methods),
+            )
+        )
+    return tuple(tree), tuple(k for k, n in enumerate(nodes) if n.parent is None)
+
+
+def top_variants(model: Model) -> list[FloatArray] | None:
+    """Every top-level criterion's scores per aggregation alternative and variant combination (None if too many)."""
+    out = []
+    n, m = len(model.ids), len(model.variants)
+    for k in range(len(model.top)):
+        cols = model.leaves_of(k)
+        sizes = [len(model.variants[j]) for j in cols]
+        combos = int(np.prod(sizes))
+        if combos * n * m > MAX_PRECOMPUTED:
+            return None
+        grid = np.indices(sizes).reshape(len(cols), -1)  # row-major: the last indicator varies fastest
+        x = np.full((combos, n, m), np.nan)
+        for i, j in enumerate(cols):
+            x[:, :, j] = model.variants[j][grid[i]]
+        out.append(np.stack([model.subtrees(x, a)[:, :, k] for a in range(len(model.aggregations))]))
+    return out
+
+
+def choice_index(factors: Factors) -> dict[tuple[str, str], int]:
     """``(kind, indicator id) -> index`` of the choice setting it.
 
     >>> from scorer.uncertainty.factors import Choice
     >>> f = Factors(False, (Choice("missing", "missing", "k", ("mean", "worst"), ("a", "b")),), {}, None)
-    >>> factors_choice_index(f)
+    >>> choice_index(f)
     {('missing', 'a'): 0, ('missing', 'b'): 0}
     """
     out: dict[tuple[str, str], int] = {}
@@ -323,24 +387,31 @@ def factors_choice_index(factors: Factors) -> dict[tuple[str, str], int]:
     return out
 
 
-def _raw_by_policy(
-    df: pd.DataFrame, criteria: Criteria, factors: Factors, nominal: ScoreResult, ids: list[str], item_ids: list[str]
-) -> dict[str, FloatArray]:
-    """Imputed raw values ``(n, m)`` per missing-data option: the pipeline, run once per option."""
-    out = {"declared": nominal.raw.loc[ids, item_ids].to_numpy(dtype=float)}
+def _raw_by_policy(prepared: Prepared, criteria: Criteria, factors: Factors, ids: list[str]) -> dict[str, FloatArray]:
+    """Imputed raw values ``(n, m)`` per missing-data option: :func:`score_prepared` once per option."""
+    item_ids = [iid for _c, iid, _i in criteria.indicator_items()]
+    out = {"declared": score_prepared(prepared, criteria).raw.loc[ids, item_ids].to_numpy(dtype=float)}
     options = sorted({o for c in factors.choices if c.kind == "missing" for o in c.options} - {"declared"})
+    group = factors.group_column
+    if group is not None and "group_mean" in options and group not in prepared.frame.columns:
+        raise DataError(
+            Problem(
+                "data.missing_column",
+                f"should have a column {group!r} (uncertainty.group_column), but it does not",
+                file=prepared.source,
+                column=group,
+            )
+        )
     for option in options:
-        covered = {iid for c in factors.choices if c.kind == "missing" and option in c.options for iid in c.indicators}
-        changed = {}
-        for cid, crit in criteria.criteria.items():
-            inds = {}
-            for iid, ind in crit.indicators.items():
-                if iid in covered:
-                    ind = indicator_with(ind, missing=option)
-                    if option == MissingPolicy.group_mean.value and not ind.missing_group:
-                        ind = ind.model_copy(update={"missing_group": factors.group_column})
-                inds[iid] = ind
-            changed[cid] = crit.model_copy(update={"indicators": inds})
-        result = score_countries(df, criteria.model_copy(update={"criteria": changed}))
-        out[option] = result.raw.loc[ids, item_ids].to_numpy(dtype=float)
+        changed = criteria
+        for c in factors.choices:
+            if c.kind != "missing" or option not in c.options:
+                continue
+            for iid in c.indicators:
+                ind = indicator_with(changed.indicator(iid), missing=option)
+                own = ind.missing_group or group
+                changed = changed.with_indicator(
+                    iid, missing=ind.missing, missing_group=own if option == "group_mean" else None
+                )
+        out[option] = score_prepared(prepared, changed).raw.loc[ids, item_ids].to_numpy(dtype=float)
     return out

@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scorer.criteria import Aggregation, Criteria, Indicator, MissingPolicy, Normalisation, did_you_mean
+from scorer.aggregation import AGGREGATIONS
+from scorer.criteria import Criteria, Indicator, MissingPolicy, Normalisation, did_you_mean
 from scorer.errors import ConfigError, Problem
+from scorer.normalisation import NORMALISATIONS
 from scorer.uncertainty.config import UncertaintySpec
 
 ChoiceKind = Literal["normalisation", "missing", "aggregation"]
@@ -151,9 +153,10 @@ def _check_choice(choice: Choice, by_id: dict[str, Indicator], group_column: str
 
 
 def _check_geometric(criteria: Criteria, choices: list[Choice], by_id: dict[str, Indicator]) -> list[Problem]:
-    """A geometric mean needs values >= 0: no z-score may meet it in any sample."""
+    """A geometric mean needs values >= 0: no unbounded normalisation (z-scores) may meet it in any sample."""
     aggregations = next((c.options for c in choices if c.kind == "aggregation"), (criteria.aggregation.value,))
-    if Aggregation.geometric.value not in aggregations:
+    own = {n.aggregation.value for n in criteria.nodes() if n.criterion.aggregation is not None}
+    if not any(AGGREGATIONS[a].needs_bounded for a in (*aggregations, *own)):
         return []
     norm = {iid: {ind.normalisation.value} for iid, ind in by_id.items()}
     keys = {iid: f"criteria.*.indicators.{iid}.normalisation" for iid in by_id}
@@ -162,14 +165,14 @@ def _check_geometric(criteria: Criteria, choices: list[Choice], by_id: dict[str,
             for iid in c.indicators:
                 norm[iid] = {c.resolve(o, by_id[iid]) for o in c.options}
                 keys[iid] = c.key
-    bad = sorted({keys[iid] for iid, methods in norm.items() if Normalisation.zscore.value in methods})
+    bad = sorted({keys[iid] for iid, methods in norm.items() if any(not NORMALISATIONS[m].bounded for m in methods)})
     return [
         Problem(
             "config.uncertainty",
-            "should not offer zscore when geometric aggregation is an alternative (a geometric mean needs values "
-            ">= 0), but it does",
+            "should offer only bounded normalisations (not zscore or raw) when a geometric mean can be used "
+            "(it needs values >= 0), but it does not",
             key=key,
-            fix="drop zscore or geometric from the alternatives",
+            fix="drop zscore, or drop geometric from the alternatives",
         )
         for key in bad
     ]
