@@ -201,3 +201,18 @@ def test_a_new_term_with_an_unknown_context_rule_is_named(runner, folder: Path, 
     assert res.stderr.strip() == (
         f"Error: {extra}: term 'mine': context should be one of default, organisation, broad, but it is 'strong'"
     )
+
+
+def test_rank_on_a_sheet_without_the_column_creates_it(runner, tmp_path: Path) -> None:
+    evidence = write(tmp_path / "ev.csv", "iso3,suggested_level\nKEN,included\nCHN,none\n")
+    res = run(runner, "rank", "--evidence", str(evidence), "--format", "csv")
+    assert res.exit_code == 0, res.stderr
+    notes = [line for line in res.stderr.splitlines() if line.startswith("Evidence:")]
+    assert notes == [
+        "Evidence: gov_ip_interest: 2 blank cells filled with the level suggested by ev.csv (CHN, KEN)",
+        "Evidence: gov_ip_interest: 160 countries have neither a typed value nor evidence; "
+        "the criteria's missing-data policy (worst) decides for them",
+    ]
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(res.stdout))}
+    assert float(rows["KEN"]["government_interest"]) == pytest.approx(0.35)
+    assert float(rows["CHN"]["government_interest"]) == 0.0

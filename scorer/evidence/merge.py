@@ -32,6 +32,8 @@ class MergeReport:
     agreed: tuple[str, ...]
     not_in_sheet: tuple[str, ...]
     without_suggestion: tuple[str, ...]
+    blank_without_evidence: int = 0
+    missing_policy: str = ""
 
     def lines(self) -> list[str]:
         """Sentences for the terminal.
@@ -58,6 +60,13 @@ class MergeReport:
                 f"{self.column}: {n} {'country' if n == 1 else 'countries'} of {self.source} "
                 f"{'is' if n == 1 else 'are'} not in the sheet ({_listed(self.not_in_sheet)})"
             )
+        if self.blank_without_evidence:
+            n = self.blank_without_evidence
+            policy = f" ({self.missing_policy})" if self.missing_policy else ""
+            out.append(
+                f"{self.column}: {n} {'country has' if n == 1 else 'countries have'} neither a typed value nor "
+                f"evidence; the criteria's missing-data policy{policy} decides for them"
+            )
         if self.without_suggestion:
             out.append(
                 f"{self.column}: no suggestion for {_listed(self.without_suggestion)} "
@@ -71,9 +80,9 @@ def _listed(codes: tuple[str, ...], *, limit: int = 12) -> str:
     return shown + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
 
 
-def evidence_column(criteria: Criteria) -> tuple[str, dict[str, float]]:
-    """The column criterion 3 reads and its levels: the ordinal indicator whose levels are
-    none/expressed/requested/included (``gov_ip_interest`` in the default criteria).
+def evidence_column(criteria: Criteria) -> tuple[str, dict[str, float], str]:
+    """The column criterion 3 reads, its levels and its missing-data policy: the ordinal indicator whose
+    levels are none/expressed/requested/included (``gov_ip_interest`` in the default criteria).
 
     >>> from scorer.resources import default_criteria_path
     >>> from scorer.io.criteria_file import load_criteria
@@ -81,7 +90,7 @@ def evidence_column(criteria: Criteria) -> tuple[str, dict[str, float]]:
     'gov_ip_interest'
     """
     found = [
-        (ind.column, ind.levels)
+        (ind.column, ind.levels, ind.missing.value)
         for _cid, _iid, ind in criteria.indicator_items()
         if ind.levels and set(EVIDENCE_LEVELS) <= {fold_text(k) for k in ind.levels}
     ]
@@ -95,9 +104,9 @@ def evidence_column(criteria: Criteria) -> tuple[str, dict[str, float]]:
                 key="criteria",
             )
         )
-    column, levels = found[0]
+    column, levels, policy = found[0]
     assert levels is not None
-    return column, dict(levels)
+    return column, dict(levels), policy
 
 
 def apply_suggestions(
@@ -109,13 +118,16 @@ def apply_suggestions(
     resolver: CountryResolver,
     levels: Collection[str] = EVIDENCE_LEVELS,
     source: str = "the evidence",
+    missing_policy: str = "",
 ) -> tuple[pd.DataFrame, MergeReport]:
     """A copy of ``df`` whose blank ``column`` cells hold the suggested level of their country.
 
     ``suggestions`` maps ISO3 codes to levels ("" when there is none). A
     typed (non-blank) cell is never changed; when it differs from the
     suggestion the report says so. A cell reading one of ``levels`` is typed
-    even where it would elsewhere mean missing ("none").
+    even where it would elsewhere mean missing ("none"). Blank cells of
+    countries without evidence stay blank and are counted in the report
+    (``missing_policy``, the indicator's, is named there).
 
     >>> from scorer.countries import default_resolver
     >>> sheet = pd.DataFrame({"iso3": ["KEN", "PER", "CHL"], "gov_ip_interest": [None, "none", "expressed"]})
@@ -132,15 +144,17 @@ def apply_suggestions(
     without: list[str] = []
     seen: set[str] = set()
     named = {fold_text(level) for level in levels}
+    blank = 0
     for index, raw_id in enumerate(out[id_column].tolist()):
         codes = resolver.candidates(raw_id) if not is_missing(raw_id) else ()
         if len(codes) != 1 or codes[0] not in suggestions:
+            blank += _is_blank(cells[index], named)
             continue
         iso3 = codes[0]
         seen.add(iso3)
         suggested = suggestions[iso3]
         typed = cells[index]
-        if not is_missing(typed) or fold_text(typed) in named:
+        if not _is_blank(typed, named):
             if suggested and fold_text(typed) == fold_text(suggested):
                 agreed.append(iso3)
             elif suggested:
@@ -159,5 +173,12 @@ def apply_suggestions(
         agreed=tuple(agreed),
         not_in_sheet=tuple(sorted(set(suggestions) - seen)),
         without_suggestion=tuple(without),
+        blank_without_evidence=blank,
+        missing_policy=missing_policy,
     )
     return out, report
+
+
+def _is_blank(cell: object, levels: Collection[str]) -> bool:
+    """A cell nobody filled: missing, unless it names a level ("none" is a level here, not a blank)."""
+    return is_missing(cell) and not (isinstance(cell, str) and fold_text(cell) in levels)

@@ -305,7 +305,7 @@ def apply_evidence_file(
 ) -> tuple[pd.DataFrame, MergeReport]:
     """The sheet with criterion 3's blank cells filled from an evidence file (typed values win)."""
     resolver = resolver or default_resolver()
-    column, levels = evidence_column(criteria)
+    column, levels, policy = evidence_column(criteria)
     rows = read_suggestions(path)
     known = {level.casefold(): level for level in levels}
     problems = [
@@ -330,5 +330,12 @@ def apply_evidence_file(
         )
     suggestions = {iso3: known.get(level.casefold(), "") for _, iso3, level in rows}
     return apply_suggestions(
-        df, suggestions, column=column, id_column=id_column, resolver=resolver, levels=list(levels), source=path.name
+        df,
+        suggestions,
+        column=column,
+        id_column=id_column,
+        resolver=resolver,
+        levels=list(levels),
+        source=path.name,
+        missing_policy=policy,
     )
