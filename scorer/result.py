@@ -317,13 +317,23 @@ class ScoreResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: weights, notes, ranked and excluded countries."""
+        """A JSON-ready dict: weights, notes, ranked and excluded countries.
+
+        Each country's ``contributions`` (top-level criteria) is null when the
+        score is not a sum of shares (``contributions_exist`` false, with the
+        reason in ``no_contributions``); ``criterion_scores`` holds every
+        criterion's score at any depth.
+        """
         crit_ids = list(self.criteria.criteria)
+        additive = "score" not in self.no_contributions
+        nodes = self.node_scores
         return {
             "criteria": self.criteria.name,
             "source": self.source,
             "aggregation": self.criteria.aggregation.value,
             "weights": {k: _num(v) for k, v in self.weights.items()},
+            "contributions_exist": additive,
+            "no_contributions": dict(self.no_contributions),
             "notes": list(self.notes),
             "countries": [
                 {
@@ -332,7 +342,8 @@ class ScoreResult:
                     "rank": int(row["rank"]),
                     "score": _num(row["score"]),
                     "tier": row["tier"],
-                    "contributions": {c: _num(row[c]) for c in crit_ids},
+                    "contributions": {c: _num(row[c]) for c in crit_ids} if additive else None,
+                    "criterion_scores": {c: _num(nodes.at[ident, c]) for c in nodes.columns},
                     "coverage": _num(row["coverage"]),
                 }
                 | ({"members": str(row["members"]).split(", ")} if self.offices is not None else {})

@@ -137,3 +137,11 @@ def test_an_unbounded_normalisation_under_a_geometric_mean_is_refused() -> None:
         parse_criteria_text(_aircraft_criteria(root="geometric"))
     assert err.value.problems[0].key == "criteria.speed.indicators.speed_x.normalisation"
     assert "should be a bounded normalisation (not raw) with aggregation: geometric" in err.value.problems[0].message
+
+
+def test_json_says_contributions_do_not_exist(aircraft: pd.DataFrame) -> None:
+    data = score_countries(aircraft, parse_criteria_text(_aircraft_criteria())).to_dict()
+    assert data["contributions_exist"] is False and "TOPSIS" in data["no_contributions"]["score"]
+    first = data["countries"][0]
+    assert first["id"] == "A1" and first["contributions"] is None
+    assert first["criterion_scores"]["speed"] == 2.0  # raw, arithmetic over one indicator
