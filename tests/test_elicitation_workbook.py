@@ -167,3 +167,25 @@ def test_cli_objective_weights_say_they_describe_the_data() -> None:
     code, stdout, err = run("weights", "--method", "entropy")
     assert code == 0, err
     assert stdout.splitlines()[0] == "NOTE: objective weights describe the data, not anyone's priorities."
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_written_criteria_ranges_are_usable_by_sensitivity(tmp_path: Path, workbook: Path, same: bool) -> None:
+    from scorer.tuning import weight_constraints
+
+    fill_sheet(workbook, "Ana", IDS, swing={E: 100, R: 30, G: 70})
+    fill_sheet(workbook, "Bo", IDS, swing={E: 100, R: 30, G: 70} if same else {E: 40, R: 100, G: 90})
+    out = tmp_path / "c.yaml"
+    code, _stdout, err = run("weights", str(workbook), "--method", "swing", "--hull-draws", "0", "-o", str(out))
+    assert code == 0, err
+    written = load_criteria(out)
+    # the bundled file's weight_order described its own weights, not Ana's and Bo's
+    assert written.weight_order is None
+    ranges = {cid: c.range for cid, c in written.criteria.items()}
+    ana = {E: 0.5, R: 0.15, G: 0.35}
+    for cid, (lo, hi) in ranges.items():  # type: ignore[misc]
+        assert lo <= ana[cid] <= hi
+    constraints = weight_constraints(written)  # feasible, also when the ranges have zero width
+    assert constraints.k == 3
+    before = {cid: c.weight for cid, c in load_criteria(default_criteria_path()).criteria.items()}
+    assert written.elicitation is not None and written.elicitation["previous_weights"] == before

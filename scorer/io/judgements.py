@@ -252,27 +252,36 @@ def weights_criteria_data(
 ) -> dict[str, Any]:
     """The criteria file's data with the new weights, ranges and order, and ``elicitation:`` saying how.
 
-    ``original`` is the file as ``yaml.safe_load`` reads it; it is not modified.
+    The file's own ``range:`` and ``weight_order:`` are replaced by what the
+    method supports (the stakeholders' lowest and highest weights, rounded
+    outwards; the order when every stakeholder gave the same), or removed:
+    they described the old weights, not the people's. The old weights are kept
+    in ``elicitation.previous_weights``. ``original`` (the file as
+    ``yaml.safe_load`` reads it) is not modified.
 
     >>> from scorer.elicitation.direct import points_weights
-    >>> data = {"name": "x", "criteria": {"a": {"weight": 1}, "b": {"weight": 1}}}
+    >>> data = {"name": "x", "weight_order": ["b", "a"], "criteria": {"a": {"weight": 1}, "b": {"weight": 1}}}
     >>> out = weights_criteria_data(data, points_weights("ab", {"a": 3, "b": 1}), {"method": "points"})
-    >>> out["criteria"]["a"]["weight"], out["elicitation"], data["criteria"]["a"]["weight"]
-    (0.75, {'method': 'points'}, 1)
+    >>> out["criteria"]["a"]["weight"], out["elicitation"], "weight_order" in out, data["criteria"]["a"]["weight"]
+    (0.75, {'method': 'points', 'previous_weights': {'a': 1, 'b': 1}}, False, 1)
     """
     import copy
+    import math
 
     data = copy.deepcopy(dict(original))
     crits = data.get("criteria", {})
-    rng = result.range_dict()
+    rng = result.range_dict() if ranges else {}
+    previous = {cid: crits[cid].get("weight") for cid in result.criteria}
     for cid, w in result.as_dict().items():
         crits[cid]["weight"] = round(w, 6)
-        if ranges and cid in rng:
+        crits[cid].pop("range", None)
+        if cid in rng:
             lo, hi = rng[cid]
-            crits[cid]["range"] = [round(lo, 6), round(hi, 6)]
+            crits[cid]["range"] = [math.floor(lo * 1e6) / 1e6, min(1.0, math.ceil(hi * 1e6) / 1e6)]
+    data.pop("weight_order", None)
     if result.order is not None:
         data["weight_order"] = list(result.order)
-    data["elicitation"] = dict(provenance)
+    data["elicitation"] = {**provenance, "previous_weights": previous}
     return data
 
 
@@ -286,7 +295,8 @@ def weights_criteria_text(criteria_path: Path, result: WeightResult, provenance:
     from scorer.io.criteria_file import parse_criteria_text
 
     original = yaml.safe_load(criteria_path.read_bytes().decode("utf-8-sig"))
-    data = weights_criteria_data(original, result, provenance, ranges=result.ranges is not None)
+    several = len(provenance.get("stakeholders", [])) > 1
+    data = weights_criteria_data(original, result, provenance, ranges=several)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     parse_criteria_text(text, file=str(criteria_path))
     return text
