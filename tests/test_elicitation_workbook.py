@@ -12,6 +12,7 @@ from elicitation_helpers import fill_sheet
 
 from scorer import load_criteria
 from scorer.cli import main
+from scorer.elicitation.hull import recorded_stakeholder_weights
 from scorer.elicitation.workflow import elicit
 from scorer.errors import DataError
 from scorer.io.judgements import read_judgements
@@ -135,8 +136,13 @@ def test_cli_weights_ahp_and_yaml_output(tmp_path: Path, workbook: Path) -> None
     data = json.loads(stdout)
     total = sum(c.weight for c in written.criteria.values())
     assert {k: round(c.weight / total, 6) for k, c in written.criteria.items()} == data["group"]["weights"]
-    # the written file ranks like the input criteria with -w group weights
+    # the written file ranks, and records each stakeholder's weights for sampling between them
     assert run("rank", "-c", str(out), "--top", "3")[0] == 0
+    names, w = recorded_stakeholder_weights(written) or ((), None)
+    assert names == ("Ana", "Bo")
+    assert w is not None and w.tolist() == [
+        [pytest.approx(data["stakeholders"][n]["weights"][c], abs=2e-6) for c in IDS] for n in names
+    ]
 
 
 def test_cli_errors(tmp_path: Path, workbook: Path) -> None:
@@ -189,3 +195,24 @@ def test_written_criteria_ranges_are_usable_by_sensitivity(tmp_path: Path, workb
     assert constraints.k == 3
     before = {cid: c.weight for cid, c in load_criteria(default_criteria_path()).criteria.items()}
     assert written.elicitation is not None and written.elicitation["previous_weights"] == before
+
+
+def test_unlinked_comparisons_and_other_blocks(workbook: Path) -> None:
+    # Ana compares only engagement with representation: government_interest is linked to nothing
+    fill_sheet(workbook, "Ana", IDS, pairwise={(E, R): "3"}, ranks={E: 1, R: 2, G: 9})
+    code, _out, err = run("weights", str(workbook))
+    assert code == 1
+    assert err.splitlines() == [
+        f"Error: {workbook}: sheet 'Ana': the comparisons should link every criterion to every other (directly or "
+        "through others), but they fall into 2 separate groups: engagement, representation | government_interest; "
+        "compare one criterion of each group with one of another"
+    ]
+    # the bad rank (9) is only reported when the ranks are asked for
+    code, _out, err = run("weights", str(workbook), "--method", "rank")
+    assert (code, err.splitlines()) == (
+        1,
+        [
+            f"Error: {workbook}: sheet 'Ana': cell B13: (government_interest) should be a rank from 1 to 3 "
+            "(1 = most important), but it is 9"
+        ],
+    )

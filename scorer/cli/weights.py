@@ -158,7 +158,7 @@ def command(
     k = top_k or default_top_k(criteria)
     if people_method:
         assert judgements is not None
-        people = read_judgements(judgements, criteria)
+        people = read_judgements(judgements, criteria, method=method)
         elicitation = elicit(
             list(criteria.criteria),
             people,

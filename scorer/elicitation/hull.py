@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from scorer.criteria import Criteria
 from scorer.elicitation.base import FloatArray
 from scorer.errors import ConfigError, Problem
 from scorer.sensitivity import SmaaResult, TierInput, acceptability
@@ -100,3 +101,40 @@ def hull_acceptability(
     """
     w = sample_hull_weights(stakeholder_weights, draws, seed=seed)
     return acceptability(values, w, mask=mask, top_k=top_k, tiers=tiers, **kwargs)
+
+
+def recorded_stakeholder_weights(criteria: Criteria) -> tuple[tuple[str, ...], FloatArray] | None:
+    """The stakeholders' weights a criteria file written by ``unct-scorer weights`` records, or None.
+
+    Returns the stakeholder names and the ``(stakeholders, criteria)`` matrix in
+    the file's criterion order, ready for :func:`sample_hull_weights`; a
+    stakeholder missing a criterion counts it as 0.
+
+    >>> from scorer.criteria import Criteria
+    >>> c = Criteria.model_validate({"name": "x", "criteria": {
+    ...     "a": {"label": "A", "cites": "p", "weight": 1, "indicators": {"i": {"column": "c"}}},
+    ...     "b": {"label": "B", "cites": "p", "weight": 1, "indicators": {"j": {"column": "d"}}}},
+    ...     "elicitation": {"stakeholder_weights": {"Ana": {"a": 0.75, "b": 0.25}, "Bo": {"a": 0.5, "b": 0.5}}}})
+    >>> names, w = recorded_stakeholder_weights(c)
+    >>> names, w.tolist()
+    (('Ana', 'Bo'), [[0.75, 0.25], [0.5, 0.5]])
+    """
+    record = (criteria.elicitation or {}).get("stakeholder_weights")
+    if not isinstance(record, dict) or not record:
+        return None
+    ids = list(criteria.criteria)
+    names = tuple(str(n) for n in record)
+    rows = []
+    for name in names:
+        given = record[name] if isinstance(record[name], dict) else {}
+        try:
+            rows.append([float(given.get(cid, 0.0)) for cid in ids])
+        except (TypeError, ValueError):
+            raise ConfigError(
+                Problem(
+                    "config.stakeholders",
+                    "should map each criterion to a number, but it does not",
+                    key=f"elicitation.stakeholder_weights.{name}",
+                )
+            ) from None
+    return names, check_stakeholder_weights(rows)

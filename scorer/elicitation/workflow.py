@@ -167,10 +167,16 @@ def elicit(
     return Elicitation(method, people, aggregate_weights(people, how=aggregate), None, skipped)
 
 
-def _at(problem: Problem, j: Judgements | None) -> Problem:
-    """Locate a problem at the stakeholder who caused it."""
-    where = j.source or j.name if j is not None else None
-    key = f"{j.name}: {problem.key}" if j is not None and problem.key else problem.key
+def _at(problem: Problem, j: Judgements) -> Problem:
+    """Locate a problem at the stakeholder who caused it: their sheet when known, else their name.
+
+    >>> _at(Problem("c", "is wrong", key="judgements"), Judgements("Ana", source="j.xlsx: sheet 'Ana'")).format()
+    "j.xlsx: sheet 'Ana': is wrong"
+    >>> _at(Problem("c", "is wrong", key="rank.a"), Judgements("Ana")).format()
+    'Ana: rank.a: is wrong'
+    """
+    key = None if j.source and problem.key == "judgements" else problem.key
+    where = j.source or j.name
     return Problem(problem.code, problem.message, file=problem.file or where, key=key, fix=problem.fix)
 
 

@@ -191,8 +191,12 @@ def workbook_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_judgements(path: Path, criteria: Criteria) -> list[Judgements]:
+def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None) -> list[Judgements]:
     """Every stakeholder's judgements from a workbook or a folder of workbooks; every problem at once.
+
+    ``method`` (``ahp``, ``swing``, ``points`` or ``rank``) reads only that
+    block of each sheet, so a mistake in a block nobody asked for does not
+    stop the others; by default every block is read and checked.
 
     Stakeholders are named by their sheet; when two files use the same sheet
     name, the file's name is put in front (``alice/Stakeholder 1``). Hidden
@@ -226,13 +230,14 @@ def read_judgements(path: Path, criteria: Criteria) -> list[Judgements]:
                 sheet = _Sheet(ws, str(f), ids, problems)
                 if not sheet.check_layout():
                     continue
+                wanted = {method} if method else {"ahp", "swing", "points", "rank"}
                 j = Judgements(
                     sheet.title,
                     source=f"{f}: sheet {sheet.title!r}",
-                    pairwise=sheet.pairwise(),
-                    swing=sheet.column("swing"),
-                    points=sheet.column("points"),
-                    ranks=sheet.column("rank"),
+                    pairwise=sheet.pairwise() if "ahp" in wanted else {},
+                    swing=sheet.column("swing") if "swing" in wanted else {},
+                    points=sheet.column("points") if "points" in wanted else {},
+                    ranks=sheet.column("rank") if "rank" in wanted else {},
                 )
                 found.append((f, sheet.title, j))
         finally:
