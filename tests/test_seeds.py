@@ -14,9 +14,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SEED_CSV = REPO / "seeds" / "countries.csv"
 SCRIPT = REPO / "scripts" / "build_countries.py"
-# The shared source data sits beside the repository; UNCT_SCORER_SHARED_DATA points elsewhere
+# The shared source data sits beside the repository; UNCT_SHARED_DATA points elsewhere
 # (e.g. from a git worktree).
-DATA_DIR = Path(os.environ.get("UNCT_SCORER_SHARED_DATA", REPO / ".." / "shared" / "data" / "real")).resolve()
+DATA_DIR = Path(os.environ.get("UNCT_SHARED_DATA", REPO / ".." / "shared" / "data" / "real")).resolve()
 LDC_GRADUATIONS = REPO / "scripts" / "ldc_graduations.csv"
 TREATY_FILE = DATA_DIR / "wipo_treaty_membership" / "wipo_treaty_membership_unct.csv"
 UNCT_FILE = DATA_DIR / "unct_uninfo_workspaces" / "unct_countries_uninfo_2026.csv"
