@@ -40,9 +40,9 @@ def apply_weights(criteria: Criteria, weights: Mapping[str, float]) -> Criteria:
     {'a': 0.75, 'b': 0.25}
     """
     problems: list[Problem] = []
-    known = list(criteria.criteria)
+    known = [node.id for node in criteria.nodes()]
     for name, value in weights.items():
-        if name not in criteria.criteria:
+        if name not in known:
             problems.append(
                 Problem(
                     "config.weight",
@@ -59,6 +59,10 @@ def apply_weights(criteria: Criteria, weights: Mapping[str, float]) -> Criteria:
         raise ConfigError(
             Problem("config.weight", "criterion weights should not all be 0, but they are", key="weights")
         )
+    for node in updated.nodes():
+        if node.criterion.criteria and all(sub.weight == 0 for sub in node.criterion.criteria.values()):
+            message = f"the weights of {node.id!r}'s criteria should not all be 0, but they are"
+            raise ConfigError(Problem("config.weight", message, key="weights"))
     return updated
 
 

@@ -452,12 +452,15 @@ class Criteria(_Model):
         return {cid: c.weight / total for cid, c in self.criteria.items()}
 
     def with_weights(self, weights: dict[str, float]) -> Criteria:
-        """A copy with some criterion weights replaced (relative values)."""
-        criteria = {
-            cid: crit.model_copy(update={"weight": float(weights[cid])}) if cid in weights else crit
-            for cid, crit in self.criteria.items()
-        }
-        return self.model_copy(update={"criteria": criteria})
+        """A copy with some criterion weights replaced (relative values), at any depth."""
+
+        def rebuild(cid: str, crit: Criterion) -> Criterion:
+            update: dict[str, Any] = {"weight": float(weights[cid])} if cid in weights else {}
+            if crit.criteria:
+                update["criteria"] = {k: rebuild(k, v) for k, v in crit.criteria.items()}
+            return crit.model_copy(update=update) if update else crit
+
+        return self.model_copy(update={"criteria": {k: rebuild(k, v) for k, v in self.criteria.items()}})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pytest
 
 from scorer import load_criteria, score_countries
 from scorer.cli import main
+from scorer.errors import ConfigError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.spreadsheet import read_countries
 
@@ -171,3 +172,22 @@ def test_explain_shows_the_tree(asem_tree, runner) -> None:
     assert any(line.startswith("  ConEcFin ") for line in lines)
     assert any(line.startswith("    Goods ") for line in lines)
     assert lines[-1] == "Score = sum of contributions = 0.6838"
+
+
+def test_weights_can_be_overridden_at_any_depth(asem_tree) -> None:
+    df = read_countries(DATA / "asem_coin_v06_data_treated.csv")
+    criteria = load_criteria(DATA / "asem_hierarchy.yaml")
+    heavier = score_countries(df, criteria, weights={"P2P": 4})  # P2P: 4 of 8 within Conn, so 1/2 x 1/2 overall
+    assert heavier.node_weights.at["CHE", "P2P"] == pytest.approx(0.25)
+    assert heavier.node_weights.at["CHE", "Instit"] == pytest.approx(0.5 * 1 / 8)
+    expected = (
+        asem_tree.node_scores["Sust"] / 2
+        + (
+            asem_tree.node_scores[["ConEcFin", "Instit", "Physical", "Political"]].sum(axis=1) / 8
+            + asem_tree.node_scores["P2P"] / 2
+        )
+        / 2
+    )
+    assert np.allclose(heavier.table["score"], expected.loc[heavier.table.index], rtol=0, atol=1e-15)
+    with pytest.raises(ConfigError, match="the weights of 'Sust''s criteria should not all be 0"):
+        score_countries(df, criteria, weights={"Environ": 0, "Social": 0, "SusEcFin": 0})

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorer import score_countries
+from scorer.aggregation import topsis
 from scorer.io.criteria_file import parse_criteria_text
 
 CRITERIA = parse_criteria_text(
@@ -115,3 +116,27 @@ def test_contributions_add_up_at_every_level_of_a_tree(df: pd.DataFrame) -> None
     assert np.allclose(r.contributions["x"], c["a1"], atol=1e-12, rtol=0)
     assert np.allclose(r.contributions.sum(axis=1), r.table["score"], atol=1e-12, rtol=0)
     assert np.allclose(r.node_weights[["a", "b"]].sum(axis=1), 1.0, atol=1e-12)
+
+
+matrices = st.integers(min_value=2, max_value=8).flatmap(
+    lambda n: st.lists(
+        st.lists(
+            st.floats(min_value=0.0, max_value=1e3, allow_nan=False).map(lambda v: round(v, 3)), min_size=3, max_size=3
+        ),
+        min_size=n,
+        max_size=n,
+    )
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(matrices, st.integers(min_value=0, max_value=7), st.floats(min_value=0.0, max_value=10.0))
+def test_topsis_dominance_and_scale_invariance(rows: list[list[float]], i: int, bump: float) -> None:
+    x = np.array(rows)
+    weights, mask = np.array([0.5, 0.3, 0.2]), np.ones((len(x) + 1, 3), dtype=bool)
+    dominator = x[i % len(x)] + bump  # at least as good on every column
+    c = topsis(np.vstack([x, dominator]), weights, mask).closeness
+    assert c[-1] >= c[i % len(x)] - 1e-12
+    # vector normalisation: multiplying a column by a positive constant changes nothing
+    scaled = np.vstack([x, dominator]) * np.array([7.0, 1.0, 0.001])
+    assert np.allclose(topsis(scaled, weights, mask).closeness, c, atol=1e-12, rtol=0)
