@@ -173,3 +173,22 @@ def test_a_document_without_any_term_is_none(pages: list[str], upper: bool) -> N
     assert evidence.mentions == ()
     expected = "none" if evidence.words else ""
     assert country.suggestion.level == expected
+
+
+def test_every_bundled_spelling_finds_itself() -> None:
+    for term in TERMS.terms:
+        for language, spellings in term.names.items():
+            for spelling in spellings:
+                text = spelling.replace("*", "")
+                assert [t for t, _ in found(f"({text})")] == [term.id], (language, spelling)
+
+
+def test_term_list_size_per_language() -> None:
+    assert TERMS.sizes() == {"en": 23, "fr": 23, "es": 19, "ar": 16, "zh": 18, "ru": 17}
+
+
+def test_a_star_inside_a_word_is_refused() -> None:
+    from scorer.evidence.terms import sample_terms
+
+    with pytest.raises(ValueError, match="should use \\* only at the start or end of a word, but it is 'pa\\*t'"):
+        sample_terms([{"id": "x", "kind": "ip", "weight": 1, "context": "default", "names": {"en": ["pa*t"]}}])

@@ -93,6 +93,13 @@ class TermList(_Model):
                 raise ValueError(f"term {term.id!r}: context should be one of {known}, but it is {term.context!r}")
             if not any(term.names.values()):
                 raise ValueError(f"term {term.id!r}: names should hold at least one spelling, but it is empty")
+            for spellings in term.names.values():
+                for spelling in spellings:
+                    if any("*" in word.strip("*") for word in spelling.split()) or not spelling.strip("* "):
+                        raise ValueError(
+                            f"term {term.id!r}: a spelling should use * only at the start or end of a word, "
+                            f"but it is {spelling!r}"
+                        )
         return self
 
     def term(self, term_id: str) -> Term:
