@@ -261,3 +261,16 @@ def test_cli_bad_option_and_bad_output_exit_with_one_line() -> None:
     assert out.stderr.strip().splitlines() == [
         "Error: u.txt: should end in one of .csv, .json, .xlsx, .md, but it ends in '.txt'"
     ]
+
+
+def test_by_choice_averages_back_to_the_overall_chances(demo: pd.DataFrame) -> None:
+    result = uncertainty_analysis(demo, load_criteria(EXAMPLE), samples=200, seed=9, bootstrap=0)
+    b = result.by_choice
+    assert set(b["factor"]) == {"normalisation", "missing: latest_accession", "aggregation"}
+    for _factor, part in b.groupby("factor"):
+        per_option = part.groupby("option")["samples"].first()
+        assert per_option.sum() == 400
+        weighted = (part["p_top_k"] * part["samples"]).groupby(part["id"]).sum() / 400
+        np.testing.assert_allclose(weighted.loc[result.summary.index], result.summary["p_top_k"], atol=1e-12)
+        mean = (part["mean_rank"] * part["samples"]).groupby(part["id"]).sum() / 400
+        np.testing.assert_allclose(mean.loc[result.summary.index], result.summary["mean_rank"], atol=1e-9)

@@ -118,7 +118,12 @@ def command(
             output,
             title=f"Method uncertainty: {criteria.name}",
             lines=result.lines(),
-            sheets={"Summary": result.summary, "Drivers": result.drivers, "Sobol": result.sobol},
+            sheets={
+                "Summary": result.summary,
+                "Drivers": result.drivers,
+                "Sobol": result.sobol,
+                "By choice": result.by_choice,
+            },
             data=result.to_dict(),
             force=force,
             inputs=inputs,

@@ -74,6 +74,9 @@ class UncertaintyResult:
     and the output's ``variance``; NaN where the output never changes.
     ``drivers``: the same per output and factor, pooled over countries (the
     share of the summed variance of every country's output).
+    ``by_choice`` (one row per country, discrete choice and alternative): the
+    ``samples`` using that alternative, ``p_top_k`` and ``mean_rank`` among
+    them: how each alternative moves each country.
     """
 
     criteria_name: str
@@ -90,6 +93,7 @@ class UncertaintyResult:
     summary: pd.DataFrame
     sobol: pd.DataFrame
     drivers: pd.DataFrame
+    by_choice: pd.DataFrame
     notes: list[str] = field(default_factory=list)
 
     def ids(self, robustness: str) -> list[str]:
@@ -170,6 +174,7 @@ class UncertaintyResult:
             "countries": frame_records(self.summary),
             "drivers": frame_records(self.drivers),
             "sobol": frame_records(self.sobol),
+            "by_choice": frame_records(self.by_choice),
         }
 
 
@@ -220,6 +225,7 @@ def uncertainty_analysis(
     tier_counts = np.zeros(n * (len(tiers) + 1), dtype=np.int64)
     acc = SobolAccumulator(len(factors.names), 2 * n, bootstrap=bootstrap, seed=seed)
     country = np.arange(n, dtype=np.int64)
+    by_choice = _ByChoice([len(c.options) for c in factors.choices], n, k)
     for start in range(0, samples, CHUNK):
         stop = min(start + CHUNK, samples)
         outcome = model.evaluate(design.batch(start, stop))
@@ -230,6 +236,7 @@ def uncertainty_analysis(
         tier_counts += np.bincount((country * (len(tiers) + 1) + tier[:2]).reshape(-1), minlength=tier_counts.size)
         y = np.concatenate([ranks, ranks <= k], axis=2).astype(np.float64)
         acc.add(y[0], y[1], y[2:])
+        by_choice.add(np.concatenate([design.choice_a[start:stop], design.choice_b[start:stop]]), ranks[:2])
         if progress is not None:
             progress(stop, samples)
     estimate = acc.result(level=level, pools=[slice(0, n), slice(n, 2 * n)])
@@ -255,6 +262,7 @@ def uncertainty_analysis(
         summary=summary,
         sobol=sobol,
         drivers=drivers,
+        by_choice=by_choice.frame(factors, nominal.table),
         notes=notes,
     )
 
@@ -298,6 +306,51 @@ class _Design:
             choices=np.concatenate(choices),
             noise=None if noise_a is None else np.concatenate([x for x in noise if x is not None]),
         )
+
+
+class _ByChoice:
+    """P(top K) and the mean rank of each country among the runs using each alternative of each choice."""
+
+    def __init__(self, sizes: list[int], n: int, k: int) -> None:
+        self.sizes, self.k = sizes, k
+        self.top = [np.zeros((size, n)) for size in sizes]
+        self.rank = [np.zeros((size, n)) for size in sizes]
+        self.count = [np.zeros(size) for size in sizes]
+
+    def add(self, choices: IntArray, ranks: IntArray) -> None:
+        """``choices (rows, choices)`` and ``ranks (2, c, n)`` of the chunk's A and B runs."""
+        r = ranks.reshape(-1, ranks.shape[-1]).astype(np.float64)
+        top = (r <= self.k).astype(np.float64)
+        for j, size in enumerate(self.sizes):
+            onehot = (choices[:, j][:, None] == np.arange(size)).astype(np.float64)
+            self.top[j] += onehot.T @ top
+            self.rank[j] += onehot.T @ r
+            self.count[j] += onehot.sum(axis=0)
+
+    def frame(self, factors: Factors, table: pd.DataFrame) -> pd.DataFrame:
+        ids, names = [str(i) for i in table.index], table["name"].to_numpy(dtype=object)
+        parts = []
+        for j, choice in enumerate(factors.choices):
+            for o, option in enumerate(choice.options):
+                count = self.count[j][o]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    p = self.top[j][o] / count if count else np.full(len(ids), np.nan)
+                    mean = self.rank[j][o] / count if count else np.full(len(ids), np.nan)
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "id": ids,
+                            "name": names,
+                            "factor": choice.name,
+                            "option": option,
+                            "samples": int(count),
+                            "p_top_k": p,
+                            "mean_rank": mean,
+                        }
+                    )
+                )
+        columns = ["id", "name", "factor", "option", "samples", "p_top_k", "mean_rank"]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
 def _factor_infos(factors: Factors, criteria: Criteria) -> list[FactorInfo]:
