@@ -39,8 +39,40 @@ def effective_weights(weights: FloatArray, mask: BoolArray) -> FloatArray:
     return out
 
 
+def weighted_sum(values: FloatArray, weights: FloatArray, mask: BoolArray | None = None) -> FloatArray:
+    """The weighted sum: the one kernel behind the ranking and every analysis of it (and the page's script).
+
+    One weight vector ``(k,)`` gives scores ``(n,)``; many ``(m, k)`` give
+    ``(m, n)``. With a ``mask`` (False = unavailable) each row's weights are
+    renormalised over its available columns, ``sum_j (w_j m_ij / sum_l w_l
+    m_il) v_ij`` (the ``reweight`` policy); a row whose available columns all
+    weigh 0 scores 0. Unavailable values may be NaN. Computed as the sum of
+    the contributions, in this order, so that the page's script can repeat it
+    bit for bit.
+
+    >>> weighted_sum(np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0.25, 0.75])).tolist()
+    [0.25, 0.5]
+    >>> many = np.array([[0.25, 0.75], [0.0, 1.0]])
+    >>> weighted_sum(np.array([[1.0, np.nan]]), many, np.array([[True, False]])).tolist()
+    [[1.0], [0.0]]
+    """
+    return _contributions(values, weights, mask).sum(axis=-1)
+
+
+def _contributions(values: FloatArray, weights: FloatArray, mask: BoolArray | None) -> FloatArray:
+    """Effective weight times value per cell, shape ``(..., n, k)`` (0 where unavailable)."""
+    w = np.asarray(weights, dtype=np.float64)[..., np.newaxis, :]
+    available = np.ones(np.shape(values), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    kept = np.where(available, w, 0.0)
+    total = kept.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(total > 0, kept / np.where(total > 0, total, 1.0), 0.0)
+    out: FloatArray = np.where(available, effective * np.nan_to_num(values), 0.0)
+    return out
+
+
 def weighted_arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray) -> tuple[FloatArray, FloatArray]:
-    """Weighted arithmetic mean per row and the per-column contributions.
+    """Weighted arithmetic mean per row (:func:`weighted_sum`) and the per-column contributions.
 
     Rows with no available column get NaN.
 
@@ -48,11 +80,10 @@ def weighted_arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray
     >>> s.tolist(), c.tolist()
     ([0.6], [[0.6, 0.0]])
     """
-    w = effective_weights(weights, mask)
-    contributions = np.where(mask, w * np.nan_to_num(values), 0.0)
+    contributions = _contributions(values, weights, mask)
     scores = contributions.sum(axis=1)
-    scores = np.where(mask.any(axis=1) & (w.sum(axis=1) > 0), scores, np.nan)
-    return scores, contributions
+    usable = mask.any(axis=1) & (np.where(mask, weights[np.newaxis, :], 0.0).sum(axis=1) > 0)
+    return np.where(usable, scores, np.nan), contributions
 
 
 def weighted_geometric(values: FloatArray, weights: FloatArray, mask: BoolArray) -> FloatArray:

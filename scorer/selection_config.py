@@ -384,8 +384,8 @@ def robust_shares(
     >>> round(float(shares.sum()), 6)
     5.0
     """
+    from scorer.analyses import weight_constraints
     from scorer.sampling import sample_weights
-    from scorer.tuning import weight_constraints
 
     criteria = result.criteria
     if criteria.aggregation is not Aggregation.arithmetic:

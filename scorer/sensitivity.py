@@ -31,13 +31,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from scorer.aggregation import weighted_sum
 from scorer.errors import ConfigError, Problem, ScoringError
-from scorer.ranking import TIE_DECIMALS
+from scorer.ranking import (
+    TIE_DECIMALS,
+    TierInput,
+    TierLike,
+    TierRule,
+    min_ranks,
+    tier_indices,
+    tier_rules,
+)
 from scorer.sampling import WeightConstraints, iter_weights, sampling_method
 
 FloatArray = NDArray[np.float64]
@@ -53,30 +62,6 @@ _CHUNK = 1024
 _NOISE_BYTES = 16_000_000
 _FLOAT_KEY_BITS = 12  # whole floats below 2**40 end in >= 12 zero bits, room for 4096 row indices
 _BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
-
-
-class TierRule(NamedTuple):
-    """A tier rule: rank ``<= top`` and score ``>= min_score`` (each when given)."""
-
-    name: str
-    top: int | None = None
-    min_score: float | None = None
-
-
-class TierLike(Protocol):
-    """Anything with ``name``, ``top`` and ``min_score`` (e.g. ``scorer.criteria.Tier``)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def top(self) -> int | None: ...
-
-    @property
-    def min_score(self) -> float | None: ...
-
-
-TierInput = TierLike | tuple[str, int | None, float | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,47 +94,6 @@ class SmaaResult:
     central_weights: FloatArray
     confidence_factor: FloatArray
     sampling_method: str | None = None
-
-
-def tier_rules(tiers: Iterable[TierInput] | None) -> tuple[TierRule, ...]:
-    """Tiers as :class:`TierRule` tuples, checked (unique names, catch-all last).
-
-    >>> tier_rules([("join", 15, None), ("consider", None, 0.5), ("rest", None, None)])[1]
-    TierRule(name='consider', top=None, min_score=0.5)
-    """
-    if tiers is None:
-        return ()
-    rules: list[TierRule] = []
-    for t in tiers:
-        if isinstance(t, tuple):
-            name, top, min_score = t
-        else:
-            name, top, min_score = t.name, t.top, t.min_score
-        rules.append(
-            TierRule(str(name), None if top is None else int(top), None if min_score is None else float(min_score))
-        )
-    problems: list[Problem] = []
-    for i, r in enumerate(rules):
-        key = f"tiers.{i}"
-        if [x.name for x in rules].count(r.name) > 1:
-            problems.append(Problem("config.invalid", f"tier name should be unique, but {r.name!r} repeats", key=key))
-        if r.top is not None and r.top < 1:
-            problems.append(Problem("config.invalid", f"top should be >= 1, but it is {r.top}", key=key))
-        if r.min_score is not None and not np.isfinite(r.min_score):
-            problems.append(
-                Problem("config.invalid", f"min_score should be a number, but it is {r.min_score}", key=key)
-            )
-        if r.top is None and r.min_score is None and i != len(rules) - 1:
-            problems.append(
-                Problem(
-                    "config.invalid",
-                    f"only the last tier may have neither top nor min_score, but tier {r.name!r} is not last",
-                    key=key,
-                )
-            )
-    if problems:
-        raise ConfigError(problems)
-    return tuple(rules)
 
 
 def check_values(values: ArrayLike, mask: ArrayLike | None = None) -> tuple[FloatArray, BoolArray | None]:
@@ -206,67 +150,7 @@ def weighted_sum_scores(values: ArrayLike, weights: ArrayLike, *, mask: ArrayLik
     [1.0]
     """
     v, m = check_values(values, mask)
-    return _scores(v, m, np.asarray(weights, dtype=np.float64))
-
-
-def _scores(v: FloatArray, m: BoolArray | None, w: FloatArray) -> FloatArray:
-    s: FloatArray = w @ v.T
-    if m is not None:
-        den = w @ m.T.astype(np.float64)
-        bad = den <= 0
-        if bad.any():
-            s[bad] = 0.0
-            den[bad] = 1.0
-        s /= den
-    return s
-
-
-def min_ranks(scores: ArrayLike) -> IntArray:
-    """Ranks along the last axis: 1 = best, equal scores (to ``TIE_DECIMALS``) share the lower rank.
-
-    >>> min_ranks([0.5, 0.9, 0.5, 0.1]).tolist()
-    [2, 1, 2, 4]
-    """
-    q = _round(np.asarray(scores, dtype=np.float64))
-    order = np.argsort(-q, axis=-1, kind="stable")
-    ordered = np.take_along_axis(q, order, axis=-1)
-    pos = np.broadcast_to(np.arange(q.shape[-1]), q.shape)
-    new = np.ones(q.shape, dtype=bool)
-    new[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    first = np.maximum.accumulate(np.where(new, pos, 0), axis=-1)
-    ranks = np.empty(q.shape, dtype=np.int64)
-    np.put_along_axis(ranks, order, first + 1, axis=-1)
-    return ranks
-
-
-def assign_tiers(scores: ArrayLike, ranks: ArrayLike, tiers: Iterable[TierInput]) -> IntArray:
-    """Index of each country's tier (first rule met), -1 where none is met.
-
-    >>> s = np.array([0.9, 0.4, 0.1])
-    >>> assign_tiers(s, min_ranks(s), [("join", 1, None), ("consider", None, 0.3), ("rest", None, None)]).tolist()
-    [0, 1, 2]
-    """
-    rules = tier_rules(tiers)
-    s = _round(np.asarray(scores, dtype=np.float64))
-    r = np.asarray(ranks)
-    out = np.full(s.shape, -1, dtype=np.int64)
-    for t in range(len(rules) - 1, -1, -1):
-        out[_meets(rules[t], s, r)] = t
-    return out
-
-
-def _round(x: FloatArray) -> FloatArray:
-    """Scores as :mod:`scorer.ranking` compares them (rounded to ``TIE_DECIMALS``)."""
-    return cast(FloatArray, np.round(x, TIE_DECIMALS))
-
-
-def _meets(rule: TierRule, rounded: FloatArray, ranks: NDArray[np.int64]) -> BoolArray:
-    met = np.ones(rounded.shape, dtype=bool)
-    if rule.top is not None:
-        met &= ranks <= rule.top
-    if rule.min_score is not None:
-        met &= rounded >= rule.min_score
-    return met
+    return weighted_sum(v, np.asarray(weights, dtype=np.float64), m)
 
 
 def uniform_relative_noise(values: ArrayLike, relative_error: ArrayLike) -> ValuesSampler:
@@ -685,3 +569,23 @@ class _Accumulator:
             left -= size
         out[has] = hits / draws
         return out
+
+
+assign_tiers = tier_indices
+"""The tier index of each country (kept under its old name; see :func:`scorer.ranking.tier_indices`)."""
+
+__all__ = [
+    "SmaaResult",
+    "TierInput",
+    "TierLike",
+    "TierRule",
+    "acceptability",
+    "assign_tiers",
+    "check_top_k",
+    "check_values",
+    "min_ranks",
+    "sample_and_analyse",
+    "tier_rules",
+    "uniform_relative_noise",
+    "weighted_sum_scores",
+]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scorer.analyses import fit
 from scorer.cli.common import echo_frame, example, format_option, input_options, load_inputs, note
 from scorer.errors import OutputError, Problem
 from scorer.fitting import DEFAULT_NODE_LIMIT
@@ -13,7 +14,6 @@ from scorer.io.outputs import check_target, to_json, write_text
 from scorer.io.spreadsheet import read_countries
 from scorer.io.tuning_results import fitted_criteria_text
 from scorer.pipeline import score_countries
-from scorer.tuning import fit
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import click
 
+from scorer.analyses import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    SensitivityReport,
+    check_top_k,
+    indicator_uncertainty,
+    sensitivity,
+)
 from scorer.cli.common import (
     echo_frame,
     example,
@@ -26,14 +34,6 @@ from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
-from scorer.tuning import (
-    DEFAULT_DRAWS,
-    DEFAULT_SEED,
-    SensitivityReport,
-    check_top_k,
-    indicator_uncertainty,
-    sensitivity,
-)
 
 OUTPUTS = (".csv", ".json", ".xlsx", ".md")
 BAR_DRAWS = 500_000

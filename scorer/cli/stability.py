@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from scorer.analyses import StabilityReport, check_top_k, stability
 from scorer.cli.common import (
     echo_frame,
     example,
@@ -23,7 +24,6 @@ from scorer.cli.sensitivity import check_output
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
-from scorer.tuning import StabilityReport, check_top_k, stability
 
 
 def country_lines(report: StabilityReport) -> list[str]:

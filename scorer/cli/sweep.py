@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scorer.analyses import check_top_k, find_criterion, frame_records, sweep
 from scorer.cli.common import (
     echo_frame,
     example,
@@ -21,7 +22,6 @@ from scorer.cli.common import (
 from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json
 from scorer.pipeline import score_countries
-from scorer.tuning import check_top_k, find_criterion, frame_records, sweep
 
 PLOT_FORMATS = (".png", ".svg")
 

@@ -1,0 +1,274 @@
+"""Stability: exact intervals of one weight at a time, and what single change moves each country."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from scorer.aggregation import weighted_sum
+from scorer.analyses.common import (
+    check_top_k,
+    frame_records,
+    interval_words,
+    pair_text,
+    weighted_sum_inputs,
+)
+from scorer.analyses.readback import Readback
+from scorer.criteria import Criteria
+from scorer.result import ScoreResult
+from scorer.stability import (
+    end_changes,
+    tier_intervals,
+    top_k_interval,
+    value_change_to_flip,
+    weight_change_to_flip,
+)
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class StabilityReport:
+    """What :func:`stability` found, exactly (no sampling).
+
+    ``weights`` (indexed by criterion): the current normalised ``weight``, the
+    interval ``low``-``high`` of that weight (moved alone, the others keeping
+    their proportions) on which the top-K set stays the same, whether each
+    end is excluded (``low_open``, ``high_open``: always at a crossing inside
+    (0, 1), where countries tie; at 0 or 1 only when ties at exactly that
+    weight change the top K), the criteria file's ``range`` and the
+    statement in words. ``countries`` (indexed by id,
+    ranking order): the smallest single weight change (``weight_*``) and the
+    smallest single criterion-score change (``score_*``, with the raw
+    ``value_needed`` where it can be read back) that move the country into or
+    out of the top K, in words, and per criterion the interval of its weight
+    on which the country's tier stays the same (``tier_low_<c>``,
+    ``tier_high_<c>``). ``options`` has every (country, criterion) change.
+    """
+
+    top_k: int
+    top_k_tier: str | None
+    weights: pd.DataFrame
+    countries: pd.DataFrame
+    options: pd.DataFrame
+
+    def lines(self) -> list[str]:
+        """The top-K intervals in words.
+
+        >>> from scorer import demo_result
+        >>> stability(demo_result()).lines()[0]
+        "Each weight moved alone (the others keep their proportions), the top 15 (tier 'join') stay the same while:"
+        """
+        what = f"top {self.top_k}" + (f" (tier {self.top_k_tier!r})" if self.top_k_tier else "")
+        out = [f"Each weight moved alone (the others keep their proportions), the {what} stay the same while:"]
+        out += [f"  {text}" for text in self.weights["in_words"]]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: K, the weight intervals, every country's row."""
+        return {
+            "top_k": self.top_k,
+            "top_k_tier": self.top_k_tier,
+            "weights": frame_records(self.weights),
+            "countries": frame_records(self.countries),
+        }
+
+
+def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityReport:
+    """Exact stability intervals and "what would it take" for every country, at the result's weights.
+
+    >>> from scorer import demo_result
+    >>> rep = stability(demo_result())
+    >>> row = rep.weights.loc["engagement"]
+    >>> bool(row["low"] < row["weight"] < row["high"]), rep.countries.columns[:4].tolist()
+    (True, ['name', 'rank', 'tier', 'in_top_k'])
+    """
+    ids, values, mask = weighted_sum_inputs(result, "a stability analysis")
+    criteria = result.criteria
+    k = check_top_k(top_k, result)
+    weights = result.weights[ids].to_numpy(dtype=float)
+    m = None if mask.all() else mask
+    t = result.table
+    what = f"the top {k}"
+
+    weight_rows = []
+    for j, cid in enumerate(ids):
+        lo, hi = top_k_interval(values, weights, j, top_k=k, mask=m)
+        at0, at1 = end_changes(values, weights, j, top_k=k, mask=m)
+        open_low, open_high = bool(lo > 0 or at0.any()), bool(hi < 1 or at1.any())
+        rng = criteria.criteria[cid].range
+        weight_rows.append(
+            {
+                "criterion": cid,
+                "label": criteria.criteria[cid].label,
+                "weight": weights[j],
+                "low": lo,
+                "high": hi,
+                "low_open": open_low,
+                "high_open": open_high,
+                "range_low": rng[0] if rng else np.nan,
+                "range_high": rng[1] if rng else np.nan,
+                "in_words": interval_words(
+                    cid, weights[j], lo, hi, open_at_0=lo <= 0 and open_low, open_at_1=hi >= 1 and open_high
+                ),
+            }
+        )
+    weight_frame = pd.DataFrame(weight_rows).set_index("criterion")
+
+    scores = weighted_sum(values, weights, mask)
+    in_top = (t["rank"].to_numpy() <= k) if len(t) else np.zeros(0, dtype=bool)
+    dw = weight_change_to_flip(values, weights, top_k=k, mask=m)
+    dv = value_change_to_flip(values, weights, top_k=k, mask=m)
+    readback = Readback(result)
+    names = t["name"].to_numpy(dtype=object)
+    ranks = t["rank"].to_numpy(dtype=np.int64)
+    tiers = t["tier"].to_numpy(dtype=object)
+    ranges = [criteria.criteria[cid].range for cid in ids]
+    option_rows = []
+    country_rows = []
+    for i, ident in enumerate(t.index):
+        inside = bool(in_top[i])
+        best_w: tuple[float, int] | None = None
+        best_v: tuple[float, int] | None = None
+        for j, cid in enumerate(ids):
+            rng = ranges[j]
+            to_w = weights[j] + dw[i, j] if np.isfinite(dw[i, j]) else np.nan
+            to_s = values[i, j] + dv[i, j] if np.isfinite(dv[i, j]) else np.nan
+            option_rows.append(
+                {
+                    "id": ident,
+                    "name": names[i],
+                    "criterion": cid,
+                    "weight_from": weights[j],
+                    "weight_to": to_w,
+                    "weight_in_range": _in_range(to_w, rng),
+                    "score_from": values[i, j] if mask[i, j] else np.nan,
+                    "score_to": to_s,
+                    "value_needed": readback.text(i, cid, to_s, raise_score=not inside) if np.isfinite(to_s) else "",
+                }
+            )
+            if np.isfinite(dw[i, j]) and (best_w is None or abs(dw[i, j]) < best_w[0]):
+                best_w = (abs(dw[i, j]), j)
+            if np.isfinite(dv[i, j]) and (best_v is None or abs(dv[i, j]) < best_v[0]):
+                best_v = (abs(dv[i, j]), j)
+        row: dict[str, Any] = {
+            "name": names[i],
+            "rank": int(ranks[i]),
+            "tier": tiers[i],
+            "in_top_k": inside,
+            "score": float(scores[i]),
+        }
+        row.update(_weight_change(criteria, ids, weights, dw[i], best_w, inside, what))
+        row.update(_value_change(readback, i, ids, values[i], dv[i], best_v, inside, what))
+        country_rows.append(row)
+    countries = pd.DataFrame(country_rows, index=pd.Index(t.index, name="id"))
+    for j, cid in enumerate(ids):
+        lo_t, hi_t = tier_intervals(values, weights, j, tiers=criteria.tiers, mask=m)
+        countries[f"tier_low_{cid}"] = lo_t
+        countries[f"tier_high_{cid}"] = hi_t
+    first = criteria.tiers[0]
+    options = pd.DataFrame(option_rows) if option_rows else pd.DataFrame(columns=["id", "criterion"])
+    return StabilityReport(
+        top_k=k,
+        top_k_tier=first.name if first.top == k and first.min_score is None else None,
+        weights=weight_frame,
+        countries=countries,
+        options=options,
+    )
+
+
+def _in_range(w: float, rng: tuple[float, float] | None) -> bool:
+    if not np.isfinite(w):
+        return False
+    return rng is None or rng[0] - 1e-12 <= w <= rng[1] + 1e-12
+
+
+def _weight_change(
+    criteria: Criteria,
+    ids: list[str],
+    weights: FloatArray,
+    dw: FloatArray,
+    best: tuple[float, int] | None,
+    inside: bool,
+    what: str,
+) -> dict[str, Any]:
+    if best is None:
+        return {
+            "weight_criterion": "",
+            "weight_from": np.nan,
+            "weight_to": np.nan,
+            "weight_in_range": False,
+            "weight_change": f"no single weight from 0 to 1 {'takes it out of' if inside else 'brings it into'} {what}",
+        }
+    j = best[1]
+    cid = ids[j]
+    to = float(weights[j] + dw[j])
+    a, b = pair_text(float(weights[j]), to)
+    # dw is a signed zero at a tie at the cut: any change in its direction moves the country
+    rise = bool(dw[j] > 0 or (dw[j] == 0 and not np.signbit(dw[j])))
+    verb = "raise" if rise else "lower"
+    target = (f"above {b}" if rise else f"below {b}") if inside else b
+    effect = f"it leaves {what}" if inside else f"it enters {what}"
+    rng = criteria.criteria[cid].range
+    within = _in_range(to, rng)
+    if dw[j] == 0:
+        text = f"{verb} {cid}'s weight even slightly from {weights[j]:.2f} and {effect} (a tie at the cut)"
+    elif to <= 0.0 or to >= 1.0:
+        text = f"{verb} {cid}'s weight from {weights[j]:.2f} to exactly {to:.0f} and {effect} (countries tie there)"
+    else:
+        text = f"{verb} {cid}'s weight from {a} to {target} and {effect}"
+    if rng is not None and not within:
+        text += f" (outside its plausible range {rng[0]:g}-{rng[1]:g})"
+    return {
+        "weight_criterion": cid,
+        "weight_from": float(weights[j]),
+        "weight_to": to,
+        "weight_in_range": within,
+        "weight_change": text,
+    }
+
+
+def _value_change(
+    readback: Readback,
+    i: int,
+    ids: list[str],
+    values: FloatArray,
+    dv: FloatArray,
+    best: tuple[float, int] | None,
+    inside: bool,
+    what: str,
+) -> dict[str, Any]:
+    if best is None:
+        return {
+            "score_criterion": "",
+            "score_from": np.nan,
+            "score_to": np.nan,
+            "value_needed": "",
+            "score_change": f"no single criterion score from 0 to 1 "
+            f"{'takes it out of' if inside else 'brings it into'} {what}",
+        }
+    j = best[1]
+    cid = ids[j]
+    to = float(values[j] + dv[j])
+    a, b = pair_text(float(values[j]), to)
+    needed = readback.text(i, cid, to, raise_score=not inside)
+    if inside:
+        text = f"lower its {cid} score from {a} to below {b} and it leaves {what}"
+    else:
+        text = f"raise its {cid} score from {a} to {b} and it enters {what}"
+    if needed:
+        text += f" ({needed})"
+    return {
+        "score_criterion": cid,
+        "score_from": float(values[j]),
+        "score_to": to,
+        "value_needed": needed,
+        "score_change": text,
+    }
