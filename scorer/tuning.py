@@ -25,6 +25,7 @@ from scorer.analyses import (
     sweep,
     weight_constraints,
 )
+from scorer.analyses.common import weighted_sum_inputs as _weighted_sum_inputs  # noqa: F401  (older imports)
 
 __all__ = [
     "DEFAULT_DRAWS",
