@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
+from elicitation_helpers import fill_sheet
 
 from scorer import load_criteria, read_countries, score_countries
+from scorer.cli import main
 from scorer.elicitation.committee import weigh_committee
 from scorer.elicitation.group import (
     aggregate_weights,
@@ -19,6 +24,7 @@ from scorer.elicitation.group import (
 )
 from scorer.elicitation.hull import sample_hull_weights
 from scorer.elicitation.workflow import Judgements, elicit
+from scorer.io.judgements import read_judgements
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
 IDS = ["engagement", "representation", "government_interest"]
@@ -137,3 +143,17 @@ def test_committee_report_json_equals_library(demo: tuple[pd.DataFrame, object])
     assert set(data["analysis"]["consensus"]) == {"every", "majority", "minority", "none"}
     again = weigh_committee(df, criteria, e, top_k=15, hull_draws=500, seed=1).to_dict()
     assert again == data
+
+
+def test_cli_json_equals_the_library(tmp_path: Path, demo: tuple[pd.DataFrame, object]) -> None:
+    book = tmp_path / "j.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["template", "--judgements", "-o", str(book)]).exit_code == 0
+    fill_sheet(book, "Stakeholder 1", IDS, swing={E: 100, R: 30, G: 60})
+    fill_sheet(book, "Stakeholder 2", IDS, swing={E: 20, R: 100, G: 60})
+    out = runner.invoke(main, ["weights", str(book), "--method", "swing", "--hull-draws", "300", "--format", "json"])
+    assert out.exit_code == 0, out.stderr
+    df, criteria = demo
+    e = elicit(IDS, read_judgements(book, criteria, method="swing"), method="swing")  # type: ignore[arg-type]
+    library = weigh_committee(df, criteria, e, top_k=15, hull_draws=300, seed=20210816).to_dict()  # type: ignore[arg-type]
+    assert json.loads(out.stdout) == json.loads(json.dumps(library))
