@@ -120,6 +120,24 @@ def reading_options() -> dict[str, Any]:
     return {name: meta.get(f"scorer.{name}") for name in names}
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A click FloatRange that also refuses NaN and infinity (``nan`` passes every comparison).
+
+    >>> FiniteFloatRange(min=0).convert("nan", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'nan' should be a finite number.
+    """
+
+    name = "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if isinstance(number, float) and not math.isfinite(number):
+            self.fail(f"{value!r} should be a finite number.", param, ctx)
+        return number
+
+
 def weights_option(func: F) -> F:
     """-w CRITERION=WEIGHT, repeatable."""
     return click.option(

@@ -11,7 +11,7 @@ from scorer.cli.common import example, is_verbose, note
 from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
-from scorer.io.outputs import write_text
+from scorer.io.outputs import make_dir, output_transaction, write_text
 from scorer.resources import default_criteria_path
 from scorer.template import howto_markdown, quote_arg, starter_criteria_text
 
@@ -26,10 +26,20 @@ def starter_paths(directory: Path) -> dict[str, Path]:
 
 
 def refuse_existing(directory: Path) -> None:
-    """Stop before writing anything if the folder is a file or any starter file exists."""
-    if directory.exists() and not directory.is_dir():
+    """Stop before writing anything if the folder, or a folder above it, is a file, or any starter file exists."""
+    probe = directory
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        where = "" if probe == directory else f" ({str(probe)!r} is a file)"
         raise OutputError(
-            Problem("output.folder", "should be a folder (or a new name), but it is a file", file=str(directory))
+            Problem(
+                "output.folder",
+                f"should be a folder (or a new name), but it is inside a file{where}",
+                file=str(directory),
+            )
+            if probe != directory
+            else Problem("output.folder", "should be a folder (or a new name), but it is a file", file=str(directory))
         )
     taken = [p for p in starter_paths(directory).values() if p.exists()]
     if taken:
@@ -85,10 +95,11 @@ def command(directory: Path, criteria_path: Path | None) -> None:
             )
         )
     plan = make_plan(source, Path(WORKBOOK_FILE), criteria_file=CRITERIA_FILE)
-    directory.mkdir(parents=True, exist_ok=True)
-    write_text(paths[CRITERIA_FILE], text, force=False)
-    save_workbook(plan, paths[WORKBOOK_FILE], force=False)
-    write_text(paths[HOWTO_FILE], howto_markdown(plan), force=False)
+    with output_transaction():  # the folder and its three files appear together, or not at all
+        make_dir(directory)
+        write_text(paths[CRITERIA_FILE], text, force=False)
+        save_workbook(plan, paths[WORKBOOK_FILE], force=False)
+        write_text(paths[HOWTO_FILE], howto_markdown(plan), force=False)
     where = "" if directory == Path(".") else f" in {directory}"
     note(f"Created{where}:")
     note(f"  {CRITERIA_FILE}   the criteria: weights, levels, tiers (its opening comments explain every key)")

@@ -10,6 +10,7 @@ import click
 
 from scorer.cli.common import (
     F,
+    FiniteFloatRange,
     echo_frame,
     example,
     format_option,
@@ -65,9 +66,9 @@ def selection_options(func: F) -> F:
     kept: dict[str, Any] = {"expose_value": False, "callback": _keep}
     options = [
         click.option("--capacity", type=click.IntRange(min=0), help="At most N UNCTs (para. 16).", **kept),
-        click.option("--budget", type=click.FloatRange(min=0, min_open=True), help="At most this total cost.", **kept),
+        click.option("--budget", type=FiniteFloatRange(min=0, min_open=True), help="At most this total cost.", **kept),
         click.option("--cost-column", help="Spreadsheet column with each UNCT's cost (for --budget).", **kept),
-        click.option("--default-cost", type=click.FloatRange(min=0), help="Cost where the column is blank.", **kept),
+        click.option("--default-cost", type=FiniteFloatRange(min=0), help="Cost where the column is blank.", **kept),
         click.option(
             "--min-per",
             multiple=True,

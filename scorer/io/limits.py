@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -183,7 +184,9 @@ def read_limited(
     file = str(path)
 
     def fail(message: str, *, fix: str | None = None, kind: str = ".read") -> ScorerError:
-        return error(Problem(code + kind, message, file=file, fix=fix))
+        return error(Problem(code + kind, message, file=printable_name(file), fix=fix))
+
+    refuse_control_characters(path, error=error, code=code + ".read")
 
     try:
         info = os.stat(path)
@@ -224,6 +227,37 @@ def read_limited(
             f"should be at most {limit:,} bytes, but it is larger", fix=raise_hint(limit_name), kind=".too_large"
         )
     return data
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable_name(name: str) -> str:
+    """A file name with control characters escaped, fit for a one-line message.
+
+    >>> printable_name("a\\nb.csv")
+    "'a\\\\nb.csv'"
+    """
+    return repr(name) if _CONTROL.search(name) else name
+
+
+def refuse_control_characters(path: Path, *, error: type[ScorerError], code: str) -> None:
+    """Refuse a file name holding a line break or another control character.
+
+    Names are written into outputs (provenance, comments, Markdown, the command
+    that reproduces a file); a line break there could forge a line of YAML or
+    Markdown, so such a name is refused at the edge, whatever the output.
+    """
+    found = _CONTROL.search(str(path))
+    if found:
+        raise error(
+            Problem(
+                code,
+                f"should have a name without line breaks or control characters, but it has {found.group()!r}",
+                file=printable_name(str(path)),
+                fix="rename the file",
+            )
+        )
 
 
 def os_reason(exc: OSError) -> str:

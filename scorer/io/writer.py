@@ -33,7 +33,7 @@ from types import FrameType
 from typing import Any
 
 from scorer.errors import OutputError, Problem
-from scorer.io.limits import file_kind, os_reason
+from scorer.io.limits import file_kind, os_reason, refuse_control_characters
 
 Writer = Callable[[Path], None]
 _O_TMPFILE = getattr(os, "O_TMPFILE", 0)
@@ -54,6 +54,7 @@ def _failure(path: Path, message: str, code: str = "output.write") -> OutputErro
 
 def check_target(path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
     """Refuse to overwrite an input, an existing file without force, a folder, or a name in a missing folder."""
+    refuse_control_characters(path, error=OutputError, code="output.name")
     for src in inputs:
         with contextlib.suppress(OSError):
             if src.exists() and os.path.samefile(src, path):
