@@ -25,7 +25,7 @@ import pandas as pd
 from scorer.aggregation import weighted_arithmetic, weighted_geometric
 from scorer.criteria import Aggregation
 from scorer.errors import OutputError, Problem
-from scorer.io.outputs import write_atomic
+from scorer.io.outputs import make_dir, write_atomic
 from scorer.ranking import rank_scores
 from scorer.result import ScoreResult
 
@@ -287,7 +287,7 @@ def write_plots(
     """
     check_plots(directory, sensitivity=sensitivity is not None, force=force)
     if not directory.exists():
-        directory.mkdir()
+        make_dir(directory)  # removed again if the command fails
     figures: list[tuple[str, Figure]] = [
         ("contributions", contribution_figure(result, top_k=top_k)),
         ("weight_sweep", weight_sweep_figure(result, top_k=top_k)),

@@ -31,16 +31,12 @@ def refuse_existing(directory: Path) -> None:
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        where = "" if probe == directory else f" ({str(probe)!r} is a file)"
-        raise OutputError(
-            Problem(
-                "output.folder",
-                f"should be a folder (or a new name), but it is inside a file{where}",
-                file=str(directory),
-            )
-            if probe != directory
-            else Problem("output.folder", "should be a folder (or a new name), but it is a file", file=str(directory))
+        message = (
+            "should be a folder (or a new name), but it is a file"
+            if probe == directory
+            else f"should be a folder (or a new name), but {str(probe)!r} above it is a file"
         )
+        raise OutputError(Problem("output.folder", message, file=str(directory)))
     taken = [p for p in starter_paths(directory).values() if p.exists()]
     if taken:
         raise OutputError(

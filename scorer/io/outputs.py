@@ -238,7 +238,12 @@ def write_workbook(
         wb.save(buffer)
         return fixed_zip_bytes(buffer.getvalue())
 
-    write_bytes(path, build(), force=force, inputs=inputs)
+    def writer(tmp: Path) -> None:  # built inside the writer: openpyxl's own temporary files may hit a full disk
+        data = build()
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+    write_atomic(path, writer, force=force, inputs=inputs)
 
 
 def _excel_value(v: Any) -> Any:

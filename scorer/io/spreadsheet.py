@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from scorer.errors import DataError, Problem
-from scorer.io.limits import Limits, raise_hint, read_limited
+from scorer.io.limits import Limits, raise_hint, read_limited, refuse_control_characters
 
 __all__ = ["Limits", "decode_text", "parse_csv_text", "read_countries", "read_csv_records"]
 
@@ -255,7 +255,7 @@ def _spanning_problem(
 ) -> Problem | None:
     """The problem with a record spanning lines ``start``-``end``, or None when it is a genuine multi-line cell."""
     column = next((i for i, c in enumerate(record) if "\n" in c or "\r" in c), 0)
-    never_closed = end == len(lines) and sum(line.count('"') for line in lines[start - 1 : end]) % 2 == 1
+    never_closed = end == len(lines) and _open_at_end("\n".join(lines[start - 1 : end]), delimiter)
     inner = _LINE_BREAK.split(record[column] if record else "")
     swallowed_rows = row_shaped > 0 and any(part.count(delimiter) >= row_shaped for part in inner[1:])
     if not (never_closed or swallowed_rows):
@@ -273,12 +273,26 @@ def _spanning_problem(
     )
 
 
+def _open_at_end(text: str, delimiter: str) -> bool:
+    """Whether CSV text ends inside a quoted field (a double quote never closed).
+
+    >>> _open_at_end('a,"b\\nc', ","), _open_at_end('a,"b\\nc",d', ",")
+    (True, False)
+    """
+    try:
+        for _record in csv.reader(io.StringIO(text + "\n", newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc) or "EOF" in str(exc)
+    return False
+
+
 def _swallowed_delimiter_problem(
     record: list[str], row: int, width: int, *, file: str, delimiter: str, open_quote: bool
 ) -> Problem:
     column = next(i for i, c in enumerate(record) if delimiter in str(c))
     shown = "tab" if delimiter == "\t" else repr(delimiter)
-    cell = str(record[column])
+    cell = str(record[column]).rstrip("\r\n")
     what = "is never closed" if open_quote else f"holds {cell.count(delimiter)} {shown} separator(s)"
     return Problem(
         "data.csv_quote",
@@ -437,6 +451,7 @@ def read_countries(
     path = Path(path)
     file = str(path)
     limits = limits or Limits.from_env()
+    refuse_control_characters(path, error=DataError, code="data.read")
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise _fail(file, "old .xls workbooks are not read; open it in Excel and save it as .xlsx or CSV")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import gc
 import os
 import signal
@@ -387,8 +388,11 @@ def _run_writer(writer: Writer, tmp: Path) -> str | None:
     """
     try:
         writer(tmp)
-    except OSError as exc:
-        reason = os_reason(exc)
+    except Exception as exc:
+        failure = _as_os_error(exc)
+        if failure is None:
+            raise
+        reason = os_reason(failure)
         hook = sys.unraisablehook
         sys.unraisablehook = _ignore_unraisable
         try:
@@ -401,6 +405,21 @@ def _run_writer(writer: Writer, tmp: Path) -> str | None:
         finally:
             sys.unraisablehook = hook
         return reason
+    return None
+
+
+def _as_os_error(exc: BaseException) -> OSError | None:
+    """The operating-system error behind a writer's failure, if that is what it is.
+
+    lxml (which openpyxl writes through) reports a full disk as
+    ``SerialisationError("IO_ENOSPC")`` rather than an OSError.
+    """
+    if isinstance(exc, OSError):
+        return exc
+    text = str(exc)
+    if type(exc).__name__ == "SerialisationError" and text.startswith("IO_"):
+        code = getattr(errno, text[3:], None)
+        return OSError(code, text) if isinstance(code, int) else OSError(errno.EIO, text)
     return None
 
 

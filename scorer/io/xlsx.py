@@ -91,6 +91,15 @@ def check_archive(archive: zipfile.ZipFile, *, file: str, limits: Limits) -> Non
             _refuse_dtd(archive, info.filename, file=file)
 
 
+def _declared(exc: Exception) -> str:
+    kinds = {
+        "DTDForbidden": "a document type (DTD)",
+        "EntitiesForbidden": "entities",
+        "ExternalReferenceForbidden": "an external reference",
+    }
+    return kinds.get(type(exc).__name__, "a forbidden XML construct")
+
+
 def _refuse_dtd(archive: zipfile.ZipFile, name: str, *, file: str) -> None:
     """Parse a part's prolog with defusedxml, stopping at its root element: a DTD is refused."""
     from defusedxml import DefusedXmlException
@@ -101,9 +110,7 @@ def _refuse_dtd(archive: zipfile.ZipFile, name: str, *, file: str) -> None:
             for _event, _elem in iterparse(stream, events=("start",)):
                 return
     except DefusedXmlException as exc:
-        raise _fail(
-            file, f"part {name!r} should be plain XML, but it declares {type(exc).__name__.lower()} (refused)"
-        ) from None
+        raise _fail(file, f"part {name!r} should be plain XML, but it declares {_declared(exc)}") from None
     except Exception:
         return  # a part openpyxl cannot parse is reported when it reads it
 
@@ -140,7 +147,8 @@ def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetSc
                     if row > max_rows:
                         raise _too_large(
                             file,
-                            f"sheet {sheet!r} should have at most {max_rows:,} rows, but it has a row {row:,}",
+                            f"sheet {sheet!r} should have at most {limits.max_rows:,} data rows "
+                            f"({max_rows:,} rows with titles above the header), but it has a row {row:,}",
                             "max_rows",
                         )
                     if elem.get("hidden") in ("1", "true"):
@@ -165,7 +173,7 @@ def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetSc
             elif tag == _NS + "mergeCell":
                 _add_merge(scan, elem.get("ref") or "", file=file, sheet=sheet, limits=limits)
     except DefusedXmlException as exc:
-        raise _fail(file, f"sheet {sheet!r} should be plain XML, but it declares {type(exc).__name__}") from None
+        raise _fail(file, f"sheet {sheet!r} should be plain XML, but it declares {_declared(exc)}") from None
     except DataError:
         raise
     except Exception as exc:  # expat errors, bad numbers in attributes
