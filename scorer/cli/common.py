@@ -129,8 +129,6 @@ class FiniteFloatRange(click.FloatRange):
     click.exceptions.BadParameter: 'nan' should be a finite number.
     """
 
-    name = "float"
-
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if isinstance(number, float) and not math.isfinite(number):
