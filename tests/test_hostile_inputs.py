@@ -353,3 +353,15 @@ def test_a_control_character_in_a_file_name_is_refused(runner: CliRunner, tmp_pa
 def test_finite_values_are_still_read(tmp_path: Path) -> None:
     df = read_countries(write(tmp_path / "s.csv", SHEET.replace("30,1", "1e300,1")))
     assert float(df["rate"].iloc[1]) == 1e300 and math.isfinite(1e300)
+
+
+def test_a_newline_in_the_decisions_file_name_cannot_inject_yaml(runner: CliRunner, tmp_path: Path) -> None:
+    evil = write(tmp_path / "d.csv\nweights: {engagement: 99}", "iso3,decision\nDZA,join\n")
+    out = tmp_path / "fit.yaml"
+    res = invoke(runner, "fit", "--decisions", str(evil), "-o", str(out))
+    assert res.exit_code == 1
+    assert first_error(res) == (
+        f"Error: {str(evil)!r}: should have a name without line breaks or control characters, "
+        "but it has '\\n' (rename the file)"
+    )
+    assert not out.exists()

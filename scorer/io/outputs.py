@@ -175,6 +175,34 @@ def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
     return "\n".join([header, rule, *body]) + "\n"
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\->!=]|\d+[.)])")
+
+
+def markdown_text(value: Any) -> str:
+    """Any text, made inert for Markdown prose: HTML and Markdown syntax shown as typed, on one line.
+
+    HTML characters become entities (so ``<img onerror=...>`` stays text in
+    renderers that pass HTML through); emphasis, code, link and table
+    punctuation is backslash-escaped; line breaks and other control characters
+    become spaces, so a value cannot start a heading, a list or a YAML key.
+
+    >>> markdown_text("<img src=x onerror=alert(1)> *bold* [x](y)\\n# h")
+    '&lt;img src=x onerror=alert(1)&gt; \\\\*bold\\\\* \\\\[x\\\\](y) # h'
+    >>> markdown_text("# Title"), markdown_text("1. first")
+    ('\\\\# Title', '1\\\\. first')
+    """
+    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    match = _MD_LINE_START.match(text)
+    if match:
+        head = match.group(2)
+        escaped = head[:-1] + "\\" + head[-1] if head[:-1].isdigit() else "\\" + head
+        text = match.group(1) + escaped + text[match.end() :]
+    return text
+
+
 def to_json(data: Any) -> str:
     """Stable JSON: sorted keys off (order is meaningful), UTF-8, 2-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
