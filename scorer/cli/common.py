@@ -14,7 +14,7 @@ import click
 import pandas as pd
 
 from scorer.criteria import Criteria
-from scorer.errors import ConfigError, OutputError, Problem
+from scorer.errors import ConfigError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.spreadsheet import read_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -313,19 +313,10 @@ def echo_frame(df: pd.DataFrame, fmt: str, *, digits: int = 3) -> None:
 
 
 def output_kind(path: Path) -> str:
-    """The output format from the file extension."""
-    from scorer.io.outputs import FORMATS
+    """The output format from the file extension: one of the registry's (:data:`scorer.io.outputs.OUTPUT_FORMATS`)."""
+    from scorer.io.outputs import output_format
 
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in one of {', '.join(FORMATS)}, but it ends in {suffix or 'nothing'!r}",
-                file=str(path),
-            )
-        )
-    return suffix
+    return output_format(path).suffix
 
 
 def example(text: str) -> Callable[[F], F]:

@@ -138,9 +138,11 @@ def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetSc
     formula: str | None = None
     has_value = False
     try:
+        parents: list[Any] = []
         for event, elem in iterparse(stream, events=("start", "end")):
             tag = elem.tag
             if event == "start":
+                parents.append(elem)
                 if tag == _NS + "row":
                     row = int(elem.get("r") or row + 1)
                     col = 0
@@ -160,18 +162,18 @@ def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetSc
                     _check_cell(scan, col, file=file, sheet=sheet, limits=limits)
                     formula, has_value = None, False
                 continue
+            parents.pop()
             if tag == _NS + "f":
                 formula = "=" + (elem.text or "")
-            elif tag == _NS + "v" or tag == _NS + "is":
-                has_value = has_value or bool(elem.text) or len(elem) > 0
+            elif tag in (_NS + "v", _NS + "t"):
+                has_value = has_value or bool(elem.text)
             elif tag == _NS + "c":
                 if formula is not None and not has_value:
                     scan.formulas_without_value.append((elem.get("r") or f"row {row}", formula))
-                elem.clear()
-            elif tag == _NS + "row":
-                elem.clear()
             elif tag == _NS + "mergeCell":
                 _add_merge(scan, elem.get("ref") or "", file=file, sheet=sheet, limits=limits)
+            if parents:  # every element is dropped once read: memory stays bounded by the depth, not the size
+                parents[-1].remove(elem)
     except DefusedXmlException as exc:
         raise _fail(file, f"sheet {sheet!r} should be plain XML, but it declares {_declared(exc)}") from None
     except DataError:
