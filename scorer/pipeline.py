@@ -38,6 +38,7 @@ from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, Sco
 from scorer.grouping import GroupCells, Offices, combine_offices, read_groups
 from scorer.identity import Identity, identify_rows, row_numbers
 from scorer.imputation import impute_cells
+from scorer.normalisation import method_of
 from scorer.panel import select_panel
 from scorer.ranking import assign_tiers, rank_scores, ranking_order
 from scorer.reading import NOT_APPLICABLE, Cells, read_cells, read_indicator
@@ -281,10 +282,17 @@ def score_prepared(prepared: Prepared, criteria: Criteria | None = None) -> Scor
     'topsis'
     """
     criteria = criteria or prepared.criteria
-    same = [(iid, ind.column) for _c, iid, ind in criteria.indicator_items()]
-    if same != [(iid, ind.column) for _c, iid, ind in prepared.criteria.indicator_items()]:
+
+    def reading(c: Criteria) -> list[tuple[str, str, object]]:  # what decides how each cell was read
+        return [(iid, ind.column, type(method_of(ind)).read) for _c, iid, ind in c.indicator_items()]
+
+    if reading(criteria) != reading(prepared.criteria):
         raise ConfigError(
-            Problem("config.invalid", "should have the same indicators as the prepared table, but they differ")
+            Problem(
+                "config.invalid",
+                "should read the same columns the same way as the prepared table (same indicators, same cell "
+                "types), but it does not; prepare the table again with these criteria",
+            )
         )
     unbounded = check_unbounded(criteria, code="config.geometric")
     if unbounded:

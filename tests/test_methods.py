@@ -123,3 +123,11 @@ def test_score_prepared_matches_score_countries_for_every_swap(small) -> None:  
         # the pure matrix function gives the same scores from the imputed raw matrix
         matrix = score_matrix(direct.raw.to_numpy(dtype=float), variant)
         assert np.array_equal(matrix.scores, direct.table["score"].to_numpy())
+
+
+def test_score_prepared_refuses_criteria_that_read_cells_differently(small) -> None:  # type: ignore[no-untyped-def]
+    sheet, crit = small
+    criteria = load_criteria(crit)
+    prepared = prepare_countries(read_countries(sheet), criteria)
+    with pytest.raises(ConfigError, match="should read the same columns the same way"):
+        score_prepared(prepared, criteria.with_normalisation("office", "minmax"))  # yes/no cells read as numbers

@@ -145,3 +145,23 @@ def test_json_says_contributions_do_not_exist(aircraft: pd.DataFrame) -> None:
     first = data["countries"][0]
     assert first["id"] == "A1" and first["contributions"] is None
     assert first["criterion_scores"]["speed"] == 2.0  # raw, arithmetic over one indicator
+
+
+def test_a_topsis_criterion_under_a_weighted_sum_keeps_its_own_contribution() -> None:
+    # root: arithmetic over a (TOPSIS of x, y) and b (z); a's contribution exists, x's and y's do not
+    criteria = parse_criteria_text(
+        "name: mixed\ncriteria:\n"
+        "  a:\n    label: A\n    cites: p\n    weight: 1\n    aggregation: topsis\n"
+        "    indicators: {x: {column: x, normalisation: raw}, y: {column: y, normalisation: raw}}\n"
+        "  b: {label: B, cites: p, weight: 1, indicators: {z: {column: z}}}\n"
+    )
+    df = pd.DataFrame({"iso3": ["P", "Q", "R"], "x": ["3", "4", "0"], "y": ["0", "6", "8"], "z": ["0", "1", "2"]})
+    result = score_countries(df, criteria)
+    a = result.node_scores["a"].loc[["P", "Q", "R"]].tolist()
+    assert a == pytest.approx([0.3 / (0.3 + math.sqrt(0.17)), 5 / 6, 0.5], abs=1e-15)  # test_exact_small_example
+    assert result.node_contributions["a"].tolist() == pytest.approx((result.node_scores["a"] / 2).tolist(), abs=1e-15)
+    assert np.allclose(result.node_contributions.sum(axis=1), result.table["score"], atol=1e-15, rtol=0)
+    assert result.contributions[["x", "y"]].isna().all().all() and result.contributions["z"].notna().all()
+    assert list(result.no_contributions) == ["a"]
+    tree = result.explain("Q").tree.set_index("id")
+    assert tree.at["a", "contribution"] == pytest.approx(5 / 12) and pd.isna(tree.at["x", "contribution"])
