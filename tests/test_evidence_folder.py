@@ -236,3 +236,18 @@ def test_page_limit(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "KEN.pdf", [["a"], ["b"], ["c"]])
     with pytest.raises(DataError, match="should have at most 2 pages, but it has 3"):
         read_document(path, limits=DocumentLimits(max_pages=2))
+
+
+def test_encrypted_and_damaged_docx_are_named(tmp_path: Path) -> None:
+    from scorer.errors import DataError
+
+    (tmp_path / "KEN.docx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    (tmp_path / "PER.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError) as locked:
+        read_document(tmp_path / "KEN.docx")
+    assert locked.value.lines() == [
+        "KEN.docx: should be a DOCX file, but it is encrypted with a password or an old .doc file; save it as .docx"
+    ]
+    with pytest.raises(DataError) as broken:
+        read_document(tmp_path / "PER.docx")
+    assert broken.value.lines()[0].startswith("PER.docx: should be a readable DOCX file, but it is damaged (")
