@@ -120,6 +120,7 @@ class UncertaintyResult:
             )
         )
         out.append(f"In the {what} under some choices only ({len(some)})" + (":" if some else ": none."))
+        shares = self._variance_shares()
         p = {str(i): float(x) for i, x in s["p_top_k"].items()}
         ranks = {
             str(i): (int(a), int(b), int(c)) for i, a, b, c in s[["median_rank", "rank_p05", "rank_p95"]].itertuples()
@@ -128,7 +129,7 @@ class UncertaintyResult:
             share = _share(p[i])
             chance = f"p {share[0]} {share[1:]}" if share[0] in "<>" else f"p = {share}"
             median, low, high = ranks[i]
-            out.append(f"  {name[i]} ({i}): {chance}; median rank {median}, 5-95% {low}-{high}")
+            out.append(f"  {name[i]} ({i}): {chance}; median rank {median}, 5-95% {low}-{high}{shares.get(i, '')}")
         out.append(f"Never in the {what}: {len(never)} countries.")
         pct = f"{self.level:.0%}"
         for output, title in (
@@ -147,6 +148,17 @@ class UncertaintyResult:
                 x = [float(a) for a in v]
                 out.append(f"  {factor}: {_index(*x[:3])} alone, {_index(*x[3:])} with interactions")
         return out + [f"Note: {n}" for n in self.notes]
+
+    def _variance_shares(self) -> dict[str, str]:
+        """Per country, ``; rank variance: 60% weights, 30% aggregation`` (first-order shares of 5% or more)."""
+        d = self.sobol[(self.sobol["output"] == "rank") & (self.sobol["first"] >= 0.05)]
+        out: dict[str, str] = {}
+        for ident, part in d.sort_values(["id", "first"], ascending=[True, False]).groupby("id", sort=False):
+            text = ", ".join(
+                f"{first:.0%} {factor}" for factor, first in zip(part["factor"], part["first"], strict=True)
+            )
+            out[str(ident)] = f"; rank variance: {text}"
+        return out
 
     def country_drivers(self, output: str = "rank") -> pd.DataFrame:
         """Total indices as a (country x factor) table for ``output`` (``rank`` or ``top_k``), in nominal order."""
@@ -450,12 +462,20 @@ def _share(p: float) -> str:
 
 
 def _index(value: float, low: float, high: float) -> str:
-    """``0.42 [0.38, 0.46]`` (the interval left out when there is none)."""
+    """``0.42 [0.38, 0.46]`` (the interval left out when there is none).
+
+    >>> _index(0.4172, 0.38, 0.456), _index(-0.0012, -0.004, 0.003), _index(0.5, np.nan, np.nan)
+    ('0.42 [0.38, 0.46]', '0.00 [0.00, 0.00]', '0.50')
+    """
     if np.isnan(value):
         return "n/a"
+
+    def text(x: float) -> str:
+        return f"{round(x, 2) + 0.0:.2f}"  # + 0.0: a tiny negative estimate prints as 0.00, not -0.00
+
     if np.isnan(low):
-        return f"{value:.2f}"
-    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+        return text(value)
+    return f"{text(value)} [{text(low)}, {text(high)}]"
 
 
 def _wrap(text: str) -> str:
