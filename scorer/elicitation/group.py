@@ -35,7 +35,7 @@ from scorer.criteria import Criteria
 from scorer.elicitation.base import FloatArray, WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem, ScoringError
 from scorer.highs import quietly
-from scorer.pipeline import score_countries
+from scorer.pipeline import apply_weights, prepare_countries, score_prepared
 from scorer.result import ScoreResult
 
 Aggregate = Literal["mean", "median"]
@@ -249,10 +249,17 @@ class GroupAnalysis:
 
 
 def stakeholder_scorer(df: pd.DataFrame, criteria: Criteria) -> Scorer:
-    """Score ``df`` with the criteria's weights replaced, as ``rank -w`` does."""
+    """Score ``df`` with the criteria's weights replaced, as ``rank -w`` does.
+
+    The sheet is read and checked once (:func:`scorer.pipeline.prepare_countries`);
+    each weighting is then scored by :func:`scorer.pipeline.score_prepared`
+    with the weights replaced by :func:`scorer.pipeline.apply_weights`: the two
+    steps :func:`scorer.pipeline.score_countries` runs for ``rank -w``.
+    """
+    prepared = prepare_countries(df, criteria)
 
     def score(weights: Mapping[str, float]) -> ScoreResult:
-        return score_countries(df, criteria, weights=dict(weights))
+        return score_prepared(prepared, apply_weights(criteria, dict(weights)))
 
     return score
 
