@@ -20,17 +20,19 @@ missing-data policy of ``latest_accession``, the aggregation), bootstrap 100.
 
 Run: PYTHONPATH=. python benchmarks/bench_uncertainty.py
 
-Measured 2026-11-30 on the shared 2-core machine under a load average of
-about 18 (other sessions running), so wall times are pessimistic:
+Measured 2026-11-30 07:10 UTC on the shared 2-core machine under a load
+average of about 20 (other sessions running), so wall times are pessimistic;
+CPU times are the process's own:
 
     N     runs    wall s  CPU s  CPU ms/sample
-    1024   6144    1.55   0.29   0.281
-    2048  12288    2.24   0.46   0.225
-    4096  24576    4.31   0.85   0.207
-    8192  49152    8.22   1.62   0.198
-    plain loop: 48.2 ms wall, 11.5 ms CPU per run (240 runs; 0 rank differently)
-    N = 4,096: loop 1,184 s wall / 282 s CPU (extrapolated) -> 275x wall, 332x CPU
-    peak traced memory: 41.7 MiB at N = 4,096, 43.6 MiB at N = 16,384
+    1024   6144    1.17   0.28   0.278
+    2048  12288    1.96   0.45   0.222
+    4096  24576    3.73   0.87   0.212
+    8192  49152    6.79   1.66   0.203
+    plain loop: 65.8 ms wall, 11.9 ms CPU per run (240 runs; 0 rank differently)
+    N = 4,096: loop 1,616 s wall / 292 s CPU (extrapolated) -> 434x wall, 336x CPU
+    N = 4,096 with a fifth input (data error, noise in every run): 8.58 s wall, 1.56 s CPU
+    peak traced memory: 41.8 MiB at N = 4,096, 43.6 MiB at N = 16,384
 """
 
 from __future__ import annotations
