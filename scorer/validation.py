@@ -1,0 +1,127 @@
+"""Validation: check a criteria file and a spreadsheet together and collect every problem.
+
+The workflow ``unct-scorer validate`` runs, callable from Python: read the
+criteria, read the sheet, score it, and keep every problem each step raises
+(pandera's ``lazy=True``) instead of stopping at the first. The result is a
+:class:`Validation` that the command renders as a table, CSV or JSON; each
+problem's suggested fix is its own or its code's default
+(:func:`scorer.errors.default_fix`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scorer.criteria import Criteria
+from scorer.errors import Problem, ScorerError, default_fix
+from scorer.result import ScoreResult
+
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "suggested fix"]
+
+
+def problem_table(problems: list[Problem] | tuple[Problem, ...]) -> pd.DataFrame:
+    """One row per problem: file, row, column, value, problem, suggested fix.
+
+    >>> p = Problem("data.invalid_cell", "should be a number, but it is 'ten'", file="s.csv", row=3, column="rate")
+    >>> problem_table([p]).iloc[0].tolist()
+    ['s.csv', '3', 'rate', '', "should be a number, but it is 'ten'", 'correct the cell, or leave it blank if unknown']
+    """
+    rows = [
+        {
+            "file": f"{p.file}:{p.line}" if p.file and p.line else (p.file or ""),
+            "row": "" if p.row is None else str(p.row),
+            "column": p.column if p.column is not None else (p.key or ""),
+            "value": "" if p.value is None else p.value,
+            "problem": p.message,
+            "suggested fix": p.fix or default_fix(p.code),
+        }
+        for p in problems
+    ]
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS, dtype=object)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What :func:`validate_files` found: every problem of both files, and the result when there is none."""
+
+    spreadsheet: str
+    criteria: str
+    problems: tuple[Problem, ...]
+    result: ScoreResult | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.result is not None
+
+    def table(self) -> pd.DataFrame:
+        """The problems as :func:`problem_table`."""
+        return problem_table(self.problems)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The problems as JSON-ready records (code, location, message, fix)."""
+        return [{**p.to_dict(), "fix": p.fix or default_fix(p.code)} for p in self.problems]
+
+    def lines(self) -> list[str]:
+        """The verdict in one line."""
+        if self.problems:
+            return [f"{len(self.problems)} problem(s) found"]
+        if self.result is None:
+            return []
+        units = "offices" if self.result.offices is not None else "countries"
+        return [
+            f"OK: {self.spreadsheet} and {self.criteria} are valid; {len(self.result.table)} {units} can be ranked."
+        ]
+
+
+def validate_files(
+    spreadsheet: str | Path,
+    criteria: str | Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    id_column: str | None = None,
+    decimal_comma: bool | None = None,
+    year: int | None = None,
+    year_column: str | None = None,
+    group_by: str | None = None,
+) -> Validation:
+    """Read and score ``spreadsheet`` with ``criteria``, collecting every problem instead of stopping.
+
+    The reading options are those of every command (``--sheet``, ``--header-row``, ...).
+
+    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    >>> v = validate_files(demo_spreadsheet_path(), default_criteria_path())
+    >>> v.ok, v.lines()[0].startswith("OK: countries.csv and default.yaml are valid")
+    (True, True)
+    """
+    from scorer.io.criteria_file import load_criteria
+    from scorer.io.spreadsheet import read_countries
+    from scorer.pipeline import score_countries
+
+    problems: list[Problem] = []
+    loaded: Criteria | None = None
+    df: pd.DataFrame | None = None
+    try:
+        loaded = load_criteria(criteria)
+    except ScorerError as exc:
+        problems += exc.problems
+    try:
+        hint = id_column or (loaded.id_column if loaded is not None else None)
+        df = read_countries(
+            spreadsheet, sheet=sheet, header_row=header_row, id_column=hint, decimal_comma=decimal_comma
+        )
+    except ScorerError as exc:
+        problems += exc.problems
+    result = None
+    if loaded is not None and df is not None:
+        try:
+            result = score_countries(
+                df, loaded, id_column=id_column, year=year, year_column=year_column, group_by=group_by
+            )
+        except ScorerError as exc:
+            problems += exc.problems
+    return Validation(Path(spreadsheet).name, Path(criteria).name, tuple(problems), result)
