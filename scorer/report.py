@@ -46,6 +46,7 @@ from scorer.ranking import TIE_DECIMALS
 from scorer.report_assets import asset
 from scorer.result import ScoreResult
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
+from scorer.worked_example import top_reasons
 
 if TYPE_CHECKING:
     from scorer.selection import SelectionSpec
@@ -1659,6 +1660,17 @@ class _Report:
         out.append("</svg>")
         return "".join(out)
 
+    def _top_reasons(self) -> str:
+        """The worked example: what each indicator adds for the first five (weighted sums only)."""
+        if not self.arithmetic or self.r.table.empty:
+            return ""
+        items = "".join(f"<li>{_e(reason.sentence())}</li>" for reason in top_reasons(self.r, top=5))
+        return (
+            "<h3>Why the top countries are where they are</h3><p>For the first five: each indicator's value and "
+            "what it adds to the score, read from the same computation as the ranking; made-up stand-ins are "
+            f"named as such.</p><ul>{items}</ul>"
+        )
+
     def _methodology(self) -> str:
         c = self.c
         r = self.r
@@ -1747,6 +1759,7 @@ class _Report:
             )
             + "</ul>"
         )
+        paras.append(self._top_reasons())
         if self.sens is not None:
             paras.append("<h3>Sensitivity</h3>")
             paras.append(

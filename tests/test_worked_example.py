@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -72,3 +73,16 @@ def test_readme_worked_example_matches_the_demo() -> None:
     for (_r, _n, _s, rest), (ident, t) in zip(rows, top.iterrows(), strict=True):
         assert f"+{float(t['government_interest']):.3f}" in rest, ident
         assert f"+{float(t['engagement']):.3f}" in rest, ident
+
+
+def test_the_report_methodology_carries_the_worked_example() -> None:
+    from scorer.report import build_report
+
+    result = demo_result()
+    page = build_report(result)
+    part = page[page.index('<section id="methodology"') :]
+    part = part[: part.index("</section>")]
+    assert "<h3>Why the top countries are where they are</h3>" in part
+    first = top_reasons(result, top=1)[0].sentence()
+    assert f"<li>{html.escape(first)}</li>" in part
+    assert "made up (illustrative, not data): Government interest in IP" in part
