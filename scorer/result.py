@@ -270,7 +270,7 @@ class ScoreResult:
         ``weight`` is the share of the whole score (effective, after any
         reweighting), ``weight_in_parent`` the share within the parent;
         ``score`` is a criterion's score or an indicator's normalised value;
-        ``contribution`` is None where a geometric or TOPSIS step above it
+        ``contribution`` is missing (NaN; null in JSON) where a geometric or TOPSIS step above it
         leaves no additive share (never 0 for "does not exist").
         """
         if not len(self.node_scores.columns):
@@ -364,8 +364,8 @@ class ScoreResult:
 
         Bars are drawn on the score's scale (200 px = 1): with arithmetic
         aggregation they are the contributions and line up to the score; with
-        geometric aggregation they are weight x criterion score and do not add
-        up. A negative contribution (zscore) is an outlined bar. Every text is
+        geometric or TOPSIS aggregation they are weight x criterion score
+        and do not add up. A negative contribution (zscore) is an outlined bar. Every text is
         escaped; the first 50 rows are shown and ``to_frame()`` has them all.
 
         >>> from scorer import demo_result
@@ -374,7 +374,7 @@ class ScoreResult:
         """
         limit = 50
         crit_ids = list(self.criteria.criteria)
-        geometric = self.criteria.aggregation.value == "geometric"
+        not_additive = "score" in self.no_contributions or self.criteria.aggregation.value != "arithmetic"
         weights = self.weights
         palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
         colours = {c: palette[i % len(palette)] for i, c in enumerate(crit_ids)}
@@ -383,7 +383,7 @@ class ScoreResult:
             return html.escape(str(value), quote=True)
 
         def bar(cid: str, value: float) -> str:
-            length = value * float(weights[cid]) if geometric else value
+            length = value * float(weights[cid]) if not_additive else value
             width = abs(length) * 200 if math.isfinite(length) else 0.0
             look = f"background:{colours[cid]}" if length >= 0 else f"border:1px solid {colours[cid]}"
             label = self.criteria.criteria[cid].label
@@ -392,7 +392,7 @@ class ScoreResult:
                 f'box-sizing:border-box;height:10px;width:{width:.1f}px;{look}"></span>'
             )
 
-        what = "weight × criterion score" if geometric else "contribution to the score"
+        what = "weight × criterion score" if not_additive else "contribution to the score"
         head = "".join(
             f'<th style="text-align:{a}">{esc(h)}</th>'
             for h, a in [("rank", "right"), ("country", "left"), ("score", "right"), ("tier", "left"), (what, "left")]
