@@ -10,14 +10,38 @@
 
 from __future__ import annotations
 
-from scorer.criteria import Criteria
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from scorer.errors import ConfigError, DataError, ScorerError, ScoringError
-from scorer.io.criteria_file import load_criteria
-from scorer.io.spreadsheet import read_countries
-from scorer.pipeline import score_countries
-from scorer.result import Explanation, ScoreResult
+
+if TYPE_CHECKING:
+    from scorer.criteria import Criteria
+    from scorer.io.criteria_file import load_criteria
+    from scorer.io.spreadsheet import read_countries
+    from scorer.pipeline import score_countries
+    from scorer.result import Explanation, ScoreResult
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Criteria": "scorer.criteria",
+    "load_criteria": "scorer.io.criteria_file",
+    "read_countries": "scorer.io.spreadsheet",
+    "score_countries": "scorer.pipeline",
+    "Explanation": "scorer.result",
+    "ScoreResult": "scorer.result",
+}
+"""Public names loaded on first use: ``import scorer`` (and the CLI's ``--help``) stays free of pandas."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scorer' has no attribute {name!r}")
+
 
 __all__ = [
     "ConfigError",

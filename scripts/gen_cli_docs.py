@@ -39,16 +39,16 @@ def command_help(path: list[str]) -> str:
     command: click.Command = main
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = command.get_command(ctx, name) or main
         ctx = context(command, name, ctx)
     return command.get_help(ctx).rstrip() + "\n"
 
 
 def command_names() -> list[str]:
     """Every registered command, sorted."""
-    from scorer.cli import main
+    from scorer.cli import COMMANDS
 
-    return sorted(main.commands)
+    return sorted(COMMANDS)
 
 
 def render_commands() -> str:

@@ -15,7 +15,7 @@ import pytest
 
 import scorer
 from scorer import demo_result
-from scorer.cli import main
+from scorer.cli import COMMANDS, all_commands, main
 from scorer.export import ranking_frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def test_readme_command_reference_matches_help() -> None:
     assert text[start:end] == gen.render_commands(), (
         "README.md's command reference is out of date: run `python scripts/gen_cli_docs.py`"
     )
-    for name in main.commands:
+    for name in COMMANDS:
         assert f"### `unct-scorer {name}`" in text
 
 
@@ -52,13 +52,13 @@ def test_reference_does_not_depend_on_the_terminal(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("COLUMNS", "40")
     assert gen.render_commands() == wide
     options = [part.split("```")[0] for part in wide.split("\nOptions:\n")[1:]]
-    assert len(options) == len(main.commands) + 1
+    assert len(options) == len(COMMANDS) + 1
     assert max(len(line) for part in options for line in part.splitlines()) <= 88  # wrapped at 88
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_help_and_an_example(name: str) -> None:
-    command = main.commands[name]
+    command = all_commands()[name]
     assert (command.help or "").strip(), f"{name} has no help text"
     assert command.get_short_help_str(limit=80).strip(), f"{name} has no one-line summary"
     text = _help(name)
@@ -70,7 +70,7 @@ def test_every_command_has_help_and_an_example(name: str) -> None:
 
 
 def test_help_paragraphs_are_not_mangled_by_the_example_block() -> None:
-    for name in main.commands:
+    for name in COMMANDS:
         for line in _help(name).split("\nOptions:")[0].split("\n  Example:")[0].splitlines():
             assert not re.search(r"\S {3,}\S", line), f"{name}: {line!r}"
 
@@ -127,12 +127,12 @@ def test_readme_python_workflow_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _format_commands() -> list[str]:
-    return sorted(n for n, c in main.commands.items() if any(p.name == "fmt" for p in c.params))
+    return sorted(n for n, c in all_commands().items() if any(p.name == "fmt" for p in c.params))
 
 
 def test_format_option_is_the_same_everywhere() -> None:
     for name in _format_commands():
-        option = next(p for p in main.commands[name].params if p.name == "fmt")
+        option = next(p for p in all_commands()[name].params if p.name == "fmt")
         assert isinstance(option, click.Option) and option.opts == ["--format"]
         assert isinstance(option.type, click.Choice)
         assert option.default == "table", name

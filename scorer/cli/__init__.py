@@ -7,18 +7,103 @@ result. Errors are mapped to ``Error: ...`` lines and exit codes in one place,
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from scorer import __version__
 from scorer.errors import DataError, ScorerError
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "rank": ("scorer.cli.rank", "Rank the countries of SPREADSHEET (default: the bundled demo)."),
+    "explain": (
+        "scorer.cli.explain",
+        "Explain COUNTRY's score (ISO3 code or name): raw value, normalised value, weight, contribution and"
+        " imputation of every indicator.",
+    ),
+    "validate": ("scorer.cli.validate", "Check SPREADSHEET and the criteria file and list every problem."),
+    "template": ("scorer.cli.template", "Write a data-entry workbook for the criteria file."),
+    "init": ("scorer.cli.init", "Create a starter folder DIRECTORY (default: the current folder)."),
+    "compare": ("scorer.cli.compare", "Compare two or more criteria PROFILES on the same spreadsheet."),
+    "select": ("scorer.cli.select", "Choose which UNCTs to join: the highest total score within capacity."),
+    "report": ("scorer.cli.report", "Write a report a committee can read: one self-contained HTML page."),
+    "sensitivity": (
+        "scorer.cli.sensitivity",
+        "Which countries are in the top K under every plausible weighting, which only under some.",
+    ),
+    "stability": (
+        "scorer.cli.stability",
+        "What change of the weights or the data would alter the top K: exact, no sampling.",
+    ),
+    "sweep": (
+        "scorer.cli.sweep",
+        "Move CRITERION's weight from 0 to 1 (the others keep their proportions) and rank at each step.",
+    ),
+    "fit": (
+        "scorer.cli.fit",
+        "Fit the criterion weights to past decisions (which UNCTs were joined, or which came first).",
+    ),
+    "uncertainty": (
+        "scorer.cli.uncertainty",
+        "Which countries are in the top K whatever reasonable method is picked, and which choice drives the rest.",
+    ),
+    "evidence": (
+        "scorer.cli.evidence",
+        "Read the Cooperation Framework documents in FOLDER (PDF, DOCX, TXT) and suggest criterion 3.",
+    ),
+    "weights": (
+        "scorer.cli.weights",
+        "Criterion weights from stakeholders' JUDGEMENTS (a workbook from `template --judgements`, or a folder of"
+        " them).",
+    ),
+}
+"""Every command: the module holding its ``command`` and its one-line help.
+
+Commands load on first use, so ``--help``, ``--version`` and shell completion
+import click alone, not pandas. A test holds each line equal to the command's
+own short help.
+"""
+
+
+def load_command(name: str) -> click.Command:
+    """The click command called ``name`` (imported on first use).
+
+    >>> load_command("rank").name
+    'rank'
+    """
+    command: click.Command = importlib.import_module(COMMANDS[name][0]).command
+    return command
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command by name, imported (for documentation and tests; the CLI itself loads lazily)."""
+    return {name: load_command(name) for name in sorted(COMMANDS)}
+
 
 class ScorerGroup(click.Group):
-    """A click group that turns ScorerError into clean ``Error:`` lines."""
+    """A click group that loads its commands lazily and turns ScorerError into clean ``Error:`` lines."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        items = [CompletionItem(name, help=COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        matching = [item for item in items if item.value.startswith(incomplete)]
+        return matching + click.Command.shell_complete(self, ctx, incomplete)
 
     def invoke(self, ctx: click.Context) -> Any:
         from scorer.io.writer import output_transaction
@@ -83,36 +168,6 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     ctx.meta["scorer.debug"] = debug
     ctx.meta["scorer.quiet"] = quiet
     ctx.meta["scorer.verbose"] = verbose
-
-
-def _register() -> None:
-    from scorer.cli import (
-        compare,
-        evidence,
-        explain,
-        fit,
-        init,
-        rank,
-        report,
-        select,
-        sensitivity,
-        stability,
-        sweep,
-        template,
-        uncertainty,
-        validate,
-        weights,
-    )
-
-    for module in (rank, explain, validate, template, init, compare, select, report):
-        main.add_command(module.command)
-    for module in (sensitivity, stability, sweep, fit, uncertainty):
-        main.add_command(module.command)
-    main.add_command(evidence.command)
-    main.add_command(weights.command)
-
-
-_register()
 
 
 def run() -> None:

@@ -125,10 +125,10 @@ def command_words(ctx: click.Context, *, command: str | None = None, only: Itera
 def reproduce_command(ctx: click.Context | None = None) -> str | None:
     """The command line that rewrites the current command's outputs; None outside a command.
 
-    >>> from scorer.cli import main
+    >>> from scorer.cli import load_command, main
     >>> root = click.Context(main, info_name="unct-scorer")
     >>> args = ["my data.xlsx", "--sheet", "2", "--force", "-o", "r.csv"]
-    >>> reproduce_command(main.commands["rank"].make_context("rank", args, parent=root))
+    >>> reproduce_command(load_command("rank").make_context("rank", args, parent=root))
     "unct-scorer rank 'my data.xlsx' --sheet 2 -o r.csv"
     """
     ctx = ctx if ctx is not None else click.get_current_context(silent=True)
