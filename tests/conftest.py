@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
+
+# Property tests check results, not speed: on a shared 2-core machine a first call that builds
+# an index can exceed Hypothesis's 200 ms deadline and turn a correct test into a flaky one.
+settings.register_profile("unct-scorer", deadline=None)
+settings.load_profile("unct-scorer")
 
 SMALL_CRITERIA = """\
 version: 1
