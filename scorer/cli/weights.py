@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from scorer.cli.common import (
     sheet_options,
 )
 from scorer.errors import OutputError, Problem
+
+if TYPE_CHECKING:
+    from scorer.elicitation.committee import CommitteeReport
 
 METHODS = ("ahp", "swing", "points", "rank", "entropy", "critic", "stdev")
 OUTPUTS = (".yaml", ".yml", ".csv", ".json", ".md", ".xlsx")
@@ -175,33 +179,37 @@ def command(
     if output is not None:
         _write(output, report, crit_path=crit_path, inputs=inputs, force=force)
         note(f"Wrote {output}")
+    _print(report, fmt)
+
+
+def _print(report: CommitteeReport, fmt: str) -> None:
+    """The report on standard output: JSON, the weights as CSV, or the text and tables."""
     if fmt == "json":
         from scorer.io.outputs import to_json
 
         click.echo(to_json(report.to_dict()), nl=False)
-    elif fmt == "csv":
+        return
+    if fmt == "csv":
         echo_frame(report.weights_frame().reset_index(), "csv")
-    else:
-        for line in report.headline():
-            click.echo(line)
-        click.echo(render_table(report.weights_frame().reset_index(), digits=3))
+        return
+    for line in report.headline():
+        click.echo(line)
+    click.echo(render_table(report.weights_frame().reset_index(), digits=3))
+    click.echo("")
+    for line in report.lines():
+        click.echo(line)
+    if report.analysis is not None and len(report.analysis.stakeholders) > 1:
         click.echo("")
-        for line in report.lines():
-            click.echo(line)
-        if report.analysis is not None and len(report.analysis.stakeholders) > 1:
-            click.echo("")
-            click.echo(f"Countries in only one of two stakeholders' top {k}:")
-            click.echo(render_table(report.analysis.disagreement.rename_axis("stakeholder").reset_index()))
+        click.echo(f"Countries in only one of two stakeholders' top {report.analysis.top_k}:")
+        click.echo(render_table(report.analysis.disagreement.rename_axis("stakeholder").reset_index()))
 
 
-def _write(output: Path, report: object, *, crit_path: Path, inputs: dict[str, Path], force: bool) -> None:
-    from scorer.elicitation.committee import CommitteeReport
+def _write(output: Path, report: CommitteeReport, *, crit_path: Path, inputs: dict[str, Path], force: bool) -> None:
     from scorer.io.judgements import weights_criteria_text
     from scorer.io.outputs import write_text
     from scorer.io.results import provenance
     from scorer.io.tuning_results import write_tables
 
-    assert isinstance(report, CommitteeReport)
     guard = tuple(p for p in inputs.values() if p.is_file())
     files = {role: path for role, path in inputs.items() if path.is_file()}
     if output.suffix.lower() in (".yaml", ".yml"):

@@ -430,13 +430,14 @@ def group_ahp(
     aij = ahp_weights(ids, combined, who="the group (geometric mean of the judgements)")
     aip_w = normalise_weights(np.exp(np.log(stack).mean(axis=0)))
     names = ", ".join(people)
+    who = "people" if len(people) > 1 else "person"
     crs = {name: r.details["consistency_ratio"] for name, r in people.items()}
     group_details = {"stakeholders": list(people), "consistency_ratios": crs}
     aij = WeightResult(
         "ahp",
         ids,
         aij.weights,
-        f"AHP, {len(people)} people ({names}): weights of the element-wise geometric mean of their judgements "
+        f"AHP, {len(people)} {who} ({names}): weights of the element-wise geometric mean of their judgements "
         f"(AIJ, Forman & Peniwati 1998); {aij.description.split('; ', 1)[1]}",
         ranges=ranges,
         details={**aij.details, **group_details, "aggregation": "geometric mean of judgements (AIJ)"},
@@ -445,7 +446,7 @@ def group_ahp(
         "ahp",
         ids,
         aip_w,
-        f"AHP, {len(people)} people ({names}): normalised geometric mean of each person's weights "
+        f"AHP, {len(people)} {who} ({names}): normalised geometric mean of each person's weights "
         "(AIP, Forman & Peniwati 1998)",
         ranges=ranges,
         details={**group_details, "aggregation": "geometric mean of priorities (AIP)"},

@@ -89,9 +89,9 @@ def aggregate_weights(people: Mapping[str, WeightResult], *, how: Aggregate = "m
     orders = {r.order for r in people.values()}
     order = orders.pop() if len(orders) == 1 else None
     methods = sorted({r.method for r in people.values()})
-    description = (
-        f"{how} of {len(people)} stakeholders' normalised {'/'.join(methods)} weights ({', '.join(people)})"
-        + ("" if how == "mean" else ", scaled to sum 1")
+    whose = f"{len(people)} stakeholders'" if len(people) > 1 else "1 stakeholder's"
+    description = f"{how} of {whose} normalised {'/'.join(methods)} weights ({', '.join(people)})" + (
+        "" if how == "mean" else ", scaled to sum 1"
     )
     return WeightResult(
         methods[0] if len(methods) == 1 else "mixed",
