@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -274,3 +275,29 @@ def test_by_choice_averages_back_to_the_overall_chances(demo: pd.DataFrame) -> N
         np.testing.assert_allclose(weighted.loc[result.summary.index], result.summary["p_top_k"], atol=1e-12)
         mean = (part["mean_rank"] * part["samples"]).groupby(part["id"]).sum() / 400
         np.testing.assert_allclose(mean.loc[result.summary.index], result.summary["mean_rank"], atol=1e-9)
+
+
+def test_cli_bad_uncertainty_section_is_one_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        default_criteria_path().read_text(encoding="utf-8")
+        + "\nuncertainty:\n  alternatives:\n    normalisation:\n      treaties: [declared, rank]\n",
+        encoding="utf-8",
+    )
+    out = run("uncertainty", "-c", str(path), "--samples", "8")
+    assert out.exit_code == 1
+    assert out.stderr.strip().splitlines() == [
+        f"Error: {path}: uncertainty.alternatives.normalisation.treaties: should name an indicator (wipo_engagement, "
+        "recent_accessions, latest_accession, treaties_in_force, external_office, gov_ip_interest), but it is "
+        "'treaties'; did you mean 'treaties_in_force'?"
+    ]
+
+
+def test_cli_csv_is_the_summary(demo: pd.DataFrame) -> None:
+    out = run("-q", "uncertainty", "-c", str(EXAMPLE), "--samples", "32", "--bootstrap", "0", "--format", "csv")
+    assert out.exit_code == 0
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    library = uncertainty_analysis(demo, load_criteria(EXAMPLE), samples=32, bootstrap=0).summary
+    assert frame["id"].tolist() == library.index.tolist()
+    np.testing.assert_allclose(frame["p_top_k"], library["p_top_k"])
+    assert frame["rank_p95"].tolist() == library["rank_p95"].tolist()
