@@ -20,7 +20,7 @@ from scorer.io.criteria_file import parse_criteria_text
 from scorer.pipeline import prepare_countries, score_prepared
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import sensitivity
-from scorer.uncertainty.analysis import uncertainty_analysis
+from scorer.uncertainty.analysis import _Design, uncertainty_analysis
 from scorer.uncertainty.engine import Batch, build_model
 from scorer.uncertainty.factors import build_factors
 
@@ -301,3 +301,17 @@ def test_cli_csv_is_the_summary(demo: pd.DataFrame) -> None:
     assert frame["id"].tolist() == library.index.tolist()
     np.testing.assert_allclose(frame["p_top_k"], library["p_top_k"])
     assert frame["rank_p95"].tolist() == library["rank_p95"].tolist()
+
+
+def test_with_data_noise_looking_up_the_quiet_criteria_changes_nothing(demo: pd.DataFrame) -> None:
+    c = load_criteria(EXAMPLE).with_indicator("recent_accessions", uncertainty=0.2)
+    factors = build_factors(c)
+    assert factors.names[-1] == "data error"
+    model, _nominal = build_model(demo, c, factors)
+    design = _Design(model, factors, c, 64, 3)
+    batch = design.batch(0, 64)
+    assert batch.noise is not None
+    fast = model.evaluate(batch)
+    slow = replace(model, top_variants=None).evaluate(batch)
+    np.testing.assert_array_equal(fast.scores, slow.scores)
+    np.testing.assert_array_equal(fast.ranks, slow.ranks)

@@ -120,15 +120,20 @@ class Model:
         variant = self.variant_index(batch)
         noisy = batch.noise is not None and bool((self.errors > 0).any())
         top = np.empty((r, len(self.ids), len(self.top)))
-        if self.top_variants is not None and not noisy:
+        computed = list(range(len(self.top)))
+        if self.top_variants is not None:
+            # Look up every top-level criterion whose indicators carry no data noise in this batch.
+            computed = [k for k in computed if noisy and bool((self.errors[self.leaves_of(k)] > 0).any())]
             for k, table in enumerate(self.top_variants):
-                top[:, :, k] = table[which, self.combination(variant, k)]
-        else:
+                if k not in computed:
+                    top[:, :, k] = table[which, self.combination(variant, k)]
+        if computed:
             x = self.values(batch, variant)
             for a in range(len(self.aggregations)):
                 rows = np.flatnonzero(which == a)
                 if rows.size:
-                    top[rows] = self.subtrees(x[rows], a)
+                    cols = np.asarray(computed, dtype=np.int64)
+                    top[np.ix_(rows, np.arange(len(self.ids)), cols)] = self.subtrees(x[rows], a, computed)
         scores = np.empty((r, len(self.ids)))
         for a, method in enumerate(self.aggregations):
             rows = np.flatnonzero(which == a)
@@ -137,17 +142,27 @@ class Model:
         ranks = min_ranks(scores)
         return Outcome(scores, ranks, assign_tiers(scores, ranks, self.criteria.tiers))
 
-    def subtrees(self, x: FloatArray, a: int) -> FloatArray:
-        """Scores ``(r, n, k)`` of the top-level criteria from indicator values ``x (r, n, m)``, alternative ``a``."""
+    def subtrees(self, x: FloatArray, a: int, only: list[int] | None = None) -> FloatArray:
+        """Scores ``(r, n, k)`` of the top-level criteria (those in ``only``, default all) from values ``x (r, n, m)``.
+
+        ``a`` is the aggregation alternative.
+        """
+        wanted = list(range(len(self.top))) if only is None else only
+        keep = {self.top[k] for k in wanted}
         node_scores: list[FloatArray | None] = [None] * len(self.tree)
         for p in range(len(self.tree) - 1, -1, -1):  # children before parents
+            root = p
+            while self.tree[root].parent >= 0:
+                root = self.tree[root].parent
+            if root not in keep:
+                continue
             node = self.tree[p]
             if node.leaves:
                 values = x[:, :, list(node.leaves)]
             else:
                 values = np.stack([node_scores[c] for c in node.nodes], axis=-1)  # type: ignore[misc]
             node_scores[p] = combine(values, np.asarray(node.weights)[None, None, :], node.methods[a])
-        return np.stack([node_scores[p] for p in self.top], axis=-1)  # type: ignore[misc]
+        return np.stack([node_scores[self.top[k]] for k in wanted], axis=-1)  # type: ignore[misc]
 
     def variant_index(self, batch: Batch) -> IntArray:
         """Each run's variant of each indicator, ``(r, m)``."""
