@@ -22,11 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from scorer.aggregation import weighted_arithmetic, weighted_geometric
 from scorer.criteria import Aggregation
 from scorer.errors import OutputError, Problem
 from scorer.io.outputs import make_dir, write_atomic
-from scorer.ranking import rank_scores
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
@@ -175,26 +173,15 @@ def weight_sweep(result: ScoreResult, criterion: str, shares: Sequence[float]) -
     >>> bool((sweep.iloc[:, 0] == r.table["rank"]).all())
     True
     """
+    from scorer.analyses.sweep import sweep_ranks
+
     crit_ids = list(result.criteria.criteria)
     if criterion not in crit_ids:
         raise OutputError(
             Problem("output.plots", f"should be a criterion id ({', '.join(crit_ids)}), but it is {criterion!r}")
         )
-    base = np.array([result.criteria.criteria[c].weight for c in crit_ids], dtype=float)
-    j = crit_ids.index(criterion)
-    others = base.sum() - base[j]
-    values = result.criterion_scores.loc[result.table.index, crit_ids].to_numpy(dtype=float)
-    mask = result.criterion_mask.loc[result.table.index, crit_ids].to_numpy(dtype=bool)
-    geometric = result.criteria.aggregation is Aggregation.geometric
-    rest = base / others if others > 0 else np.full(len(base), 1.0 / max(1, len(base) - 1))
-    out = {}
-    for share in shares:
-        w = rest * (1.0 - share)
-        w[j] = share
-        scores = weighted_geometric(values, w, mask) if geometric else weighted_arithmetic(values, w, mask)[0]
-        s = pd.Series(np.nan_to_num(scores, nan=-np.inf), index=result.table.index)
-        out[float(share)] = rank_scores(s).to_numpy()
-    return pd.DataFrame(out, index=result.table.index)
+    ranks = sweep_ranks(result, criterion, [float(x) for x in shares])
+    return pd.DataFrame({float(x): ranks[i] for i, x in enumerate(shares)}, index=result.table.index)
 
 
 def weight_sweep_figure(

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from scorer.aggregation import weighted_sum
 from scorer.errors import (
     ConfigError,
     DataError,
@@ -1085,14 +1086,34 @@ def robust_selection(
             )
         )
 
-    all_scores = pd.DataFrame(matrix @ draws.T, index=values.index)
-    prep = _prepare(all_scores[0], spec, groups, costs)
-    ordered = all_scores.reindex(list(prep.iso3)).to_numpy(dtype=np.float64)
+    return selection_shares(
+        pd.DataFrame(weighted_sum(matrix, draws).T, index=values.index), spec, groups=groups, costs=costs
+    )
+
+
+def selection_shares(
+    score_draws: pd.DataFrame,
+    spec: SelectionSpec,
+    *,
+    groups: pd.DataFrame | None = None,
+    costs: pd.Series | None = None,
+) -> pd.Series:
+    """Share of score draws (one column each, ISO3 index) in which each country is in the optimal set.
+
+    The one robust-set computation: one integer program per column; sorted by
+    share (highest first), then ISO3.
+
+    >>> draws = pd.DataFrame({0: [1.0, 0.0], 1: [0.0, 1.0], 2: [0.9, 0.1]}, index=["KEN", "PER"])
+    >>> selection_shares(draws, SelectionSpec(capacity=1)).round(3).to_dict()
+    {'KEN': 0.667, 'PER': 0.333}
+    """
+    prep = _prepare(score_draws.iloc[:, 0], spec, groups, costs)
+    ordered = score_draws.reindex(list(prep.iso3)).to_numpy(dtype=np.float64)
     counts = np.zeros(prep.n)
-    for d in range(draws.shape[0]):
+    for d in range(ordered.shape[1]):
         counts += _solve_or_explain(prep, prep.values(ordered[:, d]), prep.rows)
     share = pd.Series(
-        counts / draws.shape[0],
+        counts / ordered.shape[1],
         index=pd.Index(list(prep.iso3), name="iso3"),
         name="share_selected",
     )

@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scorer.aggregation import weighted_sum
 from scorer.cells import clean_text, is_missing, parse_number
 from scorer.criteria import Aggregation, GroupCount, Selection, did_you_mean
 from scorer.errors import ConfigError, DataError, Problem
 from scorer.pipeline import choose_id_column, identify_rows
 from scorer.result import ScoreResult
-from scorer.selection import GroupBound, SelectionResult, SelectionSpec, robust_selection, select_countries
+from scorer.selection import GroupBound, SelectionResult, SelectionSpec, select_countries, selection_shares
 
 #: Most weight draws ``robust_shares`` accepts (one integer program each).
 MAX_DRAWS = 1000
@@ -372,7 +373,11 @@ def robust_shares(
 
     Weights are drawn uniformly (:func:`scorer.sampling.sample_weights`) from
     the criteria's ``range`` bounds and ``weight_order``; each draw rescores
-    the countries from their criterion scores and solves the selection again.
+    the countries from their criterion scores with the one kernel
+    (:func:`scorer.aggregation.weighted_sum`, missing criteria re-weighted as
+    in the ranking) and solves the selection again
+    (:func:`scorer.selection.selection_shares`). The work is ``draws`` integer
+    programmes, a count: no timing changes the answer.
     Needs arithmetic aggregation (the score is then the weighted sum of the
     criterion scores). Same seed, same shares.
 
@@ -402,8 +407,11 @@ def robust_shares(
         )
     ids = list(criteria.criteria)
     weights = sample_weights(weight_constraints(criteria), draws, seed=seed)
-    values = result.criterion_scores.reindex(result.table.index)[ids]
-    return robust_selection(values, weights, spec, groups=groups, max_draws=MAX_DRAWS)
+    index = result.table.index
+    mask = result.criterion_mask.loc[index, ids].to_numpy(dtype=bool)
+    values = result.criterion_scores.loc[index, ids].to_numpy(dtype=float)
+    scores = pd.DataFrame(weighted_sum(values, weights, mask).T, index=index)
+    return selection_shares(scores, spec, groups=groups)
 
 
 def robust_table(shares: pd.Series, result: ScoreResult, chosen: Sequence[str]) -> pd.DataFrame:

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from scorer.aggregation import weighted_geometric
-from scorer.analyses.common import (
-    find_criterion,
-    weighted_sum_inputs,
-)
+from scorer.aggregation import aggregation_method, weighted_sum
+from scorer.analyses.common import find_criterion, weighted_sum_inputs
 from scorer.criteria import Aggregation
 from scorer.errors import ConfigError, Problem
-from scorer.ranking import rank_scores
+from scorer.ranking import min_ranks
 from scorer.result import ScoreResult
-from scorer.stability import (
-    move_weight,
-    weight_sweep,
-)
+from scorer.stability import move_weight
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
+IntArray = NDArray[np.int64]
 
 
 def sweep(result: ScoreResult, criterion: str, *, steps: int = 21) -> pd.DataFrame:
@@ -47,26 +38,44 @@ def sweep(result: ScoreResult, criterion: str, *, steps: int = 21) -> pd.DataFra
         raise ConfigError(
             Problem("config.steps", f"should be an integer from 2 to 10001, but it is {steps!r}", key="steps")
         )
-    ids = list(criteria.criteria)
-    j = ids.index(cid)
-    t = result.table
-    index = t.index
-    mask = result.criterion_mask.loc[index, ids].to_numpy(dtype=bool)
-    values = np.where(mask, result.criterion_scores.loc[index, ids].to_numpy(dtype=float), 0.0)
-    weights = result.weights[ids].to_numpy(dtype=float)
     grid = np.linspace(0.0, 1.0, int(steps))
-    if criteria.aggregation is Aggregation.arithmetic:
-        weighted_sum_inputs(result, "a weight sweep")
-        ranks = weight_sweep(values, weights, j, grid=grid, mask=None if mask.all() else mask)
-    else:
-        rows = []
-        for w in move_weight(weights, j, grid):
-            s = weighted_geometric(values, w, mask)
-            rows.append(rank_scores(pd.Series(np.nan_to_num(s, nan=-np.inf))).to_numpy())
-        ranks = np.array(rows)
+    ranks = sweep_ranks(result, cid, grid)
+    t = result.table
     frame = pd.DataFrame(
         {"name": t["name"].to_numpy(dtype=object), "rank": t["rank"].to_numpy(dtype=np.int64)},
-        index=pd.Index(index, name="id"),
+        index=pd.Index(t.index, name="id"),
     )
     columns = pd.DataFrame(ranks.T.astype(np.int64), index=frame.index, columns=[format(float(x), ".6g") for x in grid])
     return pd.concat([frame, columns], axis=1)
+
+
+def sweep_ranks(result: ScoreResult, criterion: str, shares: ArrayLike) -> IntArray:
+    """Ranks of every country (table order) with ``criterion``'s share of the weight at each of ``shares``.
+
+    The one weight sweep: the other criteria keep their proportions
+    (:func:`scorer.stability.move_weight`); a weighted sum is scored by the
+    one kernel for all shares at once, any other aggregation by its
+    registered method, share by share; ranks follow :mod:`scorer.ranking`.
+    Shape ``(len(shares), countries)``.
+
+    >>> from scorer import demo_result
+    >>> r = demo_result()
+    >>> now = float(r.weights["engagement"])
+    >>> bool((sweep_ranks(r, "engagement", [now])[0] == r.table["rank"].to_numpy()).all())
+    True
+    """
+    criteria = result.criteria
+    ids = list(criteria.criteria)
+    index = result.table.index
+    mask = result.criterion_mask.loc[index, ids].to_numpy(dtype=bool)
+    values = np.where(mask, result.criterion_scores.loc[index, ids].to_numpy(dtype=float), 0.0)
+    weights = result.weights[ids].to_numpy(dtype=float)
+    moved = move_weight(weights, ids.index(criterion), np.asarray(shares, dtype=float))
+    if criteria.aggregation is Aggregation.arithmetic:
+        weighted_sum_inputs(result, "a weight sweep")
+        scores = weighted_sum(values, moved, mask)
+        scores = np.where(np.any(mask, axis=1), scores, np.nan)
+    else:
+        method = aggregation_method(criteria.aggregation.value)
+        scores = np.stack([method.combine(values, w, mask).scores for w in moved])
+    return min_ranks(np.nan_to_num(scores, nan=-np.inf))
