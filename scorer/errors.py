@@ -113,6 +113,7 @@ class ErrorCode(StrEnum):
     output_exists = "output.exists"
     output_folder = "output.folder"
     output_format = "output.format"
+    output_name = "output.name"
     output_plots = "output.plots"
     scoring_compromise = "scoring.compromise"
     scoring_fit = "scoring.fit"
