@@ -424,6 +424,7 @@ def frame_from_rows(
     df.attrs["first_row"] = row_numbers[1]
     df.attrs["row_numbers"] = list(row_numbers[1:])
     df.attrs["notes"] = []
+    df.attrs["rows_read"] = len(body)  # data rows read below the header, for the data-quality output
     return df
 
 
