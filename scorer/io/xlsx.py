@@ -3,7 +3,8 @@
 Nothing is inflated before it is measured: the zip directory is checked first
 (number of parts, each part's unzipped size and compression ratio, the total),
 every XML part is refused if it declares a DTD (no entity can expand), and the
-chosen sheet's XML is streamed once through defusedxml to count its rows and
+chosen sheet's XML is streamed once through expat (DTDs, entities and
+external references refused, as defusedxml does; no tree built) to count its rows and
 cells, read its merged ranges, hidden rows and formulas, stopping at the first
 limit crossed. Only then does openpyxl read the values, in read-only (streaming)
 mode, within the bounds the scan measured; the sheet's declared dimension is
@@ -31,7 +32,8 @@ from scorer.io.spreadsheet import (
     frame_from_rows,
 )
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_ROW, _NS_C, _NS_V, _NS_T, _NS_F, _NS_MERGE = (_NS + tag for tag in ("row", "c", "v", "t", "f", "mergeCell"))
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 _RATIO_FLOOR = 1_000_000
 
@@ -91,28 +93,58 @@ def check_archive(archive: zipfile.ZipFile, *, file: str, limits: Limits) -> Non
             _refuse_dtd(archive, info.filename, file=file)
 
 
-def _declared(exc: Exception) -> str:
-    kinds = {
-        "DTDForbidden": "a document type (DTD)",
-        "EntitiesForbidden": "entities",
-        "ExternalReferenceForbidden": "an external reference",
-    }
-    return kinds.get(type(exc).__name__, "a forbidden XML construct")
+class _Forbidden(Exception):
+    """An XML part declared a DTD, an entity or an external reference."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class _Stop(Exception):
+    """The root element was reached: the prolog held no DTD."""
+
+
+def _safe_parser() -> Any:
+    """An expat parser that refuses DTDs, entities and external references, as defusedxml does."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def forbid(what: str) -> Any:
+        def handler(*_args: Any) -> None:
+            raise _Forbidden(what)
+
+        return handler
+
+    parser.StartDoctypeDeclHandler = forbid("a document type (DTD)")
+    parser.EntityDeclHandler = forbid("entities")
+    parser.UnparsedEntityDeclHandler = forbid("entities")
+    parser.ExternalEntityRefHandler = forbid("an external reference")
+    return parser
+
+
+def _feed(parser: Any, stream: Any) -> None:
+    while chunk := stream.read(1 << 16):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, name: str, *, file: str) -> None:
-    """Parse a part's prolog with defusedxml, stopping at its root element: a DTD is refused."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    """Parse a part's prolog, stopping at its root element: a DTD or an entity is refused."""
+    parser = _safe_parser()
 
+    def stop(*_args: Any) -> None:
+        raise _Stop
+
+    parser.StartElementHandler = stop
     try:
         with archive.open(name) as stream:
-            for _event, _elem in iterparse(stream, events=("start",)):
-                return
-    except DefusedXmlException as exc:
-        raise _fail(file, f"part {name!r} should be plain XML, but it declares {_declared(exc)}") from None
+            _feed(parser, stream)
+    except _Forbidden as exc:
+        raise _fail(file, f"part {name!r} should be plain XML, but it declares {exc.what}") from None
     except Exception:
-        return  # a part openpyxl cannot parse is reported when it reads it
+        return  # the root was reached, or the part is not XML: openpyxl reports that when it reads it
 
 
 @dataclass
@@ -127,55 +159,70 @@ class SheetScan:
     formulas_without_value: list[tuple[str, str]] = field(default_factory=list)
 
 
-def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetScan:
-    """Stream a sheet's XML once, counting as it goes and stopping at the first limit crossed."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+class _SheetHandler:
+    """Expat callbacks counting rows and cells and noting merges, hidden rows and formulas without a value."""
 
+    def __init__(self, scan: SheetScan, *, file: str, sheet: str, limits: Limits) -> None:
+        self.scan, self.file, self.sheet, self.limits = scan, file, sheet, limits
+        self.max_rows = limits.max_rows + HEADER_SEARCH_ROWS
+        self.row = self.col = 0
+        self.ref = ""
+        self.formula: list[str] | None = None
+        self.has_value = False
+        self.text: list[str] | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == _NS_C:
+            ref = attrs.get("r", "")
+            where = parse_ref(ref) if ref else None
+            self.col = where[1] if where else self.col + 1
+            self.ref = ref or f"row {self.row}"
+            _check_cell(self.scan, self.col, file=self.file, sheet=self.sheet, limits=self.limits)
+            self.formula, self.has_value = None, False
+        elif name == _NS_ROW:
+            self.row = int(attrs.get("r") or self.row + 1)
+            self.col = 0
+            if self.row > self.max_rows:
+                raise _too_large(
+                    self.file,
+                    f"sheet {self.sheet!r} should have at most {self.limits.max_rows:,} data rows "
+                    f"({self.max_rows:,} rows with titles above the header), but it has a row {self.row:,}",
+                    "max_rows",
+                )
+            if attrs.get("hidden") in ("1", "true"):
+                self.scan.hidden_rows.append(self.row)
+            self.scan.max_row = max(self.scan.max_row, self.row)
+        elif name in (_NS_V, _NS_T, _NS_F):
+            self.text = []
+        elif name == _NS_MERGE:
+            _add_merge(self.scan, attrs.get("ref", ""), file=self.file, sheet=self.sheet, limits=self.limits)
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
+
+    def end(self, name: str) -> None:
+        if name in (_NS_V, _NS_T):
+            self.has_value = self.has_value or bool("".join(self.text or []))
+            self.text = None
+        elif name == _NS_F:
+            self.formula, self.text = self.text or [], None
+        elif name == _NS_C and self.formula is not None and not self.has_value:
+            self.scan.formulas_without_value.append((self.ref, "=" + "".join(self.formula)))
+
+
+def scan_sheet(stream: Any, *, file: str, sheet: str, limits: Limits) -> SheetScan:
+    """Stream a sheet's XML once with expat (no tree is built), stopping at the first limit crossed."""
     scan = SheetScan()
-    max_rows = limits.max_rows + HEADER_SEARCH_ROWS
-    row = col = 0
-    formula: str | None = None
-    has_value = False
+    handler = _SheetHandler(scan, file=file, sheet=sheet, limits=limits)
+    parser = _safe_parser()
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.data
     try:
-        parents: list[Any] = []
-        for event, elem in iterparse(stream, events=("start", "end")):
-            tag = elem.tag
-            if event == "start":
-                parents.append(elem)
-                if tag == _NS + "row":
-                    row = int(elem.get("r") or row + 1)
-                    col = 0
-                    if row > max_rows:
-                        raise _too_large(
-                            file,
-                            f"sheet {sheet!r} should have at most {limits.max_rows:,} data rows "
-                            f"({max_rows:,} rows with titles above the header), but it has a row {row:,}",
-                            "max_rows",
-                        )
-                    if elem.get("hidden") in ("1", "true"):
-                        scan.hidden_rows.append(row)
-                    scan.max_row = max(scan.max_row, row)
-                elif tag == _NS + "c":
-                    where = parse_ref(elem.get("r") or "")
-                    col = where[1] if where else col + 1
-                    _check_cell(scan, col, file=file, sheet=sheet, limits=limits)
-                    formula, has_value = None, False
-                continue
-            parents.pop()
-            if tag == _NS + "f":
-                formula = "=" + (elem.text or "")
-            elif tag in (_NS + "v", _NS + "t"):
-                has_value = has_value or bool(elem.text)
-            elif tag == _NS + "c":
-                if formula is not None and not has_value:
-                    scan.formulas_without_value.append((elem.get("r") or f"row {row}", formula))
-            elif tag == _NS + "mergeCell":
-                _add_merge(scan, elem.get("ref") or "", file=file, sheet=sheet, limits=limits)
-            if parents:  # every element is dropped once read: memory stays bounded by the depth, not the size
-                parents[-1].remove(elem)
-    except DefusedXmlException as exc:
-        raise _fail(file, f"sheet {sheet!r} should be plain XML, but it declares {_declared(exc)}") from None
+        _feed(parser, stream)
+    except _Forbidden as exc:
+        raise _fail(file, f"sheet {sheet!r} should be plain XML, but it declares {exc.what}") from None
     except DataError:
         raise
     except Exception as exc:  # expat errors, bad numbers in attributes
