@@ -366,3 +366,15 @@ def test_a_newline_in_the_decisions_file_name_cannot_inject_yaml(runner: CliRunn
         "but it has '\\n' (rename the file)"
     )
     assert not out.exists()
+
+
+def test_a_folder_as_decisions_or_starter_criteria_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "d.csv"
+    folder.mkdir()
+    res = invoke(runner, "fit", "--decisions", str(folder))
+    assert res.exit_code == 1
+    assert first_error(res) == f"Error: {folder}: should be a spreadsheet file, but it is a folder"
+    res = invoke(runner, "init", str(tmp_path / "new"), "-c", str(folder))
+    assert res.exit_code == 1
+    assert first_error(res) == f"Error: {folder}: should be a YAML file, but it is a folder"
+    assert not (tmp_path / "new").exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorer.analyses import fit
-from scorer.cli.common import echo_frame, example, format_option, input_options, load_inputs, note
+from scorer.cli.common import INPUT_PATH, echo_frame, example, format_option, input_options, load_inputs, note
 from scorer.errors import OutputError, Problem
 from scorer.fitting import DEFAULT_NODE_LIMIT
 from scorer.io.outputs import check_target, to_json, write_text
@@ -23,7 +23,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
     "--decisions",
     "decisions_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
+    metavar="FILE",
     help="CSV or XLSX of past decisions: columns country and decision (join / not join, yes / no, 1 / 0), "
     "or columns before and after (before should rank above after).",
 )

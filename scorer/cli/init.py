@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorer import __version__
-from scorer.cli.common import example, is_verbose, note
+from scorer.cli.common import INPUT_PATH, example, is_verbose, note
 from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
@@ -58,7 +58,8 @@ def refuse_existing(directory: Path) -> None:
     "-c",
     "--criteria",
     "criteria_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Criteria file to start from (default: the bundled criteria/default.yaml).",
 )
