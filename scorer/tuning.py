@@ -5,45 +5,8 @@ New code should import from :mod:`scorer.analyses` (one module per analysis).
 
 from __future__ import annotations
 
-from scorer.analyses import (
-    DEFAULT_DRAWS,
-    DEFAULT_SEED,
-    FitReport,
-    SensitivityReport,
-    StabilityReport,
-    check_top_k,
-    data_sampler,
-    default_top_k,
-    describe_constraints,
-    find_criterion,
-    fit,
-    frame_records,
-    indicator_uncertainty,
-    interval_words,
-    sensitivity,
-    stability,
-    sweep,
-    weight_constraints,
-)
+from scorer import analyses as _analyses
+from scorer.analyses import *  # noqa: F403  (the same names, for older imports)
 from scorer.analyses.common import weighted_sum_inputs as _weighted_sum_inputs  # noqa: F401  (older imports)
 
-__all__ = [
-    "DEFAULT_DRAWS",
-    "DEFAULT_SEED",
-    "FitReport",
-    "SensitivityReport",
-    "StabilityReport",
-    "check_top_k",
-    "data_sampler",
-    "default_top_k",
-    "describe_constraints",
-    "find_criterion",
-    "fit",
-    "frame_records",
-    "indicator_uncertainty",
-    "interval_words",
-    "sensitivity",
-    "stability",
-    "sweep",
-    "weight_constraints",
-]
+__all__ = list(_analyses.__all__)

@@ -68,25 +68,7 @@ def read_decisions(result: ScoreResult, decisions: pd.DataFrame) -> Decisions:
     if len(decisions) == 0:
         raise DataError(Problem("data.decisions", "should list some decisions, but it has no rows", file=source))
     if "before" in folded and "after" in folded:
-        before, after = folded["before"], folded["after"]
-        pairs: list[tuple[str, str, int]] = []
-        for i, row in enumerate(rows):
-            a = _resolve(result, decisions[before].iloc[i], row, before, source, problems)
-            b = _resolve(result, decisions[after].iloc[i], row, after, source, problems)
-            if a is not None and b is not None:
-                if a == b:
-                    problems.add(
-                        Problem(
-                            "data.decisions",
-                            f"before and after should name two different countries, but both are {a}",
-                            file=source,
-                            row=row,
-                        )
-                    )
-                else:
-                    pairs.append((a, b, row))
-        problems.raise_if_any(DataError)
-        return Decisions("pairs", {}, pairs)
+        return _read_pairs(result, decisions, (folded["before"], folded["after"]), rows, source)
     country_col = next((folded[c] for c in _COUNTRY_COLUMNS if c in folded), None)
     criteria = result.criteria
     for extra in (criteria.id_column, criteria.name_column):
@@ -139,6 +121,32 @@ def read_decisions(result: ScoreResult, decisions: pd.DataFrame) -> Decisions:
             )
         )
     return Decisions("joined", joined, [])
+
+
+def _read_pairs(
+    result: ScoreResult, decisions: pd.DataFrame, columns: tuple[str, str], rows: list[int], source: str
+) -> Decisions:
+    """Ordered pairs: ``before`` should rank above ``after``, two different ranked countries a row."""
+    before, after = columns
+    problems = ProblemCollector()
+    pairs: list[tuple[str, str, int]] = []
+    for i, row in enumerate(rows):
+        a = _resolve(result, decisions[before].iloc[i], row, before, source, problems)
+        b = _resolve(result, decisions[after].iloc[i], row, after, source, problems)
+        if a is not None and b is not None:
+            if a == b:
+                problems.add(
+                    Problem(
+                        "data.decisions",
+                        f"before and after should name two different countries, but both are {a}",
+                        file=source,
+                        row=row,
+                    )
+                )
+            else:
+                pairs.append((a, b, row))
+    problems.raise_if_any(DataError)
+    return Decisions("pairs", {}, pairs)
 
 
 def _decision(raw: object, row: int, column: str, source: str, problems: ProblemCollector) -> bool | None:

@@ -21,8 +21,8 @@ from scorer.analyses.common import (
     weighted_sum_inputs,
     wrap_text,
 )
-from scorer.analyses.decisions import read_decisions
-from scorer.fitting import DEFAULT_NODE_LIMIT, FitSearch, fit_weights
+from scorer.analyses.decisions import Decisions, read_decisions
+from scorer.fitting import DEFAULT_NODE_LIMIT, FitSearch, WeightFit, fit_weights
 from scorer.ranking import TIE_DECIMALS, min_ranks, tier_indices
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
@@ -150,18 +150,7 @@ def fit(result: ScoreResult, decisions: pd.DataFrame, *, node_limit: int = DEFAU
     position = {ident: i for i, ident in enumerate(result.table.index)}
     constraints = weight_constraints(criteria)
     notes: list[str] = []
-    if parsed.mode == "joined":
-        order = list(parsed.joined)
-        rows = np.array([position[i] for i in order])
-        joined = np.array([parsed.joined[i] for i in order], dtype=bool)
-        fitted = fit_weights(values[rows], joined=joined, constraints=constraints, node_limit=node_limit)
-        pairs = [(order[a], order[b], 0) for a, b in fitted.pairs]
-        used = rows
-    else:
-        pairs = parsed.pairs
-        index_pairs = np.array([[position[a], position[b]] for a, b, _r in pairs], dtype=np.int64)
-        fitted = fit_weights(values, pairs=index_pairs, constraints=constraints, node_limit=node_limit)
-        used = np.unique(index_pairs)
+    fitted, pairs, used = _solve(parsed, values, position, constraints, node_limit)
     lacking = [ids[j] for j in range(len(ids)) if not mask[used, j].all()]
     if lacking:
         notes.append(
@@ -211,6 +200,29 @@ def fit(result: ScoreResult, decisions: pd.DataFrame, *, node_limit: int = DEFAU
         search=fitted.search,
         notes=notes,
     )
+
+
+def _solve(
+    parsed: Decisions,
+    values: FloatArray,
+    position: dict[str, int],
+    constraints: WeightConstraints,
+    node_limit: int,
+) -> tuple[WeightFit, list[tuple[str, str, int]], NDArray[np.intp]]:
+    """The array-level fit of the decisions: the fit, the (before, after, row) pairs, and the rows used."""
+    if parsed.mode == "joined":
+        order = list(parsed.joined)
+        rows = np.array([position[i] for i in order])
+        joined = np.array([parsed.joined[i] for i in order], dtype=bool)
+        fitted = fit_weights(values[rows], joined=joined, constraints=constraints, node_limit=node_limit)
+        pairs = [(order[a], order[b], 0) for a, b in fitted.pairs]
+        used = rows
+    else:
+        pairs = parsed.pairs
+        index_pairs = np.array([[position[a], position[b]] for a, b, _r in pairs], dtype=np.int64)
+        fitted = fit_weights(values, pairs=index_pairs, constraints=constraints, node_limit=node_limit)
+        used = np.unique(index_pairs)
+    return fitted, pairs, used
 
 
 def _allowed(weights: FloatArray, constraints: WeightConstraints) -> bool:

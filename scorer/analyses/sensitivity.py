@@ -24,7 +24,7 @@ from scorer.analyses.common import (
 )
 from scorer.criteria import Criteria
 from scorer.result import ScoreResult
-from scorer.sensitivity import ValuesSampler, sample_and_analyse
+from scorer.sensitivity import SmaaResult, ValuesSampler, sample_and_analyse
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -221,10 +221,38 @@ def sensitivity(
         progress=progress,
     )
     t = result.table
+    summary = _summary(result, ids, smaa, k, data=sampler is not None)
+    ranks = np.arange(1, len(t) + 1)
+    acceptability = pd.DataFrame(smaa.rank_acceptability, index=pd.Index(t.index, name="id"), columns=ranks)
+    acceptability.insert(0, "name", t["name"].to_numpy(dtype=object))
+    first = criteria.tiers[0]
+    notes = []
+    if sampler is not None and smaa.sampling_method == "fixed":
+        notes.append("the weights are fixed (zero-width ranges): only the data vary")
+    return SensitivityReport(
+        criteria_name=criteria.name,
+        source=result.source,
+        draws=int(smaa.draws),
+        seed=int(seed),
+        top_k=k,
+        top_k_tier=first.name if first.top == k and first.min_score is None else None,
+        method=smaa.sampling_method or "",
+        allowed_weights=describe_constraints(criteria),
+        uncertainty=indicator_uncertainty(criteria) if sampler is not None else {},
+        tier_names=tuple(smaa.tier_names),
+        summary=summary,
+        acceptability=acceptability,
+        notes=notes,
+    )
+
+
+def _summary(result: ScoreResult, ids: list[str], smaa: SmaaResult, k: int, *, data: bool) -> pd.DataFrame:
+    """Per country: rank and tier now, the verdict, P(top K), tier shares, rank spread, central weights."""
+    t = result.table
     p = np.asarray(smaa.p_top_k, dtype=float)
     robustness = np.where(p >= 1.0, _ALWAYS, np.where(p <= 0.0, _NEVER, _SOME))
-    every = "every sampled weighting" + (" and data draw" if sampler is not None else "")
-    some = "draws" if sampler is not None else "weightings"
+    every = "every sampled weighting" + (" and data draw" if data else "")
+    some = "draws" if data else "weightings"
     verdict = [
         f"in the top {k} under {every}"
         if r == _ALWAYS
@@ -254,25 +282,4 @@ def sensitivity(
     summary["confidence_factor"] = smaa.confidence_factor
     for j, cid in enumerate(ids):
         summary[f"w_{cid}"] = smaa.central_weights[:, j]
-    ranks = np.arange(1, len(t) + 1)
-    acceptability = pd.DataFrame(smaa.rank_acceptability, index=pd.Index(t.index, name="id"), columns=ranks)
-    acceptability.insert(0, "name", t["name"].to_numpy(dtype=object))
-    first = criteria.tiers[0]
-    notes = []
-    if sampler is not None and smaa.sampling_method == "fixed":
-        notes.append("the weights are fixed (zero-width ranges): only the data vary")
-    return SensitivityReport(
-        criteria_name=criteria.name,
-        source=result.source,
-        draws=int(smaa.draws),
-        seed=int(seed),
-        top_k=k,
-        top_k_tier=first.name if first.top == k and first.min_score is None else None,
-        method=smaa.sampling_method or "",
-        allowed_weights=describe_constraints(criteria),
-        uncertainty=indicator_uncertainty(criteria) if sampler is not None else {},
-        tier_names=tuple(smaa.tier_names),
-        summary=summary,
-        acceptability=acceptability,
-        notes=notes,
-    )
+    return summary

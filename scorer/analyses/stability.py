@@ -95,9 +95,29 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
     k = check_top_k(top_k, result)
     weights = result.weights[ids].to_numpy(dtype=float)
     m = None if mask.all() else mask
-    t = result.table
-    what = f"the top {k}"
 
+    weight_frame = _weight_intervals(result, ids, values, weights, k, m)
+    countries, option_rows = _what_it_takes(result, ids, values, mask, weights, k)
+    for j, cid in enumerate(ids):
+        lo_t, hi_t = tier_intervals(values, weights, j, tiers=criteria.tiers, mask=m)
+        countries[f"tier_low_{cid}"] = lo_t
+        countries[f"tier_high_{cid}"] = hi_t
+    first = criteria.tiers[0]
+    options = pd.DataFrame(option_rows) if option_rows else pd.DataFrame(columns=["id", "criterion"])
+    return StabilityReport(
+        top_k=k,
+        top_k_tier=first.name if first.top == k and first.min_score is None else None,
+        weights=weight_frame,
+        countries=countries,
+        options=options,
+    )
+
+
+def _weight_intervals(
+    result: ScoreResult, ids: list[str], values: FloatArray, weights: FloatArray, k: int, m: BoolArray | None
+) -> pd.DataFrame:
+    """One row per criterion: its weight's interval keeping the top K, whether each end is open, in words."""
+    criteria = result.criteria
     weight_rows = []
     for j, cid in enumerate(ids):
         lo, hi = top_k_interval(values, weights, j, top_k=k, mask=m)
@@ -120,8 +140,17 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
                 ),
             }
         )
-    weight_frame = pd.DataFrame(weight_rows).set_index("criterion")
+    return pd.DataFrame(weight_rows).set_index("criterion")
 
+
+def _what_it_takes(
+    result: ScoreResult, ids: list[str], values: FloatArray, mask: BoolArray, weights: FloatArray, k: int
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Per country the smallest single weight and score change across the cut; every option as rows."""
+    criteria = result.criteria
+    t = result.table
+    what = f"the top {k}"
+    m = None if mask.all() else mask
     scores = weighted_sum(values, weights, mask)
     in_top = (t["rank"].to_numpy() <= k) if len(t) else np.zeros(0, dtype=bool)
     dw = weight_change_to_flip(values, weights, top_k=k, mask=m)
@@ -168,20 +197,7 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
         row.update(_weight_change(criteria, ids, weights, dw[i], best_w, inside, what))
         row.update(_value_change(readback, i, ids, values[i], dv[i], best_v, inside, what))
         country_rows.append(row)
-    countries = pd.DataFrame(country_rows, index=pd.Index(t.index, name="id"))
-    for j, cid in enumerate(ids):
-        lo_t, hi_t = tier_intervals(values, weights, j, tiers=criteria.tiers, mask=m)
-        countries[f"tier_low_{cid}"] = lo_t
-        countries[f"tier_high_{cid}"] = hi_t
-    first = criteria.tiers[0]
-    options = pd.DataFrame(option_rows) if option_rows else pd.DataFrame(columns=["id", "criterion"])
-    return StabilityReport(
-        top_k=k,
-        top_k_tier=first.name if first.top == k and first.min_score is None else None,
-        weights=weight_frame,
-        countries=countries,
-        options=options,
-    )
+    return pd.DataFrame(country_rows, index=pd.Index(t.index, name="id")), option_rows
 
 
 def _in_range(w: float, rng: tuple[float, float] | None) -> bool:
