@@ -60,7 +60,14 @@ __all__ = [
 
 
 def demo_result() -> ScoreResult:
-    """The bundled demo scored with the default criteria (handy in notebooks and doctests)."""
+    """The bundled demo scored with the default criteria (handy in notebooks and doctests).
+
+    >>> int(demo_result().table["rank"].min())
+    1
+    """
+    from scorer.io.criteria_file import load_criteria
+    from scorer.io.spreadsheet import read_countries
+    from scorer.pipeline import score_countries
     from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
     return score_countries(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()))

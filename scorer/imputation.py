@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from scorer.cells import clean_text, is_missing
 from scorer.columns import ColumnPlan
 from scorer.criteria import Direction, Indicator, MissingPolicy
+from scorer.normalisation import method_of
 
 FloatArray = NDArray[np.float64]
 
@@ -44,16 +45,15 @@ def impute(
         return out, how
     if policy is MissingPolicy.error:
         return out, how
-    if observed.size == 0 and policy is not MissingPolicy.zero:
+    scale_has_worst = policy is MissingPolicy.worst and method_of(indicator).worst_possible(indicator) is not None
+    if observed.size == 0 and policy is not MissingPolicy.zero and not scale_has_worst:
         for i in gaps:
             how[i] = "no observed value to impute from; left out"
         return out, how
     if policy is MissingPolicy.zero:
         fill, text = 0.0, "set to 0 (a true zero)"
     elif policy is MissingPolicy.worst:
-        lower = indicator.direction is Direction.lower
-        fill = float(observed.max() if lower else observed.min())
-        text = "set to the worst observed value"
+        fill, text = _worst(observed, indicator)
     elif policy is MissingPolicy.mean:
         fill, text = float(observed.mean()), f"mean of {observed.size} observed values"
     elif policy is MissingPolicy.median:
@@ -75,6 +75,23 @@ def impute(
     for i in gaps:
         how[i] = text
     return out, how
+
+
+def _worst(observed: FloatArray, indicator: Indicator) -> tuple[float, str]:
+    """The fill for ``missing: worst``: the scale's worst value where it has one, else the worst observed.
+
+    >>> from scorer.criteria import Indicator
+    >>> levels = {"none": 0, "expressed": 1, "included": 4}
+    >>> _worst(np.array([4.0]), Indicator(column="c", normalisation="ordinal", levels=levels))
+    (0.0, "set to the scale's worst value (none)")
+    >>> _worst(np.array([2.0, 5.0]), Indicator(column="c"))
+    (2.0, 'set to the worst observed value')
+    """
+    possible = method_of(indicator).worst_possible(indicator)
+    if possible is not None:
+        return possible[0], f"set to the scale's worst value ({possible[1]})"
+    lower = indicator.direction is Direction.lower
+    return float(observed.max() if lower else observed.min()), "set to the worst observed value"
 
 
 def impute_cells(

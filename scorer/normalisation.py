@@ -125,6 +125,14 @@ class NormalisationMethod:
         """
         return None
 
+    def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
+        """The worst raw value the scale allows and its name, or None for an open scale.
+
+        ``missing: worst`` fills a blank with it where it exists: "unknown counts
+        as none" must not depend on whether someone else happens to be rated none.
+        """
+        return None
+
     def describe(self, indicator: Indicator) -> str:
         """One plain-language sentence on how the indicator is normalised."""
         return f"{self.words(indicator)}; {_better(indicator)}"
@@ -334,6 +342,10 @@ class Goalposts(NormalisationMethod):
         assert indicator.bounds is not None
         return goalposts(x, *indicator.bounds)
 
+    def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
+        worst = self._ends(indicator)[0]
+        return worst, f"{worst:g}"
+
     def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
         return goalposts(x, *self._ends(indicator))
 
@@ -413,6 +425,9 @@ class Boolean(NormalisationMethod):
         """
         return _nearest_level(target, [0.0, 1.0], self.scale(np.array([0.0, 1.0]), indicator), at_least)
 
+    def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
+        return (1.0, "yes") if _lower(indicator) else (0.0, "no")
+
     def words(self, indicator: Indicator) -> str:
         return "read as yes = 1, no = 0"
 
@@ -450,6 +465,16 @@ class Ordinal(NormalisationMethod):
         assert indicator.levels is not None
         values = [float(v) for v in indicator.levels.values()]
         return _nearest_level(target, values, self.scale(np.array(values), indicator), at_least)
+
+    def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
+        """>>> from scorer.criteria import Indicator
+        >>> Ordinal().worst_possible(Indicator(column="c", normalisation="ordinal", levels={"low": 1, "high": 3}))
+        (1.0, 'low')
+        """
+        assert indicator.levels is not None
+        pick = max if _lower(indicator) else min
+        name = pick(indicator.levels, key=lambda k: indicator.levels[k])  # type: ignore[index]
+        return float(indicator.levels[name]), name
 
     def words(self, indicator: Indicator) -> str:
         assert indicator.levels is not None

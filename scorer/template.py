@@ -60,7 +60,7 @@ _PUBLIC_COLOUR = "EDEDED"
 _MISSING_WORDS = {
     MissingPolicy.error: "must be filled in: a blank cell stops the ranking with an error naming its row",
     MissingPolicy.zero: "a blank cell counts as 0",
-    MissingPolicy.worst: "a blank cell counts as the worst value entered for any country",
+    MissingPolicy.worst: "a blank cell counts as the scale's worst value (lowest level, no), else the worst entered",
     MissingPolicy.mean: "a blank cell gets the mean of the values entered for the other countries",
     MissingPolicy.median: "a blank cell gets the median of the values entered for the other countries",
     MissingPolicy.group_mean: "a blank cell gets the mean of the countries with the same {group}",
