@@ -126,10 +126,12 @@ class NormalisationMethod:
         return None
 
     def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
-        """The worst raw value the scale allows and its name, or None for an open scale.
+        """The worst raw value a closed scale allows (a level, yes/no) and its name; None otherwise.
 
         ``missing: worst`` fills a blank with it where it exists: "unknown counts
         as none" must not depend on whether someone else happens to be rated none.
+        Numeric scales, goalposts included (they clip, so any value beyond the
+        worst goalpost is possible), keep the worst observed value.
         """
         return None
 
@@ -341,10 +343,6 @@ class Goalposts(NormalisationMethod):
     def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
         assert indicator.bounds is not None
         return goalposts(x, *indicator.bounds)
-
-    def worst_possible(self, indicator: Indicator) -> tuple[float, str] | None:
-        worst = self._ends(indicator)[0]
-        return worst, f"{worst:g}"
 
     def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
         return goalposts(x, *self._ends(indicator))

@@ -60,7 +60,7 @@ _PUBLIC_COLOUR = "EDEDED"
 _MISSING_WORDS = {
     MissingPolicy.error: "must be filled in: a blank cell stops the ranking with an error naming its row",
     MissingPolicy.zero: "a blank cell counts as 0",
-    MissingPolicy.worst: "a blank cell counts as the scale's worst value (lowest level, no), else the worst entered",
+    MissingPolicy.worst: "a blank cell counts as the worst value entered for any country",
     MissingPolicy.mean: "a blank cell gets the mean of the values entered for the other countries",
     MissingPolicy.median: "a blank cell gets the median of the values entered for the other countries",
     MissingPolicy.group_mean: "a blank cell gets the mean of the countries with the same {group}",
@@ -352,7 +352,9 @@ def _indicator_note(ind: Indicator, crit: Criterion, iid: str, *, real: bool) ->
     if ind.unit:
         lines.append(f"Unit: {ind.unit}")
     lines.append(f"Allowed: {allowed_text(ind)}")
-    lines.append("If unknown: " + _MISSING_WORDS[ind.missing].format(group=ind.missing_group or "group"))
+    worst = method_of(ind).worst_possible(ind) if ind.missing is MissingPolicy.worst else None
+    unknown = f"a blank cell counts as {worst[1]}" if worst else _MISSING_WORDS[ind.missing]
+    lines.append("If unknown: " + unknown.format(group=ind.missing_group or "group"))
     lines.append(f"Criterion: {crit.label} ({crit.cites}); indicator id {iid}")
     if real:
         origin = f": {ind.source}" if ind.source else ""

@@ -24,11 +24,11 @@ def test_lower_is_better_levels_take_the_highest_level() -> None:
     assert impute(np.array([1.0, np.nan]), ind)[0].tolist() == [1.0, 4.0]
 
 
-def test_yes_no_blank_is_no_and_goalposts_blank_is_the_worst_goalpost() -> None:
+def test_yes_no_blank_is_no_and_goalposts_keep_the_worst_observed_value() -> None:
     yes_no = Indicator(column="c", normalisation="boolean", missing="worst")
     assert impute(np.array([1.0, np.nan]), yes_no)[0].tolist() == [1.0, 0.0]
     posts = Indicator(column="c", normalisation="goalposts", bounds=(10, 90), missing="worst")
-    assert impute(np.array([50.0, np.nan]), posts)[0].tolist() == [50.0, 10.0]
+    assert impute(np.array([50.0, np.nan, 5.0]), posts)[0].tolist() == [50.0, 5.0, 5.0]
 
 
 def test_open_scale_keeps_the_worst_observed_value() -> None:

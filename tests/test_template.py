@@ -91,7 +91,7 @@ def test_header_comments_carry_description_unit_allowed_values(workbook: Path) -
     assert "Highest step reached: none, expressed (in dialogue)" in note
     assert "Unit: level" in note
     assert "Allowed: one of: none, expressed, requested, included (pick from the drop-down list)" in note
-    assert "If unknown: a blank cell counts as the worst value entered for any country" in note
+    assert "If unknown: a blank cell counts as none" in note  # the lowest level, not the lowest entered
     assert "(para. 11(3))" in note
     joined = ws["F1"].comment.text
     assert ws["F1"].value == "n_wipo_treaties_joined_since_2015"
