@@ -281,12 +281,15 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
         *,
         rows: Sequence[int] | None = None,
         column: str | None = None,
+        hints: int = 20,
     ) -> tuple[list[str | None], list[Problem]]:
         """Resolve every value, collecting all problems instead of stopping.
 
         ``rows`` are the row numbers to report (default: 1, 2, ...) and
         ``column`` the column name; both go into each :class:`Problem`.
-        Unresolved values are ``None`` in the returned list.
+        Unresolved values are ``None`` in the returned list. Only the first
+        ``hints`` unknown values get a "closest:" hint (a fuzzy search over
+        every name, the costly part of a sheet of made-up ids).
 
         >>> codes, problems = default_resolver().resolve_many(
         ...     ["Perú", "Atlantis"], rows=[2, 3], column="country")
@@ -300,9 +303,10 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
         codes: list[str | None] = []
         problems: list[Problem] = []
         for index, value in enumerate(values):
-            iso3, problem = self._resolve_one(value)
+            iso3, problem = self._resolve_one(value, hint=hints > 0)
             codes.append(iso3)
             if problem is not None:
+                hints -= problem.code == "data.country_unknown"
                 row = rows[index] if rows is not None else index + 1
                 problems.append(
                     Problem(
@@ -346,7 +350,7 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
                 best, best_label = score, label
         return best_label
 
-    def _resolve_one(self, value: object) -> tuple[str | None, Problem | None]:
+    def _resolve_one(self, value: object, *, hint: bool = True) -> tuple[str | None, Problem | None]:
         text = _as_text(value)
         match = self._match(text)
         if len(match.codes) == 1:
@@ -363,9 +367,9 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
         if match.kind == "m49":
             message = f"{shown} is not a known M49 country code; use an ISO3 code"
         else:
-            closest = self._closest(text)
-            hint = f"closest: {closest}; " if closest else ""
-            message = f"{shown} is not a known country or territory; {hint}use an ISO3 code"
+            closest = self._closest(text) if hint else ""
+            said = f"closest: {closest}; " if closest else ""
+            message = f"{shown} is not a known country or territory; {said}use an ISO3 code"
         return None, Problem("data.country_unknown", message, value=text)
 
     def _match(self, text: str) -> _Match:

@@ -58,8 +58,7 @@ def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: s
     texts = [_id_text(v) for v in raw]
     present = [(i, t) for i, t in enumerate(texts) if t]
     distinct = list(dict.fromkeys(t for _i, t in present))
-    codes, _ = resolver.resolve_many([t for t in distinct])
-    resolved = sum(c is not None for c in codes)
+    resolved = sum(len(resolver.candidates(t)) == 1 for t in distinct)  # no hints: nothing is reported yet
     countries = bool(distinct) and resolved * 2 >= len(distinct)
     problems: list[Problem] = []
     conversions: list[dict[str, object]] = []

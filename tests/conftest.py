@@ -13,7 +13,11 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
 # Property tests check results, not speed: on a shared 2-core machine a first call that builds
 # an index can exceed Hypothesis's 200 ms deadline and turn a correct test into a flaky one.
-settings.register_profile("unct-scorer", deadline=None)
+# The default run (README's `python -m pytest`) tries 20 examples per property; .ci/run's second
+# step reruns every property test with `--hypothesis-profile=thorough` (100 examples). Tests that
+# set max_examples themselves keep it in both.
+settings.register_profile("unct-scorer", deadline=None, max_examples=20)
+settings.register_profile("thorough", deadline=None, max_examples=100)
 settings.load_profile("unct-scorer")
 
 SMALL_CRITERIA = """\

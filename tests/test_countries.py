@@ -419,3 +419,12 @@ def test_case_spacing_and_accents_do_not_matter(pair: tuple[str, str]) -> None:
     bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     for variant in (text.upper(), f"  {text.lower()}\u00a0", bare):
         assert default_resolver().resolve(variant) == iso3, variant
+
+
+def test_closest_hints_are_capped_and_the_rest_still_reported() -> None:
+    # issue 18: the fuzzy "closest:" search runs only for the first `hints` unknown values
+    codes, problems = default_resolver().resolve_many(["Frnace", "PER", "Frnace", "Frnace"], hints=2)
+    assert codes == [None, "PER", None, None]
+    assert [p.row for p in problems] == [1, 3, 4]
+    assert [("closest: France (FRA)" in p.message) for p in problems] == [True, True, False]
+    assert problems[2].message == '"Frnace" is not a known country or territory; use an ISO3 code'

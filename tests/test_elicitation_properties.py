@@ -12,7 +12,7 @@ from scorer.elicitation.rank_order import position_weights
 weights = st.lists(st.floats(min_value=0.05, max_value=1.0), min_size=2, max_size=7).map(lambda v: np.array(v) / sum(v))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(weights)
 def test_consistent_matrix_gives_back_its_weights(w: np.ndarray) -> None:
     a = w[:, None] / w[None, :]
@@ -33,7 +33,7 @@ def noisy_reciprocal(w: np.ndarray, seed: int) -> np.ndarray:
     return a
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(weights, st.permutations(range(7)), st.integers(0, 1000))
 def test_relabelling_criteria_permutes_the_weights(w: np.ndarray, order: list[int], seed: int) -> None:
     a = noisy_reciprocal(w, seed)
@@ -52,7 +52,7 @@ def test_rank_weights_sum_to_one_and_decrease(n: int) -> None:
         assert abs(w.sum() - 1) < 1e-12 and np.all(np.diff(w) < 0 if n > 1 else True)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from([("a", "b"), ("a", "c"), ("b", "c")]), st.sampled_from([1 / 9, 1 / 3, 1, 3, 9])))
 def test_any_connected_judgements_give_weights_on_the_simplex(pairs: dict[tuple[str, str], float]) -> None:
     if len(pairs) < 2:

@@ -148,7 +148,7 @@ _PLAIN_WORDS = [
 _HEADINGS = ["Outcome 1:", "Output 2.3:", "Partners:", "Acronyms", "Results Framework", "Introduction", "Signatories"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(
         st.lists(

@@ -142,6 +142,7 @@ def test_exact_fit_equals_brute_force_over_every_cell_for_two_criteria() -> None
         assert fit.n_reproduced == best, seed
 
 
+@pytest.mark.slow  # two mixed-integer solves stopped by a node limit: several seconds
 def test_a_node_limit_states_the_optimality_gap_and_gives_the_same_answer_twice() -> None:
     values, joined, _ = _noisy(21)
     first = fit_weights(values, joined=joined, node_limit=5)

@@ -70,19 +70,19 @@ def _run_yaml(text: str) -> str:
     return "result"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_bytes)
 def test_any_bytes_as_csv_end_cleanly(data: bytes) -> None:
     OUTCOMES["csv " + _run_csv(data)] += 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(_yamlish)
 def test_any_yaml_ends_cleanly(text: str) -> None:
     OUTCOMES["yaml " + _run_yaml(text)] += 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(_csvish)
 def test_any_csv_text_parses_or_fails_cleanly(text: str) -> None:
     try:

@@ -78,8 +78,8 @@ def test_weight_sweep_at_the_file_share_gives_the_file_ranks(result) -> None:  #
 
 
 def test_write_plots_writes_png_and_reproducible_svg(result, sensitivity, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    first = write_plots(result, tmp_path / "a", top_k=15, sensitivity=sensitivity)
-    second = write_plots(result, tmp_path / "b", top_k=15, sensitivity=sensitivity)
+    first = write_plots(result, tmp_path / "a", top_k=6, sensitivity=sensitivity)
+    second = write_plots(result, tmp_path / "b", top_k=6, sensitivity=sensitivity)
     names = sorted(p.name for p in first)
     assert names == sorted(
         f"{s}.{f}" for s in ("contributions", "weight_sweep", "rank_acceptability") for f in ("png", "svg")
@@ -93,7 +93,7 @@ def test_write_plots_writes_png_and_reproducible_svg(result, sensitivity, tmp_pa
             assert svg.lstrip().startswith("<?xml") and "<dc:date>" not in svg
     svg = (tmp_path / "a" / "contributions.svg").read_text(encoding="utf-8")
     first = result.table["name"].iloc[0]
-    assert f"{first} (1)" in svg and "Top 15: what each criterion contributes to the score" in svg
+    assert f"{first} (1)" in svg and "Top 6: what each criterion contributes to the score" in svg
 
 
 def test_write_plots_never_replaces_a_chart_without_force(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ def scores(df: pd.DataFrame, **kw: object) -> pd.Series:
     return score_countries(df, CRITERIA, **kw).table["score"].sort_index()  # type: ignore[arg-type]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(tables(), st.floats(min_value=0.01, max_value=1000), st.floats(min_value=-1000, max_value=1000))
 def test_positive_affine_change_keeps_minmax_ranks(df: pd.DataFrame, a: float, b: float) -> None:
     before = scores(df)
@@ -45,7 +45,7 @@ def test_positive_affine_change_keeps_minmax_ranks(df: pd.DataFrame, a: float, b
     assert ((s1[:, None] - s1[None, :])[strict] > 0).all()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(tables(), st.randoms(use_true_random=False))
 def test_permuting_rows_permutes_the_result(df: pd.DataFrame, rnd) -> None:  # type: ignore[no-untyped-def]
     order = list(range(len(df)))
@@ -57,7 +57,7 @@ def test_permuting_rows_permutes_the_result(df: pd.DataFrame, rnd) -> None:  # t
     assert np.allclose(a["score"].to_numpy(), b["score"].to_numpy(), atol=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(tables(), st.integers(min_value=0, max_value=11), st.floats(min_value=0, max_value=100))
 def test_dominated_country_never_outranks_its_dominator(df: pd.DataFrame, i: int, bump: float) -> None:
     i %= len(df)
@@ -70,7 +70,7 @@ def test_dominated_country_never_outranks_its_dominator(df: pd.DataFrame, i: int
     assert t.at["DOM", "rank"] <= t.at[df["iso3"].iloc[i], "rank"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(tables())
 def test_contributions_sum_to_the_score(df: pd.DataFrame) -> None:
     r = score_countries(df, CRITERIA)
@@ -78,7 +78,7 @@ def test_contributions_sum_to_the_score(df: pd.DataFrame) -> None:
     assert np.allclose(r.contributions.sum(axis=1), r.table["score"], atol=1e-12, rtol=0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(tables(), st.floats(min_value=1e-3, max_value=1e3))
 def test_scaling_all_weights_changes_nothing(df: pd.DataFrame, k: float) -> None:
     a = score_countries(df, CRITERIA).table
@@ -106,7 +106,7 @@ def gappy_tables(draw: st.DrawFn) -> pd.DataFrame:
     return df
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(gappy_tables())
 def test_contributions_add_up_at_every_level_of_a_tree(df: pd.DataFrame) -> None:
     r = score_countries(df, TREE)  # z is always there (mean-imputed); a row without x and y leans on b alone
@@ -129,7 +129,7 @@ matrices = st.integers(min_value=2, max_value=8).flatmap(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(matrices, st.integers(min_value=0, max_value=7), st.floats(min_value=0.0, max_value=10.0))
 def test_topsis_dominance_and_scale_invariance(rows: list[list[float]], i: int, bump: float) -> None:
     x = np.array(rows)

@@ -14,14 +14,33 @@ from scorer.cli import main
 def test_template_workbook_is_byte_reproducible(tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     # openpyxl stamps docProps/core.xml and every zip entry with the current time;
     # two identical runs must still give the same bytes, as every other .xlsx does.
-    written = []
-    for name in ("a", "b"):
+    # The second run sees a clock one hour and three seconds later (zip entry times have
+    # a 2-second resolution), patched rather than slept.
+    import datetime as real_datetime
+    import types
+
+    import openpyxl.packaging.core
+    import openpyxl.writer.excel
+
+    def template(name: str) -> bytes:
         (tmp_path / name).mkdir()
         monkeypatch.chdir(tmp_path / name)
         assert runner.invoke(main, ["template", "-o", "countries.xlsx"]).exit_code == 0
-        written.append((tmp_path / name / "countries.xlsx").read_bytes())
-        time.sleep(2.1 if name == "a" else 0)  # zip entry times have a 2-second resolution
-    assert written[0] == written[1]
+        return (tmp_path / name / "countries.xlsx").read_bytes()
+
+    first = template("a")
+    later = time.time() + 3603.0
+
+    class Later(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return real_datetime.datetime.fromtimestamp(later, tz)
+
+    fake = types.SimpleNamespace(datetime=Later, timezone=real_datetime.timezone)
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(openpyxl.packaging.core, "datetime", fake)
+    monkeypatch.setattr(openpyxl.writer.excel, "datetime", fake)
+    assert template("b") == first
 
 
 def test_weight_change_at_a_tie_at_the_cut_keeps_its_direction() -> None:

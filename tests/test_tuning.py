@@ -373,6 +373,7 @@ def test_fit_decision_problems_are_located(demo: ScoreResult) -> None:
     ]
 
 
+@pytest.mark.slow  # a proven-optimal mixed-integer programme over 141 decisions on the demo: several seconds
 def test_fit_never_reproduces_fewer_decisions_than_the_files_weights_and_names_its_objective() -> None:
     # issue 10, defect 6: noisy joins on the demo, where the old surrogate did worse than the file's weights
     r = demo_result()
