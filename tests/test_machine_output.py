@@ -105,14 +105,14 @@ def test_every_command_prints_only_the_requested_format(
 
 
 def test_the_chatty_select_case_really_makes_highs_talk(monkeypatch: pytest.MonkeyPatch) -> None:
-    import scorer.selection
+    import scorer.selection_program
     from scorer import read_countries
     from scorer.criteria import GroupCount, Selection
     from scorer.io.criteria_file import load_criteria
     from scorer.pipeline import score_countries
     from scorer.selection_config import select_from_result
 
-    monkeypatch.setattr(scorer.selection, "quietly", lambda solve, *a, **k: solve(*a, **k))
+    monkeypatch.setattr(scorer.selection_program, "quietly", lambda solve, *a, **k: solve(*a, **k))
     data = read_countries(CHATTER / "countries.csv")
     result = score_countries(data, load_criteria(CHATTER / "criteria.yaml"))
     selection = Selection(
