@@ -99,6 +99,61 @@ def _prepare(
 ) -> _Prepared:
     data = ProblemCollector()
     config = ProblemCollector()
+    _check_scores(scores, data)
+    data.raise_if_any(DataError)
+
+    iso3 = tuple(sorted(str(c) for c in scores.index))
+    n = len(iso3)
+    score = scores.reindex(list(iso3)).to_numpy(dtype=np.float64)
+    known = set(iso3)
+
+    for name in ("include", "exclude"):
+        unknown = [c for c in getattr(spec, name) if c not in known]
+        if unknown:
+            config.add(
+                Problem(
+                    "selection.unknown_country",
+                    f"should name countries that have a score, but "
+                    f"{_listing(unknown)} {'is' if len(unknown) == 1 else 'are'} "
+                    f"not among the {n} scored countries",
+                    key=name,
+                )
+            )
+
+    group_frame, group_text = _read_groups(spec, groups, iso3, data, config)
+
+    cost, defaulted, cost_name, group_frame = _read_costs(spec, costs, groups, group_frame, iso3, data, config)
+    data.raise_if_any(DataError)
+    config.raise_if_any(ConfigError)
+
+    position = {c: i for i, c in enumerate(iso3)}
+    forced = np.zeros(n, dtype=bool)
+    forced[[position[c] for c in spec.include]] = True
+    excluded = np.zeros(n, dtype=bool)
+    excluded[[position[c] for c in spec.exclude]] = True
+
+    cost_unit = f" {cost_name}" if cost_name else ""
+    rows = _rows(spec, n, cost, cost_unit, group_text, position)
+
+    tiebreak = (n - np.arange(n, dtype=np.float64)) / (n * (n + 1) / 2 + 1)
+    return _Prepared(
+        spec=spec,
+        iso3=iso3,
+        score=score,
+        cost=cost,
+        cost_defaulted=defaulted,
+        cost_unit=cost_unit,
+        groups=group_frame,
+        group_text=group_text,
+        forced=forced,
+        excluded=excluded,
+        rows=tuple(rows),
+        tiebreak=tiebreak,
+    )
+
+
+def _check_scores(scores: pd.Series, data: ProblemCollector) -> None:
+    """Scores: a Series of finite numbers, one per ISO3 code (problems added to ``data``)."""
     if not isinstance(scores, pd.Series):
         raise DataError(
             Problem(
@@ -129,26 +184,16 @@ def _prepare(
                     fix="drop ineligible countries before selecting",
                 )
             )
-    data.raise_if_any(DataError)
 
-    iso3 = tuple(sorted(str(c) for c in scores.index))
-    n = len(iso3)
-    score = scores.reindex(list(iso3)).to_numpy(dtype=np.float64)
-    known = set(iso3)
 
-    for name in ("include", "exclude"):
-        unknown = [c for c in getattr(spec, name) if c not in known]
-        if unknown:
-            config.add(
-                Problem(
-                    "selection.unknown_country",
-                    f"should name countries that have a score, but "
-                    f"{_listing(unknown)} {'is' if len(unknown) == 1 else 'are'} "
-                    f"not among the {n} scored countries",
-                    key=name,
-                )
-            )
-
+def _read_groups(
+    spec: SelectionSpec,
+    groups: pd.DataFrame | None,
+    iso3: tuple[str, ...],
+    data: ProblemCollector,
+    config: ProblemCollector,
+) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """The group columns in ISO3 order and each bounded column's values as text; unknown columns and values noted."""
     group_frame = pd.DataFrame(index=pd.Index(list(iso3), name="iso3"))
     group_text: dict[str, list[str | None]] = {}
     if groups is not None:
@@ -191,7 +236,20 @@ def _prepare(
                     value=bound.value,
                 )
             )
+    return group_frame, group_text
 
+
+def _read_costs(
+    spec: SelectionSpec,
+    costs: pd.Series | None,
+    groups: pd.DataFrame | None,
+    group_frame: pd.DataFrame,
+    iso3: tuple[str, ...],
+    data: ProblemCollector,
+    config: ProblemCollector,
+) -> tuple[FloatArray | None, BoolArray, str | None, pd.DataFrame]:
+    """Each country's cost (defaults filled), which were defaulted, the cost's name, and the groups without it."""
+    n = len(iso3)
     cost_name = spec.cost_column
     if costs is None and groups is not None and spec.cost_column is not None and spec.cost_column in groups.columns:
         costs = groups[spec.cost_column]
@@ -251,16 +309,18 @@ def _prepare(
                     fix="fill them in or set default_cost",
                 )
             )
-    data.raise_if_any(DataError)
-    config.raise_if_any(ConfigError)
+    return cost, defaulted, cost_name, group_frame
 
-    position = {c: i for i, c in enumerate(iso3)}
-    forced = np.zeros(n, dtype=bool)
-    forced[[position[c] for c in spec.include]] = True
-    excluded = np.zeros(n, dtype=bool)
-    excluded[[position[c] for c in spec.exclude]] = True
 
-    cost_unit = f" {cost_name}" if cost_name else ""
+def _rows(
+    spec: SelectionSpec,
+    n: int,
+    cost: FloatArray | None,
+    cost_unit: str,
+    group_text: dict[str, list[str | None]],
+    position: dict[str, int],
+) -> list[_Row]:
+    """The programme's constraint rows: capacity, budget, group bounds, forced in and out."""
     rows: list[_Row] = []
     if spec.capacity is not None:
         cap = float(spec.capacity)
@@ -318,22 +378,7 @@ def _prepare(
         unit = np.zeros(n)
         unit[position[c]] = 1.0
         rows.append(_Row(f"exclude {c}", "exclude", unit, -np.inf, 0.0, 0.0))
-
-    tiebreak = (n - np.arange(n, dtype=np.float64)) / (n * (n + 1) / 2 + 1)
-    return _Prepared(
-        spec=spec,
-        iso3=iso3,
-        score=score,
-        cost=cost,
-        cost_defaulted=defaulted,
-        cost_unit=cost_unit,
-        groups=group_frame,
-        group_text=group_text,
-        forced=forced,
-        excluded=excluded,
-        rows=tuple(rows),
-        tiebreak=tiebreak,
-    )
+    return rows
 
 
 def _solve(values: FloatArray | None, rows: Sequence[_Row], tiebreak: FloatArray) -> BoolArray | None:
