@@ -24,6 +24,9 @@ MAX_NODES = Limits.max_yaml_nodes
 MAX_BYTES = Limits.max_criteria_bytes
 MAX_DIGITS = 18
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+# libyaml's parser (C) when PyYAML was built with it: events and nodes, with the same marks,
+# about ten times faster than the pure-Python one. Scalars are still built by SafeLoader below.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def check_yaml_shape(text: str, *, file: str, limits: Limits) -> None:
@@ -39,7 +42,7 @@ def check_yaml_shape(text: str, *, file: str, limits: Limits) -> None:
     """
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
@@ -204,7 +207,7 @@ def parse_criteria_text(text: str, *, file: str = "<criteria>", limits: Limits |
     limits = limits or Limits.from_env()
     check_yaml_shape(text, file=file, limits=limits)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
