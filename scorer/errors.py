@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     config_number = "config.number"
     config_objective = "config.objective"
     config_points = "config.points"
+    config_project = "config.project"
     config_rank = "config.rank"
     config_read = "config.read"
     config_region_column = "config.region_column"
@@ -162,6 +163,7 @@ _FIXES: dict[ErrorCode, str] = {
     ErrorCode.data_too_large: "split the spreadsheet, or raise the limit named",
     ErrorCode.config_too_large: "shorten the criteria file, or raise the limit named",
     ErrorCode.config_yaml: "correct the YAML syntax at the line named",
+    ErrorCode.config_project: "correct unct-scorer.toml (keys: criteria, spreadsheet, sheet), or delete it",
     ErrorCode.config_weight: "give a weight >= 0",
     ErrorCode.config_weights: "widen the ranges or relax the weight_order",
     ErrorCode.config_top_k: "give K from 1 to the number of ranked countries",

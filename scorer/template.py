@@ -132,6 +132,11 @@ class TemplatePlan:
         return self.command("rank")
 
     @property
+    def report_command(self) -> str:
+        """The command that writes the report (the deliverable) of the filled-in workbook."""
+        return self.command("report") + " -o report.html"
+
+    @property
     def validate_command(self) -> str:
         """The command that lists every problem of the filled-in workbook."""
         return self.command("validate")
@@ -680,7 +685,21 @@ def howto_markdown(
             f"{plan.command('explain', country)}    # one country, indicator by indicator",
             "```",
             "",
-            "## 4. Tune the criteria",
+            "## 4. Write the report",
+            "",
+            "The report is the deliverable: one self-contained HTML page (ranking, each country's "
+            "contributions, the criteria and weights, data quality, what would change the list) to email "
+            "or open offline.",
+            "",
+            "```sh",
+            plan.report_command,
+            "```",
+            "",
+            "In a folder made by `unct-scorer init`, the file `unct-scorer.toml` names the criteria file and "
+            "the workbook, so `unct-scorer validate`, `unct-scorer rank` and `unct-scorer report -o report.html` "
+            "work without naming them; `-c FILE` or a SPREADSHEET on the command line always wins.",
+            "",
+            "## 5. Tune the criteria",
             "",
             f"{criteria_file[:1].upper()}{criteria_file[1:]} says which columns count, how, and how much; "
             "its opening comments explain "

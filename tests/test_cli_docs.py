@@ -111,7 +111,7 @@ def test_exit_codes_are_documented_and_usage_is_2(runner) -> None:
     usage = runner.invoke(main, ["rank", "--no-such-option"])
     assert usage.exit_code == 2 and "Error: No such option '--no-such-option'." in usage.stderr
     bad = runner.invoke(main, ["rank", "missing.csv"])
-    assert bad.exit_code == 1 and bad.stderr.splitlines()[0] == "Error: missing.csv: file not found"
+    assert bad.exit_code == 1 and bad.stderr.splitlines()[-1] == "Error: missing.csv: file not found"
 
 
 def test_readme_python_workflow_runs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,23 +16,30 @@ from scorer.resources import default_criteria_path
 from scorer.template import _KEY_HELP, DATA_SHEET, criteria_key_reference
 
 
-def test_init_creates_the_three_files_in_a_new_nested_folder(tmp_path: Path, runner) -> None:
+def test_init_creates_the_four_files_in_a_new_nested_folder(tmp_path: Path, runner) -> None:
     target = tmp_path / "a" / "b"
     result = runner.invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in target.iterdir()) == ["HOW-TO.md", "countries.xlsx", "criteria.yaml"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "HOW-TO.md",
+        "countries.xlsx",
+        "criteria.yaml",
+        "unct-scorer.toml",
+    ]
     assert load_criteria(target / "criteria.yaml") == load_criteria(default_criteria_path())
     howto = (target / "HOW-TO.md").read_text(encoding="utf-8")
     assert "unct-scorer validate countries.xlsx -c criteria.yaml" in howto
     assert "unct-scorer rank countries.xlsx -c criteria.yaml" in howto
     assert "| `gov_ip_interest` |" in howto
     assert load_workbook(target / "countries.xlsx").sheetnames == [DATA_SHEET, "How to fill"]
-    assert result.stderr.splitlines()[-4:] == [
+    assert result.stderr.splitlines()[-5:] == [
         f"  cd {target}",
         "  open countries.xlsx in Excel and fill in the yellow columns: wipo_engagement, gov_ip_interest",
         "  unct-scorer validate countries.xlsx -c criteria.yaml",
         "  unct-scorer rank countries.xlsx -c criteria.yaml",
+        "  unct-scorer report countries.xlsx -c criteria.yaml -o report.html",
     ]
+    assert "unct-scorer report countries.xlsx -c criteria.yaml -o report.html" in howto
 
 
 def test_starter_criteria_explains_every_key_of_the_model(tmp_path: Path, runner) -> None:
@@ -84,11 +91,12 @@ def test_init_lists_every_existing_file(tmp_path: Path, runner) -> None:
     again = runner.invoke(main, ["init", str(tmp_path)])
     assert again.exit_code == 1
     lines = again.stderr.splitlines()
-    assert lines[0] == "Error: 3 problems:"
+    assert lines[0] == "Error: 4 problems:"
     assert [line.split(": ")[1] for line in lines[1:]] == [
         str(tmp_path / "criteria.yaml"),
         str(tmp_path / "countries.xlsx"),
         str(tmp_path / "HOW-TO.md"),
+        str(tmp_path / "unct-scorer.toml"),
     ]
 
 
@@ -137,6 +145,10 @@ def test_from_init_to_a_ranking_with_the_printed_commands(
         assert argv[0] == "unct-scorer"
         result = runner.invoke(main, [*argv[1:], *(["--format", "json"] if argv[1] == "rank" else [])])
         assert result.exit_code == 0, (step, result.output)
+        if argv[1] == "rank":
+            ranked = result
+    assert argv[1] == "report" and Path("report.html").is_file()
+    result = ranked
     ranking = json.loads(result.stdout)
     assert len(ranking) == 162 and ranking[0]["rank"] == 1
     assert "ILLUSTRATIVE" not in result.stderr

@@ -47,7 +47,8 @@ def input_options(func: F) -> F:
         type=INPUT_PATH,
         metavar="FILE",
         default=None,
-        help="Criteria YAML file (default: the bundled criteria/default.yaml).",
+        help="Criteria YAML file (default: the project's, named in unct-scorer.toml here or above; else the bundled "
+        "criteria/default.yaml).",
     )(func)
     return click.argument("spreadsheet", type=INPUT_PATH, required=False)(func)
 
@@ -208,8 +209,39 @@ def parse_weights(items: Sequence[str]) -> dict[str, float]:
 
 
 def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tuple[Path, Path]:
-    """Fill in the bundled demo and default criteria when not given."""
-    return (spreadsheet or demo_spreadsheet_path(), criteria_path or default_criteria_path())
+    """The spreadsheet and criteria file to use: those given, else the project's, else the bundled ones.
+
+    The project is the nearest ``unct-scorer.toml`` here or above (:mod:`scorer.project`); one line on
+    stderr says which files were taken from it, or that the bundled ones are used. The project's sheet
+    is kept for :func:`read_sheet` when its spreadsheet is used.
+    """
+    from scorer.project import resolve_inputs as resolve
+
+    found = resolve(spreadsheet, criteria_path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        meta = ctx.find_root().meta
+        meta["scorer.project_sheet"] = found.sheet
+        meta["scorer.validate_hint"] = validate_command(spreadsheet, criteria_path)
+    if found.announcement:
+        note(found.announcement)
+    return found.spreadsheet, found.criteria
+
+
+def validate_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:
+    """The ``validate`` command line for the files the user named (the rest come from the project or bundle).
+
+    >>> validate_command(Path("my data.xlsx"), None)
+    "unct-scorer validate 'my data.xlsx'"
+    """
+    import shlex
+
+    args = ["unct-scorer", "validate"]
+    if spreadsheet is not None:
+        args.append(str(spreadsheet))
+    if criteria_path is not None:
+        args += ["-c", str(criteria_path)]
+    return shlex.join(args)
 
 
 def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) -> pd.DataFrame:
@@ -220,6 +252,9 @@ def read_sheet(data_path: Path, sheet: str | None, criteria: Criteria | None) ->
     the matching keyword.
     """
     opts = reading_options()
+    if sheet is None:
+        ctx = click.get_current_context(silent=True)
+        sheet = ctx.find_root().meta.get("scorer.project_sheet") if ctx is not None else None
     hint = opts["id_column"] or (criteria.id_column if criteria is not None else None)
     df = read_countries(
         data_path,
@@ -239,9 +274,6 @@ def load_inputs(
 ) -> tuple[pd.DataFrame, Criteria, Path, Path]:
     """Read and validate both inputs (a data error then points to ``validate``)."""
     data_path, crit_path = resolve_inputs(spreadsheet, criteria_path)
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.find_root().meta["scorer.validate_hint"] = f"unct-scorer validate {data_path} -c {crit_path}"
     criteria = load_criteria(crit_path)
     df = read_sheet(data_path, sheet, criteria)
     return df, criteria, data_path, crit_path

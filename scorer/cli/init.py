@@ -12,8 +12,9 @@ from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
 from scorer.io.outputs import make_dir, output_transaction, write_text
+from scorer.project import PROJECT_FILE, project_text
 from scorer.resources import default_criteria_path
-from scorer.template import howto_markdown, quote_arg, starter_criteria_text
+from scorer.template import DATA_SHEET, howto_markdown, quote_arg, starter_criteria_text
 
 CRITERIA_FILE = "criteria.yaml"
 WORKBOOK_FILE = "countries.xlsx"
@@ -21,8 +22,8 @@ HOWTO_FILE = "HOW-TO.md"
 
 
 def starter_paths(directory: Path) -> dict[str, Path]:
-    """The three files ``init`` writes, by name."""
-    return {name: directory / name for name in (CRITERIA_FILE, WORKBOOK_FILE, HOWTO_FILE)}
+    """The four files ``init`` writes, by name."""
+    return {name: directory / name for name in (CRITERIA_FILE, WORKBOOK_FILE, HOWTO_FILE, PROJECT_FILE)}
 
 
 def refuse_existing(directory: Path) -> None:
@@ -67,7 +68,9 @@ def refuse_existing(directory: Path) -> None:
     """
 unct-scorer init my-ranking
 cd my-ranking
-unct-scorer rank countries.xlsx -c criteria.yaml
+unct-scorer validate
+unct-scorer rank
+unct-scorer report -o report.html
 """
 )
 def command(directory: Path, criteria_path: Path | None) -> None:
@@ -75,8 +78,10 @@ def command(directory: Path, criteria_path: Path | None) -> None:
 
     It holds criteria.yaml (the criteria, every key explained in its opening
     comments), countries.xlsx (the data-entry workbook: fill in its yellow
-    columns) and HOW-TO.md (what to do next). DIRECTORY is created if needed;
-    an existing file is never replaced.
+    columns), HOW-TO.md (what to do next) and unct-scorer.toml (the project
+    file: every command run in this folder, or below it, uses the criteria
+    file and workbook it names unless the command line names others).
+    DIRECTORY is created if needed; an existing file is never replaced.
     """
     refuse_existing(directory)
     source = criteria_path or default_criteria_path()
@@ -97,11 +102,13 @@ def command(directory: Path, criteria_path: Path | None) -> None:
         write_text(paths[CRITERIA_FILE], text, force=False)
         save_workbook(plan, paths[WORKBOOK_FILE], force=False)
         write_text(paths[HOWTO_FILE], howto_markdown(plan), force=False)
+        write_text(paths[PROJECT_FILE], project_text(CRITERIA_FILE, WORKBOOK_FILE, DATA_SHEET), force=False)
     where = "" if directory == Path(".") else f" in {directory}"
     note(f"Created{where}:")
     note(f"  {CRITERIA_FILE}   the criteria: weights, levels, tiers (its opening comments explain every key)")
     note(f"  {WORKBOOK_FILE}  the data-entry workbook: fill in the yellow columns in Excel")
     note(f"  {HOWTO_FILE}       what to do next")
+    note(f"  {PROJECT_FILE} the project: commands run in this folder use the two files above")
     if is_verbose():
         for line in describe_columns(plan):
             note(line)
@@ -113,3 +120,4 @@ def command(directory: Path, criteria_path: Path | None) -> None:
         note(f"  open {WORKBOOK_FILE} in Excel and fill in the yellow columns: {', '.join(fill)}")
     note(f"  {plan.validate_command}")
     note(f"  {plan.rank_command}")
+    note(f"  {plan.report_command}")
