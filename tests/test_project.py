@@ -84,11 +84,18 @@ def test_an_explicit_criteria_file_wins_over_the_project(
     project: Path, runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project)
+    mine = write(project / "notes" / "mine.yaml", SMALL_CRITERIA.replace("name: small", "name: mine"))
+    result = runner.invoke(main, ["rank", "-c", str(mine)])
+    assert result.exit_code == 0, result.output
+    assert "Criteria: mine (mine.yaml)" in result.stderr
+    assert result.stderr.splitlines()[-1] == f"Project {PROJECT_FILE}: spreadsheet sheet.csv"
+
+
+def test_a_failing_command_names_its_file_in_the_error_alone(project: Path, runner, monkeypatch) -> None:
+    monkeypatch.chdir(project)
     result = runner.invoke(main, ["rank", "-c", str(default_criteria_path())])
-    # the project's spreadsheet with the bundled criteria: its columns are missing, so it is an error naming them
     assert result.exit_code == 1
-    assert f"Project {PROJECT_FILE}: spreadsheet sheet.csv" in result.stderr
-    assert "criteria small.yaml" not in result.stderr
+    assert all(line.startswith("Error: ") for line in result.stderr.splitlines())
 
 
 def test_validate_in_a_project_checks_the_project_files(project: Path, runner, monkeypatch) -> None:

@@ -111,7 +111,11 @@ class ScorerGroup(click.Group):
         try:
             # a command's outputs appear together, or none does (a deliberate exit, ctx.exit(1), keeps them)
             with output_transaction(keep_on=(click.exceptions.Exit,)):
-                return super().invoke(ctx)
+                done = super().invoke(ctx)
+            from scorer.cli.common import announce_inputs
+
+            announce_inputs()  # which project (or bundled files) the result used: the last line on stderr
+            return done
         except ScorerError as exc:
             if ctx.meta.get("scorer.debug"):
                 raise

@@ -211,8 +211,9 @@ def parse_weights(items: Sequence[str]) -> dict[str, float]:
 def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tuple[Path, Path]:
     """The spreadsheet and criteria file to use: those given, else the project's, else the bundled ones.
 
-    The project is the nearest ``unct-scorer.toml`` here or above (:mod:`scorer.project`); one line on
-    stderr says which files were taken from it, or that the bundled ones are used. The project's sheet
+    The project is the nearest ``unct-scorer.toml`` here or above (:mod:`scorer.project`). One line on
+    stderr says which files were taken from it, or that the bundled ones are used: the last line of a
+    command that succeeds (:func:`announce_inputs`; an error names its file itself). The project's sheet
     is kept for :func:`read_sheet` when its spreadsheet is used.
     """
     from scorer.project import resolve_inputs as resolve
@@ -223,9 +224,18 @@ def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tupl
         meta = ctx.find_root().meta
         meta["scorer.project_sheet"] = found.sheet
         meta["scorer.validate_hint"] = validate_command(spreadsheet, criteria_path)
-    if found.announcement:
+        meta["scorer.announcement"] = found.announcement
+    elif found.announcement:
         note(found.announcement)
     return found.spreadsheet, found.criteria
+
+
+def announce_inputs() -> None:
+    """Say, once, where the files of :func:`resolve_inputs` came from (the project, or the bundle)."""
+    ctx = click.get_current_context(silent=True)
+    text = ctx.find_root().meta.pop("scorer.announcement", None) if ctx is not None else None
+    if text:
+        note(text)
 
 
 def validate_command(spreadsheet: Path | None, criteria_path: Path | None) -> str:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import example, input_options, note, reading_options, render_table, resolve_inputs
+from scorer.cli.common import (
+    announce_inputs,
+    example,
+    input_options,
+    note,
+    reading_options,
+    render_table,
+    resolve_inputs,
+)
 from scorer.io.outputs import frame_to_csv
 from scorer.validation import problem_table, validate_files
 
@@ -40,6 +48,7 @@ def command(spreadsheet: Path | None, criteria_path: Path | None, sheet: str | N
     """
     data_path, crit_path = resolve_inputs(spreadsheet, criteria_path)
     found = validate_files(data_path, crit_path, sheet=sheet, **reading_options())
+    announce_inputs()
     if fmt == "json":
         click.echo(json.dumps([p.to_dict() for p in found.problems], ensure_ascii=False, indent=2))
     elif fmt == "csv":
