@@ -17,7 +17,6 @@ from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.spreadsheet import read_countries
-from scorer.resources import default_criteria_path, demo_spreadsheet_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
