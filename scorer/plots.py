@@ -151,7 +151,7 @@ def acceptability_figure(result: ScoreResult, sensitivity: Sensitivity, *, rows:
         ax.set_xticks(ticks, [str(t + 1) for t in ticks])
         ax.axvline(sensitivity.top_k - 0.5, color=OKABE_ITO[5], linewidth=1.2, linestyle="--")
         ax.set_xlabel(f"Rank (1 = best; dashed line: top {sensitivity.top_k})")
-        ax.set_ylabel("Country (by rank with the file's weights)")
+        ax.set_ylabel("Country (by rank with the report's weights)")
         ax.set_title(f"Rank acceptability over {sensitivity.draws:,} weight draws (seed {sensitivity.seed})")
         bar = fig.colorbar(image, ax=ax, shrink=0.6)
         bar.set_label("Share of draws")

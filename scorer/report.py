@@ -962,8 +962,9 @@ class _Report:
                 f"<h3>Top {self.top_k}</h3>",
                 f'<ol class="toplist" id="top-list">{top_items}</ol>',
                 self._selection_summary(),
-                f"<p>Weights: {weights}. The weights panel below re-ranks the countries live (the summary, "
-                "ranking and country details follow it); the sections after the ranking describe these weights.</p>",
+                f'<p id="summary-weights"><span id="summary-weights-text">Weights of this report: {weights}; the '
+                "sections after the ranking describe these weights.</span> The weights panel below re-ranks the "
+                "countries live (the summary, ranking and country details follow it).</p>",
                 "<h3>Inputs</h3>",
                 f"<ul>{''.join(inputs)}</ul>",
                 "</section>",
@@ -1226,7 +1227,7 @@ class _Report:
             else '<p class="note">The criteria file text was not given to the report, so the tuned weights can '
             "only be copied from the command line below.</p>"
         )
-        status = "Showing the criteria file's weights."
+        status = "Showing the weights this report was made with."
         return "\n".join(
             [
                 '<section id="weights">',
@@ -1234,7 +1235,7 @@ class _Report:
                 intro,
                 f'<div class="weights">{"".join(rows)}</div>',
                 '<div class="controls buttons">'
-                f'<button type="button" class="action secondary" id="reset-weights"{disabled}>Reset to the file\'s '
+                f'<button type="button" class="action secondary" id="reset-weights"{disabled}>Reset to the report\'s '
                 "weights</button>"
                 f'<button type="button" class="action" id="download-yaml"{download_state}>Download these weights as '
                 "criteria YAML</button></div>",
@@ -1406,6 +1407,7 @@ class _Report:
                 '<section id="criteria">',
                 "<h2>Criteria and weights</h2>",
                 source,
+                _changed_note("this table"),
                 "<p>The weights of this run (relative: from the criteria file unless <code>-w</code> changed them) "
                 "and their normalised shares of the score, with the paragraph each criterion cites.</p>",
                 '<table><thead><tr><th>Criterion</th><th>Cites</th><th class="num">Weight</th>'
@@ -1611,7 +1613,7 @@ class _Report:
                 f"<p>In the top {s.top_k} in at least half of the draws: {listed}.</p>",
                 notes,
                 "<h3>Rank acceptability</h3>",
-                "<p>Each row is a country (ordered by its rank with the file's weights), each column a rank; the "
+                "<p>Each row is a country (ordered by its rank with the report's weights), each column a rank; the "
                 "darker the cell, the larger the share of draws in which the country takes that rank.</p>",
                 self._heatmap(),
                 "</section>",
@@ -1674,7 +1676,7 @@ class _Report:
     def _methodology(self) -> str:
         c = self.c
         r = self.r
-        paras = ['<section id="methodology" class="annex">', "<h2>Methodology annex</h2>"]
+        paras = ['<section id="methodology" class="annex">', "<h2>Methodology annex</h2>", _changed_note("this annex")]
         intro = (
             f"<p>This ranking applies the criteria profile \u201c{_e(c.name)}\u201d"
             + (f", which follows {_e(c.source)}" if c.source else "")
@@ -1920,6 +1922,9 @@ class _Report:
             "top_k": self.top_k,
             "bar_scale": self.bar_scale,
             "command_prefix": self.command_prefix,
+            "report_weights_words": ", ".join(
+                f"{crit.label} {_pct(float(r.weights[cid]))}" for cid, crit in self.c.criteria.items()
+            ),
             "criteria": [
                 {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
                 for cid, crit in self.c.criteria.items()
@@ -1968,6 +1973,14 @@ class _Report:
                 "high": [float(v) for v in self.sens.rank_high],
             }
         return data
+
+
+def _changed_note(what: str) -> str:
+    """A warning shown (on screen and in print) once the page's weights differ from the report's."""
+    return (
+        f'<p class="status warn only-when-changed">The weights were moved in this page: {what} still describes the '
+        "weights this report was made with, as stated in the summary.</p>"
+    )
 
 
 def _header_cell(key: str, label: str, *, numeric: bool) -> str:

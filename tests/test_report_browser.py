@@ -234,6 +234,46 @@ def test_a_slider_moves_the_ranking(opened: Page, demo_inputs: tuple[Any, Any]) 
     assert_same(opened.table(), expected(df, criteria, {}))
 
 
+def test_every_sentence_stating_weights_follows_a_slider_on_screen_and_in_print(
+    opened: Page, demo_inputs: tuple[Any, Any]
+) -> None:
+    """Issue 10, defect 5: the summary stated the file's weights above a top 15 computed with others."""
+    df, criteria = demo_inputs
+    page = opened.page
+    labels = [c.label for c in criteria.criteria.values()]
+    report_words = ", ".join(f"{label} {s}%" for label, s in zip(labels, (40, 25, 35), strict=True))
+    summary = page.locator("#summary-weights-text")
+    assert summary.inner_text() == (
+        f"Weights of this report: {report_words}; the sections after the ranking describe these weights."
+    )
+    assert not page.locator("#criteria .only-when-changed").is_visible()
+    slider = page.locator("#w-range-0")
+    slider.evaluate("(el) => { el.value = '0.9'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    moved = {"engagement": 0.9, "representation": 0.25, "government_interest": 0.35}
+    shares = [w / sum(moved.values()) for w in moved.values()]
+    words = ", ".join(f"{label} {s * 100:.0f}%" for label, s in zip(labels, shares, strict=True))
+    want = score_countries(df, criteria, weights=moved).table
+    top = page.eval_on_selector_all("#top-list li", "items => items.map(li => li.firstChild.textContent.trim())")
+    assert top == list(want["name"].head(15))
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        assert summary.is_visible()
+        text = summary.inner_text()
+        assert text.startswith(f"Weights moved in this page, not this report's: {words}; the top 15")
+        assert text.endswith(
+            f"Still on the weights this report was made with ({report_words}): the sensitivity columns and what would "
+            "change the list, and the sections after the ranking."
+        )
+        for section_id in ("criteria", "methodology", "stability"):
+            assert page.locator(f"#{section_id} .only-when-changed").is_visible(), (media, section_id)
+    page.emulate_media(media="screen")
+    page.click("#reset-weights")
+    assert summary.inner_text().startswith(f"Weights of this report: {report_words};")
+    assert not page.locator("#criteria .only-when-changed").is_visible()
+    assert page.locator("#weights-status").inner_text() == "Showing the weights this report was made with."
+    assert opened.errors() == []
+
+
 def test_all_zero_weights_are_refused_like_the_cli(opened: Page) -> None:
     before = opened.table()
     opened.page.evaluate("unctReport.setWeights([0, 0, 0])")

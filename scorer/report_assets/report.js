@@ -460,6 +460,21 @@
     return parts.length === 1 ? parts[0] : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
   })();
 
+  const summaryWeights = document.getElementById("summary-weights-text");
+  const reportWeightsText = summaryWeights ? summaryWeights.textContent : "";
+
+  /** The summary's sentence on weights: the report's, or the ones moved in the page and what still uses the report's. */
+  function summaryWeightsText(total) {
+    if (sameAsFile()) return reportWeightsText;
+    const moved = crits.map((k, c) => k.label + " " + pct(weights[c] / total, 0)).join(", ");
+    return (
+      "Weights moved in this page, not this report's: " + moved + "; the top " + data.top_k +
+      ", tiers and ranking follow them. Still on the weights this report was made with (" +
+      data.report_weights_words + "): " + (staleParts ? staleParts + ", and " : "") +
+      "the sections after the ranking."
+    );
+  }
+
   function sameAsFile() {
     return weights.every((v, c) => v === fileWeights[c]);
   }
@@ -474,6 +489,7 @@
       cliLine.textContent =
         data.command_prefix + crits.map((k, c) => " -w " + k.id + "=" + yamlNumber(weights[c])).join("");
     }
+    if (summaryWeights) summaryWeights.textContent = summaryWeightsText(total);
     for (const node of document.querySelectorAll(".stale-when-changed")) node.classList.toggle("stale", changed);
     document.body.classList.toggle("weights-changed", changed);
   }
@@ -497,9 +513,9 @@
     }
     state = result;
     status.textContent = sameAsFile()
-      ? "Showing the criteria file's weights."
+      ? "Showing the weights this report was made with."
       : "Recomputed with the weights above (ranks, scores, tiers and bars" +
-        (staleParts ? "; " + staleParts + " still show the file's weights" : "") +
+        (staleParts ? "; " + staleParts + " still show the report's weights" : "") +
         ").";
     status.className = "status";
     if (downloadButton) downloadButton.disabled = !data.yaml;
