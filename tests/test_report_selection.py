@@ -8,7 +8,6 @@ gives, in the page, the workbook and the Markdown.
 
 from __future__ import annotations
 
-import html
 import inspect
 import json
 import re
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
@@ -27,6 +27,12 @@ from scorer.report import build_report, extra_columns_for, recommend
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.selection_config import robust_shares, select_from_result
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data
+
+
+def esc(text: str) -> str:
+    """Text as the page's templates escape it (markupsafe, as Jinja2's autoescape)."""
+    return str(markupsafe.escape(text))
+
 
 QUESTION = ("--capacity", "25", "--min-per", "region:3", "--include", "DZA")
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -80,10 +86,10 @@ def test_the_section_explains_the_choice(outputs: dict[str, Path], selected_json
     assert f"{selected_json['total_score']:.4f}" in part
     assert f"{selected_json['price_of_balance']:.4f}" in part
     for binding in selected_json["binding"]:
-        assert html.escape(binding["label"]) in part
+        assert esc(binding["label"]) in part
     left = selected_json["best_left_out"]
     assert "Best left out: <b>" in part and f"({left['id']})" in part
-    assert all(f"<code>{html.escape(c)}</code>" in part for c in selected_json["constraints"])
+    assert all(f"<code>{esc(c)}</code>" in part for c in selected_json["constraints"])
     assert "Add <code>--sensitivity</code>" in part
     annex = section(page, "methodology")
     assert "<h3>Choosing the set</h3>" in annex and "at most 25 countries" in annex
@@ -176,8 +182,8 @@ def test_names_and_groups_in_the_section_are_escaped(tmp_path: Path) -> None:
     assert "AAA" in rec.ids
     page = build_report(result, extra_columns=extra_columns_for(df, result, ["region"]), recommended=rec)
     part = section(page, "selection")
-    assert HOSTILE_NAME not in page and html.escape(HOSTILE_NAME) in part
-    assert "<script>alert(2)" not in page and html.escape("</script><script>alert(2)</script>") in part
+    assert HOSTILE_NAME not in page and esc(HOSTILE_NAME) in part
+    assert "<script>alert(2)" not in page and esc("</script><script>alert(2)</script>") in part
     assert len(re.findall(r"<script", page)) == 2 and page.count("</script>") == 2
     assert page_data(page)["selection"]["chosen"][0]["name"] in {c["name"] for c in page_data(page)["countries"]}
 
@@ -203,7 +209,7 @@ def test_robustness_equals_select_robust_and_is_bounded_by_a_count() -> None:
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return esc(text)
 
 
 def test_a_report_with_sensitivity_adds_robustness_and_stays_byte_reproducible(

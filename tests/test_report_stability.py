@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import numpy as np
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +20,12 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import StabilityReport, stability
 from tests.test_report import HOSTILE_NAME, QUOTED_COLUMN, QUOTED_LABEL, hostile_inputs, page_data, run
 from tests.test_report_browser import CHROMIUM, Page, browser, write_report  # noqa: F401 (browser: a fixture)
+
+
+def esc(text: str) -> str:
+    """Text as the page's templates escape it (markupsafe, as Jinja2's autoescape)."""
+    return str(markupsafe.escape(text))
+
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -132,9 +139,9 @@ def test_names_labels_and_columns_are_escaped(tmp_path: Path) -> None:
     sheet, crit = hostile_inputs(tmp_path)
     result = score_countries(read_countries(sheet), load_criteria(crit))
     part = section(build_report(result, top_k=2))
-    assert HOSTILE_NAME not in part and html.escape(HOSTILE_NAME) in part
-    assert "<b>bold" not in part and html.escape(QUOTED_LABEL) in part
-    assert QUOTED_COLUMN not in part and html.escape(QUOTED_COLUMN) in part
+    assert HOSTILE_NAME not in part and esc(HOSTILE_NAME) in part
+    assert "<b>bold" not in part and esc(QUOTED_LABEL) in part
+    assert QUOTED_COLUMN not in part and esc(QUOTED_COLUMN) in part
     assert "<i>join" not in part and "&lt;i&gt;join&lt;/i&gt;" in part
     assert "below -0.00" not in part
 
@@ -164,7 +171,7 @@ def test_unbounded_scores_leave_the_section_out_with_tunings_reason(demo) -> Non
     reason = run_stability(result, top_k=15).reason
     assert reason.startswith("This section is left out for this criteria file: criterion scores should be between 0")
     assert "zscore is unbounded" in reason
-    assert html.escape(reason) in section(build_report(result))
+    assert esc(reason) in section(build_report(result))
 
 
 def test_offices_are_called_offices(demo) -> None:  # type: ignore[no-untyped-def]

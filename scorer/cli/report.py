@@ -13,19 +13,10 @@ from scorer.cli.common import example, input_options, load_inputs, note, parse_w
 from scorer.cli.reproduce import rank_equivalent, reproduce_command
 from scorer.cli.select import selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
-from scorer.io.outputs import check_target, write_text
-from scorer.io.results import criteria_source, provenance, write_result
+from scorer.io.outputs import check_target
+from scorer.io.results import write_report
 from scorer.pipeline import score_countries
-from scorer.report import (
-    ROBUST_DRAWS,
-    build_report,
-    default_top_k,
-    extra_columns_for,
-    recommend,
-    run_sensitivity,
-    run_stability,
-)
-from scorer.selection_config import SelectionOverrides
+from scorer.report import ROBUST_DRAWS, make_report
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
@@ -182,76 +173,38 @@ def command(
         from scorer.plots import check_plots
 
         check_plots(plots_dir, sensitivity=sensitivity, force=force)
+    stamp = generated_time()
     result = score_countries(df, criteria, weights=parse_weights(weights))
     overrides = selection_overrides()
-    recommended = None
-    if overrides is not None or criteria.selection is not None:
-        started = time.monotonic()
-        selection = (overrides or SelectionOverrides()).apply(criteria.selection)
-        recommended = recommend(result, df, selection, robust_draws=selection_draws if sensitivity else 0, seed=seed)
-        robust = f"; robustness: {recommended.robust_note}" if recommended.robust_note else ""
-        note(f"Recommended set: {len(recommended.ids)} UNCTs in {time.monotonic() - started:.1f} s{robust}")
-    k = min(top_k or default_top_k(result.criteria), len(result.table))
-    if region_column is not None and region_column not in df.columns:
-        raise ConfigError(
-            Problem(
-                "config.region_column",
-                f"should be a column of the spreadsheet, but {region_column!r} is not",
-                file=str(data_path),
-                key="--region-column",
-            )
-        )
-    region = region_column or ("region" if "region" in df.columns else None)
-    extra = extra_columns_for(df, result, [region]) if region else None
-
-    smaa = None
-    if sensitivity:
-        started = time.monotonic()
-        smaa = run_sensitivity(result, draws=draws, seed=seed, top_k=k, data_uncertainty=not no_data_uncertainty)
-        note(f"Sensitivity: {draws:,} weight draws in {time.monotonic() - started:.1f} s (seed {seed})")
-    stability = run_stability(result, top_k=k)
-    extra_prov = {"seed": str(seed), "draws": str(draws)} if sensitivity else {}
-    if smaa is not None and smaa.uncertainty:
-        extra_prov["data_uncertainty"] = ", ".join(f"{iid} {e:g}" for iid, e in smaa.uncertainty.items())
-    if recommended is not None and recommended.robust is not None:
-        extra_prov["selection_draws"] = str(recommended.robust_draws)
-    stamp = generated_time()
-    command_line = reproduce_command()
+    started = time.monotonic()
+    report = make_report(
+        result,
+        df,
+        top_k=top_k,
+        sensitivity=sensitivity,
+        draws=draws,
+        seed=seed,
+        data_uncertainty=not no_data_uncertainty,
+        selection=overrides.apply(criteria.selection) if overrides is not None else None,
+        selection_draws=selection_draws,
+        region_column=region_column,
+    )
+    note(f"Analyses in {time.monotonic() - started:.1f} s (this time is not in the report)")
     for target in targets:
-        suffix = target.suffix.lower()
-        if suffix in (".html", ".htm"):
-            prov = provenance(inputs, command=command_line, extra={**extra_prov, "generated": stamp})
-            page = build_report(
-                result,
-                top_k=k,
-                criteria_source=criteria_source(crit_path),
-                provenance=prov,
-                generated=stamp,
-                extra_columns=extra,
-                region_column=region,
-                sensitivity=smaa,
-                recommended=recommended,
-                stability=stability,
-                command_prefix=rank_equivalent(),
-            )
-            write_text(target, page, force=force, inputs=tuple(inputs.values()))
-        else:
-            write_result(
-                result,
-                target,
-                force=force,
-                inputs=inputs,
-                command=command_line,
-                sensitivity=smaa.frame() if smaa is not None else None,
-                recommended=recommended,
-                stability=stability,
-                extra_provenance=extra_prov,
-            )
+        write_report(
+            report,
+            target,
+            force=force,
+            inputs=inputs,
+            command=reproduce_command(),
+            generated=stamp,
+            command_prefix=rank_equivalent(),
+        )
         note(f"Wrote {target}")
     if plots_dir is not None:
         from scorer.plots import write_plots
 
-        written = write_plots(result, plots_dir, top_k=k, sensitivity=smaa, force=force)
+        written = write_plots(result, plots_dir, top_k=report.top_k, sensitivity=report.sensitivity, force=force)
         note(f"Wrote {len(written)} charts into {plots_dir}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)

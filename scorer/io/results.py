@@ -21,7 +21,7 @@ from scorer.io.outputs import (
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
-    from scorer.report import CriteriaSource, RecommendedSet, Stability
+    from scorer.report import CriteriaSource, RecommendedSet, Report, Stability
 
 
 def sha256_of(path: Path) -> str:
@@ -238,6 +238,60 @@ def write_result(
             [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
         )
         write_workbook(path, sheets, force=force, inputs=guard)
+
+
+def report_provenance(report: Report) -> dict[str, str]:
+    """What a report's provenance adds to the inputs and command: the seed and the counts of draws."""
+    extra: dict[str, str] = {}
+    smaa = report.sensitivity
+    if smaa is not None:
+        extra = {"seed": str(smaa.seed), "draws": str(smaa.draws)}
+        if smaa.uncertainty:
+            extra["data_uncertainty"] = ", ".join(f"{iid} {e:g}" for iid, e in smaa.uncertainty.items())
+    rec = report.recommended
+    if rec is not None and rec.robust is not None:
+        extra["selection_draws"] = str(rec.robust_draws)
+    return extra
+
+
+def write_report(
+    report: Report,
+    path: Path,
+    *,
+    force: bool,
+    inputs: dict[str, Path],
+    command: str | None = None,
+    generated: str = "",
+    command_prefix: str = "unct-scorer rank",
+) -> None:
+    """Write one rendering of ``report`` in the format the extension names (.html/.htm, .xlsx, .md).
+
+    Every format reads the same :class:`~scorer.report.Report`: nothing is
+    computed here. The page also gets the criteria file's text (for its
+    download button) and the time stamp ``generated``.
+    """
+    extra = report_provenance(report)
+    if path.suffix.lower() in (".html", ".htm"):
+        prov = provenance(inputs, command=command, extra={**extra, "generated": generated})
+        page = report.html(
+            criteria_source=criteria_source(inputs["criteria"]),
+            provenance=prov,
+            generated=generated,
+            command_prefix=command_prefix,
+        )
+        write_text(path, page, force=force, inputs=tuple(inputs.values()))
+        return
+    write_result(
+        report.result,
+        path,
+        force=force,
+        inputs=inputs,
+        command=command,
+        sensitivity=report.sensitivity.frame() if report.sensitivity is not None else None,
+        recommended=report.recommended,
+        stability=report.stability,
+        extra_provenance=extra,
+    )
 
 
 def marked_ranking(result: ScoreResult, recommended: RecommendedSet | None) -> pd.DataFrame:

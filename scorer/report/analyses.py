@@ -1,0 +1,433 @@
+"""The analyses a report shows, each the one library function the commands call, with the report's wording.
+
+* :func:`run_sensitivity` is :func:`scorer.tuning.sensitivity` (what
+  ``unct-scorer sensitivity`` runs, with its defaults: seed, draws, the
+  indicators' declared uncertainty);
+* :func:`run_stability` is :func:`scorer.tuning.stability` plus sentences;
+* :func:`recommend` is :mod:`scorer.selection_config` (what ``select`` runs),
+  its robustness bounded by a count of draws, never by a clock.
+
+Nothing here computes a number a command computes differently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from scorer.criteria import Aggregation, Criteria, Selection
+from scorer.errors import ConfigError
+from scorer.report.wording import (
+    interval_cells,
+    interval_words,
+    plain,
+    value_change_words,
+    weight_change_words,
+)
+from scorer.result import ScoreResult
+from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from scorer.selection import SelectionSpec
+    from scorer.tuning import SensitivityReport
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The report's view of what ``unct-scorer sensitivity`` computes: a :class:`scorer.tuning.SensitivityReport`.
+
+    Nothing is computed here: the arrays are columns of ``report.summary`` and
+    ``report.acceptability``, in ``result.table`` order. ``acceptability[i, r]``
+    is the share of draws in which country ``i`` is ranked ``r + 1``.
+    """
+
+    report: SensitivityReport
+
+    @property
+    def draws(self) -> int:
+        return self.report.draws
+
+    @property
+    def seed(self) -> int:
+        return self.report.seed
+
+    @property
+    def top_k(self) -> int:
+        return self.report.top_k
+
+    @property
+    def uncertainty(self) -> dict[str, float]:
+        """Indicator id -> declared relative error, for the indicators whose data varied in the draws."""
+        return dict(self.report.uncertainty)
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.report.notes)
+
+    @property
+    def p_top_k(self) -> NDArray[np.float64]:
+        return self.report.summary["p_top_k"].to_numpy(dtype=float)
+
+    @property
+    def rank_low(self) -> NDArray[np.float64]:
+        return self.report.summary["rank_p05"].to_numpy(dtype=float)
+
+    @property
+    def rank_high(self) -> NDArray[np.float64]:
+        return self.report.summary["rank_p95"].to_numpy(dtype=float)
+
+    @property
+    def rank_median(self) -> NDArray[np.float64]:
+        return self.report.summary["median_rank"].to_numpy(dtype=float)
+
+    @property
+    def acceptability(self) -> NDArray[np.float64]:
+        return self.report.acceptability.drop(columns="name").to_numpy(dtype=float)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per ranked country, as the Summary sheet of ``unct-scorer sensitivity -o`` (id first)."""
+        return self.report.summary.reset_index()
+
+
+def run_sensitivity(
+    result: ScoreResult,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    top_k: int | None = None,
+    data_uncertainty: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sensitivity:
+    """:func:`scorer.tuning.sensitivity` with its defaults (the one analysis ``unct-scorer sensitivity`` runs).
+
+    Each indicator's declared ``uncertainty`` varies its data in each draw
+    unless ``data_uncertainty`` is false; same seed, same numbers.
+
+    >>> from scorer import demo_result
+    >>> s = run_sensitivity(demo_result(), draws=200, seed=1, top_k=15)
+    >>> round(float(s.p_top_k.sum()), 6), s.acceptability.shape
+    (15.0, (162, 162))
+    """
+    from scorer.tuning import sensitivity
+
+    return Sensitivity(
+        sensitivity(result, draws=draws, seed=seed, top_k=top_k, data_uncertainty=data_uncertainty, progress=progress)
+    )
+
+
+@dataclass(frozen=True)
+class Stability:
+    """What would change the list: :func:`scorer.tuning.stability` at the result's weights, in words.
+
+    ``weights`` (by criterion) is tuning's table of weight intervals plus
+    ``in_words``, one sentence each; ``countries`` (by id, ranking order) is
+    tuning's table plus ``weight_in_words`` and ``value_in_words``. The
+    numbers are tuning's, untouched; only the wording is the report's (plain
+    words for a committee). When the analysis does not apply (a geometric
+    mean, criterion scores outside 0-1), both frames are None and ``reason``
+    says why in a sentence.
+    """
+
+    top_k: int
+    unit: str
+    weights: pd.DataFrame | None
+    countries: pd.DataFrame | None
+    reason: str = ""
+
+    def near_cut(self) -> pd.DataFrame:
+        """The rows of the countries ranked in the first 2K (the top K and as many below it)."""
+        assert self.countries is not None
+        return self.countries[self.countries["rank"] <= 2 * self.top_k]
+
+    def weight_table(self) -> pd.DataFrame:
+        """The weight intervals as displayed (text): criterion, label, share now, lowest, highest, plausible range."""
+        assert self.weights is not None
+        rows = []
+        for cid, row in self.weights.iterrows():
+            now, low, high = interval_cells(float(row["weight"]), float(row["low"]), float(row["high"]))
+            rl, rh = float(row["range_low"]), float(row["range_high"])
+            rows.append(
+                {
+                    "criterion": str(cid),
+                    "label": str(row["label"]),
+                    "share now": now,
+                    "can go down to": low,
+                    "can go up to": high,
+                    "plausible range": "" if math.isnan(rl) else f"{rl:g} to {rh:g}",
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def sheet(self) -> pd.DataFrame:
+        """One table for a workbook: a row per criterion (its weight interval), then a row per country.
+
+        Criterion rows have ``kind`` ``weight interval``; country rows ``country``
+        with the criterion of the smallest single weight change, the weight it
+        takes, and the criterion score and spreadsheet value it takes. When
+        the analysis does not apply, one ``note`` row says why.
+        """
+        if self.weights is None or self.countries is None:
+            return pd.DataFrame({"kind": ["note"], "in_words": [self.reason]})
+        w, c = self.weights, self.countries
+        nan = float("nan")
+        rows: list[dict[str, Any]] = [
+            {
+                "kind": "weight interval",
+                "id": cid,
+                "name": row["label"],
+                "criterion": cid,
+                "weight_now": row["weight"],
+                "weight_low": row["low"],
+                "weight_high": row["high"],
+                "plausible_low": row["range_low"],
+                "plausible_high": row["range_high"],
+                "weight_in_words": row["in_words"],
+            }
+            for cid, row in w.iterrows()
+        ]
+        for ident, row in c.iterrows():
+            cid = str(row["weight_criterion"])
+            rows.append(
+                {
+                    "kind": "country",
+                    "id": ident,
+                    "name": row["name"],
+                    "rank": int(row["rank"]),
+                    "tier": row["tier"],
+                    f"in_top_{self.top_k}": bool(row["in_top_k"]),
+                    "criterion": cid,
+                    "weight_now": row["weight_from"],
+                    "weight_to": row["weight_to"],
+                    "plausible_low": w.at[cid, "range_low"] if cid else nan,
+                    "plausible_high": w.at[cid, "range_high"] if cid else nan,
+                    "weight_in_plausible_range": bool(row["weight_in_range"]) if cid else None,
+                    "weight_in_words": row["weight_in_words"],
+                    "score_criterion": row["score_criterion"],
+                    "score_now": row["score_from"],
+                    "score_to": row["score_to"],
+                    "value_needed": row["value_needed"],
+                    "value_in_words": row["value_in_words"],
+                }
+            )
+        columns = [
+            "kind",
+            "id",
+            "name",
+            "rank",
+            "tier",
+            f"in_top_{self.top_k}",
+            "criterion",
+            "weight_now",
+            "weight_low",
+            "weight_high",
+            "weight_to",
+            "plausible_low",
+            "plausible_high",
+            "weight_in_plausible_range",
+            "weight_in_words",
+            "score_criterion",
+            "score_now",
+            "score_to",
+            "value_needed",
+            "value_in_words",
+        ]
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in ("rank", f"in_top_{self.top_k}", "weight_in_plausible_range"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+        return frame
+
+
+def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
+    """:func:`scorer.tuning.stability` (exact, no sampling) with the report's sentences; or why it does not apply.
+
+    Like ``unct-scorer stability``, it needs a weighted sum (``aggregation:
+    arithmetic``) and criterion scores between 0 and 1; otherwise the
+    returned :class:`Stability` holds only the ``reason``.
+
+    >>> from scorer import demo_result
+    >>> s = run_stability(demo_result(), top_k=15)
+    >>> s.weights.at["engagement", "in_words"]
+    "Engagement's weight can move from 0.313 to 0.479 (now 0.400) without changing the top 15."
+    >>> s.countries.at["TZA", "weight_in_words"]
+    "Lower government interest's weight from 0.35 to below 0.30 and it leaves the top 15."
+    """
+    from scorer.tuning import stability
+
+    unit = "office" if result.offices is not None else "country"
+    k = max(1, min(int(top_k), len(result.table)))
+    if result.criteria.aggregation is not Aggregation.arithmetic:
+        return Stability(
+            k,
+            unit,
+            None,
+            None,
+            reason=(
+                "This section is left out for this criteria file. Its exact answers rely on each score being a "
+                "weighted sum of the criterion scores, so that a score moves in a straight line as one weight "
+                f"moves; this file combines the criteria with a weighted {result.criteria.aggregation.value} mean "
+                "instead, where that is not so (unct-scorer stability declines it for the same reason)."
+            ),
+        )
+    try:
+        report = stability(result, top_k=k)
+    except ConfigError as exc:
+        problem = exc.problems[0]
+        fix = f" ({problem.fix})" if problem.fix else ""
+        return Stability(
+            k,
+            unit,
+            None,
+            None,
+            reason=f"This section is left out for this criteria file: {problem.message}{fix}.",
+        )
+    what = f"the top {k}"
+    ranges = {cid: crit.range for cid, crit in result.criteria.criteria.items()}
+    weights = report.weights.copy()
+    weights["in_words"] = [
+        interval_words(plain(str(cid)), float(row["weight"]), float(row["low"]), float(row["high"]), what)
+        + _open_ends(row)
+        for cid, row in weights.iterrows()
+    ]
+    countries = report.countries.copy()
+    records = [{str(key): v for key, v in rec.items()} for rec in countries.to_dict("records")]
+    countries["weight_in_words"] = [weight_change_words(row, what, ranges) for row in records]
+    countries["value_in_words"] = [value_change_words(row, what) for row in records]
+    return Stability(k, unit, weights, countries)
+
+
+def _open_ends(row: pd.Series) -> str:
+    """The ends at 0 or 1 where ties alter the list (``stability``'s ``low_open``/``high_open``), as a sentence."""
+    ends = [
+        e
+        for e, edge, key in (("0", row["low"] <= 0, "low_open"), ("1", row["high"] >= 1, "high_open"))
+        if edge and row[key]
+    ]
+    return f" At exactly {' or '.join(ends)}, countries tie and the list changes." if ends else ""
+
+
+ROBUST_DRAWS = 100
+"""Weightings drawn for the recommended set's robustness by default (one integer program each; as ``select``)."""
+
+
+@dataclass(frozen=True)
+class RecommendedSet:
+    """The best set of UNCTs under a ``selection:`` section, as the report shows it.
+
+    Everything comes from :mod:`scorer.selection_config`, so the report says what
+    ``unct-scorer select`` says: ``table`` is :func:`~scorer.selection_config.selection_table`
+    (best score first), ``data`` is :func:`~scorer.selection_config.selection_to_dict`
+    (what ``select --format json`` prints), ``summary`` its sentences. ``robust``
+    (id, name, share of weight draws with the country in the optimal set, chosen)
+    is :func:`~scorer.selection_config.robust_shares` when it was asked for;
+    ``robust_note`` says how it was obtained (a count of draws, never a time),
+    or why it is missing.
+    """
+
+    table: pd.DataFrame
+    data: dict[str, Any]
+    summary: list[str]
+    robust: pd.DataFrame | None = None
+    robust_draws: int = 0
+    robust_seed: int | None = None
+    robust_note: str = ""
+    cost_weight: float | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ids(self) -> list[str]:
+        """The chosen ids, best score first."""
+        return [str(v) for v in self.table["id"]]
+
+
+def recommend(
+    result: ScoreResult,
+    data: pd.DataFrame,
+    selection: Selection,
+    *,
+    robust_draws: int = 0,
+    seed: int = DEFAULT_SEED,
+) -> RecommendedSet:
+    """Solve ``selection`` on ``result`` (``data`` is the scored sheet, with the group and cost columns).
+
+    With ``robust_draws`` > 0, also the share of plausible weightings (exactly
+    ``robust_draws`` of them, drawn with ``seed``) under which each country is in
+    the optimal set, as ``unct-scorer select --robust --draws N --seed S``
+    computes it. The work is bounded by that count alone, so the same inputs give
+    the same report on any machine. An infeasible selection raises the solver's
+    explanation.
+
+    >>> from scorer import demo_result, read_countries
+    >>> from scorer.resources import demo_spreadsheet_path
+    >>> rec = recommend(demo_result(), read_countries(demo_spreadsheet_path()), Selection(capacity=3))
+    >>> rec.ids == list(demo_result().table.index[:3]), rec.data["count"]
+    (True, 3)
+    """
+    from scorer.selection_config import (
+        robust_table,
+        select_from_result,
+        selection_table,
+        selection_to_dict,
+        summary_lines,
+    )
+
+    solved, spec, groups = select_from_result(result, selection, data)
+    table = selection_table(solved, result)
+    unit = "office" if result.offices is not None else "country"
+    notes = tuple(
+        f"Column {col!r} is blank for every ranked {unit}, so no group count on it could apply"
+        + (" (with --group-by the column is read per country, not per office)" if result.offices is not None else "")
+        for col in groups.columns
+        if col != spec.cost_column and len(groups) and groups[col].isna().all()
+    )
+    shares, note = None, ""
+    if robust_draws > 0:
+        shares, note = _robust(result, spec, groups, robust_draws, seed)
+    return RecommendedSet(
+        table=table,
+        data=selection_to_dict(solved, result, spec, robust=shares),
+        summary=summary_lines(solved, spec),
+        robust=robust_table(shares, result, list(solved.chosen.index)) if shares is not None else None,
+        robust_draws=robust_draws if shares is not None else 0,
+        robust_seed=seed if shares is not None else None,
+        robust_note=note,
+        cost_weight=spec.cost_weight,
+        notes=notes,
+    )
+
+
+def _robust(
+    result: ScoreResult, spec: SelectionSpec, groups: pd.DataFrame, draws: int, seed: int
+) -> tuple[pd.Series | None, str]:
+    """:func:`~scorer.selection_config.robust_shares`, or None and why it does not apply."""
+    from scorer.selection_config import robust_shares
+
+    criteria = result.criteria
+    if criteria.aggregation is not Aggregation.arithmetic:
+        return None, (
+            "Robustness of the set is left out: it re-scores with a weighted sum, but this criteria file uses "
+            f"{criteria.aggregation.value} aggregation."
+        )
+    ids = list(criteria.criteria)
+    if not result.criterion_mask.loc[result.table.index, ids].to_numpy(dtype=bool).all():
+        return None, (
+            "Robustness of the set is left out: some countries have a criterion left out (no value), and the "
+            "re-scoring needs every criterion score."
+        )
+    shares = robust_shares(result, spec, groups, draws=draws, seed=seed)
+    return shares, (
+        f"{draws} weightings (seed {seed}), each solved exactly; the same as unct-scorer select --robust "
+        f"--draws {draws} --seed {seed}."
+    )
+
+
+def default_top_k(criteria: Criteria) -> int:
+    """The size of the first tier when it is set by rank, else 15 (as :func:`scorer.tuning.default_top_k`)."""
+    from scorer.tuning import default_top_k as top_k
+
+    return top_k(criteria)

@@ -1,0 +1,400 @@
+"""The committee report as one self-contained HTML page, rendered from Jinja2 templates with autoescaping.
+
+:func:`build_report` is pure: it takes the result, the analyses (see
+:mod:`scorer.report.analyses`) and what the edge knows about the inputs
+(criteria text, provenance, time, extra spreadsheet columns) and returns an
+HTML string. It reads no user file and fetches nothing; the stylesheet and
+script are package files inlined verbatim, and a Content-Security-Policy
+forbids the page from loading anything at all.
+
+Markup lives in ``templates/`` only. The environment escapes every value
+(country names, column names, YAML labels, provenance); the only text marked
+safe is the package's own stylesheet and script and the data block, which
+:func:`~scorer.report.page_data.embed_json` writes with ``<``, ``>`` and ``&``
+as ``\\u003c`` etc. so that no value can close the ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from scorer.criteria import Aggregation
+from scorer.normalisation import describe
+from scorer.ranking import TIE_DECIMALS
+from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
+from scorer.report.page_data import embed_json, page_data
+from scorer.report.sections import selection_view, sensitivity_view, stability_view
+from scorer.report.wording import cell_text, fmt, missing_words, pct, plain, rule_words, tier_words, yaml_number
+from scorer.report.workflow import CriteriaSource
+from scorer.report_assets import asset
+from scorer.result import ScoreResult
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja2 environment of the report: package templates, autoescaping on, undefined names an error."""
+    env = Environment(
+        loader=PackageLoader("scorer.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(pct=pct, fmt=fmt, yaml_number=yaml_number, plain=plain, words=_column_words, cell=cell_text)
+    env.filters["repr"] = repr
+    return env
+
+
+def _column_words(name: object) -> str:
+    """A column or key as a heading: ``office_status`` -> ``Office status``.
+
+    >>> _column_words("office_status")
+    'Office status'
+    """
+    return str(name).replace("_", " ").capitalize()
+
+
+def build_report(
+    result: ScoreResult,
+    *,
+    top_k: int | None = None,
+    criteria_source: CriteriaSource | None = None,
+    provenance: Mapping[str, str] | None = None,
+    generated: str = "",
+    extra_columns: pd.DataFrame | None = None,
+    region_column: str | None = "region",
+    sensitivity: Sensitivity | None = None,
+    recommended: RecommendedSet | None = None,
+    stability: Stability | None = None,
+    command_prefix: str = "unct-scorer rank",
+) -> str:
+    """The whole report as one HTML string (UTF-8, no external resources).
+
+    ``extra_columns`` holds spreadsheet columns indexed by country id (see
+    :func:`~scorer.report.workflow.extra_columns_for`); ``region_column`` names the
+    one used for the region filter. ``generated`` is the only text that depends on
+    the clock. ``recommended`` (see :func:`~scorer.report.analyses.recommend`) adds
+    the Recommended set section and marks its countries in the ranking.
+    ``stability`` (see :func:`~scorer.report.analyses.run_stability`) is the What
+    would change the list section; when None it is computed (exact, a few tens of
+    milliseconds) at ``top_k``. ``command_prefix`` is the ``rank`` command the page
+    appends ``-w`` options to.
+
+    >>> from scorer import demo_result
+    >>> page = build_report(demo_result(), generated="2024-01-01 00:00 UTC")
+    >>> page.startswith("<!DOCTYPE html>"), "ILLUSTRATIVE DATA" in page
+    (True, True)
+    """
+    k = top_k if top_k is not None else default_top_k(result.criteria)
+    view = PageView(
+        result,
+        top_k=k,
+        source=criteria_source,
+        provenance=dict(provenance or {}),
+        generated=generated,
+        regions=_regions(result, extra_columns, region_column),
+        region_column=region_column,
+        sensitivity=sensitivity,
+        recommended=recommended,
+        stability=stability if stability is not None else run_stability(result, top_k=k),
+        command_prefix=command_prefix,
+    )
+    return view.render()
+
+
+def _regions(result: ScoreResult, extra: pd.DataFrame | None, column: str | None) -> list[str] | None:
+    if extra is None or not column or column not in extra.columns:
+        return None
+    values = extra[column].reindex(result.table.index)
+    return ["" if pd.isna(v) else str(v) for v in values]
+
+
+class PageView:
+    """What the templates read: the result, the analyses and the values several sections share."""
+
+    def __init__(
+        self,
+        result: ScoreResult,
+        *,
+        top_k: int,
+        source: CriteriaSource | None,
+        provenance: dict[str, str],
+        generated: str,
+        regions: list[str] | None,
+        region_column: str | None,
+        sensitivity: Sensitivity | None,
+        recommended: RecommendedSet | None,
+        stability: Stability,
+        command_prefix: str,
+    ) -> None:
+        self.r = result
+        self.c = result.criteria
+        self.crit_ids = list(self.c.criteria)
+        self.top_k = max(1, min(int(top_k), len(result.table)))
+        self.source = source
+        self.prov = provenance
+        self.generated = generated
+        self.sens = sensitivity
+        self.rec = recommended
+        self.stab = stability
+        self.chosen = set(recommended.ids) if recommended is not None else set()
+        self.command_prefix = command_prefix
+        self.arithmetic = self.c.aggregation is Aggregation.arithmetic
+        self.regions = regions
+        self.region_column = region_column
+        self.tier_index = {t.name: i for i, t in enumerate(self.c.tiers)}
+        self.names = {str(i): str(n) for i, n in result.table["name"].items()}
+        scores = result.table[self.crit_ids].to_numpy(dtype=float)
+        top = float(np.nanmax(np.clip(scores, 0, None).sum(axis=1))) if len(scores) else 1.0
+        self.bar_scale = max(1.0, top) if self.arithmetic else 1.0
+
+    def render(self) -> str:
+        script = asset("report.js")
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        csp = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+        )
+        context = {
+            "p": self,
+            "csp": csp,
+            "title": f"UNCT ranking: {self.c.name}",
+            "style": Markup(asset("report.css")),
+            "script": Markup(script),
+            "data_json": Markup(embed_json(page_data(self))),
+            "selection": selection_view(self) if self.rec is not None else None,
+            "stability": stability_view(self),
+            "sensitivity": sensitivity_view(self) if self.sens is not None else None,
+        }
+        return environment().get_template("page.html.j2").render(context)
+
+    def data_name(self) -> str:
+        """The spreadsheet's file name (no folders: the page must not depend on where it was made)."""
+        return self.prov.get("spreadsheet_file") or self.r.source.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def subtitle(self) -> str:
+        bits = [f"{len(self.r.table)} countries ranked"]
+        if self.generated:
+            bits.append(f"generated {self.generated}")
+        spreadsheet = self.prov.get("spreadsheet_file")
+        if spreadsheet:
+            bits.append(f"data: {spreadsheet}")
+        return "; ".join(bits)
+
+    def toc(self) -> list[tuple[str, str]]:
+        links = [("summary", "Summary")]
+        if self.rec is not None:
+            links.append(("selection", "Recommended set"))
+        links += [
+            ("weights", "Weights"),
+            ("ranking", "Ranking"),
+            ("criteria", "Criteria"),
+            ("quality", "Data quality"),
+            ("stability", "What would change the list"),
+        ]
+        if self.sens is not None:
+            links.append(("sensitivity", "Sensitivity"))
+        return [*links, ("methodology", "Methodology"), ("provenance", "Provenance")]
+
+    def stand_ins(self) -> list[tuple[str, str]]:
+        """(made-up column, the column it stands in for) of the illustrative columns, by indicator id."""
+        columns = {iid: ind.column for _cid, iid, ind in self.c.indicator_items()}
+        return [(col, columns.get(iid, iid)) for iid, col in sorted(self.r.illustrative.items())]
+
+    def tier_counts(self) -> list[tuple[str, int]]:
+        counts = self.r.table["tier"].value_counts()
+        return [(t.name, int(counts.get(t.name, 0))) for t in self.c.tiers]
+
+    def first_tier_names(self) -> list[str]:
+        t = self.r.table
+        return [str(v) for v in t.loc[t["tier"] == self.c.tiers[0].name, "name"]]
+
+    def top_rows(self) -> list[tuple[str, float]]:
+        return [(str(row["name"]), float(row["score"])) for _, row in self.r.table.head(self.top_k).iterrows()]
+
+    def weights_words(self) -> str:
+        """``Label 40%, ...``: the shares of this report's weights (the page's script states moved ones alike)."""
+        return ", ".join(f"{crit.label} {pct(float(self.r.weights[cid]))}" for cid, crit in self.c.criteria.items())
+
+    def weight_rows(self) -> list[dict[str, Any]]:
+        """The weights panel: one row per criterion with its relative weight and share."""
+        total = sum(c.weight for c in self.c.criteria.values())
+        return [
+            {
+                "id": cid,
+                "crit": crit,
+                "value": yaml_number(crit.weight),
+                "share": crit.weight / total if total else math.nan,
+            }
+            for cid, crit in self.c.criteria.items()
+        ]
+
+    def slider_max(self) -> float:
+        return float(max(1.0, math.ceil(max(c.weight for c in self.c.criteria.values()) * 2)))
+
+    def cli_line(self) -> str:
+        return self.command_prefix + "".join(
+            f" -w {cid}={yaml_number(crit.weight)}" for cid, crit in self.c.criteria.items()
+        )
+
+    def ranking_headers(self) -> list[tuple[str, str, bool]]:
+        headers = [("rank", "Rank", True), ("name", "Country", False)]
+        if self.regions is not None:
+            headers.append(("region", _column_words(self.region_column), False))
+        headers += [("tier", "Tier", False), ("score", "Score", True)]
+        if self.rec is not None:
+            headers.append(("chosen", "Recommended", False))
+        bar_title = "Contributions to the score" if self.arithmetic else "Criterion scores (0-1 each)"
+        headers += [("", bar_title, False), ("coverage", "Coverage", True)]
+        if self.sens is not None:
+            headers += [("ptop", f"P(top {self.sens.top_k})", True), ("interval", "Rank 5-95%", True)]
+        return headers
+
+    def ranking_rows(self) -> list[dict[str, Any]]:
+        """One row per ranked country: what the ranking table shows of it."""
+        sens = self.sens
+        p_top = sens.p_top_k if sens is not None else None
+        low = sens.rank_low if sens is not None else None
+        high = sens.rank_high if sens is not None else None
+        rows = []
+        for i, (ident, row) in enumerate(self.r.table.iterrows()):
+            rows.append(
+                {
+                    "i": i,
+                    "id": str(ident),
+                    "row": row,
+                    "tier_i": self.tier_index.get(str(row["tier"]), len(self.c.tiers) - 1),
+                    "score": float(row["score"]),
+                    "region": self.regions[i] if self.regions is not None else None,
+                    "members": self._members(row),
+                    "chosen": ident in self.chosen,
+                    "bar": self._bar(row),
+                    "p_top": None if p_top is None else float(p_top[i]),
+                    "interval": None if low is None or high is None else f"{low[i]:.0f}-{high[i]:.0f}",
+                }
+            )
+        return rows
+
+    def _members(self, row: pd.Series) -> tuple[str, str] | None:
+        """(``member``/``N members``, the names) of an office (``--group-by`` reports only)."""
+        if self.r.offices is None or "members" not in row.index:
+            return None
+        members = [m for m in str(row["members"]).split(", ") if m]
+        return ("member" if len(members) == 1 else f"{len(members)} members", ", ".join(members))
+
+    def _bar(self, row: pd.Series) -> list[dict[str, Any]]:
+        segments = []
+        for i, cid in enumerate(self.crit_ids):
+            value = float(row[cid])
+            share = max(0.0, value) / self.bar_scale if self.arithmetic else max(0.0, value) / len(self.crit_ids)
+            segments.append(
+                {"i": i % 8, "width": f"{share * 100:.3f}", "label": self.c.criteria[cid].label, "value": value}
+            )
+        return segments
+
+    def region_options(self) -> list[str]:
+        return sorted({v for v in self.regions or [] if v})
+
+    def criteria_rows(self) -> list[dict[str, Any]]:
+        within = self.r.indicator_weights_within
+        return [
+            {
+                "i": i % 8,
+                "id": cid,
+                "crit": crit,
+                "share": float(self.r.weights[cid]),
+                "range": f"{pct(crit.range[0])}-{pct(crit.range[1])}" if crit.range else "",
+                "indicators": [
+                    (ind.label or iid, self.r.columns.get(iid, ind.column), float(within[iid]))
+                    for iid, ind in crit.indicators.items()
+                ],
+            }
+            for i, (cid, crit) in enumerate(self.c.criteria.items())
+        ]
+
+    def quality(self) -> dict[str, Any]:
+        r = self.r
+        coverage = r.table["coverage"].to_numpy(dtype=float)
+        imp = r.imputations
+        return {
+            "full": int((coverage >= 1.0).sum()),
+            "lowest": float(coverage.min()) if len(coverage) else 1.0,
+            "low": list(r.table.loc[r.table["coverage"] < 1.0].sort_values(["coverage", "rank"]).iterrows()),
+            "imputed": imp.to_dict("records"),
+            "imputed_by_column": list(imp.groupby("column", sort=False).size().items()) if len(imp) else [],
+            "excluded": r.exclusions.to_dict("records"),
+            "converted": len(r.conversions),
+            "converted_by_column": (
+                list(r.conversions.groupby("column", sort=False).size().items()) if len(r.conversions) else []
+            ),
+        }
+
+    def methodology_criteria(self) -> list[dict[str, Any]]:
+        """Per criterion: its share, plausible range and each indicator's description, in words."""
+        r, out = self.r, []
+        within = r.indicator_weights_within
+        for cid, crit in self.c.criteria.items():
+            indicators = [
+                {
+                    "label": ind.label or iid,
+                    "column": ind.column,
+                    "share": float(within[iid]),
+                    "direction": ind.direction.value,
+                    "description": (ind.description or "").strip().rstrip("."),
+                    "unit": (ind.unit or "").rstrip("."),
+                    "source": (ind.source or "").rstrip("."),
+                    "normalisation": describe(ind),
+                    "missing": missing_words(ind),
+                    "stand_in": r.columns.get(iid, ind.column) if iid in r.illustrative else None,
+                }
+                for iid, ind in crit.indicators.items()
+            ]
+            out.append({"crit": crit, "share": float(r.weights[cid]), "indicators": indicators})
+        return out
+
+    def rules(self) -> list[str]:
+        return [rule_words(rule) for rule in self.c.eligibility]
+
+    def tiers_in_words(self) -> list[tuple[str, str, str]]:
+        tiers = self.c.tiers
+        return [(t.name, tier_words(t, last=i == len(tiers) - 1), t.description or "") for i, t in enumerate(tiers)]
+
+    def top_reasons(self) -> list[str]:
+        """The worked example: what each indicator adds for the first five (weighted sums only)."""
+        from scorer.worked_example import top_reasons
+
+        if not self.arithmetic or self.r.table.empty:
+            return []
+        return [reason.sentence() for reason in top_reasons(self.r, top=5)]
+
+    @property
+    def tie_decimals(self) -> int:
+        return TIE_DECIMALS
+
+    def provenance_items(self) -> list[tuple[str, str]]:
+        labels = {
+            "tool": "Tool",
+            "spreadsheet_file": "Spreadsheet",
+            "spreadsheet_sha256": "Spreadsheet SHA-256",
+            "criteria_file": "Criteria file",
+            "criteria_sha256": "Criteria SHA-256",
+            "command": "Command line",
+            "seed": "Seed",
+            "generated": "Generated",
+        }
+        items = [(labels.get(k, _column_words(k)), v) for k, v in self.prov.items()]
+        return items or [("Tool", "unct-scorer")]

@@ -1,0 +1,176 @@
+"""The JSON data block of the report page: what its script recomputes from, at full precision.
+
+The script (``report_assets/report.js``) mirrors the one weighted-sum kernel
+(:func:`scorer.aggregation.effective_weights` and the weighted mean), the
+ranking and the tiers; it starts from the criterion scores, masks and weights
+written here, taken from the result as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from scorer.aggregation import effective_weights
+from scorer.criteria import Indicator
+from scorer.ranking import TIE_DECIMALS
+from scorer.report.wording import pct
+
+if TYPE_CHECKING:
+    from scorer.report.page import PageView
+
+
+def embed_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028 and U+2029 escaped.
+
+    >>> embed_json({"name": "</script><b>&"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char in ("<", ">", "&", "\u2028", "\u2029"):
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _num(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def page_data(view: PageView) -> dict[str, Any]:
+    """The data block the page's script reads: every number at full precision, from the result and analyses."""
+    r = view.r
+    t = r.table
+    crit_weights = np.array([view.c.criteria[c].weight for c in view.crit_ids], dtype=float)
+    mask = r.criterion_mask.loc[t.index, view.crit_ids].to_numpy(dtype=bool)
+    values = r.criterion_scores.loc[t.index, view.crit_ids].to_numpy(dtype=float)
+    eff = effective_weights(crit_weights, mask)
+    items = view.c.indicator_items()
+    imputed = {(row["id"], row["indicator"]): str(row["how"]) for row in r.imputations.to_dict("records")}
+    item_ids = [iid for _cid, iid, _ind in items]
+    raw_values = r.raw.loc[t.index, item_ids].to_numpy(dtype=float)
+    norm_values = r.normalised.loc[t.index, item_ids].to_numpy(dtype=float)
+    offices = r.offices
+    countries = []
+    for i, (ident, row) in enumerate(t.iterrows()):
+        office_imputed = offices.imputed(str(ident), r.imputations) if offices is not None else {}
+        ind = []
+        for j, (_cid, iid, indicator) in enumerate(items):
+            raw = float(raw_values[i, j])
+            norm = float(norm_values[i, j])
+            level = _level(indicator, raw) if not math.isnan(raw) else ""
+            cell = [
+                None if math.isnan(raw) else _round_display(raw),
+                level,
+                None if math.isnan(norm) else norm,
+                office_imputed[iid][0] if iid in office_imputed else imputed.get((ident, iid)),
+            ]
+            if offices is not None:
+                cell.append(offices.member_values(str(ident), iid))
+            ind.append(cell)
+        office: dict[str, Any] = {}
+        if offices is not None:
+            member_ids = offices.member_lists[offices.ids.index(str(ident))]
+            office = {
+                "office": offices.describe(str(ident)),
+                "members": [{"id": m, "name": str(offices.members.at[m, "name"])} for m in member_ids],
+            }
+        countries.append(
+            office
+            | {
+                "id": str(ident),
+                "name": str(row["name"]),
+                "region": view.regions[i] if view.regions is not None else None,
+                "s": [_num(v) for v in values[i]],
+                "m": [bool(v) for v in mask[i]],
+                "score": float(row["score"]),
+                "rank": int(row["rank"]),
+                "tier": view.tier_index.get(str(row["tier"]), len(view.c.tiers) - 1),
+                "contrib": [_num(row[c]) for c in view.crit_ids],
+                "eff": [float(v) for v in eff[i]],
+                "coverage": float(row["coverage"]),
+                "chosen": ident in view.chosen,
+                "ind": ind,
+            }
+        )
+    data: dict[str, Any] = {
+        "aggregation": view.c.aggregation.value,
+        "live": view.arithmetic,
+        "tie_decimals": TIE_DECIMALS,
+        "top_k": view.top_k,
+        "bar_scale": view.bar_scale,
+        "command_prefix": view.command_prefix,
+        "report_weights_words": ", ".join(
+            f"{crit.label} {pct(float(r.weights[cid]))}" for cid, crit in view.c.criteria.items()
+        ),
+        "criteria": [
+            {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
+            for cid, crit in view.c.criteria.items()
+        ],
+        "tiers": [{"name": t.name, "top": t.top, "min_score": t.min_score} for t in view.c.tiers],
+        "indicators": [
+            {
+                "id": iid,
+                "criterion": cid,
+                "criterion_label": view.c.criteria[cid].label,
+                "label": ind.label or iid,
+                "column": r.columns.get(iid, ind.column),
+            }
+            for cid, iid, ind in items
+        ],
+        "countries": countries,
+        "yaml": None,
+        "sensitivity": None,
+        "stability": None,
+        "selection": view.rec.data if view.rec is not None else None,
+        "office_column": r.offices.column if r.offices is not None else None,
+    }
+    if view.source is not None:
+        text = view.source.text
+        stem = view.source.file_name.rsplit(".", 1)[0] or "criteria"
+        data["yaml"] = {
+            "text": text,
+            "spans": [
+                [_utf16_offset(text, view.source.spans[c][0]), _utf16_offset(text, view.source.spans[c][1])]
+                for c in view.crit_ids
+            ],
+            "download_name": f"{stem}-tuned.yaml",
+        }
+    st = view.stab
+    if st.countries is not None:
+        order = st.countries.reindex(t.index)
+        data["stability"] = {
+            "top_k": st.top_k,
+            "weight": [str(v) for v in order["weight_in_words"]],
+            "value": [str(v) for v in order["value_in_words"]],
+        }
+    if view.sens is not None:
+        data["sensitivity"] = {
+            "p_top": [float(v) for v in view.sens.p_top_k],
+            "low": [float(v) for v in view.sens.rank_low],
+            "high": [float(v) for v in view.sens.rank_high],
+        }
+    return data
+
+
+def _utf16_offset(text: str, index: int) -> int:
+    """A code-point offset as a JavaScript (UTF-16) string offset."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _round_display(value: float) -> float:
+    return float(f"{value:.6g}")
+
+
+def _level(indicator: Indicator, value: float) -> str:
+    if not indicator.levels:
+        if indicator.normalisation.value == "boolean":
+            return "yes" if value == 1 else "no" if value == 0 else ""
+        return ""
+    for name, v in indicator.levels.items():
+        if math.isclose(v, value):
+            return name
+    return ""
