@@ -158,6 +158,9 @@ class PageView:
         self.region_column = region_column
         self.tier_index = {t.name: i for i, t in enumerate(self.c.tiers)}
         self.names = {str(i): str(n) for i, n in result.table["name"].items()}
+        self.imputed_how = {
+            (str(row["id"]), str(row["indicator"])): str(row["how"]) for row in result.imputations.to_dict("records")
+        }
         scores = result.table[self.crit_ids].to_numpy(dtype=float)
         top = float(np.nanmax(np.clip(scores, 0, None).sum(axis=1))) if len(scores) else 1.0
         self.bar_scale = max(1.0, top) if self.arithmetic else 1.0

@@ -17,7 +17,6 @@ import numpy as np
 from scorer.aggregation import effective_weights
 from scorer.criteria import Indicator
 from scorer.ranking import TIE_DECIMALS
-from scorer.report.wording import pct
 
 if TYPE_CHECKING:
     from scorer.report.page import PageView
@@ -43,34 +42,80 @@ def _num(value: Any) -> float | None:
 def page_data(view: PageView) -> dict[str, Any]:
     """The data block the page's script reads: every number at full precision, from the result and analyses."""
     r = view.r
+    data: dict[str, Any] = {
+        "aggregation": view.c.aggregation.value,
+        "live": view.arithmetic,
+        "tie_decimals": TIE_DECIMALS,
+        "top_k": view.top_k,
+        "bar_scale": view.bar_scale,
+        "command_prefix": view.command_prefix,
+        "report_weights_words": view.weights_words(),
+        "criteria": [
+            {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
+            for cid, crit in view.c.criteria.items()
+        ],
+        "tiers": [{"name": t.name, "top": t.top, "min_score": t.min_score} for t in view.c.tiers],
+        "indicators": [
+            {
+                "id": iid,
+                "criterion": cid,
+                "criterion_label": view.c.criteria[cid].label,
+                "label": ind.label or iid,
+                "column": r.columns.get(iid, ind.column),
+            }
+            for cid, iid, ind in view.c.indicator_items()
+        ],
+        "countries": country_records(view),
+        "yaml": _yaml(view),
+        "sensitivity": None,
+        "stability": None,
+        "selection": view.rec.data if view.rec is not None else None,
+        "office_column": r.offices.column if r.offices is not None else None,
+    }
+    st = view.stab
+    if st.countries is not None:
+        order = st.countries.reindex(r.table.index)
+        data["stability"] = {
+            "top_k": st.top_k,
+            "weight": [str(v) for v in order["weight_in_words"]],
+            "value": [str(v) for v in order["value_in_words"]],
+        }
+    if view.sens is not None:
+        data["sensitivity"] = {
+            "p_top": [float(v) for v in view.sens.p_top_k],
+            "low": [float(v) for v in view.sens.rank_low],
+            "high": [float(v) for v in view.sens.rank_high],
+        }
+    return data
+
+
+def _yaml(view: PageView) -> dict[str, Any] | None:
+    """The criteria file's text and its weights' positions (UTF-16 offsets), for the download button."""
+    if view.source is None:
+        return None
+    text = view.source.text
+    stem = view.source.file_name.rsplit(".", 1)[0] or "criteria"
+    return {
+        "text": text,
+        "spans": [
+            [_utf16_offset(text, view.source.spans[c][0]), _utf16_offset(text, view.source.spans[c][1])]
+            for c in view.crit_ids
+        ],
+        "download_name": f"{stem}-tuned.yaml",
+    }
+
+
+def country_records(view: PageView) -> list[dict[str, Any]]:
+    """One record per ranked country: criterion scores and mask (what the script re-weights), result, values."""
+    r = view.r
     t = r.table
     crit_weights = np.array([view.c.criteria[c].weight for c in view.crit_ids], dtype=float)
     mask = r.criterion_mask.loc[t.index, view.crit_ids].to_numpy(dtype=bool)
     values = r.criterion_scores.loc[t.index, view.crit_ids].to_numpy(dtype=float)
     eff = effective_weights(crit_weights, mask)
-    items = view.c.indicator_items()
-    imputed = {(row["id"], row["indicator"]): str(row["how"]) for row in r.imputations.to_dict("records")}
-    item_ids = [iid for _cid, iid, _ind in items]
-    raw_values = r.raw.loc[t.index, item_ids].to_numpy(dtype=float)
-    norm_values = r.normalised.loc[t.index, item_ids].to_numpy(dtype=float)
     offices = r.offices
     countries = []
     for i, (ident, row) in enumerate(t.iterrows()):
-        office_imputed = offices.imputed(str(ident), r.imputations) if offices is not None else {}
-        ind = []
-        for j, (_cid, iid, indicator) in enumerate(items):
-            raw = float(raw_values[i, j])
-            norm = float(norm_values[i, j])
-            level = _level(indicator, raw) if not math.isnan(raw) else ""
-            cell = [
-                None if math.isnan(raw) else _round_display(raw),
-                level,
-                None if math.isnan(norm) else norm,
-                office_imputed[iid][0] if iid in office_imputed else imputed.get((ident, iid)),
-            ]
-            if offices is not None:
-                cell.append(offices.member_values(str(ident), iid))
-            ind.append(cell)
         office: dict[str, Any] = {}
         if offices is not None:
             member_ids = offices.member_lists[offices.ids.index(str(ident))]
@@ -93,67 +138,35 @@ def page_data(view: PageView) -> dict[str, Any]:
                 "eff": [float(v) for v in eff[i]],
                 "coverage": float(row["coverage"]),
                 "chosen": ident in view.chosen,
-                "ind": ind,
+                "ind": _indicator_cells(view, ident),
             }
         )
-    data: dict[str, Any] = {
-        "aggregation": view.c.aggregation.value,
-        "live": view.arithmetic,
-        "tie_decimals": TIE_DECIMALS,
-        "top_k": view.top_k,
-        "bar_scale": view.bar_scale,
-        "command_prefix": view.command_prefix,
-        "report_weights_words": ", ".join(
-            f"{crit.label} {pct(float(r.weights[cid]))}" for cid, crit in view.c.criteria.items()
-        ),
-        "criteria": [
-            {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
-            for cid, crit in view.c.criteria.items()
-        ],
-        "tiers": [{"name": t.name, "top": t.top, "min_score": t.min_score} for t in view.c.tiers],
-        "indicators": [
-            {
-                "id": iid,
-                "criterion": cid,
-                "criterion_label": view.c.criteria[cid].label,
-                "label": ind.label or iid,
-                "column": r.columns.get(iid, ind.column),
-            }
-            for cid, iid, ind in items
-        ],
-        "countries": countries,
-        "yaml": None,
-        "sensitivity": None,
-        "stability": None,
-        "selection": view.rec.data if view.rec is not None else None,
-        "office_column": r.offices.column if r.offices is not None else None,
-    }
-    if view.source is not None:
-        text = view.source.text
-        stem = view.source.file_name.rsplit(".", 1)[0] or "criteria"
-        data["yaml"] = {
-            "text": text,
-            "spans": [
-                [_utf16_offset(text, view.source.spans[c][0]), _utf16_offset(text, view.source.spans[c][1])]
-                for c in view.crit_ids
-            ],
-            "download_name": f"{stem}-tuned.yaml",
-        }
-    st = view.stab
-    if st.countries is not None:
-        order = st.countries.reindex(t.index)
-        data["stability"] = {
-            "top_k": st.top_k,
-            "weight": [str(v) for v in order["weight_in_words"]],
-            "value": [str(v) for v in order["value_in_words"]],
-        }
-    if view.sens is not None:
-        data["sensitivity"] = {
-            "p_top": [float(v) for v in view.sens.p_top_k],
-            "low": [float(v) for v in view.sens.rank_low],
-            "high": [float(v) for v in view.sens.rank_high],
-        }
-    return data
+    return countries
+
+
+def _indicator_cells(view: PageView, ident: Any) -> list[list[Any]]:
+    """Per indicator of ``ident``: value shown, level name, normalised value, how imputed (members' values)."""
+    r = view.r
+    items = view.c.indicator_items()
+    item_ids = [iid for _cid, iid, _ind in items]
+    raw_values = r.raw.loc[ident, item_ids].to_numpy(dtype=float)
+    norm_values = r.normalised.loc[ident, item_ids].to_numpy(dtype=float)
+    offices = r.offices
+    office_imputed = offices.imputed(str(ident), r.imputations) if offices is not None else {}
+    imputed = view.imputed_how
+    cells = []
+    for j, (_cid, iid, indicator) in enumerate(items):
+        raw, norm = float(raw_values[j]), float(norm_values[j])
+        cell = [
+            None if math.isnan(raw) else _round_display(raw),
+            _level(indicator, raw) if not math.isnan(raw) else "",
+            None if math.isnan(norm) else norm,
+            office_imputed[iid][0] if iid in office_imputed else imputed.get((ident, iid)),
+        ]
+        if offices is not None:
+            cell.append(offices.member_values(str(ident), iid))
+        cells.append(cell)
+    return cells
 
 
 def _utf16_offset(text: str, index: int) -> int:
