@@ -222,6 +222,26 @@ def test_random_weights_computed_in_the_page_match_the_pipeline_bit_for_bit(
         assert [names[t] for t in got["tier"]] == table["tier"].tolist()
 
 
+def test_the_pages_kernel_is_the_one_weighted_sum_bit_for_bit(opened: Page) -> None:
+    """Item 2 of issue 10: the script mirrors scorer.aggregation.weighted_sum, on the page's own matrix and mask."""
+    import numpy as np
+
+    from scorer.aggregation import weighted_sum
+
+    data = opened.page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
+    values = np.array([[np.nan if v is None else v for v in c["s"]] for c in data["countries"]], dtype=float)
+    mask = np.array([c["m"] for c in data["countries"]], dtype=bool)
+    rng = np.random.default_rng(7)
+    draws = [rng.dirichlet(np.ones(values.shape[1])) * rng.choice([1.0, 3.0, 1e-3]) for _ in range(25)]
+    draws += [np.array([0.0, 0.0, 2.0]), np.array([1e-12, 1.0, 1e12])]
+    for w in draws:
+        got = opened.page.evaluate("(w) => unctReport.compute(w).score", [float(x) for x in w])
+        assert got == weighted_sum(values, w, mask).tolist()
+    # the page's starting scores are the kernel's at the report's weights
+    start = np.array([c["weight"] for c in data["criteria"]], dtype=float)
+    assert [c["score"] for c in data["countries"]] == weighted_sum(values, start, mask).tolist()
+
+
 def test_a_slider_moves_the_ranking(opened: Page, demo_inputs: tuple[Any, Any]) -> None:
     df, criteria = demo_inputs
     slider = opened.page.locator("#w-range-1")

@@ -2,9 +2,11 @@
  *
  * The live recomputation mirrors the Python pipeline step for step so that the
  * page gives the numbers `unct-scorer rank -w ...` gives, to the last bit:
- *   scorer.aggregation.effective_weights / weighted_arithmetic (numpy's
- *   pairwise summation), scorer.ranking.rank_scores (competition "min" ranks on
- *   scores rounded to 12 decimals with numpy's round-half-even), ranking_order
+ *   scorer.aggregation.weighted_sum, the one weighted-sum kernel (effective
+ *   weights renormalised over the available criteria, then the sum of the
+ *   contributions with numpy's pairwise summation), scorer.ranking.rank_scores
+ *   (competition "min" ranks on scores rounded to 12 decimals with numpy's
+ *   round-half-even), ranking_order
  *   (score descending, then id by code point) and assign_tiers.
  * Nothing is fetched: the data is the JSON block #report-data.
  */
