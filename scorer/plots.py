@@ -228,7 +228,7 @@ def save_figure(fig: Figure, directory: Path, stem: str, *, force: bool) -> list
     paths = []
     for fmt in FORMATS:
         path = directory / f"{stem}.{fmt}"
-        metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": "unct-scorer"}
+        metadata = figure_metadata(fmt)
 
         def writer(tmp: Path, fmt: str = fmt, metadata: dict[str, Any] = metadata) -> None:
             with _style():
@@ -237,6 +237,21 @@ def save_figure(fig: Figure, directory: Path, stem: str, *, force: bool) -> list
         write_atomic(path, writer, force=force)
         paths.append(path)
     return paths
+
+
+def figure_metadata(fmt: str) -> dict[str, Any]:
+    """A chart file's metadata: no date (same bytes every run), the tool, and the command that rewrites it.
+
+    >>> figure_metadata("svg")
+    {'Date': None, 'Creator': 'unct-scorer'}
+    """
+    from scorer.io.results import current_command
+
+    metadata: dict[str, Any] = {"Date": None, "Creator": "unct-scorer"} if fmt == "svg" else {"Software": "unct-scorer"}
+    command = current_command()
+    if command is not None:
+        metadata["Description"] = f"Command: {command}"
+    return metadata
 
 
 def save_figure_as(fig: Figure, path: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
@@ -250,7 +265,7 @@ def save_figure_as(fig: Figure, path: Path, *, force: bool, inputs: tuple[Path, 
                 file=str(path),
             )
         )
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": "unct-scorer"}
+    metadata = figure_metadata(fmt)
 
     def writer(tmp: Path) -> None:
         with _style():

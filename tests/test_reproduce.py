@@ -85,10 +85,12 @@ def recorded_command(path: Path) -> str:
         found = re.search(r"^- command: `(.*)`$", text, re.M)
     elif suffix == ".yaml":
         found = re.search(r"^# Command: (.*)$", text, re.M)
+    elif suffix == ".svg":
+        found = re.search(r"<dc:description>Command: (.*?)</dc:description>", text, re.S)
     else:
         found = re.search(r"<dt>Command line</dt><dd>(.*?)</dd>", text)
     assert found, f"{path.name} records no command"
-    return html.unescape(found.group(1)) if suffix == ".html" else found.group(1)
+    return html.unescape(found.group(1)) if suffix in (".html", ".svg") else found.group(1)
 
 
 def same_words(command: str, args: list[str]) -> bool:
@@ -234,3 +236,11 @@ def test_the_pages_rank_line_repeats_every_reading_option(
     data = json.loads(html.unescape(re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1)))  # type: ignore[union-attr]
     assert len(ranked) == len(data["countries"]) == 142
     assert [str(r["id"]) for r in ranked] == [c["id"] for c in data["countries"]]
+
+
+def test_charts_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["sweep", "engagement", *GROUPED, "-c", "crit.yaml", "--steps", "5", "--plot", "sweep.svg"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, ["sweep.svg"])
+    assert same_words(recorded, args)
