@@ -189,7 +189,12 @@ def command(
         selection_draws=selection_draws,
         region_column=region_column,
     )
-    note(f"Analyses in {time.monotonic() - started:.1f} s (this time is not in the report)")
+    seconds = f"{time.monotonic() - started:.1f} s (not in the report)"
+    if report.recommended is not None:
+        robust = f"; robustness: {report.recommended.robust_note}" if report.recommended.robust_note else ""
+        note(f"Recommended set: {len(report.recommended.ids)} UNCTs{robust}")
+    if report.sensitivity is not None:
+        note(f"Sensitivity: {draws:,} draws (seed {seed}); all analyses in {seconds}")
     for target in targets:
         write_report(
             report,
