@@ -42,6 +42,23 @@ def generated_time() -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
+    """The files to write (default report.html): each a report format, none named twice."""
+    targets = list(outputs) or [DEFAULT_OUTPUT]
+    for target in targets:
+        if target.suffix.lower() not in REPORT_FORMATS:
+            raise OutputError(
+                Problem(
+                    "output.format",
+                    f"should end in one of {', '.join(REPORT_FORMATS)}, but it ends in {target.suffix or 'nothing'!r}",
+                    file=str(target),
+                )
+            )
+    if len({t.resolve() for t in targets}) < len(targets):
+        raise OutputError(Problem("output.duplicate", "-o names the same file twice", key="--output"))
+    return targets
+
+
 @click.command("report")
 @input_options
 @weights_option
@@ -153,18 +170,7 @@ def command(
     out and the price of balance, as `select` computes it; the ranking marks
     the chosen countries.
     """
-    targets = list(outputs) or [DEFAULT_OUTPUT]
-    for target in targets:
-        if target.suffix.lower() not in REPORT_FORMATS:
-            raise OutputError(
-                Problem(
-                    "output.format",
-                    f"should end in one of {', '.join(REPORT_FORMATS)}, but it ends in {target.suffix or 'nothing'!r}",
-                    file=str(target),
-                )
-            )
-    if len({t.resolve() for t in targets}) < len(targets):
-        raise OutputError(Problem("output.duplicate", "-o names the same file twice", key="--output"))
+    targets = report_targets(outputs)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
     for target in targets:
