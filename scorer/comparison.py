@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +26,16 @@ class Comparison:
     ranks: pd.DataFrame
     pairs: pd.DataFrame
     tier_changes: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: each pair's agreement, the tier changes, every country's ranks (``--format json``)."""
+        import json
+
+        return {
+            "pairs": json.loads(self.pairs.to_json(orient="records", double_precision=15)),
+            "tier_changes": json.loads(self.tier_changes.to_json(orient="records")),
+            "ranks": json.loads(self.ranks.reset_index().to_json(orient="records")),
+        }
 
 
 def compare_results(results: Mapping[str, ScoreResult], *, top_k: int = 15) -> Comparison:

@@ -50,12 +50,7 @@ def command(profiles: tuple[Path, ...], spreadsheet: Path | None, sheet: str | N
         results[label] = score_countries(df, criteria)
     comparison = compare_results(results, top_k=top_k)
     if fmt == "json":
-        payload = {
-            "pairs": json.loads(comparison.pairs.to_json(orient="records", double_precision=15)),
-            "tier_changes": json.loads(comparison.tier_changes.to_json(orient="records")),
-            "ranks": json.loads(comparison.ranks.reset_index().to_json(orient="records")),
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         echo_frame(comparison.ranks.reset_index(), "csv")
