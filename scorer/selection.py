@@ -83,15 +83,9 @@ def _bindings(prep: _Prepared, chosen: BoolArray) -> tuple[Binding, ...]:
     available = ~chosen & ~prep.excluded
     for row in prep.rows:
         used = float(row.coef @ chosen)
-        if row.kind == "capacity" and used >= row.bound:
-            out.append(
-                Binding(
-                    row.name,
-                    row.bound,
-                    used,
-                    f"{row.name} (binding: {used:.0f} chosen)",
-                )
-            )
+        counted = (row.kind == "capacity" and used >= row.bound) or (row.kind in ("min", "max") and used == row.bound)
+        if counted:
+            out.append(Binding(row.name, row.bound, used, f"{row.name} (binding: {used:.0f} chosen)"))
         elif row.kind == "budget":
             slack = row.bound - used
             cheapest = float(row.coef[available].min()) if available.any() else None
@@ -106,15 +100,6 @@ def _bindings(prep: _Prepared, chosen: BoolArray) -> tuple[Binding, ...]:
             else:
                 continue
             out.append(Binding(row.name, row.bound, used, label))
-        elif row.kind in ("min", "max") and used == row.bound:
-            out.append(
-                Binding(
-                    row.name,
-                    row.bound,
-                    used,
-                    f"{row.name} (binding: {used:.0f} chosen)",
-                )
-            )
     return tuple(out)
 
 

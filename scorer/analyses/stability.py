@@ -206,6 +206,11 @@ def _in_range(w: float, rng: tuple[float, float] | None) -> bool:
     return rng is None or rng[0] - 1e-12 <= w <= rng[1] + 1e-12
 
 
+def _no_single(thing: str, inside: bool, what: str) -> str:
+    """``no single weight from 0 to 1 brings it into the top 15``, or ``takes it out of``."""
+    return f"no single {thing} from 0 to 1 {'takes it out of' if inside else 'brings it into'} {what}"
+
+
 def _weight_change(
     criteria: Criteria,
     ids: list[str],
@@ -221,7 +226,7 @@ def _weight_change(
             "weight_from": np.nan,
             "weight_to": np.nan,
             "weight_in_range": False,
-            "weight_change": f"no single weight from 0 to 1 {'takes it out of' if inside else 'brings it into'} {what}",
+            "weight_change": _no_single("weight", inside, what),
         }
     j = best[1]
     cid = ids[j]
@@ -267,8 +272,7 @@ def _value_change(
             "score_from": np.nan,
             "score_to": np.nan,
             "value_needed": "",
-            "score_change": f"no single criterion score from 0 to 1 "
-            f"{'takes it out of' if inside else 'brings it into'} {what}",
+            "score_change": _no_single("criterion score", inside, what),
         }
     j = best[1]
     cid = ids[j]
