@@ -97,6 +97,24 @@ class Cell:
     expected: str = ""
 
 
+class RowNumbers(tuple[int, ...]):
+    """Spreadsheet row numbers of a frame's rows, kept in ``DataFrame.attrs``.
+
+    pandas deep-copies ``attrs`` on nearly every operation; a tuple cannot change, so
+    this one is shared rather than copied (a list of n numbers made every step O(n)).
+
+    >>> import copy
+    >>> rows = RowNumbers([2, 3, 5])
+    >>> copy.deepcopy(rows) is rows, list(rows)
+    (True, [2, 3, 5])
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RowNumbers:
+        return self
+
+
 def clean_text(raw: object) -> str:
     """Text of a cell with non-breaking and repeated spaces collapsed.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from scorer.cells import clean_text, is_missing, parse_number
+from scorer.cells import RowNumbers, clean_text, is_missing, parse_number
 from scorer.errors import DataError, Problem
 
 YEAR_HEADERS = ("year", "année", "annee", "año", "ano", "ano de referencia", "год", "年", "السنة", "yr")
@@ -127,7 +127,7 @@ def select_panel(
                 )
             )
         frame = df.iloc[keep].reset_index(drop=True)
-        frame.attrs = {**df.attrs, "row_numbers": [numbers[i] for i in keep], "first_row": numbers[keep[0]]}
+        frame.attrs = {**df.attrs, "row_numbers": RowNumbers(numbers[i] for i in keep), "first_row": numbers[keep[0]]}
         return PanelSelection(frame, notes=[f"{source}: panel: the rows of {year} were used ({len(keep)} countries)"])
     order: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
@@ -177,7 +177,11 @@ def select_panel(
         rows_out.append(row)
         kept_numbers.append(numbers[latest])
     frame = pd.DataFrame(rows_out, columns=df.columns, dtype=object)
-    frame.attrs = {**df.attrs, "row_numbers": kept_numbers, "first_row": kept_numbers[0] if kept_numbers else 2}
+    frame.attrs = {
+        **df.attrs,
+        "row_numbers": RowNumbers(kept_numbers),
+        "first_row": kept_numbers[0] if kept_numbers else 2,
+    }
     note = (
         f"{source}: panel: each indicator takes each country's latest non-missing value "
         f"(years {min(y for y in years if y is not None)}-{max(y for y in years if y is not None)}; "

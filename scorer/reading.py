@@ -7,17 +7,18 @@ from unknown cells; a blank cell under ``missing: error`` is a problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from scorer.cells import Cell, clean_text
+from scorer.cells import Cell, clean_text, parse_number
 from scorer.columns import ColumnPlan
 from scorer.criteria import Indicator, MissingPolicy
 from scorer.errors import Problem
-from scorer.normalisation import method_of
+from scorer.normalisation import NormalisationMethod, method_of
 
 
 def read_indicator(values: pd.Series, indicator: Indicator, *, decimal_comma: bool = False) -> list[Cell]:
@@ -52,7 +53,62 @@ NOT_APPLICABLE = "not_applicable"
 
 def _read_typed(values: pd.Series, indicator: Indicator, *, decimal_comma: bool) -> list[Cell]:
     method = method_of(indicator)
-    return [method.read(v, indicator, decimal_comma=decimal_comma) for v in values]
+    if type(method).read is not NormalisationMethod.read:
+        return [method.read(v, indicator, decimal_comma=decimal_comma) for v in values]
+    numbers, done = plain_numbers(values, decimal_comma=decimal_comma)
+    missing = Cell("missing")
+    cells = [missing if x != x else Cell("value", x) for x in numbers.tolist()]
+    for i in map(int, np.flatnonzero(~done)):
+        cells[i] = parse_number(values.iloc[i], decimal_comma=decimal_comma)
+    return cells
+
+
+# A number as plain ASCII text ("12", "-0.5", "1e3"): read as is, never counted as converted
+# (scorer.cells._NUMBER on ASCII digits; float() accepts exactly these once the checks pass).
+_PLAIN = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_THOUSANDS = r"[+-]?[0-9]{1,3}\.[0-9]{3}"  # "1.234": a thousands group under a decimal comma
+
+
+def plain_numbers(values: pd.Series, *, decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(numbers, done): the cells read column-wise; ``done`` is False where the per-cell parser must read.
+
+    Numeric columns are taken whole (NaN = missing); in text columns only plain ASCII
+    numbers are; every other cell (grouped, percent, missing tokens, decimal commas,
+    non-finite, Unicode digits) is left to :func:`scorer.cells.parse_number`, which
+    gives the same value for every cell marked done.
+
+    >>> x, done = plain_numbers(pd.Series(["1.5", "1,234", None, "abc", 7]))
+    >>> x.tolist()[:1], done.tolist()
+    ([1.5], [True, False, False, False, False])
+    >>> plain_numbers(pd.Series([1.0, float("nan"), float("inf")]))[1].tolist()
+    [True, True, False]
+    """
+    n = len(values)
+    if pd.api.types.is_bool_dtype(values.dtype) or not (
+        pd.api.types.is_numeric_dtype(values.dtype)
+        or pd.api.types.is_object_dtype(values.dtype)
+        or pd.api.types.is_string_dtype(values.dtype)
+    ):
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        return numbers, ~np.isinf(numbers)
+    numbers = np.full(n, np.nan)
+    done = np.zeros(n, dtype=bool)
+    thousands = re.compile(_THOUSANDS) if decimal_comma else None
+    for i, v in enumerate(values.to_numpy(dtype=object).tolist()):
+        # float() reads exactly the plain numbers once Unicode, spaces and "_" are ruled out
+        if type(v) is not str or not v.isascii() or "_" in v or v != v.strip():
+            continue
+        if thousands is not None and thousands.fullmatch(v):
+            continue
+        try:
+            x = float(v)
+        except ValueError:
+            continue
+        if x - x == 0.0:  # finite
+            numbers[i], done[i] = x, True
+    return numbers, done
 
 
 @dataclass(frozen=True)

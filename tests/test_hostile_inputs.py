@@ -105,7 +105,7 @@ def test_a_genuine_multi_line_cell_is_read(tmp_path: Path) -> None:
     sheet = write(tmp_path / "s.csv", SHEET.replace("Beta", '"Beta\nnote"'))
     df = read_countries(sheet)
     assert df["name"].tolist() == ["Alpha", "Beta\nnote", "Gamma"]
-    assert df.attrs["row_numbers"] == [2, 3, 5]
+    assert list(df.attrs["row_numbers"]) == [2, 3, 5]
 
 
 @pytest.mark.parametrize("cell", ["1e400", "-1e400", "1" * 5000])

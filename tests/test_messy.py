@@ -60,7 +60,7 @@ def test_csv_encodings_and_dialects_rank_the_same(tmp_path: Path, name: str) -> 
 def test_officer_workbook_ranks_with_no_clean_up(tmp_path: Path) -> None:
     path = write_officer_workbook(tmp_path / "officer.xlsx", hidden_row=True)
     df = read_countries(path)
-    assert df.attrs["row_numbers"] == [4, 5, 6, 7]
+    assert list(df.attrs["row_numbers"]) == [4, 5, 6, 7]
     _check_officer_result(df)
     result = score_countries(df, CRITERIA)
     assert any("hidden row(s) were read" in n and "rows 5" in n for n in result.notes)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorer.cells import RowNumbers
 from scorer.errors import DataError, Problem
 from scorer.io.limits import Limits, raise_hint, read_limited, refuse_control_characters
 
@@ -27,6 +28,7 @@ MAX_ROWS = Limits.max_rows
 MAX_COLUMNS = Limits.max_columns
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})%?$")
+_AMBIGUOUS_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})%?$|^\d{1,3}(,\d{3})+\.\d+$")
 
 
@@ -122,20 +124,19 @@ def detect_decimal_comma(rows: list[list[object]], *, delimiter: str | None = No
     >>> detect_decimal_comma([["1,234"]], delimiter=";")
     True
     """
-    comma = dot = ambiguous = 0
+    comma = ambiguous = 0
     for row in rows:
         for cell in row:
-            if not isinstance(cell, str):
+            # every pattern needs a comma or a dot; one dot decimal settles it (linear, early exit)
+            if not isinstance(cell, str) or ("," not in cell and "." not in cell):
                 continue
             text = _text(cell).replace(" ", "")
             if _COMMA_DECIMAL.match(text):
                 comma += 1
             elif _DOT_DECIMAL.match(text):
-                dot += 1
-            elif re.match(r"^[+-]?\d{1,3},\d{3}$", text):
+                return False
+            elif _AMBIGUOUS_THOUSANDS.match(text):
                 ambiguous += 1
-    if dot:
-        return False
     return comma > 0 or (delimiter == ";" and ambiguous > 0)
 
 
@@ -422,7 +423,7 @@ def frame_from_rows(
     df = pd.DataFrame(body, columns=header, dtype=object)
     df.attrs["source"] = file
     df.attrs["first_row"] = row_numbers[1]
-    df.attrs["row_numbers"] = list(row_numbers[1:])
+    df.attrs["row_numbers"] = RowNumbers(row_numbers[1:])
     df.attrs["notes"] = []
     df.attrs["rows_read"] = len(body)  # data rows read below the header, for the data-quality output
     return df
