@@ -27,6 +27,9 @@ from scorer.pipeline import choose_id_column, identify_rows
 from scorer.result import ScoreResult
 from scorer.selection import GroupBound, SelectionResult, SelectionSpec, select_countries, selection_shares
 
+ROBUST_DRAWS = 100
+"""Weightings drawn by default for a selection's robustness (one integer program each), in ``select`` and the report."""
+
 #: Most weight draws ``robust_shares`` accepts (one integer program each).
 MAX_DRAWS = 1000
 

@@ -306,3 +306,15 @@ def test_group_frame_lines_up_typed_names_and_offices() -> None:
     )
     result = score_countries(typed, criteria)
     assert group_frame(result, typed, ["region"])["region"].to_dict() == {"VNM": "Asia", "DZA": "Africa"}
+
+
+def test_robust_defaults_are_the_reports() -> None:
+    # One default seed and one default number of draws: `select --robust` and the report's robustness agree.
+    from scorer.analyses.common import DEFAULT_SEED
+    from scorer.cli import load_command
+    from scorer.selection_config import ROBUST_DRAWS
+
+    defaults = {p.name: p.default for p in load_command("select").params}
+    report = {p.name: p.default for p in load_command("report").params}
+    assert (defaults["seed"], defaults["draws"]) == (DEFAULT_SEED, ROBUST_DRAWS)
+    assert (report["seed"], report["selection_draws"]) == (DEFAULT_SEED, ROBUST_DRAWS)

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from scorer.analyses.common import DEFAULT_SEED
 from scorer.cli.common import (
     F,
     FiniteFloatRange,
@@ -28,6 +29,7 @@ from scorer.io.outputs import to_json
 from scorer.io.selection_results import write_selection
 from scorer.pipeline import score_countries
 from scorer.selection_config import (
+    ROBUST_DRAWS,
     SelectionOverrides,
     parse_group_count,
     robust_shares,
@@ -124,8 +126,12 @@ def selection_overrides() -> SelectionOverrides | None:
 @click.option(
     "--robust", is_flag=True, help="Also report each country's share of plausible weightings in the optimal set."
 )
-@click.option("--draws", type=click.IntRange(min=1, max=1000), default=100, show_default=True, help="With --robust.")
-@click.option("--seed", type=int, default=1, show_default=True, help="With --robust: random seed.")
+@click.option(
+    "--draws", type=click.IntRange(min=1, max=1000), default=ROBUST_DRAWS, show_default=True, help="With --robust."
+)
+@click.option(
+    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="With --robust: random seed (as `report`'s)."
+)
 @output_options("Write the selection")
 @format_option
 @example(

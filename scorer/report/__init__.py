@@ -11,7 +11,6 @@
 """
 
 from scorer.report.analyses import (
-    ROBUST_DRAWS,
     RecommendedSet,
     Sensitivity,
     Stability,
@@ -34,6 +33,7 @@ from scorer.report.wording import (
     yaml_number,
 )
 from scorer.report.workflow import CriteriaSource, Report, extra_columns_for, make_report
+from scorer.selection_config import ROBUST_DRAWS
 
 __all__ = [
     "PALETTE",

@@ -311,10 +311,6 @@ def _open_ends(row: pd.Series) -> str:
     return f" At exactly {' or '.join(ends)}, countries tie and the list changes." if ends else ""
 
 
-ROBUST_DRAWS = 100
-"""Weightings drawn for the recommended set's robustness by default (one integer program each; as ``select``)."""
-
-
 @dataclass(frozen=True)
 class RecommendedSet:
     """The best set of UNCTs under a ``selection:`` section, as the report shows it.

@@ -18,7 +18,6 @@ import pandas as pd
 from scorer.criteria import Selection
 from scorer.errors import ConfigError, Problem
 from scorer.report.analyses import (
-    ROBUST_DRAWS,
     RecommendedSet,
     Sensitivity,
     Stability,
@@ -28,6 +27,7 @@ from scorer.report.analyses import (
 )
 from scorer.report.wording import cell_text, yaml_number
 from scorer.result import ScoreResult
+from scorer.selection_config import ROBUST_DRAWS
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 
