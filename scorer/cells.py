@@ -7,6 +7,7 @@ caller can report every bad cell with its row and column at once.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -135,6 +136,38 @@ def fold_text(raw: object) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
+def as_typed(raw: object) -> str:
+    """A cell's text exactly as typed (spaces kept), a blank cell as '' (never 'None' or 'nan').
+
+    >>> as_typed("12.4 "), as_typed(None), as_typed(float("nan")), as_typed(3.0), as_typed(0.25)
+    ('12.4 ', '', '', '3', '0.25')
+    """
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return ""
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if isinstance(raw, float):
+        return repr(int(raw)) if raw.is_integer() and abs(raw) < 1e15 else repr(raw)
+    return str(raw)
+
+
+def suggest(text: str, choices: list[str]) -> str | None:
+    """The choice a mistyped ``text`` most likely meant: the one it begins, else the closest spelling.
+
+    >>> suggest("hihg", ["low", "medium", "high"]), suggest("med", ["low", "medium", "high"]), suggest("x", ["a"])
+    ('high', 'medium', None)
+    """
+    key = clean_text(text).casefold()
+    if not key:
+        return None
+    folded = {clean_text(c).casefold(): c for c in choices}
+    starting = [c for f, c in folded.items() if f.startswith(key)]
+    if len(starting) == 1:
+        return starting[0]
+    close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
 def is_missing(raw: object) -> bool:
     """Whether a cell is blank or one of the usual spellings of missing.
 
@@ -176,10 +209,10 @@ def parse_number(raw: object, *, decimal_comma: bool = False) -> Cell:
         return Cell("invalid", expected="a number")
     if not math.isfinite(number):
         return Cell("invalid", expected="a finite number")
-    converted = percent or text != clean_text(raw)
+    converted = percent or raw != text or not _NUMBER.match(text)  # '12.4 ' (a space) is a conversion too
     if percent:
         number /= 100.0
-    return Cell("value", number, converted=converted or not _NUMBER.match(text))
+    return Cell("value", number, converted=converted)
 
 
 def _read_plain_number(text: str, *, decimal_comma: bool) -> float | None:
@@ -214,10 +247,11 @@ def parse_boolean(raw: object) -> Cell:
             return Cell("value", float(raw), converted=True)
         return Cell("invalid", expected="yes or no")
     text = clean_text(raw).casefold()
+    ordinary = raw in ("yes", "no")  # the drop-down's own entries are not worth reporting
     if text in TRUE_TOKENS:
-        return Cell("value", 1.0, converted=True)
+        return Cell("value", 1.0, converted=not ordinary)
     if text in FALSE_TOKENS:
-        return Cell("value", 0.0, converted=True)
+        return Cell("value", 0.0, converted=not ordinary)
     return Cell("invalid", expected="yes or no")
 
 
@@ -232,7 +266,7 @@ def parse_level(raw: object, levels: dict[str, float]) -> Cell:
     text = clean_text(raw).casefold() if raw is not None else ""
     for name, value in levels.items():
         if clean_text(name).casefold() == text:
-            return Cell("value", float(value), converted=True)
+            return Cell("value", float(value), converted=raw != name)  # 'low' as declared is not reported
     if is_missing(raw):
         return Cell("missing")
     return Cell("invalid", expected="one of " + ", ".join(levels))

@@ -128,7 +128,9 @@ def quality_frame(result: ScoreResult) -> pd.DataFrame:
                 "column": r["column"],
                 "original": r["original"],
                 "value": r["value"],
-                "detail": f"value of year {int(r['year'])}" if pd.notna(r.get("year")) else "text read as a value",
+                "detail": f"value of year {int(r['year'])}"
+                if pd.notna(r.get("year"))
+                else (r.get("how") if isinstance(r.get("how"), str) else "text read as a value"),
             }
         )
     return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])

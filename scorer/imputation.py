@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.cells import clean_text, is_missing
+from scorer.cells import as_typed, clean_text, is_missing
 from scorer.columns import ColumnPlan
 from scorer.criteria import Direction, Indicator, MissingPolicy
 from scorer.normalisation import method_of
@@ -136,7 +136,7 @@ def impute_cells(
                     "row": int(rows[i]),
                     "indicator": iid,
                     "column": column,
-                    "original": clean_text(originals[i]),
+                    "original": as_typed(originals[i]),
                     "policy": policies[i],
                     "value": column_values[i],
                     "how": how[i],

@@ -457,7 +457,9 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
             columns=["id", "name", "row", "indicator", "column", "original", "policy", "value", "how"],
         ),
         exclusions=excluded,
-        conversions=pd.DataFrame(prepared.conversions, columns=["id", "row", "column", "original", "value", "year"]),
+        conversions=pd.DataFrame(
+            prepared.conversions, columns=["id", "row", "column", "original", "value", "year", "how"]
+        ),
         columns=dict(prepared.plan.columns),
         illustrative=dict(prepared.plan.illustrative),
         notes=_notes(prepared, criteria, units),

@@ -7,6 +7,7 @@ from unknown cells; a blank cell under ``missing: error`` is a problem.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scorer.cells import Cell, clean_text, parse_number
+from scorer.cells import FALSE_TOKENS, TRUE_TOKENS, Cell, as_typed, clean_text, parse_number, suggest
 from scorer.columns import ColumnPlan
 from scorer.criteria import Indicator, MissingPolicy
 from scorer.errors import Problem
@@ -49,6 +50,64 @@ def read_indicator(values: pd.Series, indicator: Indicator, *, decimal_comma: bo
 
 
 NOT_APPLICABLE = "not_applicable"
+
+
+def cell_fix(raw: object, indicator: Indicator, *, decimal_comma: bool) -> str | None:
+    """The fix for a cell that cannot be read: a one-flag rerun, or the level or yes/no it most likely meant.
+
+    >>> cell_fix("3,5", Indicator(column="c"), decimal_comma=False)
+    "rerun with --decimal-comma (it reads '3,5' as 3.5)"
+    >>> levels = Indicator(column="c", normalisation="ordinal", levels={"low": 0, "high": 1})
+    >>> cell_fix("hihg", levels, decimal_comma=False)
+    "did you mean 'high'?"
+    >>> cell_fix("yse", Indicator(column="c", normalisation="boolean"), decimal_comma=False)
+    "did you mean 'yes'?"
+    """
+    text = clean_text(raw)
+    if indicator.levels:
+        close = suggest(text, list(indicator.levels))
+        return f"did you mean {close!r}?" if close else None
+    if indicator.normalisation == "boolean":
+        close = suggest(text, ["yes", "no", *sorted(TRUE_TOKENS - {"yes"}), "false", "non"])
+        if close is None:
+            return None
+        return f"did you mean {'yes' if close in TRUE_TOKENS else 'no'!r}?"
+    if not decimal_comma:
+        other = parse_number(raw, decimal_comma=True)
+        if other.kind == "value" and other.value is not None:
+            return f"rerun with --decimal-comma (it reads {text!r} as {other.value:g})"
+    return None
+
+
+def how_read(raw: object, cell: Cell) -> str:
+    """What reading did to a text cell, in words, for the data-quality list.
+
+    >>> how_read(" High", Cell("value", 2.0, converted=True)), how_read("N/A", Cell("missing"))
+    ('spaces trimmed, case changed', 'read as missing')
+    >>> how_read("3,5", Cell("value", 3.5, converted=True)), how_read("1,234", Cell("value", 1234.0, converted=True))
+    ('decimal comma', 'thousands separator')
+    >>> how_read("Oui", Cell("value", 1.0, converted=True)), how_read("12.4 ", Cell("value", 12.4, converted=True))
+    ('read as yes', 'spaces trimmed')
+    """
+    if cell.kind == "missing":
+        return "read as missing"
+    if not isinstance(raw, str):
+        return "a number read as yes/no or a level"
+    text = clean_text(raw)
+    said = ["spaces trimmed"] if text != raw else []
+    value = cell.value if cell.value is not None else math.nan
+    if text.endswith("%"):
+        said.append("percent")
+    elif any(ch.isdigit() for ch in text):
+        if "," in text and not float(value).is_integer():
+            said.append("decimal comma")
+        elif any(sep in text for sep in (",", ".", " ", "'")) and float(value).is_integer() and abs(value) >= 1000:
+            said.append("thousands separator")
+    elif text.casefold() in TRUE_TOKENS | FALSE_TOKENS and text.casefold() not in ("yes", "no"):
+        said.append(f"read as {'yes' if value == 1.0 else 'no'}")
+    elif text != text.casefold():
+        said.append("case changed")
+    return ", ".join(said) or "text read as a value"
 
 
 def _read_typed(values: pd.Series, indicator: Indicator, *, decimal_comma: bool) -> list[Cell]:
@@ -160,8 +219,20 @@ def read_cells(
                         file=source,
                         row=int(rows_of[i]),
                         column=column,
-                        value=text,
+                        value=as_typed(originals[i]),
+                        fix=cell_fix(originals[i], ind, decimal_comma=decimal_comma),
                     )
+                )
+            elif cell.kind == "missing" and clean_text(as_typed(originals[i])):
+                conversions.append(  # 'N/A', '-', 'unknown': a spelling of missing, listed as typed
+                    {
+                        "id": ids[i],
+                        "row": int(rows_of[i]),
+                        "column": column,
+                        "original": as_typed(originals[i]),
+                        "value": float("nan"),
+                        "how": "read as missing" if cell.expected != NOT_APPLICABLE else "read as not applicable",
+                    }
                 )
             elif cell.kind == "value":
                 raw[i, j] = cell.value
@@ -171,8 +242,9 @@ def read_cells(
                             "id": ids[i],
                             "row": int(rows_of[i]),
                             "column": column,
-                            "original": clean_text(originals[i]),
+                            "original": as_typed(originals[i]),
                             "value": cell.value,
+                            "how": how_read(originals[i], cell),
                         }
                     )
         for i, message in method_of(ind).bad_raw(raw[:, j]):

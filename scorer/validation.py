@@ -10,7 +10,8 @@ problem's suggested fix is its own or its code's default
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +21,40 @@ from scorer.criteria import Criteria
 from scorer.errors import Problem, ScorerError, default_fix
 from scorer.result import ScoreResult
 
-PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "suggested fix"]
+PROBLEM_COLUMNS = ["file", "row", "country", "column", "value", "problem", "suggested fix"]
 
 
-def problem_table(problems: list[Problem] | tuple[Problem, ...]) -> pd.DataFrame:
-    """One row per problem: file, row, column, value, problem, suggested fix.
+def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Problems by file, line, row and column (a file's own problems before its rows').
+
+    >>> [p.row for p in sort_problems([Problem("d", "m", file="a", row=9), Problem("d", "m", file="a", row=3)])]
+    [3, 9]
+    """
+    return tuple(
+        sorted(
+            problems,
+            key=lambda p: (p.file or "", p.line or 0, -1 if p.row is None else p.row, p.column or p.key or ""),
+        )
+    )
+
+
+def problem_table(
+    problems: list[Problem] | tuple[Problem, ...], countries: Mapping[int, str] | None = None
+) -> pd.DataFrame:
+    """One row per problem: file, row, country (the row's, when known), column, value, problem, suggested fix.
 
     >>> p = Problem("data.invalid_cell", "should be a number, but it is 'ten'", file="s.csv", row=3, column="rate")
-    >>> problem_table([p]).iloc[0].tolist()
-    ['s.csv', '3', 'rate', '', "should be a number, but it is 'ten'", 'correct the cell, or leave it blank if unknown']
+    >>> problem_table([p], {3: "Chad"}).iloc[0].tolist()[:5]
+    ['s.csv', '3', 'Chad', 'rate', '']
+    >>> problem_table([p]).iloc[0].tolist()[-1]
+    'correct the cell, or leave it blank if unknown'
     """
+    names = countries or {}
     rows = [
         {
             "file": f"{p.file}:{p.line}" if p.file and p.line else (p.file or ""),
             "row": "" if p.row is None else str(p.row),
+            "country": "" if p.row is None else names.get(p.row, ""),
             "column": p.column if p.column is not None else (p.key or ""),
             "value": "" if p.value is None else p.value,
             "problem": p.message,
@@ -52,18 +73,26 @@ class Validation:
     criteria: str
     problems: tuple[Problem, ...]
     result: ScoreResult | None
+    countries: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems and self.result is not None
 
     def table(self) -> pd.DataFrame:
-        """The problems as :func:`problem_table`."""
-        return problem_table(self.problems)
+        """The problems as :func:`problem_table`, with each row's country."""
+        return problem_table(self.problems, self.countries)
 
     def records(self) -> list[dict[str, Any]]:
-        """The problems as JSON-ready records (code, location, message, fix)."""
-        return [{**p.to_dict(), "fix": p.fix or default_fix(p.code)} for p in self.problems]
+        """The problems as JSON-ready records (code, location, country, message, fix): the table's fix text."""
+        return [
+            {
+                **p.to_dict(),
+                "country": None if p.row is None else self.countries.get(p.row),
+                "fix": p.fix or default_fix(p.code),
+            }
+            for p in self.problems
+        ]
 
     def lines(self) -> list[str]:
         """The verdict in one line."""
@@ -124,4 +153,31 @@ def validate_files(
             )
         except ScorerError as exc:
             problems += exc.problems
-    return Validation(Path(spreadsheet).name, Path(criteria).name, tuple(problems), result)
+    countries = row_countries(df, id_column or (loaded.id_column if loaded is not None else None)) if problems else {}
+    return Validation(Path(spreadsheet).name, Path(criteria).name, sort_problems(problems), result, countries)
+
+
+def row_countries(df: pd.DataFrame | None, id_column: str | None) -> dict[int, str]:
+    """Each spreadsheet row's country name (the id as typed when it names no country), by row number.
+
+    >>> row_countries(pd.DataFrame({"iso3": ["TCD", "XYZ"]}), None)
+    {2: 'Chad', 3: 'XYZ'}
+    """
+    from scorer.cells import as_typed
+    from scorer.countries import default_resolver
+
+    if df is None or df.empty:
+        return {}
+    resolver = default_resolver()
+    column = id_column if id_column in df.columns else resolver.detect_id_column(df)
+    if column is None:
+        return {}
+    numbers = df.attrs.get("row_numbers") or range(2, len(df) + 2)
+    out: dict[int, str] = {}
+    for row, raw in zip(numbers, df[column], strict=False):
+        text = as_typed(raw).strip()
+        try:
+            out[int(row)] = resolver.name_of(resolver.resolve(text)) if text else ""
+        except ScorerError:
+            out[int(row)] = text
+    return out

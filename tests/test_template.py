@@ -154,16 +154,17 @@ def test_out_of_list_value_is_reported_with_its_row_and_column(workbook: Path, t
             "column": "gov_ip_interest",
             "value": "maybe",
             "message": "should be one of none, expressed, requested, included, but it is 'maybe'",
-            "fix": None,
+            "fix": "correct the cell, or leave it blank if unknown",
+            "country": "United Arab Emirates",
         }
     ]
     table = runner.invoke(main, ["validate", str(bad)])
     assert table.exit_code == 1
     assert table.stderr.splitlines()[0].startswith("No project (unct-scorer.toml) here or above: using the bundled")
     assert table.stderr.splitlines()[1] == "1 problem(s) found:"
-    row = table.stderr.splitlines()[-1].split()
-    assert row[:4] == [str(bad), "7", "gov_ip_interest", "maybe"]
-    assert " ".join(row[4:]).startswith("should be one of none, expressed, requested, included, but it is")
+    row = table.stdout.splitlines()[-1].split()
+    assert row[:7] == [str(bad), "7", "United", "Arab", "Emirates", "gov_ip_interest", "maybe"]
+    assert " ".join(row[7:]).startswith("should be one of none, expressed, requested, included, but it is")
     ranked = runner.invoke(main, ["rank", str(bad)])
     assert ranked.exit_code == 1
     assert ranked.stderr.splitlines()[0] == (

@@ -70,7 +70,7 @@ def test_validate_cli_json_equals_the_library(tmp_path: Path) -> None:
     sheet, crit = _bad_sheet(tmp_path), write(tmp_path / "small.yaml", SMALL_CRITERIA)
     res = CliRunner().invoke(main, ["validate", str(sheet), "-c", str(crit), "--format", "json"])
     assert res.exit_code == 1
-    assert json.loads(res.stdout) == [p.to_dict() for p in validate_files(sheet, crit).problems]
+    assert json.loads(res.stdout) == validate_files(sheet, crit).records()
 
 
 def test_a_clean_pair_is_ok_and_says_so_in_full(small: tuple[Path, Path]) -> None:

@@ -41,8 +41,11 @@ unct-scorer validate --format json my.csv
 def command(spreadsheet: Path | None, criteria_path: Path | None, sheet: str | None, fmt: str) -> None:
     """Check SPREADSHEET and the criteria file and list every problem.
 
-    Prints one table (file, row, column, value, problem, suggested fix) with
-    every problem of both files; ``--format json`` prints the same records.
+    Prints one table on stdout (file, row, country, column, value, problem,
+    suggested fix), sorted by file, row and column, with every problem of
+    both files; ``--format csv`` and ``--format json`` print the same rows
+    with the same fix text. A mistyped level or yes/no gets "did you mean";
+    a number typed with a decimal comma gets the flag that reads it.
 
     Exit 0 when both are fine, 1 when there is any problem.
     """
@@ -50,12 +53,12 @@ def command(spreadsheet: Path | None, criteria_path: Path | None, sheet: str | N
     found = validate_files(data_path, crit_path, sheet=sheet, **reading_options())
     announce_inputs()
     if fmt == "json":
-        click.echo(json.dumps([p.to_dict() for p in found.problems], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(found.records(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(frame_to_csv(found.table()), nl=False)
     elif found.problems:
         click.echo(f"{len(found.problems)} problem(s) found:", err=True)
-        click.echo(render_table(found.table(), max_width=10_000), err=True)
+        click.echo(render_table(found.table(), max_width=10_000))
     elif found.result is not None:
         for text in found.result.notes:
             note(f"Note: {text}")
