@@ -191,11 +191,11 @@ def test_validate(runner, small, tmp_path: Path) -> None:
     bad_sheet = write(tmp_path / "bad.csv", "name,level\nx,y\n")
     res = run(runner, "validate", str(bad_sheet), "-c", str(bad_crit))
     assert res.exit_code == 1
-    lines = res.stderr.splitlines()
-    assert lines[0] == "1 problem(s) found:"
-    assert lines[1].split() == ["file", "row", "column", "value", "problem", "suggested", "fix"]
-    assert lines[3].split("  ")[0] == f"{bad_crit}:7"
-    assert "criteria.engagement.weight" in lines[3] and "should be >= 0, but it is -1" in lines[3]
+    assert res.stderr == "1 problem(s) found:\n"
+    lines = res.stdout.splitlines()
+    assert lines[0].split() == ["file", "row", "country", "column", "value", "problem", "suggested", "fix"]
+    assert lines[2].split("  ")[0] == f"{bad_crit}:7"
+    assert "criteria.engagement.weight" in lines[2] and "should be >= 0, but it is -1" in lines[2]
     res = run(runner, "validate", str(bad_sheet), "-c", str(crit), "--format", "json")
     problems = json.loads(res.stdout)
     assert res.exit_code == 1
