@@ -327,3 +327,28 @@ def test_report_with_plots_but_no_matplotlib_leaves_nothing(
         "Error: charts need matplotlib, but it is not installed (pip install 'unct-scorer[plots]')"
     ]
     assert names(tmp_path) == set()
+
+
+def test_a_signal_during_commit_takes_effect_after_the_outputs_are_in_place(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import os, signal
+        from pathlib import Path
+        import scorer.io.writer as w
+        from scorer.io.outputs import write_text
+        place = w.OutputTransaction._place
+        def place_then_signal(self, item):
+            place(self, item)
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-commit: held until every output is in place
+        w.OutputTransaction._place = place_then_signal
+        from scorer.io.outputs import output_transaction
+        with output_transaction():
+            write_text(Path({str(tmp_path / "a.csv")!r}), "a\\n", force=False)
+            write_text(Path({str(tmp_path / "b.csv")!r}), "b\\n", force=False)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert proc.stderr.strip() == f"Error: stopped by signal {int(signal.SIGTERM)}; after the outputs were written"
+    assert names(tmp_path) == {"a.csv", "b.csv"}
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8") == "b\n"

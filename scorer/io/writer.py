@@ -99,6 +99,7 @@ class OutputTransaction:
     staged: list[_Staged] = field(default_factory=list)
     created_dirs: list[Path] = field(default_factory=list)
     _done: list[tuple[str, Path, Path | None]] = field(default_factory=list)
+    committed: bool = False
 
     def make_dir(self, path: Path) -> None:
         """Create a folder (and missing parents); removed again if the command fails."""
@@ -157,23 +158,31 @@ class OutputTransaction:
             raise _failure(path, f"cannot be written ({reason}); nothing was written")
 
     def commit(self) -> None:
-        """Move every staged output into place, or none of them."""
-        try:
-            for item in sorted(self.staged, key=lambda s: s.force):  # claim new names first: they may be taken
-                self._place(item)
-        except BaseException:
-            self._undo()
-            raise
-        for _kind, _target, backup in self._done:
-            if backup is not None:
-                with contextlib.suppress(OSError):
-                    backup.unlink()
+        """Move every staged output into place, or none of them.
+
+        SIGTERM and SIGHUP are held back while names are linked, replaced and
+        their backups removed (a few system calls), so a signal cannot strand a
+        backup or half a set; it takes effect as soon as the outputs are in place.
+        """
+        with _signals_held():
+            try:
+                for item in sorted(self.staged, key=lambda s: s.force):  # claim new names first: they may be taken
+                    self._place(item)
+            except BaseException:
+                self._undo()
+                raise
+            for _kind, _target, backup in self._done:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        backup.unlink()
+            # committed: a signal delivered when the block ends must not undo what is now in place
+            self._done.clear()
+            self.created_dirs.clear()
+            self.committed = True
         self._discard_temporaries()
         for folder in {s.target.parent for s in self.staged}:
             _sync_folder(folder)
         self.staged.clear()
-        self.created_dirs.clear()
-        self._done.clear()
 
     def _place(self, item: _Staged) -> None:
         target = item.target
@@ -183,7 +192,9 @@ class OutputTransaction:
                 self._done.append(("claimed", target, None))
                 return
             backup = None
-            if target.exists():
+            # a backup is needed only to restore this file if a later forced output fails to be put in place;
+            # new names are claimed first, so a single forced output is replaced atomically without one
+            if target.exists() and sum(s.force for s in self.staged) > 1:
                 backup = _hidden_name(target, "old")
                 os.link(target, backup)
             named = item.tmp if item.tmp is not None else _hidden_name(target, "new")
@@ -274,7 +285,8 @@ def output_transaction(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iter
     except BaseException as exc:
         tx._undo()
         if isinstance(exc, Terminated):
-            sys.stderr.write(f"Error: stopped by signal {exc.signum}; no output was written\n")
+            done = "after the outputs were written" if tx.committed else "no output was written"
+            sys.stderr.write(f"Error: stopped by signal {exc.signum}; {done}\n")
         raise
     finally:
         _current.reset(token)
@@ -445,7 +457,30 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+_held: dict[str, int] = {"depth": 0, "pending": 0}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGHUP back during the block; one that arrived is acted on when it ends.
+
+    The handler itself defers (blocking the signal would not do: numerical
+    libraries run threads that would receive it instead of the main thread).
+    """
+    _held["depth"] += 1
+    try:
+        yield
+    finally:
+        _held["depth"] -= 1
+        if _held["depth"] == 0 and _held["pending"]:
+            signum, _held["pending"] = _held["pending"], 0
+            raise Terminated(signum)
+
+
 def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    if _held["depth"]:
+        _held["pending"] = signum
+        return
     raise Terminated(signum)
 
 
