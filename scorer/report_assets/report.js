@@ -115,7 +115,7 @@
         ok: false,
         message:
           empty.length + " countr" + (empty.length === 1 ? "y has" : "ies have") +
-          " no usable value for any weighted criterion (" + empty.slice(0, 5).join(", ") +
+          " no usable value for any weighted criterion (" + empty.slice(0, 5).map(iso).join(", ") +
           (empty.length > 5 ? ", …" : "") + "); the command line refuses these weights",
       };
     }
@@ -179,6 +179,16 @@
     let s = pyRepr(x);
     if (/e/.test(s) && s.indexOf(".") < 0) s = s.replace("e", ".0e");
     return s;
+  }
+
+  /** A name isolated for bidirectional text in plain-text places (FSI ... PDI), so it cannot reorder what follows. */
+  function iso(text) {
+    return "\u2068" + text + "\u2069";
+  }
+
+  /** A <bdi> element holding a name: right-to-left names and stray direction marks stay inside it. */
+  function bdi(text) {
+    return el("bdi", { text: text });
   }
 
   function el(tag, attrs, children) {
@@ -325,7 +335,7 @@
     if (top) {
       top.replaceChildren(
         ...order.slice(0, data.top_k).map((i) =>
-          el("li", {}, [countries[i].name + " ", el("span", { class: "id", text: "(" + fixed(state.score[i], 3) + ")" })])
+          el("li", {}, [bdi(countries[i].name), " ", el("span", { class: "id", text: "(" + fixed(state.score[i], 3) + ")" })])
         )
       );
     }
@@ -335,7 +345,8 @@
     }
     const first = document.getElementById("first-tier-list");
     if (first) {
-      first.textContent = order.filter((i) => state.tier[i] === 0).map((i) => countries[i].name).join(", ") || "none";
+      const names = order.filter((i) => state.tier[i] === 0).map((i) => countries[i].name);
+      first.replaceChildren(...(names.length ? names.flatMap((name, j) => (j ? [", ", bdi(name)] : [bdi(name)])) : ["none"]));
     }
   }
 
@@ -343,14 +354,18 @@
 
   const detail = document.getElementById("detail");
 
-  function showDetail(i) {
+  /**
+   * Show country i's breakdown. When `reveal` (a click on a name), the panel (just above the table) scrolls into
+   * view and takes the focus, so keyboard and screen-reader users land on it too.
+   */
+  function showDetail(i, reveal) {
     selected = i;
     const c = countries[i];
-    const head = el("h3", {
-      text:
-        c.name + " (" + c.id + "): rank " + state.rank[i] + " of " + n + ", tier " + tiers[state.tier[i]].name +
+    const head = el("h3", {}, [
+      bdi(c.name),
+      " (" + c.id + "): rank " + state.rank[i] + " of " + n + ", tier " + tiers[state.tier[i]].name +
         ", score " + fixed(state.score[i], 4),
-    });
+    ]);
     const critRows = crits.map((k, j) =>
       el("tr", {}, [
         el("td", {}, [el("span", { class: "swatch c" + (j % 8) }), k.label]),
@@ -407,12 +422,14 @@
     close.addEventListener("click", () => {
       selected = null;
       detail.hidden = true;
+      const back = rowOf[i].querySelector("button.country");
+      if (back) back.focus();
     });
     const extra = [];
     if (office) {
       extra.push(el("p", { class: "office", text: c.office.charAt(0).toUpperCase() + c.office.slice(1) + "." }));
       extra.push(
-        el("p", { class: "office-members", text: "Members: " + c.members.map((m) => m.name + " (" + m.id + ")").join(", ") + "." })
+        el("p", { class: "office-members", text: "Members: " + c.members.map((m) => iso(m.name) + " (" + m.id + ")").join(", ") + "." })
       );
     }
     if (data.selection) {
@@ -437,8 +454,14 @@
         ])
       );
     }
-    detail.replaceChildren(head, ...extra, critTable, ...what, indTable, close);
+    const wrap = (table) => el("div", { class: "table-wrap" }, [table]);
+    detail.replaceChildren(head, ...extra, wrap(critTable), ...what, wrap(indTable), close);
+    detail.setAttribute("aria-label", "Breakdown of " + iso(c.name));
     detail.hidden = false;
+    if (reveal) {
+      detail.scrollIntoView({ block: "start" });
+      detail.focus({ preventScroll: true });
+    }
   }
 
   /* ---------- weights ---------- */
@@ -589,13 +612,28 @@
   }
   tbody.addEventListener("click", (event) => {
     const button = event.target.closest("button.country");
-    if (button) showDetail(Number(button.closest("tr").dataset.i));
+    if (button) showDetail(Number(button.closest("tr").dataset.i), true);
   });
   searchBox.addEventListener("input", applyFilters);
   if (regionBox) regionBox.addEventListener("change", applyFilters);
   if (chosenBox) chosenBox.addEventListener("change", applyFilters);
   tierBox.addEventListener("change", applyFilters);
   applyFilters();
+
+  /* ---------- print: collapsed sections print open, and close again afterwards ---------- */
+
+  window.addEventListener("beforeprint", () => {
+    for (const d of document.querySelectorAll("details:not([open])")) {
+      d.dataset.openedForPrint = "true";
+      d.open = true;
+    }
+  });
+  window.addEventListener("afterprint", () => {
+    for (const d of document.querySelectorAll("details[data-opened-for-print]")) {
+      delete d.dataset.openedForPrint;
+      d.open = false;
+    }
+  });
 
   /** The page's API, for tests and for anyone scripting the page from the console. */
   window.unctReport = {
