@@ -429,7 +429,11 @@
     if (office) {
       extra.push(el("p", { class: "office", text: c.office.charAt(0).toUpperCase() + c.office.slice(1) + "." }));
       extra.push(
-        el("p", { class: "office-members", text: "Members: " + c.members.map((m) => iso(m.name) + " (" + m.id + ")").join(", ") + "." })
+        el("p", { class: "office-members" }, [
+          "Members: ",
+          ...c.members.flatMap((m, j) => [...(j ? [", "] : []), bdi(m.name), " (" + m.id + ")"]),
+          ".",
+        ])
       );
     }
     if (data.selection) {
