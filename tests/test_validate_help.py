@@ -98,3 +98,11 @@ def test_data_quality_lists_the_conversions_worth_a_look_as_typed(tmp_path: Path
         (3, "rate", "N/A", "read as missing"),
         (4, "office", "Oui", "read as yes"),
     ]
+
+
+def test_rank_echoes_each_w_as_the_share_it_became(small, runner) -> None:
+    sheet, crit = small
+    res = runner.invoke(main, ["rank", str(sheet), "-c", str(crit), "-w", "engagement=1"])
+    assert res.exit_code == 0, res.output
+    # small.yaml: engagement 2 -> 1, representation 1, interest 1: shares 1/3 each
+    assert "-w engagement 1 \u2192 share 0.33 (weights are relative)" in res.stderr.splitlines()

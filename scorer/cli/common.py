@@ -144,7 +144,8 @@ def weights_option(func: F) -> F:
         "weights",
         multiple=True,
         metavar="CRITERION=WEIGHT",
-        help="Override a criterion weight (relative); repeat for several.",
+        help="Override a criterion weight; repeat for several. Weights are relative: all are rescaled to shares "
+        "that sum to 1, and the shares used are printed (engagement 0.2 -> share 0.17).",
     )(func)
 
 

@@ -73,7 +73,11 @@ def command(
         inputs["evidence"] = evidence_path
         for line in merged.lines():
             note(f"Evidence: {line}")
-    result = score_countries(df, criteria, weights=parse_weights(weights))
+    given = parse_weights(weights)
+    result = score_countries(df, criteria, weights=given)
+    for name, value in given.items():
+        if name in result.weights:
+            note(f"-w {name} {value:g} \N{RIGHTWARDS ARROW} share {result.weights[name]:.2f} (weights are relative)")
     if output is not None:
         write_result(result, output, force=force, inputs=inputs, argv=sys.argv[1:])
         note(f"Wrote {output}")
