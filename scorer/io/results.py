@@ -14,6 +14,7 @@ from scorer.io.outputs import (
     check_target,
     frame_to_csv,
     frame_to_markdown,
+    markdown_text,
     to_json,
     write_text,
     write_workbook,
@@ -331,15 +332,16 @@ def markdown_summary(
     stability: Stability | None = None,
 ) -> str:
     """A Markdown summary for pasting into a committee document."""
-    lines = [f"# UNCT ranking: {result.criteria.name}", ""]
+    lines = [f"# UNCT ranking: {markdown_text(result.criteria.name)}", ""]
     for n in result.notes:
-        lines += [f"> **{n}**", ""]
+        lines += [f"> **{markdown_text(n)}**", ""]
     weights = ", ".join(
-        f"{c.label} ({c.cites}) {result.weights[cid]:.0%}" for cid, c in result.criteria.criteria.items()
+        f"{markdown_text(c.label)} ({markdown_text(c.cites)}) {result.weights[cid]:.0%}"
+        for cid, c in result.criteria.criteria.items()
     )
     lines += [f"Criteria weights: {weights}.", ""]
     counts = result.table["tier"].value_counts()
-    tiers = ", ".join(f"{t.name}: {int(counts.get(t.name, 0))}" for t in result.criteria.tiers)
+    tiers = ", ".join(f"{markdown_text(t.name)}: {int(counts.get(t.name, 0))}" for t in result.criteria.tiers)
     lines += [f"{len(result.table)} countries ranked ({tiers}); {len(result.exclusions)} excluded.", ""]
     if recommended is not None:
         lines += [*_selection_markdown(recommended), "## Ranking", ""]
@@ -349,7 +351,7 @@ def markdown_summary(
     if stability is not None:
         lines += _stability_markdown(stability)
     lines += ["## Provenance", ""]
-    lines += [f"- {k}: `{v}`" for k, v in prov.items()]
+    lines += [f"- {k}: {markdown_text(v)}" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -357,10 +359,10 @@ def _selection_markdown(recommended: RecommendedSet) -> list[str]:
     data = recommended.data
     lines = ["## Recommended set", ""]
     for note in recommended.notes:
-        lines += [f"> **{note}.**", ""]
+        lines += [f"> **{markdown_text(note)}.**", ""]
     if data["constraints"]:
-        lines += ["Constraints: " + "; ".join(data["constraints"]) + ".", ""]
-    lines += [f"- {s}" for s in recommended.summary] + [""]
+        lines += ["Constraints: " + "; ".join(markdown_text(c) for c in data["constraints"]) + ".", ""]
+    lines += [f"- {markdown_text(s)}" for s in recommended.summary] + [""]
     table = recommended.table
     if data["cost_column"] is None:
         table = table.drop(columns=["cost", "cost_defaulted"])
@@ -374,7 +376,7 @@ def _selection_markdown(recommended: RecommendedSet) -> list[str]:
             frame_to_markdown(recommended.robust),
         ]
     elif recommended.robust_note:
-        lines += [recommended.robust_note, ""]
+        lines += [markdown_text(recommended.robust_note), ""]
     return lines
 
 
@@ -382,7 +384,7 @@ def _stability_markdown(stability: Stability) -> list[str]:
     """What would change the list: the weight intervals and the countries near the cut, in words."""
     lines = ["## What would change the list", ""]
     if stability.weights is None:
-        return [*lines, stability.reason, ""]
+        return [*lines, markdown_text(stability.reason), ""]
     k = stability.top_k
     units = "offices" if stability.unit == "office" else "countries"
     lines += [
@@ -392,7 +394,7 @@ def _stability_markdown(stability: Stability) -> list[str]:
         "",
         frame_to_markdown(stability.weight_table()),
     ]
-    lines += [f"- {text}" for text in stability.weights["in_words"]] + [""]
+    lines += [f"- {markdown_text(text)}" for text in stability.weights["in_words"]] + [""]
     near = stability.near_cut()
     rows = pd.DataFrame(
         {
