@@ -127,7 +127,7 @@ def test_the_workbook_and_the_markdown_carry_the_set(outputs: dict[str, Path], s
     assert sorted(marked) == sorted(ids)
     md = outputs["md"].read_text(encoding="utf-8")
     part = md[md.index("## Recommended set") : md.index("## Ranking")]
-    assert "Constraints: region=Africa >= 3;" in part and "- Chosen: 25 UNCTs" in part
+    assert "Constraints: region=Africa &gt;= 3;" in part and "- Chosen: 25 UNCTs" in part
     assert all(f"| {i} |" in part for i in ids)
 
 

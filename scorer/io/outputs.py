@@ -203,6 +203,20 @@ def markdown_text(value: Any) -> str:
     return text
 
 
+def markdown_code(value: Any) -> str:
+    """Any text as an inline code span (copyable as typed; HTML inside stays text), on one line.
+
+    The fence is one backtick longer than the longest run of backticks inside (CommonMark).
+
+    >>> markdown_code("unct-scorer rank 'a b.csv'"), markdown_code("a`b")
+    ("`unct-scorer rank 'a b.csv'`", '``a`b``')
+    """
+    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", str(value))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def to_json(data: Any) -> str:
     """Stable JSON: sorted keys off (order is meaningful), UTF-8, 2-space indent."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -14,6 +14,7 @@ from scorer.io.outputs import (
     check_target,
     frame_to_csv,
     frame_to_markdown,
+    markdown_code,
     markdown_text,
     to_json,
     write_text,
@@ -351,7 +352,7 @@ def markdown_summary(
     if stability is not None:
         lines += _stability_markdown(stability)
     lines += ["## Provenance", ""]
-    lines += [f"- {k}: {markdown_text(v)}" for k, v in prov.items()]
+    lines += [f"- {k}: {markdown_code(v)}" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
 
 
