@@ -236,7 +236,14 @@ def kill_at_random(folder: Path, kills: int, sig: int, seed: int) -> None:
         assert b"Traceback" not in err
         text = target.read_text(encoding="utf-8")
         assert text == "old\n" or _complete(text)
-        assert names(folder) == {"out.csv"}, names(folder)
+        left = names(folder) - {"out.csv"}
+        if sig == signal.SIGKILL:
+            # kill -9 cannot be caught: between naming a temporary and renaming it (two system calls) it can leave
+            # one hidden .out.csv.PID....tmp, which the next write of out.csv removes (its process is gone)
+            assert all(n.startswith(f".out.csv.{proc.pid}.") and n.endswith(".tmp") for n in left), left
+            write_text(target, text, force=True)
+            left = names(folder) - {"out.csv"}
+        assert not left, left
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])

@@ -338,7 +338,44 @@ def _hidden_name(target: Path, what: str) -> Path:
     return Path(name)
 
 
+def _reclaim_stale(target: Path) -> None:
+    """Remove hidden temporaries of ``target`` left by a process that no longer runs.
+
+    ``kill -9`` cannot be caught: a process killed between naming a temporary
+    and renaming it leaves ``.NAME.PID....tmp``. Its PID is in the name, so the
+    next write of the same target removes it once that process is gone.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".out.csv.999999999.new.abc.tmp").write_text("x")
+    >>> _reclaim_stale(folder / "out.csv"); sorted(p.name for p in folder.iterdir())
+    []
+    """
+    prefix = f".{target.name}."
+    try:
+        names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(target.parent / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**22
+    return True
+
+
 def _open_temporary(item: _Staged) -> None:
+    _reclaim_stale(item.target)
     if _O_TMPFILE and os.path.isdir("/proc/self/fd"):
         try:
             item.fd = os.open(item.target.parent, _O_TMPFILE | os.O_RDWR, 0o600)
