@@ -171,6 +171,13 @@ def top_option(help: str) -> Callable[[F], F]:
     return click.option("--top", "top_k", type=click.IntRange(min=1), default=None, help=help)
 
 
+def seed_option(help: str = "Random seed: the same seed gives the same numbers, byte for byte.") -> Callable[[F], F]:
+    """--seed S, defaulting to the one seed every analysis shares (the paper's date, 20210816)."""
+    from scorer.analyses.common import DEFAULT_SEED
+
+    return click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True, help=help)
+
+
 def format_option(func: F) -> F:
     """--format table|csv|json."""
     return click.option(

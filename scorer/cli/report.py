@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, weights_option
+from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, seed_option, weights_option
 from scorer.cli.reproduce import rank_equivalent, reproduce_command
 from scorer.cli.select import selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
@@ -17,7 +17,7 @@ from scorer.io.outputs import check_target
 from scorer.io.results import write_report
 from scorer.pipeline import score_countries
 from scorer.report import ROBUST_DRAWS, make_report
-from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
+from scorer.tuning import DEFAULT_DRAWS
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
 DEFAULT_OUTPUT = Path("report.html")
@@ -93,13 +93,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     show_default=True,
     help="Weight draws for --sensitivity (as `sensitivity --draws`).",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=DEFAULT_SEED,
-    show_default=True,
-    help="Random seed for --sensitivity and the selection's robustness (as `sensitivity --seed`).",
-)
+@seed_option("Random seed for --sensitivity and the selection's robustness (as `sensitivity --seed`).")
 @click.option(
     "--no-data-uncertainty",
     is_flag=True,

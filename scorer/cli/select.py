@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from scorer.analyses.common import DEFAULT_SEED
 from scorer.cli.common import (
     F,
     FiniteFloatRange,
@@ -23,6 +22,7 @@ from scorer.cli.common import (
     output_options,
     parse_weights,
     render_table,
+    seed_option,
     weights_option,
 )
 from scorer.io.outputs import to_json
@@ -129,9 +129,7 @@ def selection_overrides() -> SelectionOverrides | None:
 @click.option(
     "--draws", type=click.IntRange(min=1, max=1000), default=ROBUST_DRAWS, show_default=True, help="With --robust."
 )
-@click.option(
-    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="With --robust: random seed (as `report`'s)."
-)
+@seed_option("With --robust: random seed (as `report`'s).")
 @output_options("Write the selection")
 @format_option
 @example(

@@ -12,7 +12,6 @@ import click
 
 from scorer.analyses import (
     DEFAULT_DRAWS,
-    DEFAULT_SEED,
     SensitivityReport,
     check_top_k,
     indicator_uncertainty,
@@ -28,6 +27,7 @@ from scorer.cli.common import (
     note,
     output_options,
     render_table,
+    seed_option,
     top_option,
 )
 from scorer.errors import OutputError, Problem
@@ -97,13 +97,7 @@ def table_view(report: SensitivityReport) -> str:
     show_default=True,
     help="Weight vectors drawn uniformly from the allowed weights.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=DEFAULT_SEED,
-    show_default=True,
-    help="Random seed: the same seed gives the same numbers, byte for byte.",
-)
+@seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
 @click.option(
     "--no-data-uncertainty",

@@ -18,13 +18,13 @@ from scorer.cli.common import (
     note,
     output_options,
     render_table,
+    seed_option,
     top_option,
 )
 from scorer.cli.sensitivity import check_output, progress_bar
 from scorer.errors import ConfigError
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
-from scorer.tuning import DEFAULT_SEED
 from scorer.uncertainty.analysis import DEFAULT_SAMPLES, UncertaintyResult, uncertainty_analysis
 from scorer.uncertainty.factors import build_factors
 from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
@@ -57,13 +57,7 @@ def table_view(result: UncertaintyResult) -> str:
     show_default=True,
     help="Base samples N; the analysis runs the model N x (uncertain inputs + 2) times.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=DEFAULT_SEED,
-    show_default=True,
-    help="Random seed: the same seed gives the same numbers, byte for byte.",
-)
+@seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
 @click.option(
     "--bootstrap",

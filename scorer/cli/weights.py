@@ -16,6 +16,7 @@ from scorer.cli.common import (
     read_sheet,
     render_table,
     resolve_inputs,
+    seed_option,
     sheet_options,
 )
 from scorer.errors import OutputError, Problem
@@ -89,9 +90,7 @@ def check_output(path: Path | None) -> None:
     show_default=True,
     help="Weightings drawn between the stakeholders' own for P(top K); 0: none.",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=20210816, show_default=True, help="Random seed for --hull-draws."
-)
+@seed_option("Random seed for --hull-draws.")
 @click.option(
     "-o",
     "--output",
