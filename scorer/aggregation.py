@@ -15,6 +15,7 @@ write its class here, decorate it with ``@register`` and add its name to
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
@@ -176,7 +177,7 @@ class Combined:
     details: dict[str, FloatArray] = field(default_factory=dict)
 
 
-class AggregationMethod:
+class AggregationMethod(ABC):
     """One aggregation method; ``combine`` is the pure computation.
 
     ``additive``: the score is a sum of per-child contributions;
@@ -190,13 +191,13 @@ class AggregationMethod:
     relative: ClassVar[bool] = False
     no_contributions: ClassVar[str] = ""
 
+    @abstractmethod
     def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
         """Scores of each row from its available children's ``values`` and nominal ``weights``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self) -> str:
         """The method in words, for reports."""
-        raise NotImplementedError
 
 
 AGGREGATIONS: dict[str, AggregationMethod] = {}

@@ -23,6 +23,7 @@ imports it): direction is read as its string value.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -78,7 +79,7 @@ def _better(indicator: Indicator) -> str:
     return "lower values are better" if _lower(indicator) else "higher values are better"
 
 
-class NormalisationMethod:
+class NormalisationMethod(ABC):
     """One normalisation method; subclasses override what differs.
 
     ``bounded`` methods give values in [0, 1] (a geometric mean needs values
@@ -102,9 +103,9 @@ class NormalisationMethod:
         """(position, message) for each raw value this method cannot take."""
         return []
 
+    @abstractmethod
     def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
         """Raw values to [0, 1], higher raw = higher value (direction not applied)."""
-        raise NotImplementedError
 
     def scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:
         """Normalised values with the direction applied: a lower-is-better value ``v`` becomes ``1 - v``."""
@@ -139,9 +140,9 @@ class NormalisationMethod:
         """One plain-language sentence on how the indicator is normalised."""
         return f"{self.words(indicator)}; {_better(indicator)}"
 
+    @abstractmethod
     def words(self, indicator: Indicator) -> str:
         """The method in words, without the direction."""
-        raise NotImplementedError
 
     def cell_rule(self, indicator: Indicator) -> CellRule:
         """The validation rule of the indicator's spreadsheet column (any number by default)."""
