@@ -152,7 +152,7 @@ def test_no_selection_no_section() -> None:
         score_countries(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()))
     )
     assert 'id="selection"' not in page and 'id="filter-chosen"' not in page
-    assert page_data(page)["selection"] is None and "Recommended" not in page
+    assert page_data(page)["selection"] is None and "Recommended set" not in page
 
 
 def test_infeasible_request_is_the_error_line_and_no_file(tmp_path: Path) -> None:

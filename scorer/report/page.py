@@ -32,6 +32,7 @@ from scorer.criteria import Aggregation
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
+from scorer.report.glance import Glance, Part, build_glance, weights_parts
 from scorer.report.page_data import embed_json, page_data
 from scorer.report.sections import selection_view, sensitivity_view, stability_view
 from scorer.report.wording import cell_text, fmt, missing_words, pct, plain, rule_words, tier_words, yaml_number
@@ -182,8 +183,21 @@ class PageView:
             "selection": selection_view(self) if self.rec is not None else None,
             "stability": stability_view(self),
             "sensitivity": sensitivity_view(self) if self.sens is not None else None,
+            "glance": self.glance(),
         }
         return environment().get_template("page.html.j2").render(context)
+
+    def glance(self) -> Glance:
+        """The decision at a glance, from the same result objects the sections show."""
+        return build_glance(
+            self.r,
+            top_k=self.top_k,
+            stability=self.stab,
+            sensitivity=self.sens,
+            recommended=self.rec,
+            data_name=self.data_name(),
+            criteria_file=self.prov.get("criteria_file", ""),
+        )
 
     def data_name(self) -> str:
         """The spreadsheet's file name (no folders: the page must not depend on where it was made)."""
@@ -199,7 +213,7 @@ class PageView:
         return "; ".join(bits)
 
     def toc(self) -> list[tuple[str, str]]:
-        links = [("summary", "Summary")]
+        links = [("glance", "At a glance"), ("summary", "Summary")]
         if self.rec is not None:
             links.append(("selection", "Recommended set"))
         links += [
@@ -232,6 +246,22 @@ class PageView:
     def weights_words(self) -> str:
         """``Label 40%, ...``: the shares of this report's weights (the page's script states moved ones alike)."""
         return ", ".join(f"{crit.label} {pct(float(self.r.weights[cid]))}" for cid, crit in self.c.criteria.items())
+
+    def file_weight_parts(self) -> list[Part]:
+        """``engagement 40%, ...`` as sentence parts: the glance block's wording of this report's weights."""
+        return weights_parts(self.r)
+
+    def weight_print_parts(self) -> list[Part]:
+        """``engagement 0.4 (40%), ...``: the weights as the printed page states them (the script rewrites them)."""
+        parts: list[Part] = []
+        for i, (cid, crit) in enumerate(self.c.criteria.items()):
+            share = pct(float(self.r.weights[cid]))
+            parts += [
+                *([Part(", ")] if i else []),
+                Part(plain(cid), "name"),
+                Part(f" {yaml_number(crit.weight)} ({share})"),
+            ]
+        return parts
 
     def weight_rows(self) -> list[dict[str, Any]]:
         """The weights panel: one row per criterion with its relative weight and share."""

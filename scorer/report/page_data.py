@@ -17,6 +17,7 @@ import numpy as np
 from scorer.aggregation import effective_weights
 from scorer.criteria import Indicator
 from scorer.ranking import TIE_DECIMALS
+from scorer.report.wording import plain
 
 if TYPE_CHECKING:
     from scorer.report.page import PageView
@@ -51,7 +52,7 @@ def page_data(view: PageView) -> dict[str, Any]:
         "command_prefix": view.command_prefix,
         "report_weights_words": view.weights_words(),
         "criteria": [
-            {"id": cid, "label": crit.label, "cites": crit.cites, "weight": float(crit.weight)}
+            {"id": cid, "label": crit.label, "short": plain(cid), "cites": crit.cites, "weight": float(crit.weight)}
             for cid, crit in view.c.criteria.items()
         ],
         "tiers": [{"name": t.name, "top": t.top, "min_score": t.min_score} for t in view.c.tiers],

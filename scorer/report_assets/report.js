@@ -508,6 +508,41 @@
     return weights.every((v, c) => v === fileWeights[c]);
   }
 
+  /** "engagement 50%, representation 10%, ..." as nodes, each criterion isolated (scorer.report.glance.weights_parts). */
+  function weightsNodes(w) {
+    const total = w.reduce((a, b) => a + b, 0);
+    return crits.flatMap((k, c) => [...(c ? [", "] : []), bdi(k.short), " " + pct(total > 0 ? w[c] / total : NaN, 0)]);
+  }
+
+  const glanceWeights = document.getElementById("glance-weights");
+  const glanceWeightsNodes = glanceWeights ? Array.from(glanceWeights.childNodes) : [];
+  const tunedWeights = document.getElementById("tuned-weights");
+  const printWeights = document.getElementById("weights-print");
+
+  /** Every sentence that states the weights in use: the glance block's, the banner's and the printed list. */
+  function showTuned(changed) {
+    if (glanceWeights) {
+      glanceWeights.replaceChildren(
+        ...(changed
+          ? [...weightsNodes(weights), " (moved in this page; this report's: ", ...weightsNodes(fileWeights), ")"]
+          : glanceWeightsNodes)
+      );
+    }
+    if (tunedWeights) tunedWeights.replaceChildren(...weightsNodes(weights));
+    if (printWeights) {
+      const total = weights.reduce((a, b) => a + b, 0);
+      printWeights.replaceChildren(
+        changed ? "Weights used, moved in this page (relative; share in brackets): " : "Weights used (relative; share in brackets): ",
+        ...crits.flatMap((k, c) => [
+          ...(c ? [", "] : []),
+          bdi(k.short),
+          " " + yamlNumber(weights[c]) + " (" + pct(total > 0 ? weights[c] / total : NaN, 0) + ")",
+        ]),
+        "."
+      );
+    }
+  }
+
   function showWeights() {
     const total = weights.reduce((a, b) => a + b, 0);
     for (let c = 0; c < nCrit; c++) {
@@ -519,6 +554,7 @@
         data.command_prefix + crits.map((k, c) => " -w " + k.id + "=" + yamlNumber(weights[c])).join("");
     }
     if (summaryWeights) summaryWeights.textContent = summaryWeightsText(total);
+    showTuned(changed);
     for (const node of document.querySelectorAll(".stale-when-changed")) node.classList.toggle("stale", changed);
     document.body.classList.toggle("weights-changed", changed);
   }
@@ -597,6 +633,8 @@
       });
     }
     resetButton.addEventListener("click", () => setWeights(fileWeights.slice()));
+    const bannerReset = document.getElementById("tuned-reset");
+    if (bannerReset) bannerReset.addEventListener("click", () => setWeights(fileWeights.slice()));
     if (downloadButton) downloadButton.addEventListener("click", download);
     showWeights();
   }
