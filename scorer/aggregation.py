@@ -60,6 +60,70 @@ def weighted_sum(values: FloatArray, weights: FloatArray, mask: BoolArray | None
     return _contributions(values, weights, mask).sum(axis=-1)
 
 
+_BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
+
+
+def weighted_sums(
+    weights: FloatArray,
+    values: FloatArray,
+    mask: NDArray[np.bool_] | FloatArray | None = None,
+    *,
+    out: FloatArray | None = None,
+    work: FloatArray | None = None,
+) -> FloatArray:
+    """:func:`weighted_sum` for many weight vectors at once, as one matrix product: the sampling loops' kernel.
+
+    ``weights`` ``(m, k)`` with ``values`` ``(n, k)`` shared by every weight
+    row give ``(m, n)``; ``values`` ``(..., n, k)`` (one table per draw)
+    broadcast against ``weights`` ``(..., k)``. ``mask`` ``(n, k)`` (False or 0
+    = unavailable) is shared; values must be 0 where unavailable. Each score
+    is ``sum_j w_j v_ij / sum_j w_j m_ij`` and 0 where that denominator is 0:
+    the same number as :func:`weighted_sum` up to rounding (the sum is divided
+    once instead of renormalising each weight). ``out`` and ``work`` are
+    optional buffers of the result's shape (scores, denominators), for loops
+    that would otherwise allocate them every chunk.
+
+    >>> weighted_sums(np.array([[0.25, 0.75], [1.0, 0.0]]), np.array([[1.0, 0.0], [0.5, 0.5]])).tolist()
+    [[0.25, 0.5], [1.0, 0.5]]
+    >>> weighted_sums(np.array([[0.25, 0.75]]), np.array([[1.0, 0.0]]), np.array([[True, False]])).tolist()
+    [[1.0]]
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim == 2 and w.ndim == 2:
+        s = _matmul_into(w, v.T, np.empty((len(w), len(v))) if out is None else out)
+    else:
+        s = np.einsum("...nk,...k->...n", v, w, out=out)
+    if mask is None:
+        return s
+    available = np.asarray(mask, dtype=np.float64)
+    shape = (*w.shape[:-1], available.shape[0])
+    den = np.empty(shape) if work is None else work
+    if w.ndim == 2:
+        _matmul_into(w, available.T, den)
+    else:
+        np.matmul(w, available.T, out=den)
+    if w.min() > 0 and available.any(axis=1).all():
+        s /= den
+    else:
+        positive = den > 0
+        np.divide(s, den, out=s, where=positive)
+        np.copyto(s, 0.0, where=~positive)
+    return s
+
+
+def _matmul_into(a: FloatArray, b: FloatArray, out: FloatArray) -> FloatArray:
+    """``a @ b`` into ``out``, in row blocks small enough for OpenBLAS to stay on the calling thread.
+
+    Bigger products wake BLAS worker threads that keep spinning after the call
+    and, on a busy machine, take the core from the sorting that follows.
+    """
+    rows = max(16, _BLAS_SINGLE_THREAD // max(1, b.shape[0] * b.shape[1]))
+    for i in range(0, a.shape[0], rows):
+        np.matmul(a[i : i + rows], b, out=out[i : i + rows])
+    return out
+
+
 def _contributions(values: FloatArray, weights: FloatArray, mask: BoolArray | None) -> FloatArray:
     """Effective weight times value per cell, shape ``(..., n, k)`` (0 where unavailable)."""
     w = np.asarray(weights, dtype=np.float64)[..., np.newaxis, :]

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from scorer.aggregation import weighted_sum
+from scorer.aggregation import weighted_sum, weighted_sums
 from scorer.errors import ConfigError, Problem, ScoringError
 from scorer.ranking import (
     TIE_DECIMALS,
@@ -61,7 +61,6 @@ _OFFSET = 2.0**41
 _CHUNK = 1024
 _NOISE_BYTES = 16_000_000
 _FLOAT_KEY_BITS = 12  # whole floats below 2**40 end in >= 12 zero bits, room for 4096 row indices
-_BLAS_SINGLE_THREAD = 200_000  # OpenBLAS computes a product of m*n*k below 262,144 on the calling thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,18 +318,6 @@ def _analyse(
     return acc.result(sampler, rng, confidence_draws, method)
 
 
-def _matmul_into(a: FloatArray, b: FloatArray, out: FloatArray) -> FloatArray:
-    """``a @ b`` into ``out``, in row blocks small enough for OpenBLAS to stay on the calling thread.
-
-    Bigger products wake BLAS worker threads that keep spinning after the call
-    and, on a busy machine, take the core from the sorting that follows.
-    """
-    rows = max(16, _BLAS_SINGLE_THREAD // max(1, b.shape[0] * b.shape[1]))
-    for i in range(0, a.shape[0], rows):
-        np.matmul(a[i : i + rows], b, out=out[i : i + rows])
-    return out
-
-
 class _Accumulator:
     """Running SMAA counts over weight chunks, on the distinct rows of the values."""
 
@@ -355,8 +342,8 @@ class _Accumulator:
             self.inverse = np.arange(self.n)
             self.mult = None
         self.size = len(self.items)
-        self.vt = np.ascontiguousarray(v[self.items].T)
-        self.mt = None if m is None else np.ascontiguousarray(m[self.items].T.astype(np.float64))
+        self.vi = np.ascontiguousarray(v[self.items])
+        self.mi = None if m is None else np.ascontiguousarray(m[self.items], dtype=np.float64)
         self.top_k, self.rules = top_k, rules
         self.by_score = any(r.min_score is not None for r in rules)
         self.bits = max(1, (self.size - 1).bit_length())
@@ -378,21 +365,11 @@ class _Accumulator:
         return buf[:need].reshape(shape)
 
     def scores(self, w: FloatArray, values: FloatArray | None) -> FloatArray:
-        """Scores of the distinct rows for each weight row, in a reused buffer."""
-        s: FloatArray = self.buffer("scores", (len(w), self.size), np.float64)
-        if values is None:
-            _matmul_into(w, self.vt, s)
-        else:
-            x = values if self.m is None else np.where(self.m, values, 0.0)
-            np.einsum("cnk,ck->cn", x, w, out=s)
-        if self.mt is not None:
-            den: FloatArray = _matmul_into(w, self.mt, self.buffer("den", s.shape, np.float64))
-            if w.min() <= 0:
-                bad = den <= 0
-                s[bad] = 0.0
-                den[bad] = 1.0
-            s /= den
-        return s
+        """Scores of the distinct rows per weight row: :func:`scorer.aggregation.weighted_sums`, reused buffers."""
+        shape = (len(w), self.size)
+        x = self.vi if values is None else values if self.m is None else np.where(self.m, values, 0.0)
+        work = None if self.mi is None else self.buffer("den", shape, np.float64)
+        return weighted_sums(w, x, self.mi, out=self.buffer("scores", shape, np.float64), work=work)
 
     def add(self, w: FloatArray, values: FloatArray | None) -> None:
         c, size, n, kc = len(w), self.size, self.n, self.k_criteria
@@ -558,10 +535,7 @@ class _Accumulator:
             x = sampler(rng, size)
             if self.m is not None:
                 x = np.where(self.m, x, 0.0)
-            s = np.einsum("cnk,uk->cun", x, wc)
-            if self.mt is not None:
-                den = wc @ self.mt
-                s = np.divide(s, den, out=np.zeros_like(s), where=den > 0)
+            s = weighted_sums(wc, x[:, np.newaxis], self.mi)
             q = np.rint(s * _SCALE)
             own = q[:, np.arange(len(has)), has]
             above = (q > own[:, :, None]).sum(axis=2)
