@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scorer.aggregation import Aggregation
 from scorer.errors import ConfigError, Problem
+from scorer.formatting import plain_number
 from scorer.normalisation import NORMALISATIONS, Normalisation
 from scorer.uncertainty.config import UncertaintySpec
 
@@ -239,7 +240,7 @@ class GroupCount(_Model):
     @classmethod
     def _number_as_text(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return f"{value:g}"
+            return plain_number(value)
         return value
 
 

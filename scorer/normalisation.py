@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from scorer.cells import Cell, parse_boolean, parse_level, parse_number
 from scorer.errors import Problem
+from scorer.formatting import plain_number
 
 if TYPE_CHECKING:
     from scorer.criteria import Indicator
@@ -301,7 +302,8 @@ class LogMinMax(NormalisationMethod):
 
     def bad_raw(self, x: FloatArray) -> list[tuple[int, str]]:
         return [
-            (int(i), f"should be >= 0 for log_minmax normalisation, but it is {x[i]:g}") for i in np.flatnonzero(x < 0)
+            (int(i), f"should be >= 0 for log_minmax normalisation, but it is {plain_number(x[i])}")
+            for i in np.flatnonzero(x < 0)
         ]
 
     def unit_scale(self, x: FloatArray, indicator: Indicator) -> FloatArray:

@@ -19,6 +19,7 @@ from scorer.cells import FALSE_TOKENS, TRUE_TOKENS, Cell, as_typed, clean_text, 
 from scorer.columns import ColumnPlan
 from scorer.criteria import Indicator, MissingPolicy
 from scorer.errors import Problem
+from scorer.formatting import plain_number
 from scorer.normalisation import NormalisationMethod, method_of
 
 
@@ -75,7 +76,7 @@ def cell_fix(raw: object, indicator: Indicator, *, decimal_comma: bool) -> str |
     if not decimal_comma:
         other = parse_number(raw, decimal_comma=True)
         if other.kind == "value" and other.value is not None:
-            return f"rerun with --decimal-comma (it reads {text!r} as {other.value:g})"
+            return f"rerun with --decimal-comma (it reads {text!r} as {plain_number(other.value)})"
     return None
 
 

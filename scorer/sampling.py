@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scorer.errors import ConfigError, Problem, ProblemCollector
+from scorer.formatting import plain_number
 from scorer.highs import quietly
 
 FloatArray = NDArray[np.float64]
@@ -108,7 +109,8 @@ class WeightConstraints:
             problems.add(
                 Problem(
                     "config.weights",
-                    f"lower bound should be <= the upper bound, but it is {lower[i]:g} > {upper[i]:g}",
+                    "lower bound should be <= the upper bound, "
+                    f"but it is {plain_number(lower[i])} > {plain_number(upper[i])}",
                     key=f"weights.{self._label(int(i))}",
                 )
             )
@@ -116,7 +118,7 @@ class WeightConstraints:
             problems.add(
                 Problem(
                     "config.weights",
-                    f"the lower bounds should sum to at most 1, but they sum to {lower.sum():g}",
+                    f"the lower bounds should sum to at most 1, but they sum to {plain_number(lower.sum())}",
                     key="weights.lower",
                 )
             )
@@ -124,7 +126,7 @@ class WeightConstraints:
             problems.add(
                 Problem(
                     "config.weights",
-                    f"the upper bounds should sum to at least 1, but they sum to {upper.sum():g}",
+                    f"the upper bounds should sum to at least 1, but they sum to {plain_number(upper.sum())}",
                     key="weights.upper",
                 )
             )

@@ -23,6 +23,7 @@ from scorer.aggregation import weighted_sum
 from scorer.cells import clean_text, is_missing, parse_number
 from scorer.criteria import Aggregation, GroupCount, Selection, did_you_mean
 from scorer.errors import ConfigError, DataError, Problem
+from scorer.formatting import plain_number
 from scorer.pipeline import choose_id_column, identify_rows
 from scorer.result import ScoreResult
 from scorer.selection import GroupBound, SelectionResult, SelectionSpec, select_countries, selection_shares
@@ -339,9 +340,11 @@ def summary_lines(solved: SelectionResult, spec: SelectionSpec) -> list[str]:
     """Plain sentences explaining the selection, for the terminal and Markdown."""
     lines = [f"Chosen: {len(solved.chosen)} UNCTs; total score {solved.total_score:.4f}"]
     if solved.objective == "score-minus-cost":
-        lines[0] += f"; objective (score - {spec.cost_weight:g} x cost) {solved.total_value:.4f}"
+        lines[0] += f"; objective (score - {plain_number(spec.cost_weight)} x cost) {solved.total_value:.4f}"
     if math.isfinite(solved.total_cost):
-        lines[0] += f"; total cost {solved.total_cost:g}" + (f" ({spec.cost_column})" if spec.cost_column else "")
+        lines[0] += f"; total cost {plain_number(solved.total_cost)}" + (
+            f" ({spec.cost_column})" if spec.cost_column else ""
+        )
     if solved.binding:
         lines.append("Binding: " + "; ".join(b.label for b in solved.binding))
     else:
@@ -358,7 +361,8 @@ def summary_lines(solved: SelectionResult, spec: SelectionSpec) -> list[str]:
     lines.append(price)
     if solved.defaulted_costs:
         lines.append(
-            f"Default cost {spec.default_cost:g} used for {len(solved.defaulted_costs)} countries with a blank "
+            f"Default cost {plain_number(spec.default_cost)} used for {len(solved.defaulted_costs)} countries "
+            "with a blank "
             f"{spec.cost_column}: {', '.join(solved.defaulted_costs)}"
         )
     return lines

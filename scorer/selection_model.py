@@ -16,6 +16,7 @@ from scorer.errors import (
     Problem,
     ProblemCollector,
 )
+from scorer.formatting import plain_number
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -38,7 +39,7 @@ _Kind = Literal["capacity", "budget", "min", "max", "include", "exclude"]
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    return plain_number(x)
 
 
 def _is_whole(x: object) -> bool:

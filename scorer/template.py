@@ -41,6 +41,7 @@ from scorer.criteria import (
     Indicator,
     MissingPolicy,
 )
+from scorer.formatting import plain_number
 from scorer.normalisation import method_of
 
 if TYPE_CHECKING:
@@ -397,9 +398,9 @@ def _eligibility_note(rule: EligibilityRule) -> str:
     if rule.not_in is not None:
         tests.append(f"{rule.column} is none of " + ", ".join(_shown(v) for v in rule.not_in))
     if rule.min is not None:
-        tests.append(f"{rule.column} is at least {rule.min:g}")
+        tests.append(f"{rule.column} is at least {plain_number(rule.min)}")
     if rule.max is not None:
-        tests.append(f"{rule.column} is at most {rule.max:g}")
+        tests.append(f"{rule.column} is at most {plain_number(rule.max)}")
     if rule.not_missing:
         tests.append(f"{rule.column} is not blank")
     return (

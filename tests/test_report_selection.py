@@ -122,7 +122,9 @@ def test_the_workbook_and_the_markdown_carry_the_set(outputs: dict[str, Path], s
     ranking = wb["Ranking"]
     head = [c.value for c in ranking[1]]
     marked = [
-        r[head.index("id")] for r in ranking.iter_rows(min_row=2, values_only=True) if r[head.index("recommended")]
+        r[head.index("id")]
+        for r in ranking.iter_rows(min_row=2, values_only=True)
+        if r[head.index("recommended")] == "yes"
     ]
     assert sorted(marked) == sorted(ids)
     md = outputs["md"].read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.criteria import Aggregation
+from scorer.formatting import yes_no
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.report import build_report, interval_decimals, run_stability
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -213,11 +214,11 @@ def test_the_workbook_has_a_stability_sheet_and_the_markdown_a_section(
     assert [r["id"] for r in countries] == list(demo[2].table.index)
     for r in countries:
         want = tuned.countries.loc[r["id"]]
-        assert r["rank"] == want["rank"] and r["in_top_15"] is bool(want["in_top_k"])
+        assert r["rank"] == want["rank"] and r["in_top_15"] == yes_no(want["in_top_k"])
         assert r["criterion"] == (want["weight_criterion"] or None)
         if want["weight_criterion"]:
             assert r["weight_to"] == pytest.approx(want["weight_to"], rel=1e-15)
-            assert r["weight_in_plausible_range"] is bool(want["weight_in_range"])
+            assert r["weight_in_plausible_range"] == yes_no(want["weight_in_range"])
         assert r["score_to"] == (None if np.isnan(want["score_to"]) else pytest.approx(want["score_to"], rel=1e-15))
         assert (r["value_needed"] or "") == want["value_needed"]
         assert numbers(r["weight_in_words"]) == numbers(want["weight_change"])

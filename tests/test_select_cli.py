@@ -112,7 +112,7 @@ def test_budget_with_default_cost_is_stated() -> None:
         "--default-cost", "3e8",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert "Default cost 3e+08 used for " in result.stdout
+    assert "Default cost 300000000 used for " in result.stdout  # never 3e+08 (issue 14)
     data = select_json("--budget", "5e9", "--cost-column", "cf2025_required_usd", "--default-cost", "3e8")
     assert data["total_cost"] <= 5e9
     assert data["defaulted_costs"]

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from scorer.criteria import Aggregation, Criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
+from scorer.formatting import plain_number
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
 
@@ -84,9 +85,9 @@ def describe_constraints(criteria: Criteria) -> list[str]:
     'engagement >= government_interest >= representation'
     """
     out = [
-        f"{cid} fixed at {c.range[0]:g}"
+        f"{cid} fixed at {plain_number(c.range[0])}"
         if c.range[0] == c.range[1]
-        else f"{cid} between {c.range[0]:g} and {c.range[1]:g}"
+        else f"{cid} between {plain_number(c.range[0])} and {plain_number(c.range[1])}"
         for cid, c in criteria.criteria.items()
         if c.range is not None
     ]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import numpy as np
 import pandas as pd
 
 from scorer.criteria import Criteria
@@ -313,9 +314,12 @@ def note(text: str) -> None:
 
 
 def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> str:
-    """A plain fixed-width text table (numbers right-aligned)."""
+    """A plain fixed-width text table (numbers right-aligned, booleans yes/no)."""
+    from scorer.formatting import yes_no
 
     def fmt(v: Any) -> str:
+        if isinstance(v, bool | np.bool_):
+            return yes_no(v)
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{digits}f}"
         text = printable(str(v))
@@ -323,7 +327,7 @@ def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> s
 
     cells = [[fmt(v) for v in row] for row in df.itertuples(index=False)]
     headers = [printable(str(c)) for c in df.columns]
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
     widths = [max([len(h), *(len(r[j]) for r in cells)]) for j, h in enumerate(headers)]
 
     def line(values: list[str]) -> str:

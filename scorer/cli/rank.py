@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
+from scorer.analyses.common import default_top_k
 from scorer.cli.common import (
     echo_frame,
     example,
@@ -21,6 +23,7 @@ from scorer.cli.common import (
     weights_option,
 )
 from scorer.export import quality_lines, ranking_frame
+from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
 
@@ -87,10 +90,21 @@ def command(
         for line in quality_lines(result):
             note(line)
     table = ranking_frame(result)
+    digits = 3
     if fmt == "table":
         weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
         note(f"Criteria: {criteria.name} ({crit_path.name}); weights: {weights_text}")
         note(f"{len(table)} ranked, {len(result.exclusions)} excluded; data: {data_path.name}")
         table = table.drop(columns=["coverage", "illustrative_inputs"], errors="ignore")
+        table, digits = _shown_scores(table, default_top_k(criteria))
     shown = table.head(top) if top else table
-    echo_frame(shown, fmt)
+    if fmt == "table" and any(t.endswith((TIE, LOOKS_TIED)) for t in shown["score"]):
+        note(f"Scores: {TIE_LEGEND}")
+    echo_frame(shown, fmt, digits=digits)
+
+
+def _shown_scores(table: pd.DataFrame, cut: int) -> tuple[pd.DataFrame, int]:
+    """Scores as text with enough decimals to tell neighbours apart at the cut, ties marked; the decimals used."""
+    scores = table["score"].tolist()
+    digits = score_decimals(scores, cut=cut)
+    return table.assign(score=score_texts(scores, cut=cut)), digits

@@ -17,6 +17,7 @@ import numpy as np
 
 from scorer.elicitation.base import WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem
+from scorer.formatting import plain_number
 
 SWING_MAX = 100.0
 
@@ -31,7 +32,9 @@ def _points(criteria: Sequence[str], points: Mapping[str, float], method: str) -
             problems.append(Problem("config.points", f"should be a number of points, but it is {value!r}", key=key))
         elif float(value) < 0 or (method == "swing" and float(value) > SWING_MAX):
             upper = " and <= 100" if method == "swing" else ""
-            problems.append(Problem("config.points", f"should be >= 0{upper}, but it is {float(value):g}", key=key))
+            problems.append(
+                Problem("config.points", f"should be >= 0{upper}, but it is {plain_number(value)}", key=key)
+            )
     problems += [
         Problem("config.points", f"should be a criterion ({', '.join(ids)}), but it is {k!r}", key=f"{method}.{k}")
         for k in points

@@ -23,6 +23,7 @@ import numpy as np
 
 from scorer.elicitation.base import FloatArray, WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem
+from scorer.formatting import plain_number
 
 RankMethod = Literal["roc", "rank-sum", "rank-reciprocal"]
 RANK_METHODS: tuple[str, ...] = ("roc", "rank-sum", "rank-reciprocal")
@@ -66,7 +67,11 @@ def check_ranks(criteria: Sequence[str], ranks: Mapping[str, float]) -> dict[str
         number = float(value)
         if not np.isfinite(number) or number != round(number) or not 1 <= number <= len(ids):
             problems.append(
-                Problem("config.rank", f"should be a whole number from 1 to {len(ids)}, but it is {number:g}", key=key)
+                Problem(
+                    "config.rank",
+                    f"should be a whole number from 1 to {len(ids)}, but it is {plain_number(number)}",
+                    key=key,
+                )
             )
         else:
             out[cid] = int(number)

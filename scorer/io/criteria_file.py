@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from scorer.criteria import Criteria, check_criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
+from scorer.formatting import plain_number
 from scorer.io.limits import Limits, raise_hint, read_limited
 
 MAX_NODES = Limits.max_yaml_nodes
@@ -345,7 +346,7 @@ def _message(err: Any, data: Any, loc: tuple[Any, ...]) -> str:
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "?")
-        bound_text = f"{bound:g}" if isinstance(bound, float) else str(bound)
+        bound_text = plain_number(bound) if isinstance(bound, float) else str(bound)
         return f"should be {op} {bound_text}, but it is {shown}"
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
         what = "a whole number" if kind.startswith("int") else "a number"

@@ -19,6 +19,7 @@ from scorer.elicitation.ahp import judgement_value
 from scorer.elicitation.base import WeightResult
 from scorer.elicitation.workflow import Judgements
 from scorer.errors import DataError, Problem
+from scorer.formatting import plain_number
 from scorer.judgement_template import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
 
 MAX_FILES = 500
@@ -37,7 +38,7 @@ def _shown(value: object) -> str:
         return (
             f"a date ({value:%Y-%m-%d}); Excel turned the judgement into a date: format the cell as Text and retype it"
         )
-    return repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return repr(value) if isinstance(value, str) else plain_number(value) if isinstance(value, float) else str(value)
 
 
 class _Sheet:

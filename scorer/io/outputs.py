@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scorer.errors import OutputError, Problem
+from scorer.formatting import yes_no
 from scorer.io.writer import (
     OutputTransaction,
     check_target,
@@ -118,15 +119,22 @@ def excel_text(value: Any) -> Any:
 
 
 def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
-    """A copy with every text cell and header neutralised (and, for Excel, control characters made visible)."""
+    """A copy with every text cell and header neutralised (and, for Excel, control characters made visible).
+
+    Booleans become ``yes``/``no`` (:func:`scorer.formatting.yes_no`), as in every output a person reads.
+    """
     out = df.copy()
 
     def clean(v: Any) -> Any:
+        if isinstance(v, bool | np.bool_):
+            return yes_no(v)
         return neutralise(excel_text(v) if excel else v)
 
     out.columns = [clean(str(c)) for c in out.columns]
     for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+        if pd.api.types.is_bool_dtype(out[c]):
+            out[c] = pd.Series([yes_no(v) for v in out[c]], index=out.index, dtype=object)
+        elif out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].map(clean)
     return out
 
@@ -141,10 +149,11 @@ def frame_to_csv(df: pd.DataFrame) -> str:
     return safe_frame(df).to_csv(index=False, lineterminator="\n", float_format="%.12g")
 
 
-def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
+def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4, right_align: tuple[str, ...] = ()) -> str:
     """A GitHub-flavoured Markdown table (no extra dependency); blanks empty, booleans yes/no.
 
     Text is escaped so that a name holding HTML stays text when the Markdown is rendered.
+    Numeric columns, and the text columns named in ``right_align`` (numbers already formatted), align right.
 
     >>> print(frame_to_markdown(pd.DataFrame({"id": ["<b>A</b>"], "in": [True], "g": [None]})), end="")
     | id | in | g |
@@ -156,7 +165,7 @@ def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
         if v is None:
             return ""
         if isinstance(v, (bool, np.bool_)):
-            return "yes" if v else "no"
+            return yes_no(v)
         if isinstance(v, float):
             return "" if pd.isna(v) else f"{v:.{float_digits}f}"
         text = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -166,7 +175,9 @@ def frame_to_markdown(df: pd.DataFrame, *, float_digits: int = 4) -> str:
     rule = (
         "| "
         + " | ".join(
-            "---:" if (pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])) else "---"
+            "---:"
+            if c in right_align or (pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]))
+            else "---"
             for c in df.columns
         )
         + " |"

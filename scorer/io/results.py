@@ -346,7 +346,7 @@ def markdown_summary(
     lines += [f"{len(result.table)} countries ranked ({tiers}); {len(result.exclusions)} excluded.", ""]
     if recommended is not None:
         lines += [*_selection_markdown(recommended), "## Ranking", ""]
-    lines += [frame_to_markdown(marked_ranking(result, recommended))]
+    lines += _ranking_markdown(result, recommended)
     if sensitivity is not None:
         lines += ["## Sensitivity to the weights", "", frame_to_markdown(sensitivity, float_digits=3)]
     if stability is not None:
@@ -354,6 +354,22 @@ def markdown_summary(
     lines += ["## Provenance", ""]
     lines += [f"- {k}: {markdown_code(v)}" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
+
+
+def _ranking_markdown(result: ScoreResult, recommended: RecommendedSet | None) -> list[str]:
+    """The ranking table, scores with the decimals that tell neighbours apart at the cut, ties marked."""
+    from scorer.analyses.common import default_top_k
+    from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
+
+    ranking = marked_ranking(result, recommended)
+    cut = default_top_k(result.criteria)
+    scores = ranking["score"].tolist()
+    digits = score_decimals(scores, cut=cut)
+    ranking["score"] = score_texts(scores, cut=cut)
+    lines = [frame_to_markdown(ranking, float_digits=digits, right_align=("score",))]
+    if any(t.endswith((TIE, LOOKS_TIED)) for t in ranking["score"]):
+        lines += [f"Scores: {markdown_text(TIE_LEGEND)}.", ""]
+    return lines
 
 
 def _selection_markdown(recommended: RecommendedSet) -> list[str]:
