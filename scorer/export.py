@@ -6,10 +6,16 @@ turn them into CSV, XLSX, JSON or Markdown.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pandas as pd
 
 from scorer.normalisation import describe
 from scorer.result import ScoreResult
+
+GROUPING_COLUMNS = ("region", "sub_region", "intermediate_region", "income_group", "ldc", "lldc", "sids")
+"""Spreadsheet columns a planner groups and filters by (M49 regions, income group, UN country lists)."""
 
 
 def ranking_frame(result: ScoreResult) -> pd.DataFrame:
@@ -161,3 +167,34 @@ def quality_lines(result: ScoreResult) -> list[str]:
             f"  {len(low)} countries have less than half their indicators observed: {', '.join(low.index[:10])}"
         )
     return lines
+
+
+def grouping_columns(columns: Iterable[object], *, also: Iterable[str] = ()) -> list[str]:
+    """The spreadsheet's grouping columns (see :data:`GROUPING_COLUMNS`, any case, spaces or hyphens), then ``also``.
+
+    >>> grouping_columns(["iso3", "Region", "sub-region", "LDC", "office"], also=["office", "cost"])
+    ['Region', 'sub-region', 'LDC', 'office']
+    """
+    present = [str(c) for c in columns]
+    by_key = {re.sub(r"[\s\-]+", "_", c.strip().lower()): c for c in reversed(present)}
+    found = [by_key[key] for key in GROUPING_COLUMNS if key in by_key]
+    return list(dict.fromkeys([*found, *(c for c in also if c in present)]))
+
+
+def grouping_frame(result: ScoreResult, data: pd.DataFrame, *, also: Iterable[str] = ()) -> pd.DataFrame | None:
+    """The spreadsheet's grouping columns for the ranked countries (offices combine their members'), or None.
+
+    Values come from :func:`scorer.selection_config.group_frame`, the selection's own reading of group columns.
+
+    >>> from scorer import demo_result, read_countries
+    >>> from scorer.resources import demo_spreadsheet_path
+    >>> g = grouping_frame(demo_result(), read_countries(demo_spreadsheet_path()))
+    >>> g.columns.tolist()
+    ['region', 'sub_region', 'income_group', 'ldc', 'lldc', 'sids']
+    >>> g.loc["DZA"].tolist()
+    ['Africa', 'Northern Africa', 'Lower middle income', 'no', 'no', 'no']
+    """
+    from scorer.selection_config import group_frame
+
+    columns = grouping_columns(data.columns, also=also)
+    return group_frame(result, data, columns) if columns else None

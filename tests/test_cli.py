@@ -64,7 +64,10 @@ def test_json_output_equals_library(runner, small, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".md", ".xlsx"])
-def test_outputs_are_reproducible_and_never_overwritten(runner, small, tmp_path: Path, suffix: str) -> None:
+def test_outputs_are_reproducible_and_never_overwritten(
+    runner, small, tmp_path: Path, suffix: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # a workbook records when it was made, unless asked not to
     sheet, crit = small
     out = tmp_path / f"r{suffix}"
     assert run(runner, "rank", str(sheet), "-c", str(crit), "-o", str(out)).exit_code == 0
@@ -82,9 +85,10 @@ def test_xlsx_output_sheets(runner, small, tmp_path: Path) -> None:
     out = tmp_path / "r.xlsx"
     run(runner, "rank", str(sheet), "-c", str(crit), "-o", str(out))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Ranking", "Contributions", "Data quality", "Criteria", "Provenance"]
+    assert wb.sheetnames == ["Ranking", "Contributions", "Data quality", "Criteria", "Data dictionary", "Provenance"]
     ws = wb["Ranking"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I5"
+    assert [c.value for c in ws[1]][:5] == ["Rank", "Code", "Country", "Score", "Tier"]
     assert [c.value for c in ws[2]][:5] == [1, "AAA", "Alpha", 0.75, "join"]
 
 

@@ -32,6 +32,7 @@ from scorer.report import (
     yaml_number,
 )
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from tests.workbook_helpers import column_ids, sheet_rows
 
 
 def esc(text: str) -> str:
@@ -306,7 +307,9 @@ def test_report_writes_html_xlsx_and_markdown_with_sensitivity(runner, tmp_path:
         "Data quality",
         "Criteria",
         "Sensitivity",
-        "Stability",
+        "Stability weights",
+        "Stability countries",
+        "Data dictionary",
         "Provenance",
     ]
     for ws in wb:
@@ -314,22 +317,24 @@ def test_report_writes_html_xlsx_and_markdown_with_sensitivity(runner, tmp_path:
         assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=ws.max_column).column_letter}{ws.max_row}"
         assert all(cell.font.bold for cell in ws[1])
     ranking = wb["Ranking"]
-    header = [c.value for c in ranking[1]]
+    header = column_ids(out[1], "Ranking")
     score = ranking.cell(row=2, column=header.index("score") + 1)
     rank = ranking.cell(row=2, column=header.index("rank") + 1)
     assert isinstance(score.value, float) and score.number_format == "0.0000"
     assert rank.value == 1 and rank.number_format == "0"
     assert ranking.column_dimensions["C"].width >= len("Democratic People's Republic of Korea")
     sens = wb["Sensitivity"]
-    sens_header = [c.value for c in sens[1]]
-    assert sens_header[:7] == ["id", "name", "rank", "tier", "robustness", "verdict", "p_top_k"]
+    readable = ["Code", "Country", "Rank", "Tier", "How often in the top K", "Verdict", "P(in top 10)"]
+    assert [c.value for c in sens[1]][:7] == readable
+    assert column_ids(out[1], "Sensitivity")[:7] == ["id", "name", "rank", "tier", "robustness", "verdict", "p_top_k"]
     shares = [row[6] for row in sens.iter_rows(min_row=2, values_only=True)]
     assert len(shares) == 162 and sum(shares) == pytest.approx(10.0)
-    # the very table `unct-scorer sensitivity` writes for the same question
+    assert {c.number_format for c in sens["G"][1:]} == {"0.0%"}  # shown as percentages, stored as numbers
+    # the very table `unct-scorer sensitivity` writes for the same question (headed by the column ids)
     res = run(runner, "sensitivity", "--draws", "500", "--seed", "3", "--top", "10", "-o", str(tmp_path / "s.xlsx"))
     assert res.exit_code == 0, res.stderr
     alone = load_workbook(tmp_path / "s.xlsx")["Summary"]
-    assert list(alone.iter_rows(values_only=True)) == list(sens.iter_rows(values_only=True))
+    assert list(alone.iter_rows(values_only=True)) == sheet_rows(out[1], "Sensitivity")
     prov = {k: v for k, v in wb["Provenance"].iter_rows(min_row=2, values_only=True)}
     assert prov["seed"] == "3" and prov["draws"] == "500"
     assert prov["spreadsheet_sha256"] == hashlib.sha256(demo_spreadsheet_path().read_bytes()).hexdigest()
@@ -353,7 +358,7 @@ def test_xlsx_cells_cannot_start_a_formula_and_numbers_stay_numbers(runner, tmp_
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (ws.title, cell.value)
         if ws.title == "Ranking":
-            header = [c.value for c in ws[1]]
+            header = column_ids(out, "Ranking")
             names = [r[header.index("name")] for r in ws.iter_rows(min_row=2, values_only=True)]
             scores = [r[header.index("score")] for r in ws.iter_rows(min_row=2, values_only=True)]
             assert all(isinstance(s, int | float) and not isinstance(s, bool) for s in scores)

@@ -27,6 +27,7 @@ from scorer.report import build_report, extra_columns_for, recommend
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.selection_config import robust_shares, select_from_result
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data
+from tests.workbook_helpers import column_ids
 
 
 def esc(text: str) -> str:
@@ -103,14 +104,16 @@ def test_the_workbook_and_the_markdown_carry_the_set(outputs: dict[str, Path], s
         "Contributions",
         "Data quality",
         "Criteria",
-        "Stability",
+        "Stability weights",
+        "Stability countries",
         "Selection",
         "Selection summary",
+        "Data dictionary",
         "Provenance",
     ]
     sheet = wb["Selection"]
-    header = [c.value for c in sheet[1]]
-    assert header == ["pick", "rank", "id", "name", "score", "region", "forced"]
+    assert column_ids(outputs["xlsx"], "Selection") == ["pick", "rank", "id", "name", "score", "region", "forced"]
+    assert [c.value for c in sheet[1]] == ["Pick", "Rank", "Code", "Country", "Score", "Region", "Forced in"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == ids
     # select's JSON writes 15 significant digits; the workbook keeps the float
@@ -120,7 +123,7 @@ def test_the_workbook_and_the_markdown_carry_the_set(outputs: dict[str, Path], s
     assert ("constraint", "include DZA") in summary
     assert any(kind == "summary" and text.startswith("Price of balance: ") for kind, text in summary)
     ranking = wb["Ranking"]
-    head = [c.value for c in ranking[1]]
+    head = column_ids(outputs["xlsx"], "Ranking")
     marked = [
         r[head.index("id")]
         for r in ranking.iter_rows(min_row=2, values_only=True)

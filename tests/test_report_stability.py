@@ -21,6 +21,7 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import StabilityReport, stability
 from tests.test_report import HOSTILE_NAME, QUOTED_COLUMN, QUOTED_LABEL, hostile_inputs, page_data, run
 from tests.test_report_browser import CHROMIUM, Page, browser, write_report  # noqa: F401 (browser: a fixture)
+from tests.workbook_helpers import sheet_records
 
 
 def esc(text: str) -> str:
@@ -186,9 +187,7 @@ def test_offices_are_called_offices(demo) -> None:  # type: ignore[no-untyped-de
 
 
 def read_sheet(path: Path, name: str) -> list[dict[str, Any]]:
-    ws = load_workbook(path)[name]
-    rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    return sheet_records(path, name)
 
 
 def test_the_workbook_has_a_stability_sheet_and_the_markdown_a_section(
@@ -198,19 +197,30 @@ def test_the_workbook_has_a_stability_sheet_and_the_markdown_a_section(
     res = run(runner, "report", "-o", str(xlsx), "-o", str(md))
     assert res.exit_code == 0, res.stderr
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Ranking", "Contributions", "Data quality", "Criteria", "Stability", "Provenance"]
-    ws = wb["Stability"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:T{ws.max_row}"
-    rows = read_sheet(xlsx, "Stability")
-    crit = [r for r in rows if r["kind"] == "weight interval"]
-    countries = [r for r in rows if r["kind"] == "country"]
+    assert wb.sheetnames == [
+        "Ranking",
+        "Contributions",
+        "Data quality",
+        "Criteria",
+        "Stability weights",
+        "Stability countries",
+        "Data dictionary",
+        "Provenance",
+    ]
+    for name in ("Stability weights", "Stability countries"):  # one table each, filtered and frozen
+        ws = wb[name]
+        last = ws.cell(row=1, column=ws.max_column).column_letter
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}{ws.max_row}"
+    crit = read_sheet(xlsx, "Stability weights")
+    countries = read_sheet(xlsx, "Stability countries")
+    assert "rank" not in crit[0] and "weight_low" not in countries[0] and "kind" not in crit[0]
     assert [r["id"] for r in crit] == list(tuned.weights.index)
     for r in crit:
         want = tuned.weights.loc[r["id"]]
         # openpyxl keeps 16 significant digits (as the selection sheet test notes)
         got = (r["weight_now"], r["weight_low"], r["weight_high"], r["plausible_low"], r["plausible_high"])
         assert got == pytest.approx(want[["weight", "low", "high", "range_low", "range_high"]].tolist(), rel=1e-15)
-        assert r["rank"] is None and numbers(r["weight_in_words"])[:-1] == numbers(want["in_words"])
+        assert numbers(r["weight_in_words"])[:-1] == numbers(want["in_words"])
     assert [r["id"] for r in countries] == list(demo[2].table.index)
     for r in countries:
         want = tuned.countries.loc[r["id"]]
@@ -236,7 +246,14 @@ def test_rank_outputs_stay_as_they_were(runner, tmp_path: Path) -> None:  # type
     for path in (out, md):
         res = run(runner, "rank", "-o", str(path))
         assert res.exit_code == 0, res.stderr
-    assert load_workbook(out).sheetnames == ["Ranking", "Contributions", "Data quality", "Criteria", "Provenance"]
+    assert load_workbook(out).sheetnames == [
+        "Ranking",
+        "Contributions",
+        "Data quality",
+        "Criteria",
+        "Data dictionary",
+        "Provenance",
+    ]
     assert "What would change the list" not in md.read_text(encoding="utf-8")
 
 

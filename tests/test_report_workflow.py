@@ -20,6 +20,7 @@ from scorer.io.results import write_report
 from scorer.report import make_report, run_sensitivity
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED, sensitivity
+from tests.workbook_helpers import sheet_rows as planner_rows
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -48,6 +49,9 @@ def run(folder: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
 
 
 def sheet_rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    """The rows of a sheet, the header row as column ids (a report's workbook shows readable headers)."""
+    if "Data dictionary" in load_workbook(path, read_only=True).sheetnames:
+        return planner_rows(path, sheet)
     return list(load_workbook(path)[sheet].iter_rows(values_only=True))
 
 

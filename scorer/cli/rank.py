@@ -22,7 +22,7 @@ from scorer.cli.common import (
     parse_weights,
     weights_option,
 )
-from scorer.export import quality_lines, ranking_frame
+from scorer.export import grouping_frame, quality_lines, ranking_frame
 from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
@@ -82,7 +82,8 @@ def command(
         if name in result.weights:
             note(f"-w {name} {value:g} \N{RIGHTWARDS ARROW} share {result.weights[name]:.2f} (weights are relative)")
     if output is not None:
-        write_result(result, output, force=force, inputs=inputs, argv=sys.argv[1:])
+        groups = grouping_frame(result, df) if output.suffix.lower() == ".xlsx" else None
+        write_result(result, output, force=force, inputs=inputs, argv=sys.argv[1:], groups=groups)
         note(f"Wrote {output}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from scorer.errors import OutputError, Problem
 from scorer.formatting import yes_no
+from scorer.io.workbook import Table
 from scorer.io.writer import (
     OutputTransaction,
     check_target,
@@ -234,13 +235,15 @@ def to_json(data: Any) -> str:
 
 
 def write_workbook(
-    path: Path, sheets: Mapping[str, pd.DataFrame], *, force: bool, inputs: tuple[Path, ...] = ()
+    path: Path, sheets: Mapping[str, pd.DataFrame | Table], *, force: bool, inputs: tuple[Path, ...] = ()
 ) -> None:
     """An .xlsx workbook, one sheet per frame: frozen header, filters, widths, number formats.
 
     Text cells are neutralised (see :func:`neutralise`); numbers are written as
-    numbers: floats shown with 4 decimals, whole numbers without. Column widths
-    follow the displayed text (capped at 60 characters).
+    numbers: floats shown with 4 decimals, whole numbers without, unless a
+    :class:`~scorer.io.workbook.Table` gives the column's header and number
+    format (e.g. ``0.0%``: the value stays 0.53, Excel shows 53.0%). Column
+    widths follow the displayed text (capped at 60 characters).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -262,10 +265,15 @@ def write_workbook(
     def build() -> bytes:
         wb = Workbook()
         wb.remove(wb.active)  # type: ignore[arg-type]
-        for title, frame in sheets.items():
+        for title, item in sheets.items():
             ws = wb.create_sheet(title=title[:31])
+            frame = item.frame if isinstance(item, Table) else item
+            described = [item.column(str(c)) if isinstance(item, Table) else None for c in frame.columns]
             safe = safe_frame(frame, excel=True)
-            ws.append([str(c) for c in safe.columns])
+            headers = [
+                neutralise(excel_text(d.header if d else str(c))) for c, d in zip(frame.columns, described, strict=True)
+            ]
+            ws.append(headers)
             for cell in ws[1]:
                 cell.font = Font(bold=True)
                 cell.fill = header_fill
@@ -276,13 +284,14 @@ def write_workbook(
             ws.freeze_panes = "A2"
             if len(safe.columns):
                 ws.auto_filter.ref = f"A1:{get_column_letter(len(safe.columns))}{max(1, len(safe) + 1)}"
-            for j, col in enumerate(safe.columns, start=1):
+            for j, (col, header, d) in enumerate(zip(safe.columns, headers, described, strict=True), start=1):
                 is_float = pd.api.types.is_float_dtype(safe[col])
                 is_int = pd.api.types.is_integer_dtype(safe[col]) and not pd.api.types.is_bool_dtype(safe[col])
-                values = [str(col), *(shown(v, is_float) for v in safe[col].head(500))]
+                values = [str(header), *(shown(v, is_float) for v in safe[col].head(500))]
                 width = min(60, max(8, max(len(v) for v in values) + 2))
                 ws.column_dimensions[get_column_letter(j)].width = width
-                number_format = "0.0000" if is_float else "0" if is_int else None
+                given = d.number_format if d is not None and (is_float or is_int) else None
+                number_format = given or ("0.0000" if is_float else "0" if is_int else None)
                 if number_format:
                     for r in range(2, len(safe) + 2):
                         ws.cell(row=r, column=j).number_format = number_format

@@ -20,6 +20,7 @@ from scorer.io.outputs import (
     write_text,
     write_workbook,
 )
+from scorer.io.workbook import DICTIONARY, Context, Table, dictionary_table, table
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
@@ -201,15 +202,20 @@ def write_result(
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
     extra_provenance: dict[str, str] | None = None,
+    groups: pd.DataFrame | None = None,
+    top_k: int | None = None,
 ) -> None:
     """Write the ranking in the format the extension names.
 
     ``sensitivity`` (one row per country, e.g. :meth:`scorer.report.Sensitivity.frame`)
     adds a Sensitivity sheet to a workbook and a section to Markdown;
-    ``stability`` (:func:`scorer.report.run_stability`) a Stability sheet
-    (:meth:`~scorer.report.Stability.sheet`) and a What would change the list section;
+    ``stability`` (:func:`scorer.report.run_stability`) the sheets Stability weights and
+    Stability countries (:func:`stability_sheets`) and a What would change the list section;
     ``recommended`` (:func:`scorer.report.recommend`) adds the sheets Selection,
     Selection summary (and Selection robustness) and a Recommended set section.
+    A workbook is :func:`result_workbook`: ``groups`` (e.g. region) beside the
+    ranking, ``top_k`` the K of its "P(in top K)" header, and a generation time
+    in its Provenance unless ``SOURCE_DATE_EPOCH`` is set.
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
@@ -224,22 +230,95 @@ def write_result(
         text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended, stability=stability)
         write_text(path, text, force=force, inputs=guard)
     else:
-        sheets = {
-            "Ranking": ranking,
-            "Contributions": contributions_frame(result),
-            "Data quality": quality_frame(result),
-            "Criteria": criteria_frame(result),
-        }
-        if sensitivity is not None:
-            sheets["Sensitivity"] = sensitivity
-        if stability is not None:
-            sheets["Stability"] = stability.sheet()
-        if recommended is not None:
-            sheets.update(selection_sheets(recommended))
-        sheets["Provenance"] = pd.DataFrame(
-            [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
+        stamp = generation_stamp()
+        book = result_workbook(
+            result,
+            {**prov, "generated": stamp} if stamp else prov,
+            groups=groups,
+            sensitivity=sensitivity,
+            recommended=recommended,
+            stability=stability,
+            top_k=top_k,
         )
-        write_workbook(path, sheets, force=force, inputs=guard)
+        write_workbook(path, book, force=force, inputs=guard)
+
+
+def generation_stamp() -> str | None:
+    """Now (UTC) for a workbook's Provenance; None when ``SOURCE_DATE_EPOCH`` asks for reproducible bytes."""
+    import os
+    from datetime import UTC, datetime
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return None
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def result_workbook(
+    result: ScoreResult,
+    prov: dict[str, str],
+    *,
+    groups: pd.DataFrame | None = None,
+    sensitivity: pd.DataFrame | None = None,
+    recommended: RecommendedSet | None = None,
+    stability: Stability | None = None,
+    top_k: int | None = None,
+) -> dict[str, Table]:
+    """The planner's workbook: one table per sheet, readable headers, a data dictionary, the provenance.
+
+    ``groups`` (spreadsheet columns such as region, indexed like ``result.table``,
+    see :func:`scorer.export.grouping_frame`) sit beside the ranking, after the name.
+    The Stability table becomes two sheets: the weight intervals, and the countries.
+
+    >>> from scorer import demo_result
+    >>> book = result_workbook(demo_result(), {"tool": "unct-scorer"})
+    >>> list(book), book["Ranking"].column("coverage").number_format
+    (['Ranking', 'Contributions', 'Data quality', 'Criteria', 'Data dictionary', 'Provenance'], '0%')
+    """
+    k = top_k if top_k is not None else stability.top_k if stability is not None else None
+    ctx = Context(
+        labels={cid: c.label for cid, c in result.criteria.criteria.items()},
+        tiers=[t.name for t in result.criteria.tiers],
+        top_k=k,
+        arithmetic=result.criteria.aggregation.value == "arithmetic",
+        groups=[str(c) for c in groups.columns] if groups is not None else (),
+    )
+    frames: dict[str, pd.DataFrame] = {
+        "Ranking": marked_ranking(result, recommended, groups=groups),
+        "Contributions": contributions_frame(result),
+        "Data quality": quality_frame(result),
+        "Criteria": criteria_frame(result),
+    }
+    if sensitivity is not None:
+        frames["Sensitivity"] = sensitivity
+    if stability is not None:
+        frames.update(stability_sheets(stability))
+    if recommended is not None:
+        frames.update(selection_sheets(recommended))
+    book = {name: table(name, frame, ctx) for name, frame in frames.items()}
+    rows = [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
+    provenance_sheet = table("Provenance", pd.DataFrame(rows, columns=["key", "value"]), ctx)
+    book[DICTIONARY] = dictionary_table({**book, "Provenance": provenance_sheet})
+    book["Provenance"] = provenance_sheet
+    return book
+
+
+def stability_sheets(stability: Stability) -> dict[str, pd.DataFrame]:
+    """The Stability table as two sheets, one table each: the weight intervals, and the countries near the cut.
+
+    Each keeps the columns its rows fill (``kind`` goes: the sheet says it). When
+    the analysis does not apply, one Stability sheet says why.
+    """
+    sheet = stability.sheet()
+    if "kind" not in sheet.columns or not (sheet["kind"] != "note").any():
+        return {"Stability": sheet}
+    out = {}
+    for name, kind in (("Stability weights", "weight interval"), ("Stability countries", "country")):
+        part = sheet[sheet["kind"] == kind].drop(columns=["kind"]).reset_index(drop=True)
+        if kind == "weight interval" and "criterion" in part.columns and part["criterion"].equals(part["id"]):
+            part = part.drop(columns=["criterion"])
+        filled = [c for c in part.columns if part[c].map(lambda v: v is not None and not pd.isna(v)).any()]
+        out[name] = part[filled].infer_objects()
+    return out
 
 
 def report_provenance(report: Report) -> dict[str, str]:
@@ -293,12 +372,24 @@ def write_report(
         recommended=report.recommended,
         stability=report.stability,
         extra_provenance=extra,
+        groups=report.groups,
+        top_k=report.top_k,
     )
 
 
-def marked_ranking(result: ScoreResult, recommended: RecommendedSet | None) -> pd.DataFrame:
-    """The ranking frame, with a ``recommended`` column (true for the chosen set) when there is one."""
+def marked_ranking(
+    result: ScoreResult, recommended: RecommendedSet | None, *, groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The ranking frame, with a ``recommended`` column (true for the chosen set) when there is one.
+
+    ``groups`` (indexed like ``result.table``) are inserted after the name.
+    """
     ranking = ranking_frame(result)
+    if groups is not None:
+        position = list(ranking.columns).index("name") + 1
+        aligned = groups.reindex(result.table.index)
+        for offset, column in enumerate(c for c in aligned.columns if c not in ranking.columns):
+            ranking.insert(position + offset, column, aligned[column].to_numpy(dtype=object))
     if recommended is not None:
         position = list(ranking.columns).index("tier") + 1
         ranking.insert(position, "recommended", ranking["id"].isin(recommended.ids))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from scorer.criteria import Selection
 from scorer.errors import ConfigError, Problem
+from scorer.export import grouping_frame
 from scorer.report.analyses import (
     RecommendedSet,
     Sensitivity,
@@ -86,6 +87,7 @@ class Report:
     recommended: RecommendedSet | None = None
     extra_columns: pd.DataFrame | None = None
     region_column: str | None = None
+    groups: pd.DataFrame | None = None
 
     def html(
         self,
@@ -137,7 +139,8 @@ def make_report(
     ``draws``, ``seed`` and ``data_uncertainty``, the defaults of
     ``unct-scorer sensitivity``. ``top_k`` defaults to the first tier's size
     (at most the number ranked). ``region_column`` defaults to ``region`` when
-    the sheet has it.
+    the sheet has it; ``groups`` holds the sheet's grouping columns (region,
+    income group, ...; see :func:`scorer.export.grouping_frame`) for the workbook.
 
     >>> from scorer import demo_result
     >>> rep = make_report(demo_result(), top_k=10)
@@ -174,6 +177,7 @@ def make_report(
         recommended=recommended,
         extra_columns=extra_columns_for(data, result, [region]) if region and data is not None else None,
         region_column=region,
+        groups=grouping_frame(result, data, also=[region] if region else ()) if data is not None else None,
     )
 
 

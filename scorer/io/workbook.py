@@ -1,0 +1,248 @@
+"""The planner's workbook: readable headers, number formats and a data dictionary for the result's sheets.
+
+A sheet is a :class:`Table`: a frame whose columns keep their identifiers
+(``p_top_k``, ``rank_p05``) and a :class:`Column` for each, with the header a
+reader sees ("P(in top 15)"), what the column means, its unit and its Excel
+number format. :func:`~scorer.io.outputs.write_workbook` writes the headers
+and formats; :func:`dictionary_table` lists every sheet's columns (sheet,
+column id, header, meaning, unit) so the identifiers stay one filter away.
+
+Values stay what they are: a probability of 0.53 is stored as 0.53 and only
+*shown* as 53.0%, so formulas and filters see the number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PERCENT = "0.0%"
+"""Probabilities and shares of draws: 0.532 shown as 53.2%."""
+WHOLE_PERCENT = "0%"
+"""Coverage: 0.83 shown as 83%."""
+SHARE = "0.000"
+"""Weights as shares of the total (the report writes 0.313)."""
+SCORE = "0.0000"
+WHOLE = "0"
+DICTIONARY = "Data dictionary"
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a reader needs to know about one column: header, meaning, unit, Excel number format."""
+
+    header: str
+    meaning: str = ""
+    unit: str = ""
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: a frame (column identifiers as its columns) and, by identifier, how each column reads."""
+
+    frame: pd.DataFrame
+    columns: Mapping[str, Column] = field(default_factory=dict)
+
+    def column(self, column_id: str) -> Column:
+        """The column's description; an undescribed column reads as its identifier in words."""
+        return self.columns.get(column_id) or Column(words(column_id))
+
+
+def words(column_id: str) -> str:
+    """An identifier as a header: ``weight_within_criterion`` -> ``Weight within criterion``.
+
+    >>> words("weight_within_criterion")
+    'Weight within criterion'
+    """
+    text = str(column_id).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What some headers depend on: criterion labels, tiers, the K of "top K", the aggregation."""
+
+    labels: Mapping[str, str]
+    tiers: Sequence[str] = ()
+    top_k: int | None = None
+    arithmetic: bool = True
+    groups: Sequence[str] = ()
+
+
+GROUP_HEADERS = {
+    "region": ("Region", "region (in the bundled data: the UN M49 region)"),
+    "sub_region": ("Sub-region", "sub-region (in the bundled data: the UN M49 sub-region)"),
+    "intermediate_region": ("Intermediate region", "intermediate region (UN M49)"),
+    "income_group": ("Income group", "income group (in the bundled data: the World Bank's)"),
+    "ldc": ("LDC", "least developed country (UN list)"),
+    "lldc": ("LLDC", "landlocked developing country (UN list)"),
+    "sids": ("SIDS", "small island developing state (UN list)"),
+}
+"""Grouping columns a planner filters on, by their usual identifiers."""
+
+_ANY_SHEET: dict[str, Column] = {
+    "rank": Column("Rank", "position with the criteria file's weights (1 = best)", "rank", WHOLE),
+    "id": Column("Code", "country code (ISO 3166-1 alpha-3), or the office's id when ranking offices"),
+    "name": Column("Country", "name as written in the spreadsheet"),
+    "score": Column("Score", "the composite score with the criteria file's weights", "0-1", SCORE),
+    "tier": Column("Tier", "the tier the criteria file's tier rules give"),
+    "recommended": Column("In recommended set", "true when the country is in the recommended set"),
+    "coverage": Column(
+        "Coverage",
+        "share of the country's indicator values read from the spreadsheet (the rest come from a missing-data rule)",
+        "share",
+        WHOLE_PERCENT,
+    ),
+    "n_members": Column("Members", "number of member countries of the office", "countries", WHOLE),
+    "members": Column("Member countries", "codes of the office's member countries"),
+    "illustrative_inputs": Column("Illustrative inputs", "made-up columns this ranking uses: not a real assessment"),
+    "criterion": Column("Criterion", "criterion id in the criteria file"),
+    "indicator": Column("Indicator", "indicator id in the criteria file"),
+    "column": Column("Spreadsheet column", "the spreadsheet column the value comes from"),
+    "raw": Column("Value", "the indicator's value as read (blank: missing)"),
+    "normalised": Column("Normalised value", "the value on the indicator's 0-1 scale (1 = best)", "0-1", SCORE),
+    "weight": Column("Weight in the score", "the indicator's effective weight in this country's score", "share", SCORE),
+    "contribution": Column("Contribution", "weight times normalised value: what the indicator adds to the score"),
+    "imputed": Column("Missing value handling", "how a missing value was handled (blank: read from the spreadsheet)"),
+    "kind": Column("Kind", "what the row records"),
+    "row": Column("Spreadsheet row", "row number in the spreadsheet", "row", WHOLE),
+    "original": Column("Cell as typed", "the cell's content as typed"),
+    "value": Column("Value used", "the value the ranking used"),
+    "detail": Column("Detail", "what was done, in words"),
+    "criterion_label": Column("Criterion label", "the criterion's label in the criteria file"),
+    "cites": Column("Cites", "the passage of the guidance the criterion comes from"),
+    "criterion_weight": Column("Criterion weight", "the criterion's share of the total weight", "share", PERCENT),
+    "illustrative": Column("Illustrative", "yes when the column is made-up stand-in data"),
+    "direction": Column("Direction", "whether higher or lower values are better"),
+    "normalisation": Column("Normalisation", "normalisation method id"),
+    "method": Column("Method", "how the value is put on a 0-1 scale, in words"),
+    "missing": Column("Missing values", "the rule for a missing value"),
+    "weight_within_criterion": Column(
+        "Weight within criterion", "the indicator's share of its criterion's weight", "share", PERCENT
+    ),
+    "robustness": Column("How often in the top K", "always, some or never in the top K over the weight draws"),
+    "verdict": Column("Verdict", "the robustness in words"),
+    "mean_rank": Column("Mean rank", "mean rank over the weight draws", "rank", "0.0"),
+    "median_rank": Column("Median rank", "median rank over the weight draws", "rank", WHOLE),
+    "rank_p05": Column("Rank, 5th percentile", "the best rank held in 95% of draws (5th percentile)", "rank", WHOLE),
+    "rank_p95": Column("Rank, 95th percentile", "the worst rank held in 95% of draws (95th percentile)", "rank", WHOLE),
+    "confidence_factor": Column(
+        "Confidence factor",
+        "share of data draws with the country in the top K at its central weights (SMAA-2)",
+        "probability",
+        PERCENT,
+    ),
+    "weight_now": Column("Share now", "the criterion's share of the weight in this report", "share", SHARE),
+    "weight_low": Column("Can go down to", "lowest share keeping the same top K", "share", SHARE),
+    "weight_high": Column("Can go up to", "highest share keeping the same top K", "share", SHARE),
+    "weight_to": Column("Share that moves it", "the share at which it enters or leaves the top K", "share", SHARE),
+    "plausible_low": Column("Plausible from", "lower end of the criteria file's plausible range", "share", SHARE),
+    "plausible_high": Column("Plausible to", "upper end of the criteria file's plausible range", "share", SHARE),
+    "weight_in_plausible_range": Column("Within plausible range", "whether that share lies within the plausible range"),
+    "weight_in_words": Column("One weight, in words", "the weight change, in words"),
+    "score_criterion": Column("Criterion score that moves it", "the criterion whose score change is smallest"),
+    "score_now": Column("Criterion score now", "that criterion score now", "0-1", SCORE),
+    "score_to": Column("Criterion score needed", "the criterion score at which the country moves", "0-1", SCORE),
+    "value_needed": Column("Spreadsheet value needed", "the spreadsheet value that criterion score takes, if one"),
+    "value_in_words": Column("One criterion score, in words", "the criterion-score change, in words"),
+    "pick": Column("Pick", "order in the recommended set (best score first)", "", WHOLE),
+    "cost": Column("Cost", "the cost the selection counts (cost column)"),
+    "cost_defaulted": Column("Cost assumed", "true when the cost was blank and the default was assumed"),
+    "forced": Column("Forced in", "true when the selection's constraints force the country in"),
+    "share_selected": Column(
+        "Share of weightings selecting it", "share of plausible weightings whose best set includes it", "share", PERCENT
+    ),
+    "chosen": Column("In the recommended set", "true when the main selection chose it"),
+    "item": Column("Item", "what the line records"),
+    "text": Column("Text", "the line, in words"),
+    "key": Column("Key", "provenance item"),
+    "in_words": Column("In words", "the finding, in words"),
+}
+
+_BY_SHEET: dict[tuple[str, str], Column] = {
+    ("Stability weights", "id"): Column("Criterion id", "criterion id in the criteria file"),
+    ("Stability weights", "name"): Column("Criterion", "the criterion's label"),
+    ("Stability weights", "weight_in_words"): Column("In words", "how far the weight can move, in words"),
+    ("Stability countries", "criterion"): Column("Weight that moves it", "the criterion needing the smallest change"),
+    ("Data quality", "id"): Column("Code", "country code of the row (blank when it has none)"),
+    ("Provenance", "value"): Column("Value", "the provenance item's value"),
+}
+
+_IN_TOP = re.compile(r"^in_top_(\d+|k)$")
+
+
+def describe(sheet: str, column_id: str, ctx: Context) -> Column:
+    """How column ``column_id`` of ``sheet`` reads: a sheet's own meaning, else the shared one, else by pattern.
+
+    >>> ctx = Context(labels={"engagement": "Engagement"}, tiers=("join",), top_k=15)
+    >>> describe("Sensitivity", "p_top_k", ctx).header, describe("Sensitivity", "p_join", ctx).number_format
+    ('P(in top 15)', '0.0%')
+    >>> describe("Ranking", "government_interest", Context(labels={"government_interest": "Interest"})).header
+    'Government interest: contribution'
+    """
+    known = _BY_SHEET.get((sheet, column_id)) or _ANY_SHEET.get(column_id)
+    if column_id in ctx.groups:
+        header, meaning = GROUP_HEADERS.get(column_id, (words(column_id), column_id))
+        return Column(header, f"{meaning}, copied from the spreadsheet for filtering")
+    if known is not None:
+        return known
+    k = str(ctx.top_k) if ctx.top_k is not None else "K"
+    if column_id == "p_top_k":
+        meaning = f"share of weight draws with the country in the top {k}"
+        return Column(f"P(in top {k})", meaning, "probability", PERCENT)
+    if column_id.startswith("p_") and column_id[2:] in ctx.tiers:
+        tier = column_id[2:]
+        meaning = f"share of weight draws with the country in tier {tier}"
+        return Column(f"P(tier {tier})", meaning, "probability", PERCENT)
+    if column_id.startswith("w_") and column_id[2:] in ctx.labels:
+        label = ctx.labels[column_id[2:]]
+        return Column(
+            f"Central weight: {words(column_id[2:])}",
+            f"mean share of {label} over the draws with the country in the top {k} (blank: never)",
+            "share",
+            SHARE,
+        )
+    if column_id in ctx.labels:
+        label, short = ctx.labels[column_id], words(column_id)
+        if ctx.arithmetic:
+            meaning = f"what criterion {column_id} ({label}) adds to the score: its share times its criterion score"
+            return Column(f"{short}: contribution", meaning, "score points", SCORE)
+        return Column(f"{short}: criterion score", f"the criterion score of {column_id} ({label})", "0-1", SCORE)
+    top = _IN_TOP.match(column_id)
+    if top:
+        n = k if top.group(1) == "k" else top.group(1)
+        return Column(f"In the top {n} now", f"whether the country is in the top {n} with this report's weights")
+    return Column(words(column_id))
+
+
+def table(sheet: str, frame: pd.DataFrame, ctx: Context) -> Table:
+    """``frame`` as a sheet: every column described by :func:`describe`."""
+    return Table(frame, {str(c): describe(sheet, str(c), ctx) for c in frame.columns})
+
+
+def dictionary_table(sheets: Mapping[str, Table]) -> Table:
+    """The Data dictionary sheet: one row per column of every sheet and its own (sheet, column id, header, ...).
+
+    >>> described = {"p_top_k": Column("P(in top 15)", "share of draws", "probability")}
+    >>> dictionary_table({"Sensitivity": Table(pd.DataFrame({"p_top_k": [0.5]}), described)}).frame.iloc[0].tolist()
+    ['Sensitivity', 'p_top_k', 'P(in top 15)', 'share of draws', 'probability']
+    """
+    columns = {
+        "sheet": Column("Sheet", "the sheet the column is on"),
+        "column_id": Column("Column id", "the column's identifier (as in CSV and JSON outputs)"),
+        "header": Column("Header", "the column's header in this workbook"),
+        "meaning": Column("Meaning", "what the column holds"),
+        "unit": Column("Unit", "the unit of its values (blank: text)"),
+    }
+    listed = {**sheets, DICTIONARY: Table(pd.DataFrame(columns=list(columns)), columns)}
+    rows = [
+        {"sheet": name, "column_id": str(c), "header": t.column(str(c)).header}
+        | {"meaning": t.column(str(c)).meaning, "unit": t.column(str(c)).unit}
+        for name, t in listed.items()
+        for c in t.frame.columns
+    ]
+    return Table(pd.DataFrame(rows, columns=list(columns)), columns)
