@@ -167,6 +167,8 @@ class PageView:
         self.bar_scale = max(1.0, top) if self.arithmetic else 1.0
 
     def render(self) -> str:
+        from scorer.report.charts import chart_view
+
         script = asset("report.js")
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
         csp = (
@@ -177,12 +179,13 @@ class PageView:
             "p": self,
             "csp": csp,
             "title": f"UNCT ranking: {self.c.name}",
-            "style": Markup(asset("report.css")),
+            "style": Markup(asset("report.css") + asset("charts.css")),
             "script": Markup(script),
             "data_json": Markup(embed_json(page_data(self))),
             "selection": selection_view(self) if self.rec is not None else None,
             "stability": stability_view(self),
             "sensitivity": sensitivity_view(self) if self.sens is not None else None,
+            "charts": chart_view(self),
             "glance": self.glance(),
         }
         return environment().get_template("page.html.j2").render(context)
@@ -219,6 +222,7 @@ class PageView:
         links += [
             ("weights", "Weights"),
             ("ranking", "Ranking"),
+            ("charts", "Charts"),
             ("criteria", "Criteria"),
             ("quality", "Data quality"),
             ("stability", "What would change the list"),

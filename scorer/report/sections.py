@@ -105,7 +105,7 @@ def stability_view(view: PageView) -> dict[str, Any] | None:
 
 
 def sensitivity_view(view: PageView) -> dict[str, Any]:
-    """The sensitivity section: who is likely in the top K, and the rank-acceptability heat map."""
+    """The sensitivity section: who is likely in the top K (heat map: :func:`scorer.report.charts.acceptability`)."""
     s = view.sens
     assert s is not None
     names = view.r.table["name"]
@@ -116,50 +116,4 @@ def sensitivity_view(view: PageView) -> dict[str, Any]:
         "s": s,
         "likely": likely,
         "any_range": any(c.range for c in view.c.criteria.values()),
-        "heatmap": heatmap(view),
     }
-
-
-def heatmap(view: PageView) -> dict[str, Any]:
-    """Cells of the rank-acceptability heat map (first rows of the ranking, first ranks), with their colours."""
-    s = view.sens
-    assert s is not None
-    names = view.r.table["name"]
-    n_rows = min(len(names), max(2 * s.top_k, 20))
-    acc = s.acceptability
-    n_cols = min(acc.shape[1], n_rows + 10)
-    cell, left, top = 14, 190, 30
-    rows = []
-    for i in range(n_rows):
-        name = str(names.iloc[i])
-        cells = [
-            {"x": left + j * cell, "p": float(acc[i, j]), "fill": blue(float(acc[i, j])), "rank": j + 1}
-            for j in range(n_cols)
-            if acc[i, j] > 0
-        ]
-        rows.append(
-            {"y": top + i * cell, "name": name, "short": name if len(name) <= 28 else name[:27] + "…", "cells": cells}
-        )
-    return {
-        "cell": cell,
-        "left": left,
-        "top": top,
-        "width": left + n_cols * cell + 10,
-        "height": top + n_rows * cell + 30,
-        "n_rows": n_rows,
-        "ticks": [(j + 1, f"{left + j * cell + cell / 2:g}") for j in range(n_cols) if j == 0 or (j + 1) % 5 == 0],
-        "rows": rows,
-        "cut": left + s.top_k * cell if s.top_k < n_cols else None,
-        "middle": f"{left + n_cols * cell / 2:g}",
-    }
-
-
-def blue(p: float) -> str:
-    """White to Okabe-Ito blue (#0072B2) by p in [0, 1].
-
-    >>> blue(0.0), blue(1.0)
-    ('#ffffff', '#0072b2')
-    """
-    p = min(1.0, max(0.0, p)) ** 0.6
-    r, g, b = (round(255 + (c - 255) * p) for c in (0x00, 0x72, 0xB2))
-    return f"#{r:02x}{g:02x}{b:02x}"

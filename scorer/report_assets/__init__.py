@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-ASSETS = ("report.css", "report.js")
+ASSETS = ("report.css", "charts.css", "report.js")
 
 
 def asset(name: str) -> str:
