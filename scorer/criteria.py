@@ -172,7 +172,7 @@ class Criterion(_Model):
 
     label: str = Field(description="Readable name of the criterion.")
     cites: str = Field(description="Paragraph of the source document, e.g. 'para. 11(1)'.")
-    description: str | None = None
+    description: str | None = Field(default=None, description="What the criterion is about, shown in reports.")
     weight: NonNegative = Field(description="Weight relative to the other criteria at the same level.")
     range: tuple[Unit, Unit] | None = Field(
         default=None,
@@ -202,24 +202,26 @@ class EligibilityRule(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    column: str
-    equals: str | float | bool | None = None
-    not_equals: str | float | bool | None = None
-    in_: list[str | float] | None = Field(default=None, alias="in")
-    not_in: list[str | float] | None = None
-    min: float | None = None
-    max: float | None = None
-    not_missing: bool = False
+    column: str = Field(description="Spreadsheet column the gate tests.")
+    equals: str | float | bool | None = Field(default=None, description="Eligible when the cell equals this.")
+    not_equals: str | float | bool | None = Field(default=None, description="Eligible unless the cell equals this.")
+    in_: list[str | float] | None = Field(
+        default=None, alias="in", description="Eligible when the cell is one of these."
+    )
+    not_in: list[str | float] | None = Field(default=None, description="Eligible unless the cell is one of these.")
+    min: float | None = Field(default=None, description="Eligible when the value is at least this.")
+    max: float | None = Field(default=None, description="Eligible when the value is at most this.")
+    not_missing: bool = Field(default=False, description="true: eligible only when the cell is not blank.")
     reason: str = Field(description="Shown for every country this rule excludes.")
 
 
 class Tier(_Model):
     """A decision tier, best first: by rank (``top``) or by score (``min_score``)."""
 
-    name: str
-    top: Annotated[int, Field(ge=1)] | None = None
-    min_score: float | None = None
-    description: str | None = None
+    name: str = Field(description="The tier's name, shown in every output (e.g. join).")
+    top: Annotated[int, Field(ge=1)] | None = Field(default=None, description="Countries ranked N or better.")
+    min_score: float | None = Field(default=None, description="Countries scoring at least this.")
+    description: str | None = Field(default=None, description="What the tier means, shown in reports.")
 
 
 class GroupCount(_Model):
@@ -298,19 +300,23 @@ class Grouping(_Model):
 class Criteria(_Model):
     """A whole criteria file."""
 
-    version: Literal[1] = 1
-    name: str
-    description: str | None = None
+    version: Literal[1] = Field(default=1, description="Format version of the criteria file.")
+    name: str = Field(description="What this profile is, shown in every output.")
+    description: str | None = Field(default=None, description="A longer account of the profile.")
     source: str | None = Field(default=None, description="The document the criteria come from.")
     id_column: str = Field(default="iso3", description="Column identifying each country.")
     name_column: str | None = Field(default="name", description="Column with a readable name.")
-    aggregation: Aggregation = Aggregation.arithmetic
-    criteria: dict[str, Criterion] = Field(min_length=1)
+    aggregation: Aggregation = Field(
+        default=Aggregation.arithmetic, description="How criteria and indicators combine, unless a criterion says."
+    )
+    criteria: dict[str, Criterion] = Field(min_length=1, description="The criteria, by id.")
     weight_order: list[str] | None = Field(
         default=None,
         description="Criterion ids from most to least important, for sensitivity analysis.",
     )
-    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    eligibility: list[EligibilityRule] = Field(
+        default_factory=list, description="Gates: a country failing any is excluded, with its reason."
+    )
     tiers: list[Tier] = Field(
         default_factory=lambda: [Tier(name="all")],
         description="Tiers best first; the last one catches every remaining country.",

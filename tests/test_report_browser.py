@@ -25,7 +25,9 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from tests.test_report import HOSTILE_NAME, hostile_inputs
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium"
+)
 
 LAUNCH_ARGS = [
     "--no-sandbox",

@@ -19,7 +19,9 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from tests.test_report_browser import CHROMIUM, Page, browser, write_report
 
 __all__ = ["browser"]  # the module-scoped fixture, shared with the other browser tests
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium"
+)
 
 ARABIC = "المغرب"
 OVERRIDE = "Evil\u202eland"  # a RIGHT-TO-LEFT OVERRIDE with no closing PDF

@@ -269,7 +269,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+        pytest.skip("needs Chromium at /usr/bin/chromium: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     from tests.test_report_browser import LAUNCH_ARGS

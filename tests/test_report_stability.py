@@ -290,7 +290,7 @@ def test_all_three_formats_are_byte_reproducible_with_source_date_epoch(runner, 
     assert b'<section id="stability">' in made[0][0] and b"without changing the top 12." in made[0][0]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium")
 def test_in_a_browser_the_breakdown_says_it_and_moving_a_weight_greys_it_out(
     browser: Any,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,

@@ -1,4 +1,4 @@
-"""The worked example: plain-word reasons for the top of the demo ranking, and the README's copy of them."""
+"""The worked example: plain-word reasons for the top of the demo ranking, and the docs' copy of them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from scorer.io.criteria_file import parse_criteria_text
 from scorer.resources import demo_spreadsheet_path
 from scorer.worked_example import top_reasons
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+DEMO_PAGE = Path(__file__).resolve().parent.parent / "docs" / "data" / "demo.md"
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +60,9 @@ def test_imputed_values_say_so() -> None:
     )
 
 
-def test_readme_worked_example_matches_the_demo() -> None:
-    """The README's table of the top five is the demo's ranking (names, ranks, scores, contributions)."""
-    text = README.read_text(encoding="utf-8")
+def test_docs_worked_example_matches_the_demo() -> None:
+    """The table of the top five in docs/data/demo.md is the demo's ranking (names, ranks, scores, contributions)."""
+    text = DEMO_PAGE.read_text(encoding="utf-8")
     part = text[text.index("**Worked example: why the top five are where they are**") :]
     rows = re.findall(r"^\| (\d+) \| ([^|]+) \| (0\.\d{3}) \|(.*)$", part, flags=re.M)[:5]
     result = demo_result()
