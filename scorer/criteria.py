@@ -172,7 +172,7 @@ class Criterion(_Model):
 
     label: str = Field(description="Readable name of the criterion.")
     cites: str = Field(description="Paragraph of the source document, e.g. 'para. 11(1)'.")
-    description: str | None = Field(default=None, description="What the criterion is about, shown in reports.")
+    description: str | None = Field(default=None, description="Free text about the criterion.")
     weight: NonNegative = Field(description="Weight relative to the other criteria at the same level.")
     range: tuple[Unit, Unit] | None = Field(
         default=None,
@@ -202,25 +202,33 @@ class EligibilityRule(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    column: str = Field(description="Spreadsheet column the gate tests.")
-    equals: str | float | bool | None = Field(default=None, description="Eligible when the cell equals this.")
-    not_equals: str | float | bool | None = Field(default=None, description="Eligible unless the cell equals this.")
-    in_: list[str | float] | None = Field(
-        default=None, alias="in", description="Eligible when the cell is one of these."
+    column: str = Field(description="The column tested.")
+    equals: str | float | bool | None = Field(
+        default=None, description="Eligible only if the cell equals this value (yes/no for true/false)."
     )
-    not_in: list[str | float] | None = Field(default=None, description="Eligible unless the cell is one of these.")
-    min: float | None = Field(default=None, description="Eligible when the value is at least this.")
-    max: float | None = Field(default=None, description="Eligible when the value is at most this.")
-    not_missing: bool = Field(default=False, description="true: eligible only when the cell is not blank.")
+    not_equals: str | float | bool | None = Field(
+        default=None, description="Eligible only if the cell differs from this value."
+    )
+    in_: list[str | float] | None = Field(
+        default=None, alias="in", description="Eligible only if the cell is one of these values."
+    )
+    not_in: list[str | float] | None = Field(
+        default=None, description="Eligible only if the cell is none of these values."
+    )
+    min: float | None = Field(default=None, description="Eligible only if the cell is a number >= min.")
+    max: float | None = Field(default=None, description="Eligible only if the cell is a number <= max.")
+    not_missing: bool = Field(default=False, description="true: eligible only if the cell is not blank.")
     reason: str = Field(description="Shown for every country this rule excludes.")
 
 
 class Tier(_Model):
     """A decision tier, best first: by rank (``top``) or by score (``min_score``)."""
 
-    name: str = Field(description="The tier's name, shown in every output (e.g. join).")
-    top: Annotated[int, Field(ge=1)] | None = Field(default=None, description="Countries ranked N or better.")
-    min_score: float | None = Field(default=None, description="Countries scoring at least this.")
+    name: str = Field(description="Name of the tier, e.g. join.")
+    top: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Countries ranked N or better fall in this tier."
+    )
+    min_score: float | None = Field(default=None, description="Countries scoring at least this fall in this tier.")
     description: str | None = Field(default=None, description="What the tier means, shown in reports.")
 
 
@@ -300,22 +308,24 @@ class Grouping(_Model):
 class Criteria(_Model):
     """A whole criteria file."""
 
-    version: Literal[1] = Field(default=1, description="Format version of the criteria file.")
-    name: str = Field(description="What this profile is, shown in every output.")
-    description: str | None = Field(default=None, description="A longer account of the profile.")
+    version: Literal[1] = Field(default=1, description="Format version of the file; always 1.")
+    name: str = Field(description="Short name of this criteria profile, shown in every output.")
+    description: str | None = Field(default=None, description="Free text: what this profile is for.")
     source: str | None = Field(default=None, description="The document the criteria come from.")
     id_column: str = Field(default="iso3", description="Column identifying each country.")
     name_column: str | None = Field(default="name", description="Column with a readable name.")
-    aggregation: Aggregation = Field(
-        default=Aggregation.arithmetic, description="How criteria and indicators combine, unless a criterion says."
+    aggregation: Aggregation = Field(default=Aggregation.arithmetic, description="How criteria combine into the score.")
+    criteria: dict[str, Criterion] = Field(
+        min_length=1,
+        description="The decision criteria, by id; each has a label, a paragraph cited, a weight and indicators.",
     )
-    criteria: dict[str, Criterion] = Field(min_length=1, description="The criteria, by id.")
     weight_order: list[str] | None = Field(
         default=None,
         description="Criterion ids from most to least important, for sensitivity analysis.",
     )
     eligibility: list[EligibilityRule] = Field(
-        default_factory=list, description="Gates: a country failing any is excluded, with its reason."
+        default_factory=list,
+        description="Gates, each a column and one test; a country failing any gate is excluded, with the reason.",
     )
     tiers: list[Tier] = Field(
         default_factory=lambda: [Tier(name="all")],
