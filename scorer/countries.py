@@ -56,6 +56,8 @@ _LEADING_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|el|los|las)\s+|l'\s*)")
 _ISO2 = re.compile(r"[A-Za-z]{2}")
 _ISO3 = re.compile(r"[A-Za-z]{3}")
 _M49 = re.compile(r"[0-9]{1,3}")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # what str.isalnum() rejects (\w is isalnum() and "_")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 _ID_HEADERS = (
     "iso3",
@@ -96,9 +98,11 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Côte d\u2019Ivoire")
     "côte d'ivoire"
     """
-    key = unicodedata.normalize("NFKC", text.translate(_PUNCTUATION))
-    key = "".join(ch for ch in key if unicodedata.category(ch) != "Cf")
-    key = " ".join(key.translate(_PUNCTUATION).casefold().split())
+    key = text.translate(_PUNCTUATION)
+    if not key.isascii():  # ASCII is its own NFKC form and has no format (Cf) characters
+        key = unicodedata.normalize("NFKC", key)
+        key = "".join(ch for ch in key if unicodedata.category(ch) != "Cf").translate(_PUNCTUATION)
+    key = " ".join(key.casefold().split())
     key = key.strip(" *")
     key = " ".join(_PAREN_ARTICLE.sub(" ", key).split())
     key = _TRAILING_ARTICLE.sub("", key)
@@ -119,10 +123,11 @@ def fold_name(text: str) -> str:
     >>> fold_name("St. Kitts & Nevis")
     'saint kitts and nevis'
     """
-    decomposed = unicodedata.normalize("NFKD", normalize_name(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = unicodedata.normalize("NFC", bare).replace("&", " and ")
-    words = "".join(ch if ch.isalnum() else " " for ch in bare).split()
+    bare = normalize_name(text)
+    if not bare.isascii():  # ASCII has no accents to drop
+        decomposed = unicodedata.normalize("NFKD", bare)
+        bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    words = _NOT_ALNUM.sub(" ", bare.replace("&", " and ")).split()
     return " ".join("saint" if word == "st" else word for word in words)
 
 
@@ -168,6 +173,7 @@ class _NameIndex:
     loose: dict[str, set[str]]
     spelling: dict[str, str]
     loose_keys: list[str]
+    digits: list[bool]  # [whether any key holds an ASCII digit]; else a text with one names no country
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,7 @@ class CountryResolver:
     @functools.cached_property
     def _names(self) -> _NameIndex:
         """The name keys, built on the first name lookup (a sheet of ISO3 codes never needs them)."""
-        index = _NameIndex({}, {}, {}, [])
+        index = _NameIndex({}, {}, {}, [], [])
         for text, iso3 in self._name_rows:
             exact, loose = normalize_name(text), fold_name(text)
             if exact:
@@ -219,6 +225,7 @@ class CountryResolver:
                 index.loose.setdefault(loose, set()).add(iso3)
                 index.spelling.setdefault(loose, text)
         index.loose_keys.extend(sorted(index.loose))
+        index.digits.append(any(_ASCII_DIGIT.search(key) for key in [*index.exact, *index.loose]))
         return index
 
     @property
@@ -382,7 +389,10 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
             return _Match((text.upper(),), "code")
         if _ISO2.fullmatch(text) and text.upper() in self._iso2:
             return _Match((self._iso2[text.upper()],), "code")
-        codes = self._names.exact.get(normalize_name(text)) or self._names.loose.get(fold_name(text), set())
+        names = self._names
+        if not names.digits[0] and _ASCII_DIGIT.search(text):  # 'unit-000123': no name to look up
+            return _Match((), "none")
+        codes = names.exact.get(normalize_name(text)) or names.loose.get(fold_name(text), set())
         return _Match(tuple(self._order(codes)), "name" if codes else "none")
 
     def _order(self, codes: set[str]) -> list[str]:

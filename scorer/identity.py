@@ -35,6 +35,8 @@ def row_numbers(df: pd.DataFrame, first_row: int | None) -> np.ndarray:
 
 
 def _id_text(value: object) -> str:
+    if type(value) is str and value.isascii():  # clean_text, without Unicode forms or exotic spaces to fold
+        return " ".join(value.split())
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -119,16 +119,18 @@ def impute_cells(
             group = np.array([clean_text(v) if not is_missing(v) else "" for v in df[ind.missing_group]], dtype=object)
         column_values, how = impute(raw[:, j], ind, groups=group)
         na_cells = not_applicable[:, j]
-        policies = [ind.missing.value] * len(raw)
+        policies: dict[int, str] = {}
         if ind.not_applicable is not None and na_cells.any():
             na_ind = ind.model_copy(update={"missing": ind.not_applicable.policy})
             na_values, na_how = impute(raw[:, j], na_ind, groups=group)
             column_values = np.where(na_cells, na_values, column_values)
-            for i in np.flatnonzero(na_cells):
+            for i in map(int, np.flatnonzero(na_cells)):
                 how[i] = "not applicable: " + na_how[i]
                 policies[i] = ind.not_applicable.policy.value
-        originals = list(df[column])
-        for i in np.flatnonzero(np.isnan(raw[:, j])):
+        blanks = np.flatnonzero(np.isnan(raw[:, j]))
+        originals = df[column].to_numpy(dtype=object) if len(blanks) else None
+        for i in map(int, blanks):
+            assert originals is not None
             imputations.append(
                 {
                     "id": ids[i],
@@ -137,7 +139,7 @@ def impute_cells(
                     "indicator": iid,
                     "column": column,
                     "original": as_typed(originals[i]),
-                    "policy": policies[i],
+                    "policy": policies.get(i, ind.missing.value),
                     "value": column_values[i],
                     "how": how[i],
                 }

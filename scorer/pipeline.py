@@ -18,7 +18,7 @@ the same columns the same way: same indicators, same cell types).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -329,7 +329,7 @@ def _impute_units(prepared: Prepared, criteria: Criteria) -> _Units:
         prepared.cells.not_applicable[idx],
         items,
         prepared.plan,
-        prepared.frame.iloc[idx],
+        prepared.frame if len(idx) == len(prepared.frame) else prepared.frame.iloc[idx],
         ids=[ids[i] for i in idx],
         names=[prepared.names[i] for i in idx],
         rows=prepared.rows[idx],
@@ -400,38 +400,50 @@ def _notes(prepared: Prepared, criteria: Criteria, units: _Units) -> list[str]:
     return notes
 
 
-def _table(criteria: Criteria, units: _Units, scored: Scored, index: pd.Index) -> pd.DataFrame:
-    """The ranking, best first: name, rank, score, tier, one column per top-level criterion, coverage."""
+def _table(criteria: Criteria, units: _Units, scored: Scored, index: pd.Index) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ranking, best first: name, rank, score, tier, one column per top-level criterion, coverage.
+
+    Also the positions of its rows in ``index``, to put other frames in the same order.
+    """
     score_s = pd.Series(scored.scores, index=index, name="score")
     ranks = rank_scores(score_s)
     tiers = assign_tiers(score_s, ranks, criteria.tiers)
-    table = pd.DataFrame(
-        {"name": units.names, "rank": ranks.to_numpy(), "score": scored.scores, "tier": tiers.to_numpy()},
-        index=index,
-    )
+    order = ranking_order(score_s, index)  # built in this order: reordering a finished frame costs more
+    positions = order.tolist()
+
+    def best_first(values: Sequence[object] | np.ndarray) -> list[object] | np.ndarray:
+        return values[order] if isinstance(values, np.ndarray) else [values[i] for i in positions]
+
+    columns: dict[str, object] = {
+        "name": best_first(units.names),
+        "rank": best_first(ranks.to_numpy()),
+        "score": best_first(scored.scores),
+        "tier": best_first(tiers.to_numpy()),
+    }
     additive = "score" not in scored.no_contributions
     for k in scored.top_level():
-        column = scored.node_contributions[:, k] if additive else scored.node_scores[:, k]
-        table[scored.nodes[k].id] = column
-    table["coverage"] = units.coverage
-    table["row"] = units.rows
-    table["input_id"] = units.spellings
+        columns[scored.nodes[k].id] = best_first(
+            scored.node_contributions[:, k] if additive else scored.node_scores[:, k]
+        )
+    columns["coverage"] = best_first(units.coverage)
+    columns["row"] = best_first(units.rows)
+    columns["input_id"] = best_first(units.spellings)
     if units.offices is not None:
-        table["n_members"] = [len(m) for m in units.offices.member_lists]
-        table["members"] = [", ".join(m) for m in units.offices.member_lists]
-    return table.iloc[ranking_order(score_s, index)]
+        columns["n_members"] = best_first([len(m) for m in units.offices.member_lists])
+        columns["members"] = best_first([", ".join(m) for m in units.offices.member_lists])
+    return pd.DataFrame(columns, index=index[order]), order
 
 
 def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Scored) -> ScoreResult:
     index = pd.Index(units.ids, name="id")
-    table = _table(criteria, units, scored, index)
+    table, positions = _table(criteria, units, scored, index)
     order = table.index
     item_ids = [iid for _c, iid, _ind in criteria.indicator_items()]
     node_ids = scored.node_ids
     top = [node_ids[k] for k in scored.top_level()]
 
     def frame(values: np.ndarray, columns: list[str]) -> pd.DataFrame:
-        return pd.DataFrame(values, index=index, columns=columns).loc[order]
+        return pd.DataFrame(values[positions], index=order, columns=columns, copy=False)
 
     ids, names, rows = prepared.identity.ids, prepared.names, prepared.rows
     excluded = pd.DataFrame(
@@ -468,5 +480,8 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
         node_contributions=frame(scored.node_contributions, node_ids),
         node_weights=frame(scored.node_weights, node_ids),
         no_contributions=dict(scored.no_contributions),
-        details={node: pd.DataFrame(values, index=index).loc[order] for node, values in scored.details.items()},
+        details={
+            node: pd.DataFrame({key: column[positions] for key, column in values.items()}, index=order)
+            for node, values in scored.details.items()
+        },
     )

@@ -9,9 +9,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.cells import MISSING_TOKENS, parse_number
+from scorer.cells import MISSING_TOKENS, Cell, clean_text, parse_number
 from scorer.criteria import Indicator
-from scorer.reading import _PLAIN, plain_numbers, read_indicator
+from scorer.normalisation import method_of
+from scorer.reading import _PLAIN, NOT_APPLICABLE, plain_numbers, read_column, read_indicator
 
 texts = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
@@ -61,3 +62,54 @@ def test_a_clean_column_is_read_whole() -> None:
     numbers, done = plain_numbers(pd.Series(["1.234", "0,5"]), decimal_comma=True)
     assert not done.any()
     assert np.array_equal(plain_numbers(pd.Series([1, 2]))[0], [1.0, 2.0])
+
+
+def reference_read(values: list[object], indicator: Indicator, decimal_comma: bool) -> list[Cell]:
+    """The per-cell reading the column reader must equal: the method's parser, then the declared tokens."""
+    method = method_of(indicator)
+    zero = {clean_text(t).casefold() for t in indicator.zero_tokens or []}
+    na = {clean_text(t).casefold() for t in (indicator.not_applicable.tokens if indicator.not_applicable else [])}
+    out = []
+    for v in values:
+        cell = method.read(v, indicator, decimal_comma=decimal_comma)
+        text = clean_text(v).casefold() if v is not None and not (isinstance(v, float) and math.isnan(v)) else ""
+        if text and text in zero:
+            cell = Cell("value", 0.0, converted=True)
+        elif text and text in na:
+            cell = Cell("missing", expected=NOT_APPLICABLE)
+        out.append(cell)
+    return out
+
+
+INDICATORS = [
+    Indicator(column="x"),
+    Indicator(column="x", zero_tokens=["none", "0.0"]),
+    Indicator(column="x", not_applicable={"tokens": ["n/a", "1"], "policy": "zero"}),
+    Indicator(column="x", normalisation="boolean"),
+    Indicator(column="x", normalisation="ordinal", levels={"low": 0, "none": 1, "high": 2}),
+]
+
+
+@given(st.lists(st.one_of(cells, st.sampled_from(["none", "0.0", "n/a", "1", "yes", "Low", "high "])), max_size=30))
+def test_column_reader_equals_the_per_cell_reading_with_tokens_and_types(values: list[object]) -> None:
+    for indicator in INDICATORS:
+        for decimal_comma in (False, True):
+            column = pd.Series(values, dtype=object)
+            got = read_column(column, indicator, decimal_comma=decimal_comma)
+            expected = reference_read(values, indicator, decimal_comma)
+            assert read_indicator(column, indicator, decimal_comma=decimal_comma) == expected
+            numbers = [c.value if c.kind == "value" else None for c in expected]
+            assert [None if math.isnan(x) else x for x in got.numbers.tolist()] == numbers
+            assert sorted(got.cells) == list(got.cells)  # problems come out in row order
+
+
+def test_only_cells_off_the_fast_path_get_a_cell_object() -> None:
+    got = read_column(pd.Series(["1", "2.5", " 3", "N/A", "x"]), Indicator(column="x"))
+    assert sorted(got.cells) == [2, 3, 4]
+    assert got.numbers[:3].tolist() == [1.0, 2.5, 3.0]
+
+
+def test_a_run_of_other_characters_across_two_cells_sends_both_to_the_per_cell_parser() -> None:
+    numbers, done = plain_numbers(pd.Series(["5 ", " 5", "7"], dtype=object))
+    assert numbers[2] == 7.0
+    assert done.tolist() == [False, False, True]

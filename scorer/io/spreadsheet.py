@@ -13,7 +13,9 @@ import io
 import re
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from scorer.cells import RowNumbers
@@ -173,7 +175,7 @@ def _select_header(
     id_column: str | None,
 ) -> tuple[list[list[object]], list[int]]:
     """Drop blank rows and everything above the header; keep spreadsheet row numbers."""
-    kept = [(n, r) for n, r in zip(numbers, rows, strict=True) if any(_text(c) for c in r)]
+    kept = [(n, r) for n, r in zip(numbers, rows, strict=True) if r and (_text(r[0]) or any(_text(c) for c in r))]
     if header_row is not None:
         if header_row < 1:
             raise _fail(file, f"--header-row should be 1 or more, but it is {header_row}")
@@ -191,6 +193,7 @@ def _select_header(
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_OTHER_BREAK = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines() also breaks there, csv does not
 
 
 def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list[object]], list[int]]:
@@ -210,10 +213,16 @@ def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list
     >>> read_csv_records('id,x\n"Chad\nNdjamena",1\n', file="a.csv", delimiter=",")
     ([['id', 'x'], ['Chad\nNdjamena', '1']], [1, 2])
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if '"' not in text:  # nothing quoted: each line is one record, split at each delimiter (as csv reads it)
+        lines = _LINE_BREAK.split(text) if _OTHER_BREAK.search(text) else [*text.splitlines(), ""]
+        if lines[-1] == "":
+            lines.pop()
+        split = [line.split(delimiter) if line else [] for line in lines]
+        return cast(list[list[object]], split), list(range(1, len(lines) + 1))
     lines = _LINE_BREAK.split(text)
     if lines[-1] == "":
         lines.pop()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     usual = Counter(line.count(delimiter) for line in lines if line.count(delimiter)).most_common(1)
     row_shaped = usual[0][0] if usual else 0
     records: list[list[str]] = []
@@ -410,8 +419,7 @@ def frame_from_rows(
         raise DataError(problems)
     width = len(header)
     for n, r in zip(row_numbers[1:], data, strict=True):
-        extra = [c for c in r[width:] if _text(c)]
-        if extra:
+        if len(r) > width and any(_text(c) for c in r[width:]):
             problems.append(
                 Problem(
                     "data.read", f"should have {width} cells like the header, but it has {len(r)}", file=file, row=n
@@ -419,13 +427,19 @@ def frame_from_rows(
             )
     if problems:
         raise DataError(problems)
-    body = [[*(list(r[:width])), *([""] * (width - len(r)))] for r in data]
-    df = pd.DataFrame(body, columns=header, dtype=object)
+    short = [i for i, r in enumerate(data) if len(r) < width]
+    if short:
+        data = list(data)
+        for i in short:
+            data[i] = [*data[i], *([""] * (width - len(data[i])))]
+    columns = zip(*data, strict=False)  # cells beyond the header are blank (checked above) and dropped
+    df = pd.DataFrame({k: np.array(c, dtype=object) for k, c in zip(range(width), columns, strict=False)}, dtype=object)
+    df.columns = pd.Index(header)
     df.attrs["source"] = file
     df.attrs["first_row"] = row_numbers[1]
     df.attrs["row_numbers"] = RowNumbers(row_numbers[1:])
     df.attrs["notes"] = []
-    df.attrs["rows_read"] = len(body)  # data rows read below the header, for the data-quality output
+    df.attrs["rows_read"] = len(data)  # data rows read below the header, for the data-quality output
     return df
 
 

@@ -1,0 +1,61 @@
+"""Large sheets read in linear time with a small constant (issue 18): the shortcuts give what the long way gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorer.countries import default_resolver, fold_name, normalize_name
+from scorer.identity import identify_rows
+from scorer.io.spreadsheet import parse_csv_text, read_csv_records
+
+csv_texts = st.text(alphabet=st.sampled_from(list("ab 1.;,\t\r\n\v\x85\u2028\xa0")), max_size=40)
+
+
+@given(csv_texts, st.sampled_from([",", ";", "\t"]))
+def test_unquoted_csv_is_split_as_the_csv_module_splits_it(text: str, delimiter: str) -> None:
+    records, starts = read_csv_records(text, file="x.csv", delimiter=delimiter)
+    expected = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert records == expected
+    assert starts == list(range(1, len(records) + 1))
+
+
+def test_a_quoted_file_still_goes_through_the_csv_module() -> None:
+    records, starts = read_csv_records('id,x\n"a,b",1\n', file="x.csv", delimiter=",")
+    assert records == [["id", "x"], ["a,b", "1"]] and starts == [1, 2]
+
+
+def test_frame_from_an_unquoted_file_keeps_blank_rows_out_and_pads_short_rows() -> None:
+    df = parse_csv_text("Title\n\nid,x,y\na,1\n,,\nb,2,3,\n", file="x.csv")
+    assert df.to_numpy().tolist() == [["a", "1", ""], ["b", "2", "3"]]
+    assert list(df.attrs["row_numbers"]) == [4, 6]
+    assert df.attrs["rows_read"] == 2 and list(df.columns) == ["id", "x", "y"]
+
+
+ascii_names = st.text(alphabet=st.sampled_from(list("abcLSTe '`*&()-.,_19")), max_size=20)
+
+
+@given(ascii_names)
+def test_ascii_names_fold_as_the_unicode_path_folds_them(text: str) -> None:
+    # A zero-width space (a format character) sends the text down the Unicode path, which drops it.
+    assert normalize_name(text) == normalize_name(text + "\u200b")
+    assert fold_name(text) == fold_name(text + "\u200b")
+
+
+def test_ids_with_digits_are_never_looked_up_as_names() -> None:
+    resolver = default_resolver()
+    assert resolver.candidates("unit-000123") == ()
+    assert resolver.candidates("004") == ("AFG",)  # an M49 code is still a code
+    assert resolver.candidates("Peru") == ("PER",)
+
+
+def test_a_sheet_of_unit_ids_reads_them_as_written_with_every_duplicate_reported() -> None:
+    ids = pd.Series([f"unit-{i:06d}" for i in range(2000)] + ["UNIT-000007"])
+    identity = identify_rows(ids, np.arange(2, 2 + len(ids)), column="unit", source="s.csv")
+    assert not identity.countries and identity.ids[:2] == ["unit-000000", "unit-000001"]
+    assert [(p.code, p.row) for p in identity.problems] == [("data.duplicate_id", 2002)]
