@@ -229,7 +229,10 @@ def _plain_texts(texts: list[object], *, decimal_comma: bool) -> tuple[np.ndarra
     except TypeError:  # blanks (NaN, None) and numbers among the texts: the per-cell parser reads those
         strings = [v if isinstance(v, str) else "" for v in texts]
         joined = "".join(strings)
-    clean = not _NOT_PLAIN.search(joined)
+    try:  # no character but those of numbers: one C pass (bytes.translate deletes them; nothing may be left)
+        clean = not joined.encode("ascii").translate(None, b"0123456789.eE+-")
+    except UnicodeEncodeError:
+        clean = False
     if clean and not decimal_comma:  # a clean column: one pass of float() (a blank or "1-2" raises)
         try:
             values = np.fromiter(map(float, strings), dtype=np.float64, count=n)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scorer.countries import default_resolver, fold_name, normalize_name
+from scorer.errors import DataError
 from scorer.identity import identify_rows
-from scorer.io.spreadsheet import parse_csv_text, read_csv_records
+from scorer.io.spreadsheet import _select_header, frame_from_rows, parse_csv_text, read_csv_records
 
 csv_texts = st.text(alphabet=st.sampled_from(list("ab 1.;,\t\r\n\v\x85\u2028\xa0")), max_size=40)
 
@@ -59,3 +61,32 @@ def test_a_sheet_of_unit_ids_reads_them_as_written_with_every_duplicate_reported
     identity = identify_rows(ids, np.arange(2, 2 + len(ids)), column="unit", source="s.csv")
     assert not identity.countries and identity.ids[:2] == ["unit-000000", "unit-000001"]
     assert [(p.code, p.row) for p in identity.problems] == [("data.duplicate_id", 2002)]
+
+
+def read_record_by_record(text: str, *, header_row: int | None = None) -> pd.DataFrame:
+    """parse_csv_text's general path: a list per record, then the frame."""
+    rows, starts = read_csv_records(text, file="x.csv", delimiter=",")
+    rows, numbers = _select_header(rows, starts, file="x.csv", header_row=header_row, id_column=None)
+    return frame_from_rows(rows, file="x.csv", header_row=numbers[0] if numbers else 1, row_numbers=numbers)
+
+
+def outcome(read: Callable[[], pd.DataFrame]) -> object:
+    try:
+        df = read()
+    except DataError as exc:
+        return str(exc)
+    attrs = {k: v for k, v in df.attrs.items() if k in ("first_row", "row_numbers", "rows_read")}
+    return df.to_numpy().tolist(), list(df.columns), {k: list(v) if k == "row_numbers" else v for k, v in attrs.items()}
+
+
+cell_texts = st.sampled_from(["", " ", "\xa0", "id", "x", "1", "2.5", "a b"])
+csv_lines = st.lists(st.lists(cell_texts, min_size=0, max_size=4).map(",".join), max_size=8)
+
+
+@given(csv_lines, st.sampled_from([None, 1, 2, 3]))
+def test_a_plain_file_read_column_by_column_equals_the_record_by_record_reading(
+    lines: list[str], header_row: int | None
+) -> None:
+    text = "\n".join(lines)
+    fast = outcome(lambda: parse_csv_text(text, file="x.csv", header_row=header_row, decimal_comma=False))
+    assert fast == outcome(lambda: read_record_by_record(text, header_row=header_row))

@@ -333,12 +333,67 @@ def parse_csv_text(
     if "\x00" in text:
         raise _fail(file, "should be a text (CSV) file, but it holds NUL bytes")
     sep = sniff_delimiter(text)
-    rows, starts = read_csv_records(text, file=file, delimiter=sep)
-    rows, numbers = _select_header(rows, starts, file=file, header_row=header_row, id_column=id_column)
-    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
-    comma = detect_decimal_comma(rows[1:], delimiter=sep) if decimal_comma is None else decimal_comma
+    table = _rectangular_columns(text, delimiter=sep, file=file, header_row=header_row, id_column=id_column)
+    if table is not None:
+        header, columns, numbers = table
+        _check_header(header, len(numbers) - 1, file=file, header_row=numbers[0], limits=limits)
+        df = _frame(header, columns, numbers[1:], file=file)
+        cells: list[list[object]] = columns
+    else:
+        rows, starts = read_csv_records(text, file=file, delimiter=sep)
+        rows, numbers = _select_header(rows, starts, file=file, header_row=header_row, id_column=id_column)
+        df = frame_from_rows(
+            rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits
+        )
+        cells = rows[1:]
+    # the order of the cells does not matter to the detection, so the columns do as well as the rows
+    comma = detect_decimal_comma(cells, delimiter=sep) if decimal_comma is None else decimal_comma
     _note_decimal_comma(df, comma, given=decimal_comma is not None)
     return df
+
+
+def _rectangular_columns(
+    text: str, *, delimiter: str, file: str, header_row: int | None, id_column: str | None
+) -> tuple[list[str], list[list[object]], list[int]] | None:
+    """(header, columns, row numbers from the header's on) of a plain file, read column by column; else None.
+
+    A plain file has no double quote, and below its header every line has the
+    header's number of fields, none of them all blank and none past the named
+    columns filled: it reads as :func:`read_csv_records`, :func:`_select_header`
+    and :func:`frame_from_rows` read it, in a few passes over the text instead of
+    a list per row. Any other file (and every error) is left to those.
+    """
+    if '"' in text or _OTHER_BREAK.search(text):
+        return None
+    lines = text.splitlines()
+    head = 0
+    filled = 0
+    while head < len(lines) and (filled < HEADER_SEARCH_ROWS or (header_row is not None and head < header_row)):
+        filled += bool(lines[head].replace(delimiter, "").strip())
+        head += 1
+    records = [line.split(delimiter) if line else [] for line in lines[:head]]
+    try:
+        kept, numbers = _select_header(
+            cast(list[list[object]], records),
+            list(range(1, head + 1)),
+            file=file,
+            header_row=header_row,
+            id_column=id_column,
+        )
+    except DataError:
+        return None
+    if not kept:
+        return None
+    fields = len(kept[0])
+    header = _header_names(kept[0])
+    body = lines[numbers[0] :]
+    if any(line.count(delimiter) != fields - 1 or not line.replace(delimiter, "").strip() for line in body):
+        return None
+    flat = delimiter.join(body).split(delimiter) if body else []
+    if any(_text(c) for j in range(len(header), fields) for c in flat[j::fields]):
+        return None  # a filled cell past the named columns: frame_from_rows reports it
+    columns = [cast(list[object], flat[j::fields]) for j in range(len(header))]
+    return header, columns, list(range(numbers[0], numbers[0] + len(body) + 1))
 
 
 def _note_decimal_comma(df: pd.DataFrame, comma: bool, *, given: bool) -> None:
@@ -362,14 +417,41 @@ def frame_from_rows(
     ``row_numbers`` are the spreadsheet row numbers of ``rows`` (default:
     consecutive from ``header_row``); they go to ``df.attrs["row_numbers"]``.
     """
-    limits = limits or Limits.from_env()
     if not rows:
         raise _fail(file, "should have a header row and at least one data row, but it is empty")
     if row_numbers is None:
         row_numbers = list(range(header_row, header_row + len(rows)))
-    header = [_text(h) for h in rows[0]]
+    header = _header_names(rows[0])
+    data = rows[1:]
+    _check_header(header, len(data), file=file, header_row=header_row, limits=limits)
+    width = len(header)
+    problems = [
+        Problem("data.read", f"should have {width} cells like the header, but it has {len(r)}", file=file, row=n)
+        for n, r in zip(row_numbers[1:], data, strict=True)
+        if len(r) > width and any(_text(c) for c in r[width:])
+    ]
+    if problems:
+        raise DataError(problems)
+    short = [i for i, r in enumerate(data) if len(r) < width]
+    if short:
+        data = list(data)
+        for i in short:
+            data[i] = [*data[i], *([""] * (width - len(data[i])))]
+    columns = [list(c) for c, _name in zip(zip(*data, strict=False), header, strict=False)]
+    return _frame(header, columns, row_numbers[1:], file=file)
+
+
+def _header_names(record: list[object]) -> list[str]:
+    """The column names of a header record, without the blank cells at its end."""
+    header = [_text(h) for h in record]
     while header and header[-1] == "":
         header.pop()
+    return header
+
+
+def _check_header(header: list[str], rows: int, *, file: str, header_row: int, limits: Limits | None) -> None:
+    """Raise every problem of the header (blank or repeated names, too many columns) and of the row count."""
+    limits = limits or Limits.from_env()
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -403,43 +485,34 @@ def frame_from_rows(
                 fix=raise_hint("max_columns"),
             )
         )
-    data = rows[1:]
-    if len(data) > limits.max_rows:
+    if rows > limits.max_rows:
         problems.append(
             Problem(
                 "data.too_large",
-                f"should have at most {limits.max_rows:,} rows, but it has {len(data):,}",
+                f"should have at most {limits.max_rows:,} rows, but it has {rows:,}",
                 file=file,
                 fix=raise_hint("max_rows"),
             )
         )
-    if not data:
+    if not rows:
         problems.append(Problem("data.empty", "should have at least one data row, but it has none", file=file))
     if problems:
         raise DataError(problems)
-    width = len(header)
-    for n, r in zip(row_numbers[1:], data, strict=True):
-        if len(r) > width and any(_text(c) for c in r[width:]):
-            problems.append(
-                Problem(
-                    "data.read", f"should have {width} cells like the header, but it has {len(r)}", file=file, row=n
-                )
-            )
-    if problems:
-        raise DataError(problems)
-    short = [i for i, r in enumerate(data) if len(r) < width]
-    if short:
-        data = list(data)
-        for i in short:
-            data[i] = [*data[i], *([""] * (width - len(data[i])))]
-    columns = zip(*data, strict=False)  # cells beyond the header are blank (checked above) and dropped
-    df = pd.DataFrame({k: np.array(c, dtype=object) for k, c in zip(range(width), columns, strict=False)}, dtype=object)
+
+
+def _frame(header: list[str], columns: list[list[object]], row_numbers: list[int], *, file: str) -> pd.DataFrame:
+    """The raw frame of text cells, with where it came from in ``attrs``."""
+    df = pd.DataFrame(
+        {k: np.array(c, dtype=object) for k, c in enumerate(columns)},
+        index=pd.RangeIndex(len(row_numbers)),
+        dtype=object,
+    )
     df.columns = pd.Index(header)
     df.attrs["source"] = file
-    df.attrs["first_row"] = row_numbers[1]
-    df.attrs["row_numbers"] = RowNumbers(row_numbers[1:])
+    df.attrs["first_row"] = row_numbers[0]
+    df.attrs["row_numbers"] = RowNumbers(row_numbers)
     df.attrs["notes"] = []
-    df.attrs["rows_read"] = len(data)  # data rows read below the header, for the data-quality output
+    df.attrs["rows_read"] = len(row_numbers)  # data rows read below the header, for the data-quality output
     return df
 
 
