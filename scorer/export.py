@@ -146,12 +146,13 @@ def quality_lines(result: ScoreResult) -> list[str]:
     """A few lines summarising data quality, for ``--verbose``.
 
     >>> from scorer import demo_result
-    >>> quality_lines(demo_result())[0].startswith("Data quality: 162 ranked")
+    >>> quality_lines(demo_result())[0].startswith("Data quality: 162 rows read, 162 ranked")
     True
     """
     t = result.table
+    read = "" if result.rows_read is None else f"{result.rows_read} rows read, "
     lines = [
-        f"Data quality: {len(t)} ranked, {len(result.exclusions)} excluded, "
+        f"Data quality: {read}{len(t)} ranked, {len(result.exclusions)} excluded, "
         f"{len(result.imputations)} imputed cells, {len(result.conversions)} cells converted from text; "
         f"mean coverage {t['coverage'].mean():.0%}"
     ]

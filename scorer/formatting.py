@@ -16,7 +16,7 @@ at load time, so error messages can use it without pulling in pandas.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -90,7 +90,7 @@ def _pairs_need(scores: Sequence[float], pairs: range) -> int:
     return need
 
 
-def score_decimals(scores_sorted: Sequence[Any], *, cut: int | None = None) -> int:
+def score_decimals(scores_sorted: Iterable[Any], *, cut: int | None = None) -> int:
     """The fewest decimals (3 to 8) that tell neighbouring scores apart where it matters.
 
     ``scores_sorted`` are in ranking order. Around the ``cut`` (the first
@@ -121,7 +121,7 @@ def score_decimals(scores_sorted: Sequence[Any], *, cut: int | None = None) -> i
     return max(need, everywhere) if everywhere <= CHEAP_DECIMALS else need
 
 
-def tie_marks(scores_sorted: Sequence[Any], decimals: int) -> list[str]:
+def tie_marks(scores_sorted: Iterable[Any], decimals: int) -> list[str]:
     """One marker per score: ``=`` ties a neighbour, ``≈`` only looks like one at ``decimals``, else ``''``.
 
     >>> tie_marks([0.9, 0.5, 0.5, 0.4999999999, 0.1], 3)
@@ -144,7 +144,7 @@ def tie_marks(scores_sorted: Sequence[Any], decimals: int) -> list[str]:
     return marks
 
 
-def score_texts(scores_sorted: Sequence[Any], *, cut: int | None = None) -> list[str]:
+def score_texts(scores_sorted: Iterable[Any], *, cut: int | None = None) -> list[str]:
     """The scores as shown in a table: :func:`score_decimals` decimals and the :func:`tie_marks` appended.
 
     Every text has the same width (a space where there is no marker), so a column lines up.
@@ -152,10 +152,11 @@ def score_texts(scores_sorted: Sequence[Any], *, cut: int | None = None) -> list
     >>> score_texts([0.9, 0.4419, 0.4416, 0.4416], cut=2)
     ['0.9000 ', '0.4419 ', '0.4416=', '0.4416=']
     """
-    decimals = score_decimals(scores_sorted, cut=cut)
-    marks = tie_marks(scores_sorted, decimals)
+    scores = list(scores_sorted)
+    decimals = score_decimals(scores, cut=cut)
+    marks = tie_marks(scores, decimals)
     width = 1 if any(marks) else 0
-    return [format_score(x, decimals) + m.ljust(width) for x, m in zip(scores_sorted, marks, strict=True)]
+    return [format_score(x, decimals) + m.ljust(width) for x, m in zip(scores, marks, strict=True)]
 
 
 def yes_no(value: Any) -> str:

@@ -90,6 +90,7 @@ class Prepared:
     groups: GroupCells | None
     conversions: list[dict[str, object]]
     notes: list[str]
+    rows_read: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ def prepare_countries(
         groups,
         conversions,
         notes,
+        rows_read=int(df.attrs.get("rows_read", len(df))),
     )
 
 
@@ -480,6 +482,7 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
         node_contributions=frame(scored.node_contributions, node_ids),
         node_weights=frame(scored.node_weights, node_ids),
         no_contributions=dict(scored.no_contributions),
+        rows_read=prepared.rows_read,
         details={
             node: pd.DataFrame({key: column[positions] for key, column in values.items()}, index=order)
             for node, values in scored.details.items()

@@ -83,6 +83,7 @@ class ScoreResult:
     node_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
     no_contributions: dict[str, str] = field(default_factory=dict)
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rows_read: int | None = None  # data rows read from the spreadsheet (before eligibility and panels)
 
     @property
     def weights(self) -> pd.Series:
@@ -335,6 +336,7 @@ class ScoreResult:
             "contributions_exist": additive,
             "no_contributions": dict(self.no_contributions),
             "notes": list(self.notes),
+            "rows_read": self.rows_read,
             "countries": [
                 {
                     "id": ident,

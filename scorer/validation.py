@@ -101,9 +101,9 @@ class Validation:
         if self.result is None:
             return []
         units = "offices" if self.result.offices is not None else "countries"
-        return [
-            f"OK: {self.spreadsheet} and {self.criteria} are valid; {len(self.result.table)} {units} can be ranked."
-        ]
+        read = "" if self.result.rows_read is None else f"{self.result.rows_read} rows read, "
+        ranked = f"{read}{len(self.result.table)} {units} can be ranked"
+        return [f"OK: {self.spreadsheet} and {self.criteria} are valid; {ranked}."]
 
 
 def validate_files(

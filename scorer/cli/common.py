@@ -313,6 +313,13 @@ def note(text: str) -> None:
         click.echo(text, err=True)
 
 
+def note_written(text: str) -> None:
+    """A "Wrote X" remark, printed only once the command's outputs are in place (never for a rolled-back file)."""
+    from scorer.io.writer import when_written
+
+    when_written(lambda: note(text))
+
+
 def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> str:
     """A plain fixed-width text table (numbers right-aligned, booleans yes/no)."""
     from scorer.formatting import yes_no

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import echo_frame, example, format_option, note, read_sheet, sheet_options
+from scorer.cli.common import INPUT_PATH, echo_frame, example, format_option, note, read_sheet, sheet_options
 from scorer.comparison import compare_results
 from scorer.io.criteria_file import load_criteria
 from scorer.pipeline import score_countries
@@ -15,11 +15,11 @@ from scorer.resources import demo_spreadsheet_path
 
 
 @click.command("compare")
-@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("profiles", nargs=-1, required=True, type=INPUT_PATH)
 @click.option(
     "-s",
     "--spreadsheet",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Country spreadsheet (default: the bundled demo).",
 )

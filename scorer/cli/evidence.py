@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import example, is_quiet, note
+from scorer.cli.common import INPUT_PATH, OUTPUT_PATH, example, is_quiet, note, note_written
 
 
 @contextmanager
@@ -23,11 +23,11 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 
 @click.command("evidence")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=INPUT_PATH)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     required=True,
     help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.",
 )
@@ -35,14 +35,14 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 @click.option(
     "--terms",
     "term_files",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     multiple=True,
     help="A YAML file extending the bundled IP term list (repeatable).",
 )
 @click.option(
     "--countries",
     "mapping_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="CSV with columns file,country for documents whose country is not in the file name or title page.",
 )
@@ -110,6 +110,6 @@ def command(
         f"Read {total} document{'s' * (total != 1)} ({pages} pages) for {countries} "
         f"{'country' if countries == 1 else 'countries'}; suggested: {summary or 'none'}"
     )
-    note(f"Wrote {output} (levels are suggestions: check the passages; typed values in your sheet win)")
+    note_written(f"Wrote {output} (levels are suggestions: check the passages; typed values in your sheet win)")
     if result.problems:
         raise click.exceptions.Exit(1)

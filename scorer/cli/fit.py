@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from scorer.analyses import fit
-from scorer.cli.common import INPUT_PATH, echo_frame, example, format_option, input_options, load_inputs, note
+from scorer.cli.common import (
+    INPUT_PATH,
+    OUTPUT_PATH,
+    echo_frame,
+    example,
+    format_option,
+    input_options,
+    load_inputs,
+    note_written,
+)
 from scorer.errors import OutputError, Problem
 from scorer.fitting import DEFAULT_NODE_LIMIT
 from scorer.io.outputs import check_target, to_json, write_text
@@ -32,7 +41,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     default=None,
     help="Write a new criteria file (.yaml) with the fitted weights; the original is never changed.",
 )
@@ -108,7 +117,7 @@ def command(
             summary=summary,
         )
         write_text(output, text, force=force, inputs=inputs)
-        note(f"Wrote {output}: the criteria of {crit_path.name} with the fitted weights")
+        note_written(f"Wrote {output}: the criteria of {crit_path.name} with the fitted weights")
     if fmt == "json":
         click.echo(to_json(report.to_dict()), nl=False)
     elif fmt == "csv":

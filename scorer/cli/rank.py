@@ -10,6 +10,7 @@ import pandas as pd
 
 from scorer.analyses.common import default_top_k
 from scorer.cli.common import (
+    INPUT_PATH,
     echo_frame,
     example,
     format_option,
@@ -17,6 +18,7 @@ from scorer.cli.common import (
     is_verbose,
     load_inputs,
     note,
+    note_written,
     output_kind,
     output_options,
     parse_weights,
@@ -35,7 +37,7 @@ from scorer.pipeline import score_countries
 @click.option(
     "--evidence",
     "evidence_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Fill blank government-interest cells with the levels suggested by `unct-scorer evidence` "
     "(.csv/.json/.xlsx); values typed in the sheet win.",
@@ -84,7 +86,7 @@ def command(
     if output is not None:
         groups = grouping_frame(result, df) if output.suffix.lower() == ".xlsx" else None
         write_result(result, output, force=force, inputs=inputs, argv=sys.argv[1:], groups=groups)
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
     if is_verbose():

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import example, input_options, load_inputs, note, parse_weights, seed_option, weights_option
+from scorer.cli.common import (
+    OUTPUT_PATH,
+    example,
+    input_options,
+    load_inputs,
+    note,
+    note_written,
+    parse_weights,
+    seed_option,
+    weights_option,
+)
 from scorer.cli.reproduce import rank_equivalent, reproduce_command
 from scorer.cli.select import selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
@@ -68,7 +78,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     "--output",
     "outputs",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     help="File to write, by extension: .html (the report; default report.html), .xlsx (workbook), .md "
     "(summary for documents). Repeat for several.",
 )
@@ -205,11 +215,11 @@ def command(
             generated=stamp,
             command_prefix=rank_equivalent(),
         )
-        note(f"Wrote {target}")
+        note_written(f"Wrote {target}")
     if plots_dir is not None:
         from scorer.plots import write_plots
 
         written = write_plots(result, plots_dir, top_k=report.top_k, sensitivity=report.sensitivity, force=force)
-        note(f"Wrote {len(written)} charts into {plots_dir}")
+        note_written(f"Wrote {len(written)} charts into {plots_dir}")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)

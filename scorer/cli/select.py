@@ -18,6 +18,7 @@ from scorer.cli.common import (
     is_verbose,
     load_inputs,
     note,
+    note_written,
     output_kind,
     output_options,
     parse_weights,
@@ -187,7 +188,7 @@ def command(
             inputs={"spreadsheet": data_path, "criteria": crit_path},
             argv=sys.argv[1:],
         )
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     if fmt == "json":
         click.echo(to_json(data), nl=False)
         return

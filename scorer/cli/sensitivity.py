@@ -25,6 +25,7 @@ from scorer.cli.common import (
     is_quiet,
     load_inputs,
     note,
+    note_written,
     output_options,
     render_table,
     seed_option,
@@ -166,7 +167,7 @@ def command(
             argv=sys.argv[1:],
             extra_provenance={"seed": str(seed), "draws": str(draws)},
         )
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     if fmt == "json":
         click.echo(to_json(report.to_dict()), nl=False)
     elif fmt == "csv":

@@ -15,6 +15,7 @@ from scorer.cli.common import (
     input_options,
     load_inputs,
     note,
+    note_written,
     output_options,
     parse_weights,
     top_option,
@@ -97,7 +98,7 @@ def command(
             inputs=inputs,
             argv=sys.argv[1:],
         )
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     if fmt == "json":
         click.echo(to_json(report.to_dict()), nl=False)
     elif fmt == "csv":

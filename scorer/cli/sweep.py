@@ -8,12 +8,13 @@ import click
 
 from scorer.analyses import check_top_k, find_criterion, frame_records, sweep
 from scorer.cli.common import (
+    OUTPUT_PATH,
     echo_frame,
     example,
     format_option,
     input_options,
     load_inputs,
-    note,
+    note_written,
     parse_weights,
     render_table,
     top_option,
@@ -40,7 +41,7 @@ PLOT_FORMATS = (".png", ".svg")
 @top_option("Show the countries in the top K at some step (default: the size of the first tier, else 15).")
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     default=None,
     help="Also draw the top K's rank trajectories: .png or .svg (needs matplotlib).",
 )
@@ -94,7 +95,7 @@ def command(
 
         figure = weight_sweep_figure(result, top_k=k, steps=steps, criteria=[cid])
         save_figure_as(figure, plot, force=force, inputs=(data_path, crit_path))
-        note(f"Wrote {plot}")
+        note_written(f"Wrote {plot}")
     if fmt == "json":
         click.echo(to_json(frame_records(frame)), nl=False)
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import example, is_verbose, note
+from scorer.cli.common import INPUT_PATH, OUTPUT_PATH, example, is_verbose, note, note_written
 from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
@@ -60,14 +60,14 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
     "-c",
     "--criteria",
     "criteria_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Criteria YAML file (default: the bundled criteria/default.yaml).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     required=True,
     help="The workbook to write (.xlsx).",
 )
@@ -116,12 +116,14 @@ def command(
     plan = make_plan(criteria_path, output, criteria_file=str(criteria_path) if criteria_path else None)
     save_workbook(plan, output, force=force, inputs=inputs)
     fill = [c.name for c in plan.to_fill]
-    note(
+    note_written(
         f"Wrote {output}: {plan.n_countries} countries, {len(plan.columns)} columns"
         + (f", {len(fill)} to fill in ({', '.join(fill)})." if fill else ", all pre-filled.")
     )
     if is_verbose():
         for line in [*describe_columns(plan), *plan.notes]:
             note(line)
-    note("Next: open it in Excel and fill in the yellow columns (the sheet 'How to fill' explains them); then run:")
-    note(f"  {plan.rank_command}")
+    note_written(
+        "Next: open it in Excel and fill in the yellow columns (the sheet 'How to fill' explains them); then run:"
+    )
+    note_written(f"  {plan.rank_command}")

@@ -16,6 +16,7 @@ from scorer.cli.common import (
     input_options,
     load_inputs,
     note,
+    note_written,
     output_options,
     render_table,
     seed_option,
@@ -131,7 +132,7 @@ def command(
             argv=sys.argv[1:],
             extra_provenance={"seed": str(seed), "samples": str(samples), "bootstrap": str(bootstrap)},
         )
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     if fmt == "json":
         click.echo(to_json(result.to_dict()), nl=False)
     elif fmt == "csv":

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.cli.common import (
+    INPUT_PATH,
+    OUTPUT_PATH,
     echo_frame,
     example,
     format_option,
-    note,
+    note_written,
     read_sheet,
     render_table,
     resolve_inputs,
@@ -46,7 +48,7 @@ def check_output(path: Path | None) -> None:
     "-c",
     "--criteria",
     "criteria_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Criteria YAML file (default: the bundled criteria/default.yaml).",
 )
@@ -75,7 +77,7 @@ def check_output(path: Path | None) -> None:
 @click.option(
     "--data",
     "spreadsheet",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Country sheet to rank under each stakeholder's weights (default: the bundled demo).",
 )
@@ -94,7 +96,7 @@ def check_output(path: Path | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUTPUT_PATH,
     default=None,
     help="Write the result: .yaml a criteria file with the group's weights and how they were obtained; "
     ".csv the weights; .json .md .xlsx everything.",
@@ -177,7 +179,7 @@ def command(
         report = CommitteeReport(Elicitation(method, {}, group), None, None)
     if output is not None:
         _write(output, report, crit_path=crit_path, inputs=inputs, force=force)
-        note(f"Wrote {output}")
+        note_written(f"Wrote {output}")
     _print(report, fmt)
 
 
@@ -248,6 +250,8 @@ def write_judgement_template(
     )
     save_judgement_workbook(workbook, output, force=force, inputs=(criteria_path,) if criteria_path else ())
     c = f" -c {criteria_path}" if criteria_path else ""
-    note(f"Wrote {output}: {len(names)} stakeholder sheets ({', '.join(names)}), {len(criteria.criteria)} criteria.")
-    note("Next: each stakeholder fills in their sheet (the sheet 'How to fill' explains it); then run:")
-    note(f"  unct-scorer weights {output}{c} --method ahp")
+    note_written(
+        f"Wrote {output}: {len(names)} stakeholder sheets ({', '.join(names)}), {len(criteria.criteria)} criteria."
+    )
+    note_written("Next: each stakeholder fills in their sheet (the sheet 'How to fill' explains it); then run:")
+    note_written(f"  unct-scorer weights {output}{c} --method ahp")

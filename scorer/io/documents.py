@@ -87,7 +87,7 @@ def list_documents(folder: Path) -> list[Path]:
     scorer.errors.DataError: no/such/folder: should be a folder of documents, but it does not exist
     """
     if not folder.is_dir():
-        found = "a file" if folder.exists() else "it does not exist"
+        found = "it is a file" if folder.exists() else "it does not exist"
         raise DataError(Problem("data.folder", f"should be a folder of documents, but {found}", file=str(folder)))
     return sorted(
         path

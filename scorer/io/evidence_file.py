@@ -31,6 +31,7 @@ from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_colum
 from scorer.evidence.model import EvidenceResult, Passage
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
 from scorer.evidence.terms import Term, TermList
+from scorer.io.limits import check_regular_file
 from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
 from scorer.io.results import provenance
 
@@ -68,8 +69,7 @@ def _located(exc: ValidationError, file: str, prefix: str = "") -> ConfigError:
 
 
 def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise ConfigError(Problem("config.terms", "should be a term file, but it does not exist", file=str(path)))
+    check_regular_file(path, error=ConfigError, code="config.terms", what="term file")
     size = path.stat().st_size
     if size > MAX_TERM_BYTES:
         raise ConfigError(
@@ -129,8 +129,7 @@ def load_mapping(path: Path, resolver: CountryResolver | None = None) -> dict[st
     Every bad row is reported at once, with its row number.
     """
     resolver = resolver or default_resolver()
-    if not path.is_file():
-        raise DataError(Problem("data.mapping", "should be a CSV file, but it does not exist", file=str(path)))
+    check_regular_file(path, error=DataError, code="data.mapping", what="CSV file")
     from scorer.io.spreadsheet import decode_text
 
     rows = list(csv.DictReader(io.StringIO(decode_text(path.read_bytes(), file=str(path)))))
@@ -216,8 +215,7 @@ def write_evidence(
 def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
     """(line or record number, ISO3, suggested level) from an evidence file written by :func:`write_evidence`."""
     file = str(path)
-    if not path.is_file():
-        raise DataError(Problem("data.evidence", "should be an evidence file, but it does not exist", file=file))
+    check_regular_file(path, error=DataError, code="data.evidence", what="evidence file")
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:

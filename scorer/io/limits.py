@@ -166,6 +166,32 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
+def check_regular_file(path: Path, *, error: type[ScorerError], code: str, what: str = "file") -> os.stat_result:
+    """Refuse, before anything opens it, a path that is missing or not a regular file, saying what it is.
+
+    The one check of every input file (exit code 1 with a located error, never click's usage error 2).
+
+    >>> check_regular_file(Path("."), error=ScorerError, code="data.x", what="CSV file")
+    Traceback (most recent call last):
+    ...
+    scorer.errors.ScorerError: .: should be a CSV file, but it is a folder
+    """
+    file = printable_name(str(path))
+    refuse_control_characters(path, error=error, code=code + ".read")
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(Problem(code + ".missing", "file not found", file=file)) from None
+    except OSError as exc:
+        message = f"should be a readable {what}, but it cannot be examined ({os_reason(exc)})"
+        raise error(Problem(code + ".read", message, file=file)) from None
+    if not stat.S_ISREG(info.st_mode):
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        message = f"should be {article} {what}, but it is {file_kind(info.st_mode)}"
+        raise error(Problem(code + ".read", message, file=file))
+    return info
+
+
 def read_limited(
     path: Path,
     *,
@@ -186,16 +212,7 @@ def read_limited(
     def fail(message: str, *, fix: str | None = None, kind: str = ".read") -> ScorerError:
         return error(Problem(code + kind, message, file=printable_name(file), fix=fix))
 
-    refuse_control_characters(path, error=error, code=code + ".read")
-
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise fail("file not found", kind=".missing") from None
-    except OSError as exc:
-        raise fail(f"should be a readable {what}, but it cannot be examined ({os_reason(exc)})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise fail(f"should be a {what}, but it is {file_kind(info.st_mode)}")
+    info = check_regular_file(path, error=error, code=code, what=what)
     if info.st_size > limit:
         raise fail(
             f"should be at most {limit:,} bytes, but it is {info.st_size:,}",

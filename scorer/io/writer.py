@@ -100,6 +100,7 @@ class OutputTransaction:
     created_dirs: list[Path] = field(default_factory=list)
     _done: list[tuple[str, Path, Path | None]] = field(default_factory=list)
     committed: bool = False
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def make_dir(self, path: Path) -> None:
         """Create a folder (and missing parents); removed again if the command fails."""
@@ -183,6 +184,9 @@ class OutputTransaction:
         for folder in {s.target.parent for s in self.staged}:
             _sync_folder(folder)
         self.staged.clear()
+        actions, self.after_commit = self.after_commit, []
+        for action in actions:
+            action()
 
     def _place(self, item: _Staged) -> None:
         target = item.target
@@ -230,6 +234,7 @@ class OutputTransaction:
                 folder.rmdir()
         self.staged.clear()
         self.created_dirs.clear()
+        self.after_commit.clear()
 
     def _discard_temporaries(self) -> None:
         for item in self.staged:
@@ -296,6 +301,28 @@ def output_transaction(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iter
 def current_transaction() -> OutputTransaction | None:
     """The open transaction, if a command (or a ``with output_transaction()`` block) is running."""
     return _current.get()
+
+
+def when_written(action: Callable[[], None]) -> None:
+    """Run ``action`` once the open transaction's outputs are in place (now, if none is open).
+
+    A command says "Wrote X" through this, so the line appears only when X
+    really exists: never when a later output of the same command fails and
+    the whole set is rolled back.
+
+    >>> said = []
+    >>> with output_transaction():
+    ...     when_written(lambda: said.append("wrote"))
+    ...     said
+    []
+    >>> said
+    ['wrote']
+    """
+    tx = _current.get()
+    if tx is None:
+        action()
+    else:
+        tx.after_commit.append(action)
 
 
 def write_atomic(path: Path, writer: Writer, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
