@@ -182,7 +182,7 @@ def test_verbose_rank_reports_data_quality(runner, small) -> None:
     sheet, crit = small
     res = runner.invoke(main, ["--verbose", "rank", str(sheet), "-c", str(crit)])
     assert res.exit_code == 0
-    assert res.stderr.splitlines()[0].startswith("Data quality: 4 ranked, 0 excluded, 0 imputed cells")
+    assert res.stderr.splitlines()[0].startswith("Data quality: 4 rows read, 4 ranked, 0 excluded, 0 imputed cells")
     quiet = runner.invoke(main, ["--quiet", "rank", str(sheet), "-c", str(crit)])
     assert quiet.stderr == ""
 
@@ -190,7 +190,8 @@ def test_verbose_rank_reports_data_quality(runner, small) -> None:
 def test_validate(runner, small, tmp_path: Path) -> None:
     sheet, crit = small
     res = run(runner, "validate", str(sheet), "-c", str(crit))
-    assert (res.exit_code, res.stdout) == (0, "OK: sheet.csv and small.yaml are valid; 4 countries can be ranked.\n")
+    ok = "OK: sheet.csv and small.yaml are valid; 4 rows read, 4 countries can be ranked.\n"
+    assert (res.exit_code, res.stdout) == (0, ok)
     bad_crit = write(tmp_path / "bad.yaml", SMALL_CRITERIA.replace("weight: 2", "weight: -1"))
     bad_sheet = write(tmp_path / "bad.csv", "name,level\nx,y\n")
     res = run(runner, "validate", str(bad_sheet), "-c", str(bad_crit))

@@ -102,7 +102,7 @@ def test_validate_in_a_project_checks_the_project_files(project: Path, runner, m
     monkeypatch.chdir(project)
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
-    assert "OK: sheet.csv and small.yaml are valid; 4 countries can be ranked." in result.stdout
+    assert "OK: sheet.csv and small.yaml are valid; 4 rows read, 4 countries can be ranked." in result.stdout
 
 
 def test_init_writes_a_project_that_the_next_commands_use(tmp_path: Path, runner, monkeypatch) -> None:

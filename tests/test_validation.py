@@ -76,7 +76,7 @@ def test_validate_cli_json_equals_the_library(tmp_path: Path) -> None:
 def test_a_clean_pair_is_ok_and_says_so_in_full(small: tuple[Path, Path]) -> None:
     found = validate_files(*small)
     assert found.ok and found.problems == ()
-    assert found.lines() == ["OK: sheet.csv and small.yaml are valid; 4 countries can be ranked."]
+    assert found.lines() == ["OK: sheet.csv and small.yaml are valid; 4 rows read, 4 countries can be ranked."]
 
 
 @pytest.mark.parametrize("code", ["data.invalid_cell", "output.exists"])

@@ -20,6 +20,7 @@ from scorer.resources import demo_spreadsheet_path
     "-s",
     "--spreadsheet",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Country spreadsheet (default: the bundled demo).",
 )

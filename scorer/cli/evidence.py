@@ -28,6 +28,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     "-o",
     "--output",
     type=OUTPUT_PATH,
+    metavar="FILE",
     required=True,
     help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.",
 )
@@ -36,6 +37,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     "--terms",
     "term_files",
     type=INPUT_PATH,
+    metavar="FILE",
     multiple=True,
     help="A YAML file extending the bundled IP term list (repeatable).",
 )
@@ -43,6 +45,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     "--countries",
     "mapping_path",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="CSV with columns file,country for documents whose country is not in the file name or title page.",
 )

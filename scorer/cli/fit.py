@@ -42,6 +42,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
     "-o",
     "--output",
     type=OUTPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Write a new criteria file (.yaml) with the fitted weights; the original is never changed.",
 )

@@ -38,6 +38,7 @@ from scorer.pipeline import score_countries
     "--evidence",
     "evidence_path",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Fill blank government-interest cells with the levels suggested by `unct-scorer evidence` "
     "(.csv/.json/.xlsx); values typed in the sheet win.",

@@ -79,6 +79,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     "outputs",
     multiple=True,
     type=OUTPUT_PATH,
+    metavar="FILE",
     help="File to write, by extension: .html (the report; default report.html), .xlsx (workbook), .md "
     "(summary for documents). Repeat for several.",
 )

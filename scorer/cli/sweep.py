@@ -42,6 +42,7 @@ PLOT_FORMATS = (".png", ".svg")
 @click.option(
     "--plot",
     type=OUTPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Also draw the top K's rank trajectories: .png or .svg (needs matplotlib).",
 )

@@ -61,6 +61,7 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
     "--criteria",
     "criteria_path",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Criteria YAML file (default: the bundled criteria/default.yaml).",
 )
@@ -68,6 +69,7 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
     "-o",
     "--output",
     type=OUTPUT_PATH,
+    metavar="FILE",
     required=True,
     help="The workbook to write (.xlsx).",
 )

@@ -49,6 +49,7 @@ def check_output(path: Path | None) -> None:
     "--criteria",
     "criteria_path",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Criteria YAML file (default: the bundled criteria/default.yaml).",
 )
@@ -78,6 +79,7 @@ def check_output(path: Path | None) -> None:
     "--data",
     "spreadsheet",
     type=INPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Country sheet to rank under each stakeholder's weights (default: the bundled demo).",
 )
@@ -97,6 +99,7 @@ def check_output(path: Path | None) -> None:
     "-o",
     "--output",
     type=OUTPUT_PATH,
+    metavar="FILE",
     default=None,
     help="Write the result: .yaml a criteria file with the group's weights and how they were obtained; "
     ".csv the weights; .json .md .xlsx everything.",
