@@ -184,19 +184,71 @@ def weight_sweep(result: ScoreResult, criterion: str, shares: Sequence[float]) -
     return pd.DataFrame({float(x): ranks[i] for i, x in enumerate(shares)}, index=result.table.index)
 
 
+def line_styles(n: int) -> list[dict[str, Any]]:
+    """Colour, dash pattern and marker of ``n`` lines, no two alike: colours cycle first, then dashes and markers.
+
+    Seven line colours (Okabe-Ito without its pale yellow) with solid lines and
+    round markers serve the first seven lines; each further seven change the
+    dash pattern and the marker too, so the 15 lines of a top 15 are told apart
+    without colour.
+
+    >>> styles = line_styles(15)
+    >>> len({(s["color"], s["linestyle"], s["marker"]) for s in styles}), styles[7]["marker"]
+    (15, 's')
+    """
+    dashes = ("-", "--", ":", "-.")
+    markers = ("o", "s", "^", "D", "v", "P", "X", "*")
+    out = []
+    for k in range(n):
+        cycle = k // len(_LINE_COLOURS)
+        out.append(
+            {
+                "color": _LINE_COLOURS[k % len(_LINE_COLOURS)],
+                "linestyle": dashes[cycle % len(dashes)],
+                "marker": markers[cycle % len(markers)],
+            }
+        )
+    return out
+
+
+def spread_labels(ends: Sequence[float], *, gap: float, low: float, high: float) -> list[float]:
+    """Label heights near ``ends`` (data units, rank axis) at least ``gap`` apart, within [low, high], order kept.
+
+    >>> spread_labels([1, 1, 1, 5], gap=1.0, low=0.5, high=10.5)
+    [1.0, 2.0, 3.0, 5.0]
+    >>> spread_labels([1, 40, 40, 40], gap=1.0, low=0.5, high=10.5)
+    [1.0, 8.5, 9.5, 10.5]
+    """
+    order = sorted(range(len(ends)), key=lambda i: (ends[i], i))
+    placed: dict[int, float] = {}
+    last = low - gap
+    for i in order:  # downwards: each label at its line's end, or just below the one above
+        last = placed[i] = max(min(float(ends[i]), high), last + gap)
+    last = high + gap
+    for i in reversed(order):  # upwards: labels pushed past the axis end move back up, the others stay
+        last = placed[i] = min(placed[i], last - gap)
+    return [round(placed[i], 10) for i in range(len(ends))]
+
+
 def weight_sweep_figure(
     result: ScoreResult, *, top_k: int = 15, steps: int = 21, criteria: Sequence[str] | None = None
 ) -> Figure:
     """One panel per criterion: ranks of the top ``top_k`` countries as that criterion's share goes 0 to 1.
 
     ``criteria`` limits the panels to those criterion ids (default: all).
+    Lines differ in colour, dash pattern and marker (:func:`line_styles`);
+    with more than eight lines each also carries its country's name at its
+    right end, so no line has to be matched to the legend by colour.
     """
     crit_ids = list(criteria) if criteria is not None else list(result.criteria.criteria)
     shares = np.linspace(0.0, 1.0, steps)
     top = result.table.head(top_k)
-    styles = ("-", "--", ":", "-.")
+    styles = line_styles(len(top))
+    bottom = max(2 * top_k, 10) + 0.5
+    every = max(1, (steps - 1) // 4)
+    direct = len(top) > 8
     with _style():
-        fig = _figure(max(4.0 * len(crit_ids) + 1.5, 8.5), 5.0)
+        fig = _figure(max((4.0 + 1.2 * direct) * len(crit_ids) + 1.5, 8.5), 5.0 + 0.08 * max(0, len(top) - 15))
         axes = fig.subplots(1, len(crit_ids), sharey=True, squeeze=False)[0]
         for ax, cid in zip(axes, crit_ids, strict=True):
             sweep = weight_sweep(result, cid, list(shares))
@@ -204,11 +256,14 @@ def weight_sweep_figure(
                 ax.plot(
                     shares,
                     sweep.loc[ident].to_numpy(),
-                    color=_LINE_COLOURS[k % len(_LINE_COLOURS)],
-                    linestyle=styles[(k // len(_LINE_COLOURS)) % len(styles)],
                     linewidth=1.3,
+                    markersize=4,
+                    markevery=(k % every, every),
                     label=str(top.at[ident, "name"]),
+                    **styles[k],
                 )
+            if direct:
+                _end_labels(ax, [float(v) for v in sweep.loc[top.index].iloc[:, -1]], top, styles, bottom)
             file_share = float(result.weights[cid])
             ax.axvline(file_share, color="#888888", linewidth=0.8, linestyle=":")
             ax.set_title(textwrap.fill(result.criteria.criteria[cid].label, 36), fontsize=9)
@@ -216,11 +271,31 @@ def weight_sweep_figure(
             ax.set_xlim(0, 1)
             ax.grid(color="#eeeeee", linewidth=0.6)
         axes[0].set_ylabel("Rank (1 = best)")
-        axes[0].set_ylim(max(2 * top_k, 10) + 0.5, 0.5)
-        axes[-1].legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7, frameon=False)
+        axes[0].set_ylim(bottom, 0.5)
+        axes[-1].legend(loc="center left", bbox_to_anchor=(1.25 if direct else 1.02, 0.5), fontsize=7, frameon=False)
         fig.suptitle(f"How the top {len(top)} move when one criterion's weight changes")
         _stamp(fig, result)
     return fig
+
+
+def _end_labels(ax: Any, ends: list[float], top: pd.DataFrame, styles: list[dict[str, Any]], bottom: float) -> None:
+    """Each line's country name just right of its end (spread so that none overlaps, in the line's colour)."""
+    heights = spread_labels(ends, gap=max(0.9, (bottom - 0.5) / 32), low=0.5, high=bottom)
+    for k, (name, y) in enumerate(zip(top["name"], heights, strict=True)):
+        short = str(name) if len(str(name)) <= 16 else str(name)[:15] + "\N{HORIZONTAL ELLIPSIS}"
+        if ends[k] > bottom:  # the line leaves the chart: say where it ends
+            short += f" ({ends[k]:.0f})"
+        ax.annotate(
+            short,
+            xy=(1.0, min(ends[k], bottom)),
+            xytext=(1.03, y),
+            textcoords="data",
+            fontsize=6.5,
+            color=styles[k]["color"],
+            va="center",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": styles[k]["color"], "linewidth": 0.4, "shrinkA": 0, "shrinkB": 0},
+        )
 
 
 def save_figure(fig: Figure, directory: Path, stem: str, *, force: bool) -> list[Path]:
