@@ -165,3 +165,13 @@ def test_the_library_gives_the_same_book_as_the_command() -> None:
     assert book["Sensitivity"].column("p_top_k").header == "P(in top 10)"
     assert book["Ranking"].column("engagement").header == "Engagement: contribution"
     assert book["Ranking"].frame.columns.tolist()[3:9] == GROUPS
+
+
+def test_a_ranking_of_offices_says_office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["rank", "--group-by", "workspace_id", "-o", "o.xlsx"], env=EPOCH)
+    assert res.exit_code == 0, res.stderr
+    header = [c.value for c in load_workbook(tmp_path / "o.xlsx")["Ranking"][1]]
+    assert header[:4] == ["Rank", "Office id", "Office", "Region"]
+    rows = sheet_records(tmp_path / "o.xlsx", "Ranking")
+    assert {"members", "n_members", "region"} <= set(rows[0])

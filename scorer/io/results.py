@@ -281,6 +281,7 @@ def result_workbook(
         top_k=k,
         arithmetic=result.criteria.aggregation.value == "arithmetic",
         groups=[str(c) for c in groups.columns] if groups is not None else (),
+        offices=result.offices is not None,
     )
     frames: dict[str, pd.DataFrame] = {
         "Ranking": marked_ranking(result, recommended, groups=groups),

@@ -71,6 +71,7 @@ class Context:
     top_k: int | None = None
     arithmetic: bool = True
     groups: Sequence[str] = ()
+    offices: bool = False
 
 
 GROUP_HEADERS = {
@@ -172,6 +173,12 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Provenance", "value"): Column("Value", "the provenance item's value"),
 }
 
+_OFFICE = {
+    "id": Column("Office id", "the office's id (the --group-by column's value)"),
+    "name": Column("Office", "the office, named as the ranking names it"),
+}
+"""Ranking by office (``--group-by``): each row is an office, not a country."""
+
 _IN_TOP = re.compile(r"^in_top_(\d+|k)$")
 
 
@@ -185,6 +192,8 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
     'Government interest: contribution'
     """
     known = _BY_SHEET.get((sheet, column_id)) or _ANY_SHEET.get(column_id)
+    if ctx.offices and sheet == "Ranking" and column_id in _OFFICE:
+        return _OFFICE[column_id]
     if column_id in ctx.groups:
         header, meaning = GROUP_HEADERS.get(column_id, (words(column_id), column_id))
         return Column(header, f"{meaning}, copied from the spreadsheet for filtering")
