@@ -280,3 +280,44 @@ def test_five_steps_reach_a_report_on_a_filled_workbook(tmp_path: Path, monkeypa
     assert len(rows) == 162 and len({r["government_interest"] for r in rows}) == 4  # one per level typed
     print(f"init to report: {took:.2f} s")
     assert took < 60
+
+
+def _python_blocks() -> list[Block]:
+    return [b for page in PAGES for b in blocks(page) if b.language == "python" and "no-test" not in b.markers]
+
+
+@pytest.mark.parametrize("block", _python_blocks(), ids=lambda b: b.where)
+def test_python_examples_run(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Python block of the docs runs from the top of a clone."""
+    monkeypatch.chdir(ROOT)
+    exec(compile("\n".join(block.lines), block.where, "exec"), {})
+
+
+def _yaml_blocks() -> list[Block]:
+    return [b for page in PAGES for b in blocks(page) if b.language == "yaml" and "no-test" not in b.markers]
+
+
+@pytest.mark.parametrize("block", _yaml_blocks(), ids=lambda b: b.where)
+def test_yaml_examples_are_valid_criteria(block: Block) -> None:
+    """A criteria-file example is valid: a whole file as it is, a criterion or a section inside the default file."""
+    from scorer.io.criteria_file import parse_criteria_text
+    from scorer.resources import default_criteria_path
+
+    text = "\n".join(block.lines) + "\n"
+    default = default_criteria_path().read_text(encoding="utf-8")
+    if text.startswith("version:") or text.startswith("# yaml-language-server"):
+        whole = text  # a whole criteria file
+    elif text.startswith("  "):  # a criterion, to go under criteria:
+        at = default.index("\ncriteria:\n") + len("\ncriteria:\n")
+        whole = default[:at] + text + default[at:]
+    else:  # a top-level section
+        whole = default.rstrip("\n") + "\n" + text
+    criteria = parse_criteria_text(whole)
+    assert criteria.criteria
+
+
+def test_project_file_example_is_what_init_writes(tmp_path: Path) -> None:
+    block = next(b for b in blocks(ROOT / "docs" / "how-to" / "own-data.md") if b.language == "toml")
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "p")]).exit_code == 0
+    written = (tmp_path / "p" / "unct-scorer.toml").read_text(encoding="utf-8").splitlines()
+    assert [line for line in written if line and not line.startswith("#")] == block.lines
