@@ -321,3 +321,10 @@ def test_project_file_example_is_what_init_writes(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["init", str(tmp_path / "p")]).exit_code == 0
     written = (tmp_path / "p" / "unct-scorer.toml").read_text(encoding="utf-8").splitlines()
     assert [line for line in written if line and not line.startswith("#")] == block.lines
+
+
+def test_every_command_has_a_tested_example() -> None:
+    from scorer.cli import COMMANDS
+
+    used = {c.split()[1] for p in PAGES for b in _runnable(p) for c in b.commands() if c.startswith("unct-scorer ")}
+    assert set(COMMANDS) <= used, f"commands with no example in README.md or docs/: {sorted(set(COMMANDS) - used)}"
