@@ -168,6 +168,42 @@ def suggest(text: str, choices: list[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
+SURE_SIMILARITY = 0.75
+"""How alike a typo and a name must be (difflib's ratio) for ``validate --fix`` to correct it on its own."""
+
+
+def unique_suggestion(text: str, choices: list[str]) -> str | None:
+    """The one choice a mistyped ``text`` can only have meant, else None (ambiguous or not close).
+
+    Sure means: ``text`` (3 characters or more) begins exactly one choice, or exactly one
+    choice is close (difflib's cutoff 0.6) and it is very close (ratio >= 0.75) or has
+    the same letters in another order.
+
+    >>> unique_suggestion("hihg", ["low", "medium", "high"]), unique_suggestion("med", ["low", "medium", "high"])
+    ('high', 'medium')
+    >>> unique_suggestion("m", ["medium", "minimal"]), unique_suggestion("lo", ["low", "long"])
+    (None, None)
+    >>> unique_suggestion("hig", ["high", "higher"]), unique_suggestion("bigh", ["high", "nigh"])
+    (None, None)
+    """
+    key = clean_text(text).casefold()
+    if not key:
+        return None
+    folded = {clean_text(c).casefold(): c for c in choices}
+    starting = [c for f, c in folded.items() if f.startswith(key)]
+    if len(key) >= 3 and len(starting) == 1:
+        return starting[0]
+    if starting:
+        return None
+    close = difflib.get_close_matches(key, list(folded), n=2, cutoff=0.6)
+    if len(close) != 1:
+        return None
+    swapped = sorted(key) == sorted(close[0])  # the same letters in another order: 'yse', 'hihg'
+    if not swapped and difflib.SequenceMatcher(None, key, close[0]).ratio() < SURE_SIMILARITY:
+        return None
+    return folded[close[0]]
+
+
 def is_missing(raw: object) -> bool:
     """Whether a cell is blank or one of the usual spellings of missing.
 

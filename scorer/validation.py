@@ -19,6 +19,7 @@ import pandas as pd
 
 from scorer.criteria import Criteria
 from scorer.errors import Problem, ScorerError, default_fix
+from scorer.fixing import CellFix, find_fixes
 from scorer.result import ScoreResult
 
 PROBLEM_COLUMNS = ["file", "row", "country", "column", "value", "problem", "suggested fix"]
@@ -74,6 +75,10 @@ class Validation:
     problems: tuple[Problem, ...]
     result: ScoreResult | None
     countries: Mapping[int, str] = field(default_factory=dict)
+    fixes: tuple[CellFix, ...] = ()
+    header_row: int = 1
+    sheet: str | None = None
+    source: str = ""  # the spreadsheet's path as given (problems name it so)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +98,39 @@ class Validation:
             }
             for p in self.problems
         ]
+
+    def remaining(self, made: tuple[CellFix, ...] | list[CellFix]) -> tuple[Problem, ...]:
+        """The problems a corrected copy with the fixes ``made`` still has: those of cells no fix changed."""
+        fixed = {(f.row, f.column) for f in made}
+        return tuple(p for p in self.problems if p.row is None or (p.row, p.column) not in fixed)
+
+    def fix_table(self, made: tuple[CellFix, ...] | list[CellFix]) -> pd.DataFrame:
+        """``validate --fix``: one row per change (status ``fixed``) and per problem left (``problem``).
+
+        Columns: status, then the problem table's with ``fixed to`` after ``value``; by file, row and column.
+        """
+        problem_of = {(p.row, p.column): p.message for p in self.problems if p.row is not None}
+        rows = [
+            {
+                "status": "fixed",
+                "file": self.source or self.spreadsheet,
+                "row": str(f.row),
+                "country": f.country,
+                "column": f.column,
+                "value": f.original,
+                "fixed to": f.fixed,
+                "problem": problem_of.get((f.row, f.column), ""),
+                "suggested fix": f.why,
+            }
+            for f in made
+        ]
+        left = problem_table(self.remaining(made), self.countries)
+        left.insert(0, "status", "problem")
+        left.insert(list(left.columns).index("value") + 1, "fixed to", "")
+        table = pd.concat([pd.DataFrame(rows, columns=left.columns, dtype=object), left], ignore_index=True)
+        key = table["row"].map(lambda r: int(r) if r else -1)
+        order = sorted(range(len(table)), key=lambda i: (table.at[i, "file"], key[i], table.at[i, "column"]))
+        return table.iloc[order].reset_index(drop=True)
 
     def lines(self) -> list[str]:
         """The verdict in one line."""
@@ -117,10 +155,13 @@ def validate_files(
     year: int | None = None,
     year_column: str | None = None,
     group_by: str | None = None,
+    fixes: bool = False,
 ) -> Validation:
     """Read and score ``spreadsheet`` with ``criteria``, collecting every problem instead of stopping.
 
     The reading options are those of every command (``--sheet``, ``--header-row``, ...).
+    With ``fixes=True`` the unambiguous fixes of the sheet's cells are found too
+    (:func:`scorer.fixing.find_fixes`), for ``validate --fix``.
 
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
     >>> v = validate_files(demo_spreadsheet_path(), default_criteria_path())
@@ -153,8 +194,22 @@ def validate_files(
             )
         except ScorerError as exc:
             problems += exc.problems
-    countries = row_countries(df, id_column or (loaded.id_column if loaded is not None else None)) if problems else {}
-    return Validation(Path(spreadsheet).name, Path(criteria).name, sort_problems(problems), result, countries)
+    hint = id_column or (loaded.id_column if loaded is not None else None)
+    countries = row_countries(df, hint) if problems or fixes else {}
+    found: tuple[CellFix, ...] = ()
+    if fixes and df is not None and loaded is not None:
+        found = tuple(find_fixes(df, loaded, id_column=id_column, countries=countries))
+    return Validation(
+        Path(spreadsheet).name,
+        Path(criteria).name,
+        sort_problems(problems),
+        result,
+        countries,
+        fixes=found,
+        header_row=int(df.attrs.get("header_row", 1)) if df is not None else 1,
+        sheet=df.attrs.get("sheet") if df is not None else None,
+        source=str(spreadsheet),
+    )
 
 
 def row_countries(df: pd.DataFrame | None, id_column: str | None) -> dict[int, str]:

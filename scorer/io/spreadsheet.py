@@ -346,6 +346,7 @@ def parse_csv_text(
             rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits
         )
         cells = rows[1:]
+    df.attrs["header_row"] = numbers[0] if numbers else 1  # where the column names are (validate --fix writes there)
     # the order of the cells does not matter to the detection, so the columns do as well as the rows
     comma = detect_decimal_comma(cells, delimiter=sep) if decimal_comma is None else decimal_comma
     _note_decimal_comma(df, comma, given=decimal_comma is not None)

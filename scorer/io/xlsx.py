@@ -362,6 +362,7 @@ def read_xlsx(
         notes.append(f"{file}: sheet {name!r}: {len(shown)} hidden row(s) were read like the others (rows {listed})")
     df.attrs["notes"] = notes
     df.attrs["sheet"] = name
+    df.attrs["header_row"] = numbers[0] if numbers else 1
     comma = detect_decimal_comma(rows[1:]) if decimal_comma is None else decimal_comma
     _note_decimal_comma(df, comma, given=decimal_comma is not None)
     return df
