@@ -31,6 +31,7 @@ __all__ = [
     "Indicator",
     "MissingPolicy",
     "Normalisation",
+    "TerritoryRule",
     "check_criteria",
     "check_selection",
     "check_unbounded",
@@ -305,6 +306,27 @@ class Grouping(_Model):
     )
 
 
+class TerritoryRule(_Model):
+    """Territories whose values apply through another state: a blank cell takes that state's value.
+
+    A territory's treaties usually apply through the state responsible for
+    its international relations (Aruba through the Netherlands, Bermuda
+    through the United Kingdom). ``column`` holds, on each territory's row,
+    the id of that state (a row of the same sheet, eligible or not); for the
+    ``indicators`` listed, a territory's blank cell takes the state's value,
+    and every value so taken is reported. A territory's own value is kept.
+    """
+
+    column: str = Field(
+        description="Column holding, for a territory, the id of the state through which its values apply "
+        "(blank for a country with its own)."
+    )
+    indicators: list[str] = Field(
+        min_length=1, description="Indicator ids whose blank territory cells take the state's value."
+    )
+    description: str | None = Field(default=None, description="Why the values apply through the state, in words.")
+
+
 class Criteria(_Model):
     """A whole criteria file."""
 
@@ -326,6 +348,11 @@ class Criteria(_Model):
     eligibility: list[EligibilityRule] = Field(
         default_factory=list,
         description="Gates, each a column and one test; a country failing any gate is excluded, with the reason.",
+    )
+    territory_rule: TerritoryRule | None = Field(
+        default=None,
+        description="Territories whose values apply through another state (e.g. treaties in force): "
+        "the column naming that state and the indicators it applies to.",
     )
     tiers: list[Tier] = Field(
         default_factory=lambda: [Tier(name="all")],

@@ -48,6 +48,7 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
         if dup:
             add("weight_order", f"should list each criterion once, but repeats {dup}")
     problems.extend(_check_tiers(criteria.tiers))
+    problems.extend(_check_territory_rule(criteria))
     if criteria.selection is not None:
         problems.extend(check_selection(criteria.selection))
     for i, rule in enumerate(criteria.eligibility):
@@ -236,4 +237,29 @@ def check_selection(selection: Selection) -> list[Problem]:
         low = mins.get((g.column, g.value))
         if low is not None and low > g.count:
             add(f"max_per.{i}.count", f"should be >= the min_per count {low} for the same group, but it is {g.count}")
+    return problems
+
+
+def _check_territory_rule(criteria: Criteria) -> list[Problem]:
+    """The territory rule names known indicator ids, each once."""
+    rule = criteria.territory_rule
+    if rule is None:
+        return []
+    known = [iid for _c, iid, _i in criteria.indicator_items()]
+    problems = [
+        Problem(
+            "config.invalid",
+            f"should be an indicator id ({', '.join(known)}), but it is {iid!r}" + did_you_mean(iid, known),
+            key=f"territory_rule.indicators.{i}",
+        )
+        for i, iid in enumerate(rule.indicators)
+        if iid not in known
+    ]
+    dup = sorted({i for i in rule.indicators if rule.indicators.count(i) > 1})
+    if dup:
+        problems.append(
+            Problem(
+                "config.invalid", f"should list each indicator once, but repeats {dup}", key="territory_rule.indicators"
+            )
+        )
     return problems

@@ -107,6 +107,7 @@ class ErrorCode(StrEnum):
     data_normalisation = "data.normalisation"
     data_population = "data.population"
     data_read = "data.read"
+    data_territory = "data.territory"
     data_too_large = "data.too_large"
     data_unknown_country = "data.unknown_country"
     data_year = "data.year"

@@ -139,6 +139,18 @@ def quality_frame(result: ScoreResult) -> pd.DataFrame:
                 else (r.get("how") if isinstance(r.get("how"), str) else "text read as a value"),
             }
         )
+    for r in result.inherited.to_dict("records"):
+        rows.append(
+            {
+                "kind": "inherited",
+                "id": r["id"],
+                "row": r["row"],
+                "column": r["column"],
+                "original": "",
+                "value": r["value"],
+                "detail": r["how"],
+            }
+        )
     return pd.DataFrame(rows, columns=["kind", "id", "row", "column", "original", "value", "detail"])
 
 
@@ -162,6 +174,8 @@ def quality_lines(result: ScoreResult) -> list[str]:
             lines.append(f"  {r['column']}: {r['n']} blank cell(s) handled by missing: {r['policy']}")
     for r in result.exclusions.to_dict("records"):
         lines.append(f"  excluded {r['id']} (row {r['row']}): {r['reason']}")
+    for r in result.inherited.to_dict("records"):
+        lines.append(f"  {r['id']} (row {r['row']}): {r['column']}: {r['how']}")
     low = t.loc[t["coverage"] < 0.5]
     if len(low):
         lines.append(

@@ -19,7 +19,7 @@ the same columns the same way: same indicators, same cell types).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ from scorer.ranking import assign_tiers, rank_scores, ranking_order
 from scorer.reading import NOT_APPLICABLE, Cells, read_cells, read_indicator
 from scorer.result import ScoreResult
 from scorer.scoring import Scored, aggregate, score_matrix
+from scorer.territories import INHERITED_COLUMNS, TerritoryFill, apply_territory_rule, inherited_frame
 
 __all__ = [
     "ILLUSTRATIVE_PREFIX",
@@ -91,6 +92,7 @@ class Prepared:
     conversions: list[dict[str, object]]
     notes: list[str]
     rows_read: int = 0
+    inherited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INHERITED_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,11 @@ def prepare_countries(
     names = _names(frame, criteria, identity, id_col)
     reasons = eligibility_reasons(frame, criteria.eligibility, decimal_comma=decimal_comma)
     eligible = np.array([not r for r in reasons], dtype=bool)
+    cell_rows = panel.cell_rows if first_row is None else None
+    fill = _fill_territories(frame, criteria, plan, identity, rows, source=source, cell_rows=cell_rows)
+    if fill is not None:
+        problems.extend(fill.problems)
+        frame, cell_rows = fill.frame, fill.cell_rows
     cells = read_cells(
         frame,
         criteria.indicator_items(),
@@ -206,7 +213,7 @@ def prepare_countries(
         eligible=eligible,
         decimal_comma=decimal_comma,
         source=source,
-        cell_rows=panel.cell_rows if first_row is None else None,
+        cell_rows=cell_rows,
     )
     problems.extend(cells.problems)
     conversions += cells.conversions
@@ -241,7 +248,51 @@ def prepare_countries(
         conversions,
         notes,
         rows_read=int(df.attrs.get("rows_read", len(df))),
+        inherited=_inherited(fill, criteria, plan, identity, names, rows, cells, eligible),
     )
+
+
+def _fill_territories(
+    frame: pd.DataFrame,
+    criteria: Criteria,
+    plan: ColumnPlan,
+    identity: Identity,
+    rows: np.ndarray,
+    *,
+    source: str,
+    cell_rows: Mapping[str, Sequence[int]] | None,
+) -> TerritoryFill | None:
+    """The criteria's ``territory_rule`` applied to the indicator columns it names (None without a rule)."""
+    rule = criteria.territory_rule
+    if rule is None:
+        return None
+    return apply_territory_rule(
+        frame,
+        rule,
+        [plan.columns[iid] for iid in rule.indicators if iid in plan.columns],
+        ids=identity.ids,
+        rows=rows,
+        countries=identity.countries,
+        source=source,
+        cell_rows=cell_rows,
+    )
+
+
+def _inherited(
+    fill: TerritoryFill | None,
+    criteria: Criteria,
+    plan: ColumnPlan,
+    identity: Identity,
+    names: list[str],
+    rows: np.ndarray,
+    cells: Cells,
+    eligible: np.ndarray,
+) -> pd.DataFrame:
+    """The eligible territories' cells that took their state's value, with the value read."""
+    items = [plan.columns[iid] for _c, iid, _i in criteria.indicator_items()]
+    values = {column: cells.raw[:, items.index(column)] for column in dict.fromkeys(items)}
+    kept = [c for c in (fill.inherited if fill else []) if eligible[c.position]]
+    return inherited_frame(kept, criteria.territory_rule, ids=identity.ids, names=names, rows=rows, values=values)
 
 
 def _latest_values(years: pd.DataFrame, identity: Identity) -> list[dict[str, object]]:
@@ -474,6 +525,7 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
         conversions=pd.DataFrame(
             prepared.conversions, columns=["id", "row", "column", "original", "value", "year", "how"]
         ),
+        inherited=prepared.inherited,
         columns=dict(prepared.plan.columns),
         illustrative=dict(prepared.plan.illustrative),
         notes=_notes(prepared, criteria, units),

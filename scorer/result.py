@@ -18,6 +18,8 @@ from scorer.cells import fold_text
 from scorer.criteria import Criteria, Indicator, did_you_mean
 from scorer.errors import DataError, Problem
 from scorer.grouping import Offices
+from scorer.territories import INHERITED_COLUMNS
+from scorer.value_text import describe_value
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class ScoreResult:
     no_contributions: dict[str, str] = field(default_factory=dict)
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
     rows_read: int | None = None  # data rows read from the spreadsheet (before eligibility and panels)
+    inherited: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INHERITED_COLUMNS))
 
     @property
     def weights(self) -> pd.Series:
@@ -252,6 +255,10 @@ class ScoreResult:
             original = str(imputed.loc[(ident, iid), "original"])
         how, original = office_imputed.get(iid, (how, original))
         raw = _num(self.raw.at[ident, iid])
+        inherited = self.inherited.loc[
+            (self.inherited["id"] == ident) & (self.inherited["column"] == self.columns[iid]), ["how", "state"]
+        ]
+        taken, state = (str(inherited.iloc[0, 0]), str(inherited.iloc[0, 1])) if len(inherited) else ("", "")
         return {
             "criterion": cid,
             "indicator": iid,
@@ -263,6 +270,9 @@ class ScoreResult:
             "contribution": _num(self.contributions.at[ident, iid]),
             "imputed": how,
             "original": original,
+            "value": describe_value(ind, raw, imputed=how, original=original, state=state),
+            "source": ind.source or "",
+            "inherited": taken,
         } | ({"members": self.offices.member_values(ident, iid)} if self.offices is not None else {})
 
     def _tree(self, ident: str) -> pd.DataFrame:

@@ -54,7 +54,7 @@ ILLUSTRATIVE_PREFIX = "illustrative_"
 VALIDATED_ROWS = 2000
 """Validations reach this spreadsheet row, so countries added below the 162 are checked too."""
 
-Role = Literal["id", "name", "context", "indicator", "group", "eligibility"]
+Role = Literal["id", "name", "context", "indicator", "group", "eligibility", "territory"]
 
 _FILL_COLOUR = "FFF2CC"
 _PUBLIC_COLOUR = "EDEDED"
@@ -290,6 +290,21 @@ def plan_template(
                 not real,
                 _eligibility_note(rule),
                 _eligibility_validation(rule),
+                text_values(rule.column) if real else blank,
+                rule.column,
+            )
+        )
+    rule = criteria.territory_rule
+    if rule is not None and rule.column not in columns:
+        real = rule.column in present
+        add(
+            TemplateColumn(
+                rule.column,
+                "territory",
+                False,
+                "For a territory whose values apply through a state: that state's id (its row must be in the "
+                f"sheet); blank otherwise. Blank cells of {', '.join(rule.indicators)} then take the state's value.",
+                None,
                 text_values(rule.column) if real else blank,
                 rule.column,
             )

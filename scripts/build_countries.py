@@ -73,7 +73,7 @@ COLUMNS = [
     "latest_accession_treaty",
     "wipo_treaties_in_force",
     "wipo_treaties_joined_since_2015",
-    "treaty_status_source",
+    "treaties_apply_through",
     "workspace_id",
     "workspace_shared_by_n",
     "has_unct",
@@ -305,55 +305,88 @@ def treaty_events(long: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, l
     return in_force, joined
 
 
-def treaty_columns(data_dir: Path, codes: pd.DataFrame, index: pd.Index) -> tuple[pd.DataFrame, list[str]]:
-    """The treaty-membership columns for the rows ``index``, and a report.
+def territory_states(codes: pd.DataFrame, index: pd.Index) -> dict[str, str]:
+    """ISO3 of each territory in ``index`` -> ISO3 of the state through which its treaties apply.
 
-    A territory whose treaties apply through another state (datahub
-    ``is_independent`` "Territory of XX" / "Part of XX") takes that state's
-    treaties in force, marked ``via <ISO3>`` in ``treaty_status_source``;
-    its own accessions stay its own (none), since the state's accessions are
-    not evidence of WIPO's work in the territory.
+    From datahub ``is_independent`` "Territory of XX" / "Part of XX".
     """
-    wide = read_csv_text(data_dir / TREATY_FILE).set_index("iso3")
-    if sorted(wide.index) != sorted(index):
-        raise ValueError(f"{TREATY_FILE}: should have one row per UNCT iso3, but its iso3 differ")
-    in_force, joined = treaty_events(read_csv_text(data_dir / TREATY_LONG_FILE))
-    for iso3, row in wide.iterrows():
-        own = [c for c in TREATY_NAMES if row[f"{c.lower()}_status"] == "in_force"]
-        if own != in_force.get(str(iso3), []) or int(row["n_wipo_treaties_in_force"]) != len(own):
-            raise ValueError(f"{TREATY_FILE}: {iso3}: treaties in force should match the long file, but they differ")
-        if int(row["n_joined_since_2015"]) != len(joined.get(str(iso3), [])):
-            raise ValueError(f"{TREATY_FILE}: {iso3}: n_joined_since_2015 should match the long file, but it differs")
     alpha2 = codes.set_index("ISO3166-1-Alpha-2")["ISO3166-1-Alpha-3"]
     through: dict[str, str] = {}
     for iso3 in index.intersection(codes.index):
         match = THROUGH_STATE.match(codes.loc[iso3, "is_independent"])
         if match:
             through[str(iso3)] = str(alpha2[match.group(1)])
+    return through
+
+
+def latest_accessions(long: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Per ISO3: (date, code) of the latest instrument (PCT, Madrid Protocol: entry into force, when in force).
+
+    The rule of the source's ``latest_accession_date`` (the build checks both agree).
+    """
+    latest: dict[str, tuple[str, str]] = {}
+    for row in long.itertuples(index=False):
+        iso3, code, status = str(row.iso3), str(row.treaty_code), str(row.status)
+        date = str(row.entry_into_force_date) if code in EIF_ONLY else str(row.instrument_date)
+        if date and (code not in EIF_ONLY or status == "in_force") and (date, code) > latest.get(iso3, ("", "")):
+            latest[iso3] = (date, code)
+    return latest
+
+
+def treaty_columns(
+    data_dir: Path, through: dict[str, str], index: pd.Index, unct: pd.Index
+) -> tuple[pd.DataFrame, list[str]]:
+    """The treaty-membership columns for the rows ``index`` (the UNCT rows ``unct``, then states), and a report.
+
+    Every row holds its own treaty record. A territory whose treaties apply
+    through another state (``through``) is not a party itself, so its treaties
+    in force are left blank and ``treaties_apply_through`` names the state: the
+    criteria file's ``territory_rule`` applies the state's value, and says so.
+    Its own accessions stay its own (none), since the state's accessions are
+    not evidence of WIPO's work in the territory.
+    """
+    wide = read_csv_text(data_dir / TREATY_FILE).set_index("iso3")
+    if sorted(wide.index) != sorted(unct):
+        raise ValueError(f"{TREATY_FILE}: should have one row per UNCT iso3, but its iso3 differ")
+    long = read_csv_text(data_dir / TREATY_LONG_FILE)
+    in_force, joined = treaty_events(long)
+    latest = latest_accessions(long)
+    for iso3, row in wide.iterrows():
+        own = [c for c in TREATY_NAMES if row[f"{c.lower()}_status"] == "in_force"]
+        if own != in_force.get(str(iso3), []) or int(row["n_wipo_treaties_in_force"]) != len(own):
+            raise ValueError(f"{TREATY_FILE}: {iso3}: treaties in force should match the long file, but they differ")
+        if int(row["n_joined_since_2015"]) != len(joined.get(str(iso3), [])):
+            raise ValueError(f"{TREATY_FILE}: {iso3}: n_joined_since_2015 should match the long file, but it differs")
+        if row["latest_accession_date"] != latest.get(str(iso3), ("", ""))[0]:
+            raise ValueError(f"{TREATY_FILE}: {iso3}: latest_accession_date should match the long file, but it differs")
     out = pd.DataFrame(index=index, columns=COLUMNS[COLUMNS.index("pct_in_force") : COLUMNS.index("workspace_id")])
+    oapi = wide["madrid_via_oapi"].map({"True": "yes", "False": "no"})
     for iso3 in index:
-        row = wide.loc[iso3]
         state = through.get(str(iso3))
-        if state and int(row["n_wipo_treaties_in_force"]) + int(row["n_joined_since_2015"]) > 0:
+        force = in_force.get(str(iso3), [])
+        if state and force + joined.get(str(iso3), []):
             raise ValueError(f"{TREATY_FILE}: {iso3} is a territory of {state} but has treaties of its own")
-        force = in_force.get(state or str(iso3), [])
         events = joined.get(str(iso3), [])
-        latest = row["latest_accession_treaty"]
+        date, code = latest.get(str(iso3), ("", ""))
+        if iso3 in wide.index and code != wide.loc[iso3, "latest_accession_treaty"]:
+            code = wide.loc[iso3, "latest_accession_treaty"]  # same date, several treaties: the source's choice
+        blank = "" if state else None
         out.loc[iso3] = [
-            "yes" if "PCT" in force else "no",
-            "yes" if "MADRID_P" in force else "no",
-            {"True": "yes", "False": "no"}[row["madrid_via_oapi"]],
-            str(len(force)),
+            blank if blank is not None else ("yes" if "PCT" in force else "no"),
+            blank if blank is not None else ("yes" if "MADRID_P" in force else "no"),
+            oapi.get(iso3, "no"),
+            blank if blank is not None else str(len(force)),
             str(len(events)),
-            row["latest_accession_date"][:4],
-            TREATY_NAMES[latest] if latest else "",
+            date[:4],
+            TREATY_NAMES[code] if code else "",
             "; ".join(TREATY_NAMES[c] for c in force),
             "; ".join(f"{TREATY_NAMES[c]} {d}" for d, c in events),
-            f"via {state}" if state else "own",
+            state or "",
         ]
     report = [
-        f"WIPO treaties: {len(wide)} rows; treaties apply through another state for {len(through)}: "
+        f"WIPO treaties: {len(wide)} UNCT rows; treaties apply through another state for {len(through)}: "
         + ", ".join(f"{k} via {v}" for k, v in sorted(through.items()))
+        + f"; rows added for those states (no UNCT): {sorted(set(index) - set(unct))}"
     ]
     return out, report
 
@@ -399,6 +432,12 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     ).set_index("iso3", drop=False)
 
     codes = read_csv_text(data_dir / CODES_FILE).set_index("ISO3166-1-Alpha-3", drop=False)
+    # The states through which territories' treaties apply get rows of their own (no UNCT, so not
+    # ranked), after the 162: the criteria's territory_rule reads their values from there.
+    through = territory_states(codes, out.index)
+    states = sorted(set(through.values()) - set(out.index))
+    extra = pd.DataFrame({"iso3": states, "uninfo_name": "", "workspace_id": "", "workspace_shared_by_n": ""})
+    out = pd.concat([out, extra.assign(has_unct="no").set_index("iso3", drop=False)])
     in_codes = out.index.intersection(codes.index)
     dh = codes.loc[in_codes]
     out.loc[in_codes, "name"] = pd.Series(
@@ -482,17 +521,17 @@ def build_countries(data_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     if ambiguous:
         report.append(f"datahub names dropped as ambiguous: {ambiguous}")
 
-    treaties, treaty_report = treaty_columns(data_dir, codes, out.index)
+    treaties, treaty_report = treaty_columns(data_dir, through, out.index, out.index[: len(unct)])
     out[treaties.columns] = treaties
     report.extend(treaty_report)
 
     # The user's own rating: blank, so the criteria leave it out until it is filled.
     out["wipo_engagement"] = ""
-    out["illustrative_gov_ip_interest"] = illustrative_interest(len(out))
+    out["illustrative_gov_ip_interest"] = illustrative_interest(len(unct)) + [""] * len(states)
 
     table = out.reset_index(drop=True).reindex(columns=COLUMNS).fillna("").astype(str)
-    coverage = {c: int((table[c] != "").sum()) for c in COLUMNS}
-    report.append("coverage (non-blank of 162): " + ", ".join(f"{c}={n}" for c, n in coverage.items()))
+    coverage = {c: int((table[c][: len(unct)] != "").sum()) for c in COLUMNS}
+    report.append("coverage (non-blank of the 162 UNCT rows): " + ", ".join(f"{c}={n}" for c, n in coverage.items()))
     return table, report
 
 

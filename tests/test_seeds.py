@@ -67,7 +67,7 @@ COLUMNS = [
     "latest_accession_treaty",
     "wipo_treaties_in_force",
     "wipo_treaties_joined_since_2015",
-    "treaty_status_source",
+    "treaties_apply_through",
     "workspace_id",
     "workspace_shared_by_n",
     "has_unct",
@@ -90,22 +90,33 @@ THROUGH = {
 }
 
 
+STATES = ["GBR", "NLD", "NZL"]  # the rows after the 162: the states of THROUGH, without a UNCT
+
+
 @pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
+def full() -> pd.DataFrame:
     """The committed table, every cell as text, blanks as ""."""
     return pd.read_csv(SEED_CSV, dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
-def by_iso3(table: pd.DataFrame) -> pd.DataFrame:
-    """The committed table indexed by iso3."""
-    return table.set_index("iso3")
+def table(full: pd.DataFrame) -> pd.DataFrame:
+    """The 162 UNCT rows of the committed table."""
+    return full[full["has_unct"] == "yes"].reset_index(drop=True)
 
 
-def test_rows_are_the_162_unct_countries(table: pd.DataFrame) -> None:
+@pytest.fixture(scope="module")
+def by_iso3(full: pd.DataFrame) -> pd.DataFrame:
+    """The committed table (with the states' rows) indexed by iso3."""
+    return full.set_index("iso3")
+
+
+def test_rows_are_the_162_unct_countries_then_the_territories_states(full: pd.DataFrame) -> None:
     assert len(UNCT_ISO3) == 162
-    assert table["iso3"].is_unique
-    assert table["iso3"].tolist() == sorted(UNCT_ISO3)
+    assert full["iso3"].is_unique
+    assert full["iso3"].tolist() == sorted(UNCT_ISO3) + STATES
+    assert full["has_unct"].tolist() == ["yes"] * 162 + ["no"] * 3
+    assert sorted(set(THROUGH.values())) == STATES
 
 
 def test_columns_are_in_the_documented_order(table: pd.DataFrame) -> None:
@@ -157,43 +168,64 @@ def test_wipo_engagement_is_left_blank_for_the_user(table: pd.DataFrame) -> None
     assert set(table["wipo_engagement"]) == {""}
 
 
-def test_treaty_proxies_cover_all_162(table: pd.DataFrame) -> None:
-    """Coverage and counts as stated in seeds/countries.md (own + 10 territories via their state)."""
-    for column in ["pct_in_force", "madrid_in_force", "madrid_via_oapi"]:
-        assert set(table[column]) == {"yes", "no"}, column
-    assert (table["pct_in_force"] == "yes").sum() == 112 + 10
-    assert (table["madrid_in_force"] == "yes").sum() == 70 + 10
+def test_treaty_proxies_cover_the_152_parties_and_the_territories_are_blank(table: pd.DataFrame) -> None:
+    """Coverage and counts as stated in seeds/countries.md (the 10 territories' own cells are blank)."""
+    territory = table["iso3"].isin(list(THROUGH))
+    for column in ["pct_in_force", "madrid_in_force"]:
+        assert set(table.loc[~territory, column]) == {"yes", "no"}, column
+        assert set(table.loc[territory, column]) == {""}, column
+    assert set(table["madrid_via_oapi"]) == {"yes", "no"}
+    assert (table["pct_in_force"] == "yes").sum() == 112
+    assert (table["madrid_in_force"] == "yes").sum() == 70
     assert (table["madrid_via_oapi"] == "yes").sum() == 17
     assert not ((table["madrid_in_force"] == "yes") & (table["madrid_via_oapi"] == "yes")).any()
-    for column in ["n_wipo_treaties_in_force", "n_wipo_treaties_joined_since_2015"]:
-        assert table[column].str.fullmatch(r"\d+").all(), column
+    assert table.loc[~territory, "n_wipo_treaties_in_force"].str.fullmatch(r"\d+").all()
+    assert set(table.loc[territory, "n_wipo_treaties_in_force"]) == {""}
+    assert table["n_wipo_treaties_joined_since_2015"].str.fullmatch(r"\d+").all()
     assert (table["latest_accession_year"] != "").sum() == 144
     assert (table["latest_accession_treaty"] != "").sum() == 144
     assert (table["n_wipo_treaties_joined_since_2015"] != "0").sum() == 104
     in_force = table["wipo_treaties_in_force"].map(lambda t: len(t.split("; ")) if t else 0)
-    assert (in_force == table["n_wipo_treaties_in_force"].astype(int)).all()
+    assert (in_force == table["n_wipo_treaties_in_force"].replace("", "0").astype(int)).all()
     joined = table["wipo_treaties_joined_since_2015"].map(lambda t: len(t.split("; ")) if t else 0)
     assert (joined == table["n_wipo_treaties_joined_since_2015"].astype(int)).all()
 
 
-def test_territories_take_their_states_treaties_in_force(by_iso3: pd.DataFrame) -> None:
-    source = by_iso3["treaty_status_source"]
-    assert source[source != "own"].to_dict() == {k: f"via {v}" for k, v in sorted(THROUGH.items())}
+def test_territories_name_their_state_whose_treaties_the_rule_applies(by_iso3: pd.DataFrame) -> None:
+    through = by_iso3["treaties_apply_through"]
+    assert through[through != ""].to_dict() == dict(sorted(THROUGH.items()))
     # United Kingdom 13, Netherlands 11, New Zealand 9 treaties in force (long file, 2025-10-01)
-    counts = {"GBR": "13", "NLD": "11", "NZL": "9"}
-    for iso3, state in THROUGH.items():
+    states = by_iso3.loc[STATES]
+    assert states["n_wipo_treaties_in_force"].tolist() == ["13", "11", "9"]
+    assert set(states["pct_in_force"]) == set(states["madrid_in_force"]) == {"yes"}
+    assert set(states["has_unct"]) == {"no"} and set(states["illustrative_gov_ip_interest"]) == {""}
+    for iso3 in THROUGH:
         row = by_iso3.loc[iso3]
-        assert (row["n_wipo_treaties_in_force"], row["pct_in_force"], row["madrid_in_force"]) == (
-            counts[state],
-            "yes",
-            "yes",
-        )
         # the state's accessions are not the territory's: none of its own
         assert row["n_wipo_treaties_joined_since_2015"] == "0"
         assert row["latest_accession_year"] == row["wipo_treaties_joined_since_2015"] == ""
+        assert row["n_wipo_treaties_in_force"] == row["wipo_treaties_in_force"] == ""
     # Cook Islands and Niue are parties themselves (datahub: "Associated with NZ")
-    assert by_iso3.loc["COK", "treaty_status_source"] == by_iso3.loc["NIU", "treaty_status_source"] == "own"
+    assert by_iso3.loc["COK", "treaties_apply_through"] == by_iso3.loc["NIU", "treaties_apply_through"] == ""
     assert by_iso3.loc["COK", "n_wipo_treaties_in_force"] == "5"
+
+
+def test_scoring_the_demo_applies_each_states_treaties_to_its_territories() -> None:
+    from scorer import demo_result
+
+    result = demo_result()
+    inherited = result.inherited.set_index("id")
+    assert sorted(inherited.index) == sorted(THROUGH)
+    assert inherited["state"].to_dict() == THROUGH
+    counts = {"GBR": 13.0, "NLD": 11.0, "NZL": 9.0}
+    for iso3, state in THROUGH.items():
+        assert result.raw.loc[iso3, "treaties_in_force"] == counts[state]
+        assert inherited.loc[iso3, "value"] == counts[state]
+    assert inherited.loc["AIA", "how"] == (
+        "value of GBR (United Kingdom of Great Britain and Northern Ireland) applied through column "
+        "'treaties_apply_through' (territory_rule)"
+    )
+    assert sorted(result.exclusions["id"]) == STATES
 
 
 def test_hand_checked_treaty_dates(by_iso3: pd.DataFrame) -> None:
@@ -224,14 +256,15 @@ def test_treaty_columns_match_the_source_file(by_iso3: pd.DataFrame) -> None:
     if not TREATY_FILE.is_file():
         pytest.skip(f"shared source data not present at {DATA_DIR} (e.g. a clean CI clone)")
     source = pd.read_csv(TREATY_FILE, dtype=str, keep_default_na=False).set_index("iso3")
-    own = by_iso3[by_iso3["treaty_status_source"] == "own"]
+    own = by_iso3[(by_iso3["treaties_apply_through"] == "") & (by_iso3["has_unct"] == "yes")]
     src = source.loc[own.index]
     assert (own["n_wipo_treaties_in_force"] == src["n_wipo_treaties_in_force"]).all()
     assert (own["n_wipo_treaties_joined_since_2015"] == src["n_joined_since_2015"]).all()
     assert (own["latest_accession_year"] == src["latest_accession_date"].str[:4]).all()
     assert ((own["pct_in_force"] == "yes") == (src["pct_status"] == "in_force")).all()
     assert ((own["madrid_in_force"] == "yes") == (src["madrid_p_status"] == "in_force")).all()
-    assert ((by_iso3["madrid_via_oapi"] == "yes") == (source.loc[by_iso3.index, "madrid_via_oapi"] == "True")).all()
+    unct = by_iso3.index[by_iso3["has_unct"] == "yes"]
+    assert ((by_iso3.loc[unct, "madrid_via_oapi"] == "yes") == (source.loc[unct, "madrid_via_oapi"] == "True")).all()
 
 
 def test_ldc_flags_apply_the_cited_graduations(by_iso3: pd.DataFrame) -> None:
@@ -248,8 +281,10 @@ def test_ldc_flags_apply_the_cited_graduations(by_iso3: pd.DataFrame) -> None:
 
 
 def test_flag_columns_hold_yes_or_no(table: pd.DataFrame) -> None:
-    for column in ["ldc", "lldc", "sids", "wipo_external_office", "has_unct", "pct_in_force", "madrid_in_force"]:
+    for column in ["ldc", "lldc", "sids", "wipo_external_office", "has_unct"]:
         assert set(table[column]) <= {"yes", "no"}, column
+    for column in ["pct_in_force", "madrid_in_force"]:  # blank: a territory, whose state's value applies
+        assert set(table[column]) <= {"yes", "no", ""}, column
     assert set(table["has_unct"]) == {"yes"}
 
 

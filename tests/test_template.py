@@ -68,9 +68,10 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
         "n_wipo_treaties_in_force",
         "wipo_external_office",
         "has_unct",
+        "treaties_apply_through",
     ]
     assert ws.freeze_panes == "C2"
-    assert ws.max_row == 1 + 162
+    assert ws.max_row == 1 + 165  # the 162 UNCT rows, then GBR, NLD, NZL (territories' states)
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == list(demo["iso3"])
     assert [r[2] for r in rows] == list(demo["region"])
@@ -78,7 +79,9 @@ def test_workbook_layout_and_prefilled_public_data(workbook: Path) -> None:
     # demo's blank wipo_engagement column are NOT copied: both are left to fill in
     assert [r[5] for r in rows] == [float(v) for v in demo["n_wipo_treaties_joined_since_2015"]]
     assert [r[6] for r in rows] == [None if v == "" else float(v) for v in demo["latest_accession_year"]]
-    assert [r[7] for r in rows] == [float(v) for v in demo["n_wipo_treaties_in_force"]]
+    assert [r[7] for r in rows] == [None if v == "" else float(v) for v in demo["n_wipo_treaties_in_force"]]
+    # a territory's own cell stays blank: the territory_rule applies its state's value when scoring
+    assert [r[0] for r in rows if r[10]] == ["ABW", "AIA", "BMU", "CUW", "CYM", "MSR", "SXM", "TCA", "TKL", "VGB"]
     assert [r[8] for r in rows] == list(demo["wipo_external_office"])
     assert all(r[3] is None and r[4] is None for r in rows)
     assert not any(str(h).startswith("illustrative_") for h in header)
@@ -225,12 +228,12 @@ def test_empty_missing_error_column_makes_rank_fail_helpfully(tmp_path: Path, ru
     result = runner.invoke(main, ["rank", str(out), "-c", str(crit)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "Error: 162 problems:"
+    assert lines[0] == "Error: 165 problems:"  # every row made a member
     assert lines[1] == (
         f"Error: {out}: row 2: column 'wipo_engagement': should have a value (the criteria say missing: error), "
         "but it is blank (fill it in, or set a missing policy for this indicator)"
     )
-    assert len(lines) == 1 + 162 + 1 and "Traceback" not in result.output
+    assert len(lines) == 1 + 165 + 1 and "Traceback" not in result.output
     assert lines[-1] == f"Error: run `unct-scorer validate {out} -c {crit}` for the table of every problem and its fix"
 
 
@@ -274,7 +277,7 @@ def test_custom_criteria_columns_validations_and_text_safety(tmp_path: Path) -> 
 
 def test_written_workbook_reads_back_as_the_data_sheet(workbook: Path) -> None:
     df = read_countries(workbook)
-    assert len(df) == 162 and df.attrs["first_row"] == 2
+    assert len(df) == 165 and df.attrs["first_row"] == 2
     assert list(df.columns)[:3] == ["iso3", "name", "region"]
 
 
@@ -307,7 +310,7 @@ def test_quiet_and_verbose(tmp_path: Path, runner) -> None:
     assert quiet.exit_code == 0 and quiet.output == ""
     normal = runner.invoke(main, ["template", "-o", str(tmp_path / "n.xlsx")])
     assert normal.stderr.splitlines()[0] == (
-        f"Wrote {tmp_path / 'n.xlsx'}: 162 countries, 10 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
+        f"Wrote {tmp_path / 'n.xlsx'}: 165 countries, 11 columns, 2 to fill in (wipo_engagement, gov_ip_interest)."
     )
     assert normal.stderr.splitlines()[-1] == f"  unct-scorer rank {tmp_path / 'n.xlsx'}"
     verbose = runner.invoke(main, ["-v", "template", "-o", str(tmp_path / "v.xlsx")])
@@ -367,4 +370,4 @@ def test_not_applicable_and_zero_words_are_allowed_and_rank(tmp_path: Path, runn
     ranked = runner.invoke(main, ["rank", str(out), "-c", str(crit), "--format", "json"])
     assert ranked.exit_code == 0, ranked.output
     ids = [r["id"] for r in json.loads(ranked.stdout)]
-    assert ids[0] == ws["A3"].value and len(ids) == 162
+    assert ids[0] == ws["A3"].value and len(ids) == 165

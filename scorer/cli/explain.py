@@ -15,6 +15,7 @@ from scorer.cli.common import (
     input_options,
     load_inputs,
     parse_weights,
+    render_table,
     weights_option,
 )
 from scorer.pipeline import score_countries
@@ -39,8 +40,10 @@ def command(
     weights: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Explain COUNTRY's score (ISO3 code or name): raw value, normalised
-    value, weight, contribution and imputation of every indicator."""
+    """Explain COUNTRY's score (ISO3 code or name): the value of every
+    indicator (yes/no, level names, a missing value and what filled it, a
+    territory's value taken from its state), normalised value, weight,
+    contribution, and each indicator's column and source."""
     df, criteria, _data_path, _crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     e = result.explain(country)
@@ -85,10 +88,13 @@ def command(
         echo_frame(crit.assign(contribution=_shares(crit["contribution"])), "table", digits=4)
     click.echo("")
     ind = e.indicators.copy()
-    ind["raw"] = [f"{lvl} ({r:g})" if lvl else f"{r:g}" for lvl, r in zip(ind["level"], ind["raw"], strict=True)]
     ind["contribution"] = _shares(ind["contribution"])
-    ind = ind[["criterion", "indicator", "column", "raw", "normalised", "weight", "contribution", "imputed"]]
-    echo_frame(ind, "table", digits=4)
+    ind = ind[["criterion", "indicator", "value", "normalised", "weight", "contribution"]]
+    click.echo(render_table(ind, digits=4, max_width=40))
+    click.echo("")
+    click.echo("Where each value comes from:")
+    for line in source_lines(e.indicators):
+        click.echo(f"  {line}")
     click.echo("")
     if e.additive:
         click.echo(f"Score = sum of contributions = {e.indicators['contribution'].sum():.4f}")
@@ -111,3 +117,22 @@ def command(
 def _shares(values: pd.Series) -> list[str]:
     """Contributions as text; 'n/a' where the aggregation has none (never shown as 0)."""
     return [f"{v:.4f}" if v is not None and v == v else "n/a" for v in values]
+
+
+def source_lines(indicators: pd.DataFrame) -> list[str]:
+    """Each indicator's column, how a missing or inherited value was filled, and its source (one line each).
+
+    >>> source_lines(pd.DataFrame({"indicator": ["a"], "column": ["c"], "imputed": ["set to 0"],
+    ...     "inherited": [""], "source": [""]}))
+    ['a: column c; missing, set to 0; source not given in the criteria file']
+    """
+    out = []
+    for r in indicators.to_dict("records"):
+        said = [f"column {r['column']}"]
+        if r["imputed"]:
+            said.append(f"missing, {r['imputed']}")
+        if r["inherited"]:
+            said.append(str(r["inherited"]))
+        said.append(f"source: {r['source']}" if r["source"] else "source not given in the criteria file")
+        out.append(f"{r['indicator']}: " + "; ".join(said))
+    return out
