@@ -195,7 +195,7 @@ def plan_template(
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
     >>> plan = plan_template(load_criteria(default_criteria_path()), read_countries(demo_spreadsheet_path()))
     >>> plan.n_countries, [c.name for c in plan.to_fill]
-    (162, ['wipo_engagement', 'gov_ip_interest'])
+    (165, ['wipo_engagement', 'gov_ip_interest'])
     """
     present = {str(c) for c in demo.columns}
     id_source = criteria.id_column if criteria.id_column in present else "iso3"

@@ -160,6 +160,8 @@ def apply_territory_rule(
             + did_you_mean(rule.column, names),
             file=source,
             column=rule.column,
+            fix="add the column (blank on every row whose values are its own), or remove territory_rule "
+            "from the criteria file",
         )
         return TerritoryFill(frame, [], [problem], dict(cell_rows or {}))
     targets, problems = _targets(frame, rule, ids, rows, countries=countries, source=source)

@@ -127,11 +127,11 @@ def test_missing_pdf_library_says_how_to_install(runner, folder: Path, tmp_path:
 
 
 SHEET = """iso3,name,region,wipo_engagement,n_wipo_treaties_joined_since_2015,latest_accession_year,\
-n_wipo_treaties_in_force,wipo_external_office,has_unct,gov_ip_interest
-KEN,Kenya,Africa,low,2,2019,9,no,yes,
-PER,Peru,Americas,medium,3,2018,12,no,yes,none
-CHL,Chile,Americas,high,3,2022,13,no,yes,expressed
-URY,Uruguay,Americas,low,1,2020,9,no,yes,
+n_wipo_treaties_in_force,wipo_external_office,has_unct,gov_ip_interest,treaties_apply_through
+KEN,Kenya,Africa,low,2,2019,9,no,yes,,
+PER,Peru,Americas,medium,3,2018,12,no,yes,none,
+CHL,Chile,Americas,high,3,2022,13,no,yes,expressed,
+URY,Uruguay,Americas,low,1,2020,9,no,yes,,
 """
 
 
@@ -210,7 +210,7 @@ def test_rank_on_a_sheet_without_the_column_creates_it(runner, tmp_path: Path) -
     notes = [line for line in res.stderr.splitlines() if line.startswith("Evidence:")]
     assert notes == [
         "Evidence: gov_ip_interest: 2 blank cells filled with the level suggested by ev.csv (CHN, KEN)",
-        "Evidence: gov_ip_interest: 160 countries have neither a typed value nor evidence; "
+        "Evidence: gov_ip_interest: 163 countries have neither a typed value nor evidence; "
         "the criteria's missing-data policy (worst) decides for them",
     ]
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(res.stdout))}

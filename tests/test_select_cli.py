@@ -302,6 +302,7 @@ def test_group_frame_lines_up_typed_names_and_offices() -> None:
             "wipo_external_office": ["oui", "non"],
             "gov_ip_interest": ["none", "included"],
             "has_unct": ["yes", "yes"],
+            "treaties_apply_through": ["", ""],
         }
     )
     result = score_countries(typed, criteria)

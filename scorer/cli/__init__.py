@@ -22,8 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rank": ("scorer.cli.rank", "Rank the countries of SPREADSHEET (default: the bundled demo)."),
     "explain": (
         "scorer.cli.explain",
-        "Explain COUNTRY's score (ISO3 code or name): raw value, normalised value, weight, contribution and"
-        " imputation of every indicator.",
+        "Explain COUNTRY's score (ISO3 code or name): value, source, normalised value, weight and contribution"
+        " of every indicator.",
     ),
     "validate": ("scorer.cli.validate", "Check SPREADSHEET and the criteria file and list every problem."),
     "template": ("scorer.cli.template", "Write a data-entry workbook for the criteria file."),

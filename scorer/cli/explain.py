@@ -40,10 +40,12 @@ def command(
     weights: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Explain COUNTRY's score (ISO3 code or name): the value of every
-    indicator (yes/no, level names, a missing value and what filled it, a
-    territory's value taken from its state), normalised value, weight,
-    contribution, and each indicator's column and source."""
+    """Explain COUNTRY's score (ISO3 code or name): value, source, normalised
+    value, weight and contribution of every indicator.
+
+    Values read as the column means them: yes/no, level names with their
+    number, "missing (filled with ...)" with how it was filled, and a
+    territory's value taken from its state (the criteria's territory_rule)."""
     df, criteria, _data_path, _crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     e = result.explain(country)

@@ -536,7 +536,7 @@ def read_countries(
     >>> from scorer.resources import demo_spreadsheet_path
     >>> df = read_countries(demo_spreadsheet_path())
     >>> len(df), df.attrs["first_row"]
-    (162, 2)
+    (165, 2)
     """
     path = Path(path)
     file = str(path)
