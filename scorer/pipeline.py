@@ -199,11 +199,11 @@ def prepare_countries(
     names = _names(frame, criteria, identity, id_col)
     reasons = eligibility_reasons(frame, criteria.eligibility, decimal_comma=decimal_comma)
     eligible = np.array([not r for r in reasons], dtype=bool)
-    cell_rows = panel.cell_rows if first_row is None else None
+    cell_rows: Mapping[str, Sequence[int]] | None = panel.cell_rows if first_row is None else None
     fill = _fill_territories(frame, criteria, plan, identity, rows, source=source, cell_rows=cell_rows)
     if fill is not None:
         problems.extend(fill.problems)
-        frame, cell_rows = fill.frame, fill.cell_rows
+        frame, cell_rows = fill.frame, {c: [int(r) for r in v] for c, v in fill.cell_rows.items()}
     cells = read_cells(
         frame,
         criteria.indicator_items(),

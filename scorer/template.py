@@ -294,19 +294,20 @@ def plan_template(
                 rule.column,
             )
         )
-    rule = criteria.territory_rule
-    if rule is not None and rule.column not in columns:
-        real = rule.column in present
+    territory = criteria.territory_rule
+    if territory is not None and territory.column not in columns:
+        real = territory.column in present
         add(
             TemplateColumn(
-                rule.column,
+                territory.column,
                 "territory",
                 False,
                 "For a territory whose values apply through a state: that state's id (its row must be in the "
-                f"sheet); blank otherwise. Blank cells of {', '.join(rule.indicators)} then take the state's value.",
+                f"sheet); blank otherwise. Blank cells of {', '.join(territory.indicators)} then take the "
+                "state's value.",
                 None,
-                text_values(rule.column) if real else blank,
-                rule.column,
+                text_values(territory.column) if real else blank,
+                territory.column,
             )
         )
     notes = []

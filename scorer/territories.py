@@ -107,7 +107,7 @@ def _cycles(targets: list[int | None], ids: Sequence[str], rows: np.ndarray, col
         if first is None:
             continue
         seen = [start]
-        p = first
+        p: int | None = first
         while p is not None and p not in seen:
             seen.append(p)
             p = targets[p]
@@ -163,7 +163,7 @@ def apply_territory_rule(
             fix="add the column (blank on every row whose values are its own), or remove territory_rule "
             "from the criteria file",
         )
-        return TerritoryFill(frame, [], [problem], dict(cell_rows or {}))
+        return TerritoryFill(frame, [], [problem], {c: np.asarray(v) for c, v in (cell_rows or {}).items()})
     targets, problems = _targets(frame, rule, ids, rows, countries=countries, source=source)
     problems += _cycles(targets, ids, rows, rule.column, source)
     out_rows = {c: np.asarray(v) for c, v in (cell_rows or {}).items()}
@@ -177,7 +177,8 @@ def apply_territory_rule(
         for p, first in enumerate(targets):
             if first is None or not is_missing(values[p]):
                 continue
-            chain, q = [p], first
+            chain: list[int] = [p]
+            q: int | None = first
             while q is not None and is_missing(values[q]):
                 chain.append(q)
                 q = targets[q]

@@ -1,0 +1,146 @@
+"""The criteria's territory_rule: a territory's blank cell takes the value of the state through which it applies."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scorer.cli import main
+from scorer.errors import ConfigError, DataError
+from scorer.export import quality_frame
+from scorer.io.criteria_file import parse_criteria_text
+from scorer.pipeline import score_countries
+
+CRITERIA = """\
+name: territories
+criteria:
+  engagement:
+    label: Engagement
+    cites: p
+    weight: 1
+    indicators:
+      in_force: {column: n_in_force, missing: error}
+      joined: {column: n_joined, missing: zero}
+  office:
+    label: Office
+    cites: p
+    weight: 1
+    indicators:
+      office: {column: office, normalisation: boolean, missing: worst}
+eligibility:
+  - {column: has_unct, equals: true, reason: no UNCT}
+territory_rule:
+  column: through
+  indicators: [in_force, office]
+"""
+
+
+def sheet(**changes: list[str]) -> pd.DataFrame:
+    """Five rows: two territories of the United Kingdom (one with its own value), one of a territory, the state."""
+    data = {
+        "iso3": ["AIA", "BMU", "KEN", "GBR", "VGB"],
+        "n_in_force": ["", "4", "9", "13", ""],
+        "n_joined": ["0", "0", "2", "1", "0"],
+        "office": ["", "", "yes", "no", ""],
+        "has_unct": ["yes", "yes", "yes", "no", "yes"],
+        "through": ["United Kingdom", "GBR", "", "", "AIA"],
+    }
+    data.update(changes)
+    return pd.DataFrame(data)
+
+
+@pytest.fixture
+def criteria():  # type: ignore[no-untyped-def]
+    return parse_criteria_text(CRITERIA)
+
+
+def test_a_blank_territory_cell_takes_its_states_value_and_every_one_is_reported(criteria) -> None:  # type: ignore[no-untyped-def]
+    df = sheet()
+    before = df.copy()
+    r = score_countries(df, criteria, source="t.csv", first_row=2)
+    pd.testing.assert_frame_equal(df, before)  # the input is never changed
+    assert r.raw.loc["AIA", "in_force"] == 13.0  # GBR's, named as "United Kingdom"
+    assert r.raw.loc["BMU", "in_force"] == 4.0  # its own value is kept
+    assert r.raw.loc["VGB", "in_force"] == 13.0  # VGB -> AIA (blank) -> GBR
+    assert r.raw.loc["AIA", "office"] == 0.0 and r.raw.loc["BMU", "office"] == 0.0  # GBR's "no"
+    got = r.inherited[["id", "row", "column", "value", "state"]].values.tolist()
+    assert got == [
+        ["AIA", 2, "n_in_force", 13.0, "GBR"],
+        ["VGB", 6, "n_in_force", 13.0, "GBR"],
+        ["AIA", 2, "office", 0.0, "GBR"],
+        ["BMU", 3, "office", 0.0, "GBR"],
+        ["VGB", 6, "office", 0.0, "GBR"],
+    ]
+    assert r.inherited.loc[1, "how"] == (
+        "value of GBR (United Kingdom of Great Britain and Northern Ireland) via AIA applied through column 'through' "
+        "(territory_rule)"
+    )
+    assert r.imputations.empty  # nothing left for the missing policies
+    quality = quality_frame(r)
+    assert (quality["kind"] == "inherited").sum() == 5
+    e = r.explain("VGB").indicators.set_index("indicator")
+    assert e.loc["in_force", "value"] == "13 (value of GBR)"
+    assert e.loc["office", "value"] == "no (value of GBR)"
+    assert e.loc["in_force", "inherited"] == r.inherited.loc[1, "how"]
+
+
+def test_without_the_rule_the_blank_cells_are_missing(criteria) -> None:  # type: ignore[no-untyped-def]
+    plain = criteria.model_copy(update={"territory_rule": None})
+    with pytest.raises(DataError) as info:
+        score_countries(sheet(), plain, source="t.csv", first_row=2)
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "n_in_force"), (6, "n_in_force")]
+
+
+def test_a_state_that_is_not_a_row_is_located(criteria) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DataError) as info:
+        score_countries(sheet(through=["FRA", "GBR", "", "", ""]), criteria, source="t.csv", first_row=2)
+    problem = info.value.problems[0]
+    assert problem.format() == (
+        "t.csv: row 2: column 'through': should name a row of this sheet (the state through which AIA's values "
+        "apply, territory_rule), but no row has the id 'FRA' (add a row for that state (it may be excluded by "
+        "eligibility), or correct the id)"
+    )
+
+
+def test_a_chain_going_round_in_a_circle_is_located(criteria) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DataError) as info:
+        score_countries(sheet(through=["VGB", "GBR", "", "", "AIA"]), criteria, source="t.csv", first_row=2)
+    # the rule's problems first; the cells it would have filled are then reported blank too
+    assert [(p.code, p.row, p.value) for p in info.value.problems[:2]] == [
+        ("data.territory", 2, "VGB"),
+        ("data.territory", 6, "AIA"),
+    ]
+    assert "the chain AIA -> VGB -> AIA goes round in a circle" in info.value.problems[0].message
+
+
+def test_a_missing_rule_column_is_an_error_naming_the_key_and_the_fix(criteria, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "s.csv"
+    sheet().drop(columns="through").to_csv(path, index=False)
+    crit = tmp_path / "c.yaml"
+    crit.write_text(CRITERIA, encoding="utf-8")
+    result = runner.invoke(main, ["rank", str(path), "-c", str(crit)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        f"Error: {path}: column 'through': should have a column 'through' (territory_rule.column), but it does not "
+        "(add the column (blank on every row whose values are its own), or remove territory_rule from the "
+        "criteria file)"
+    )
+
+
+def test_the_rule_names_known_indicators(criteria) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError) as info:
+        parse_criteria_text(CRITERIA.replace("[in_force, office]", "[in_forc, office, office]"), file="c.yaml")
+    assert [p.format() for p in info.value.problems] == [
+        "c.yaml:20: territory_rule.indicators.0: should be an indicator id (in_force, joined, office), but it is "
+        "'in_forc'; did you mean 'in_force'?",
+        "c.yaml:20: territory_rule.indicators: should list each indicator once, but repeats ['office']",
+    ]
+
+
+def test_the_demo_territories_get_their_states_treaties_and_explain_says_so(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(main, ["explain", "Tokelau"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "treaties_in_force  9 (value of NZL)" in out
+    assert "value of NZL (New Zealand) applied through column 'treaties_apply_through' (territory_rule)" in out
+    assert "nan" not in out
