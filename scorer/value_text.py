@@ -2,6 +2,7 @@
 
 The number the score used is never re-derived here: the caller passes the raw
 value the result holds, and what imputation and the territory rule recorded.
+Numbers, yes/no and levels are written by :mod:`scorer.formatting`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 
 from scorer.criteria import Indicator
+from scorer.formatting import level_text, plain_number, yes_no
 
 __all__ = ["describe_value", "plain_value"]
 
@@ -29,13 +31,12 @@ def plain_value(indicator: Indicator, raw: float | None) -> str:
         return "missing"
     if indicator.normalisation == "boolean":
         if raw in (0.0, 1.0):
-            return "yes" if raw == 1.0 else "no"
+            return yes_no(raw)
         return f"{raw:.0%} yes"  # an office's members combined: the share of yes
-    number = str(int(raw)) if float(raw).is_integer() and abs(raw) < 1e15 else f"{raw:.6g}"
     for name, value in (indicator.levels or {}).items():
         if math.isclose(value, raw):
-            return f"{name} ({number})"
-    return number
+            return level_text(name, raw)
+    return plain_number(raw)
 
 
 def describe_value(
