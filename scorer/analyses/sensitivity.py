@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,10 @@ from scorer.analyses.common import (
 )
 from scorer.criteria import Criteria
 from scorer.result import ScoreResult
-from scorer.sensitivity import SmaaResult, ValuesSampler, sample_and_analyse
+from scorer.sensitivity import SmaaResult, ValuesSampler, acceptability, sample_and_analyse
+
+if TYPE_CHECKING:
+    from scorer.elicitation.hull import Stakeholders
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -59,6 +62,7 @@ class SensitivityReport:
     summary: pd.DataFrame
     acceptability: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    weight_space: str = "uniformly from the allowed weights"
 
     def ids(self, robustness: str) -> list[str]:
         """Country ids with ``robustness`` ``"always"``, ``"some"`` or ``"never"``, best first."""
@@ -79,9 +83,13 @@ class SensitivityReport:
         s = self.summary
         out = [
             f"Top {self.top_k}{' (tier ' + repr(self.top_k_tier) + ')' if self.top_k_tier else ''} under "
-            f"{self.draws:,} weightings drawn uniformly from the allowed weights "
-            f"(seed {self.seed}, {self.method} sampling).",
-            wrap_text("Allowed weights: " + "; ".join(self.allowed_weights) + "."),
+            f"{self.draws:,} weightings drawn {self.weight_space} "
+            f"(seed {self.seed}" + (f", {self.method} sampling)." if self.method != HULL else ")."),
+            wrap_text(
+                ("Allowed weights: " if self.method != HULL else "The stakeholders' own weights: ")
+                + "; ".join(self.allowed_weights)
+                + "."
+            ),
         ]
         if self.uncertainty:
             errors = ", ".join(f"{iid} ±{e:.0%}" for iid, e in self.uncertainty.items())
@@ -121,6 +129,7 @@ class SensitivityReport:
             "top_k": self.top_k,
             "top_k_tier": self.top_k_tier,
             "method": self.method,
+            "weight_space": self.weight_space,
             "allowed_weights": list(self.allowed_weights),
             "data_uncertainty": dict(self.uncertainty),
             "always": self.ids(_ALWAYS),
@@ -190,6 +199,7 @@ def sensitivity(
     top_k: int | None = None,
     data_uncertainty: bool = True,
     progress: Progress | None = None,
+    stakeholders: Stakeholders | None = None,
 ) -> SensitivityReport:
     """SMAA-2 over every plausible weighting: how sure is each country's place in the top K?
 
@@ -198,6 +208,9 @@ def sensitivity(
     the indicators' declared ``uncertainty`` perturbs the data in each draw
     too (:func:`data_sampler`). ``top_k`` defaults to the first tier's size.
     Same seed, same numbers. ``progress(done, total)`` is called after each chunk.
+    With ``stakeholders`` the weights are drawn from the stakeholders'
+    convex hull instead (:func:`scorer.elicitation.hull.sample_hull_weights`:
+    every draw a mix of their own weights), and the report says so.
 
     >>> from scorer import demo_result
     >>> rep = sensitivity(demo_result(), draws=1000, seed=1)
@@ -207,24 +220,26 @@ def sensitivity(
     ids, values, mask = weighted_sum_inputs(result, "a sensitivity analysis")
     criteria = result.criteria
     k = check_top_k(top_k, result)
-    constraints = weight_constraints(criteria)
     sampler = data_sampler(result) if data_uncertainty else None
-    smaa = sample_and_analyse(
-        values,
-        constraints,
-        draws=draws,
-        seed=seed,
-        top_k=k,
-        tiers=criteria.tiers,
-        mask=mask,
-        values_sampler=sampler,
-        progress=progress,
-    )
+    if stakeholders is not None:
+        smaa = _hull_smaa(values, mask, stakeholders, ids, draws, seed, k, criteria, sampler, progress)
+    else:
+        smaa = sample_and_analyse(
+            values,
+            weight_constraints(criteria),
+            draws=draws,
+            seed=seed,
+            top_k=k,
+            tiers=criteria.tiers,
+            mask=mask,
+            values_sampler=sampler,
+            progress=progress,
+        )
     t = result.table
     summary = _summary(result, ids, smaa, k, data=sampler is not None)
     ranks = np.arange(1, len(t) + 1)
-    acceptability = pd.DataFrame(smaa.rank_acceptability, index=pd.Index(t.index, name="id"), columns=ranks)
-    acceptability.insert(0, "name", t["name"].to_numpy(dtype=object))
+    acceptability_frame = pd.DataFrame(smaa.rank_acceptability, index=pd.Index(t.index, name="id"), columns=ranks)
+    acceptability_frame.insert(0, "name", t["name"].to_numpy(dtype=object))
     first = criteria.tiers[0]
     notes = []
     if sampler is not None and smaa.sampling_method == "fixed":
@@ -236,13 +251,50 @@ def sensitivity(
         seed=int(seed),
         top_k=k,
         top_k_tier=first.name if first.top == k and first.min_score is None else None,
-        method=smaa.sampling_method or "",
-        allowed_weights=describe_constraints(criteria),
+        method=HULL if stakeholders is not None else smaa.sampling_method or "",
+        allowed_weights=stakeholders.describe() if stakeholders is not None else describe_constraints(criteria),
         uncertainty=indicator_uncertainty(criteria) if sampler is not None else {},
         tier_names=tuple(smaa.tier_names),
         summary=summary,
-        acceptability=acceptability,
+        acceptability=acceptability_frame,
         notes=notes,
+        weight_space=_weight_space(stakeholders),
+    )
+
+
+HULL = "stakeholders' hull"
+"""The ``method`` of a report whose weights were drawn within the stakeholders' convex hull."""
+
+
+def _weight_space(stakeholders: Stakeholders | None) -> str:
+    """Where the weights were drawn from, in words (after "weightings drawn ...")."""
+    if stakeholders is None:
+        return "uniformly from the allowed weights"
+    where = f" (read from {stakeholders.source})" if stakeholders.source else ""
+    return (
+        f"within the convex hull of the {len(stakeholders.names)} stakeholders' weights{where}, each a mix of "
+        "their own weights with mixing shares ~ Dirichlet(1, ..., 1)"
+    )
+
+
+def _hull_smaa(
+    values: FloatArray,
+    mask: BoolArray | None,
+    stakeholders: Stakeholders,
+    ids: list[str],
+    draws: int,
+    seed: int,
+    k: int,
+    criteria: Criteria,
+    sampler: ValuesSampler | None,
+    progress: Progress | None,
+) -> SmaaResult:
+    """SMAA over weights drawn from the stakeholders' hull (seed ``seed``; data draws, if any, seed ``seed + 1``)."""
+    from scorer.elicitation.hull import sample_hull_weights
+
+    w = sample_hull_weights(stakeholders.aligned(ids), draws, seed=seed)
+    return acceptability(
+        values, w, mask=mask, top_k=k, tiers=criteria.tiers, values_sampler=sampler, seed=seed + 1, progress=progress
     )
 
 

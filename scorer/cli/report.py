@@ -130,6 +130,20 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     default=None,
     help="Spreadsheet column for the region filter (default: 'region' when the sheet has it).",
 )
+@click.option(
+    "--stakeholders",
+    "stakeholders_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Judgement workbook or folder (as `weights` reads it): add the Whose weights section.",
+)
+@click.option(
+    "--judgement-method",
+    type=click.Choice(["ahp", "swing", "points", "rank"]),
+    default="ahp",
+    show_default=True,
+    help="With --stakeholders: which judgements become each stakeholder's weights (as `weights --method`).",
+)
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
 @example(
     """
@@ -153,6 +167,8 @@ def command(
     selection_draws: int,
     plots_dir: Path | None,
     region_column: str | None,
+    stakeholders_path: Path | None,
+    judgement_method: str,
     force: bool,
 ) -> None:
     """Write a report a committee can read: one self-contained HTML page.
@@ -174,10 +190,17 @@ def command(
     the best set of UNCTs within capacity, what binds, the best country left
     out and the price of balance, as `select` computes it; the ranking marks
     the chosen countries.
+
+    With --stakeholders (the judgement workbook or folder `weights` reads),
+    the report adds Whose weights: each stakeholder's weights and own top K,
+    the consensus, the two who disagree most and on which countries, and the
+    compromise weights with their distance to each, as `weights` prints them.
     """
     targets = report_targets(outputs)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    if stakeholders_path is not None and stakeholders_path.is_file():
+        inputs["judgements"] = stakeholders_path
     for target in targets:
         check_target(target, force=force, inputs=tuple(inputs.values()))
     if plots_dir is not None:
@@ -186,6 +209,11 @@ def command(
         check_plots(plots_dir, sensitivity=sensitivity, force=force)
     stamp = generated_time()
     result = score_countries(df, criteria, weights=parse_weights(weights))
+    committee = None
+    if stakeholders_path is not None:
+        from scorer.io.judgements import read_elicitation
+
+        committee = read_elicitation(stakeholders_path, criteria, method=judgement_method)
     overrides = selection_overrides()
     started = time.monotonic()
     report = make_report(
@@ -199,6 +227,7 @@ def command(
         selection=overrides.apply(criteria.selection) if overrides is not None else None,
         selection_draws=selection_draws,
         region_column=region_column,
+        stakeholders=committee,
     )
     seconds = f"{time.monotonic() - started:.1f} s (not in the report)"
     if report.recommended is not None:

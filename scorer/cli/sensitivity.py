@@ -105,6 +105,21 @@ def table_view(report: SensitivityReport) -> str:
     is_flag=True,
     help="Ignore the indicators' declared uncertainty: vary the weights only.",
 )
+@click.option(
+    "--stakeholders",
+    "stakeholders_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Judgement workbook or folder (as `weights` reads it): draw the weights within the stakeholders' "
+    "convex hull (any mix of their own weights) instead of the criteria's allowed weights.",
+)
+@click.option(
+    "--judgement-method",
+    type=click.Choice(["ahp", "swing", "points", "rank"]),
+    default="ahp",
+    show_default=True,
+    help="With --stakeholders: which judgements become each stakeholder's weights.",
+)
 @output_options("Write the analysis")
 @format_option
 @example(
@@ -112,6 +127,7 @@ def table_view(report: SensitivityReport) -> str:
 unct-scorer sensitivity
 unct-scorer sensitivity countries.xlsx -c criteria/default.yaml --draws 100000 --top 20
 unct-scorer sensitivity --seed 7 -o sensitivity.xlsx
+unct-scorer sensitivity --stakeholders judgements.xlsx --judgement-method swing
 """
 )
 def command(
@@ -122,6 +138,8 @@ def command(
     seed: int,
     top_k: int | None,
     no_data_uncertainty: bool,
+    stakeholders_path: Path | None,
+    judgement_method: str,
     output: Path | None,
     force: bool,
     fmt: str,
@@ -136,21 +154,37 @@ def command(
     many never are. Then, per country: P(top K), P(each tier), the median
     rank and the 5-95% rank interval, the central weights, and the
     confidence factor. Indicators with an `uncertainty` in the criteria file
-    also vary their data in each draw. `unct-scorer stability` says which
-    single change of a weight or a value would move a country in or out.
+    also vary their data in each draw. With --stakeholders the weights are
+    drawn within the committee's convex hull instead: every draw a mix of the
+    stakeholders' own weights (from their judgements, as `weights` computes
+    them). `unct-scorer stability` says which single change of a weight or a
+    value would move a country in or out.
     """
     check_output(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    if stakeholders_path is not None and stakeholders_path.is_file():
+        inputs["stakeholders"] = stakeholders_path
     if output is not None:
         check_target(output, force=force, inputs=tuple(inputs.values()))
+    stakeholders = None
+    if stakeholders_path is not None:
+        from scorer.io.judgements import read_stakeholders
+
+        stakeholders = read_stakeholders(stakeholders_path, criteria, method=judgement_method)
     result = score_countries(df, criteria)
     k = check_top_k(top_k, result, key="--top")
     heavy = bool(indicator_uncertainty(criteria)) and not no_data_uncertainty
     started = time.monotonic()
     with progress_bar(draws, heavy=heavy) as progress:
         report = sensitivity(
-            result, draws=draws, seed=seed, top_k=k, data_uncertainty=not no_data_uncertainty, progress=progress
+            result,
+            draws=draws,
+            seed=seed,
+            top_k=k,
+            data_uncertainty=not no_data_uncertainty,
+            progress=progress,
+            stakeholders=stakeholders,
         )
     note(f"Sensitivity: {draws:,} draws in {time.monotonic() - started:.2f} s")
     for text in result.notes:

@@ -65,9 +65,9 @@ def hull_report(
     result: ScoreResult, people: dict[str, WeightResult], *, draws: int, seed: int, top_k: int
 ) -> HullReport:
     """SMAA over the stakeholders' hull on the criterion scores of ``result`` (weighted sum only)."""
-    from scorer.tuning import _weighted_sum_inputs
+    from scorer.analyses.common import weighted_sum_inputs
 
-    ids, values, mask = _weighted_sum_inputs(result, "sampling the stakeholders' weights")
+    ids, values, mask = weighted_sum_inputs(result, "sampling the stakeholders' weights")
     order, w = weight_matrix(people)
     w = w[:, [order.index(c) for c in ids]]
     smaa = hull_acceptability(values, w, draws=draws, seed=seed, top_k=top_k, mask=mask)

@@ -22,14 +22,15 @@ Same seed, same draws: the stream is NumPy's default generator seeded with ``see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from scorer.criteria import Criteria
-from scorer.elicitation.base import FloatArray
+from scorer.elicitation.base import FloatArray, WeightResult
 from scorer.errors import ConfigError, Problem
 from scorer.sensitivity import SmaaResult, TierInput, acceptability
 
@@ -37,6 +38,63 @@ HULL_DESCRIPTION = (
     "mixtures of the stakeholders' weights, lambda @ W with lambda ~ Dirichlet(1, ..., 1): every draw is a weighting "
     "between the members' own (in their convex hull), mixes closer to their mean being more likely"
 )
+
+
+@dataclass(frozen=True)
+class Stakeholders:
+    """Each stakeholder's criterion weights, rows normalised to sum 1: the corners of the hull to sample.
+
+    ``criteria`` orders the columns of ``weights``; ``source`` says where the
+    judgements were read (a workbook or folder), for the outputs.
+    """
+
+    names: tuple[str, ...]
+    criteria: tuple[str, ...]
+    weights: FloatArray
+    source: str = ""
+
+    def aligned(self, ids: Sequence[str]) -> FloatArray:
+        """The ``(stakeholders, criteria)`` matrix with its columns in the order ``ids``.
+
+        >>> s = Stakeholders(("Ana",), ("a", "b"), np.array([[0.75, 0.25]]))
+        >>> s.aligned(["b", "a"]).tolist()
+        [[0.25, 0.75]]
+        """
+        if sorted(ids) != sorted(self.criteria):
+            raise ConfigError(
+                Problem(
+                    "config.stakeholders",
+                    f"should weigh the criteria {', '.join(ids)}, but weighs {', '.join(self.criteria)}",
+                    file=self.source or None,
+                )
+            )
+        out: FloatArray = self.weights[:, [self.criteria.index(c) for c in ids]]
+        return out
+
+    def describe(self) -> list[str]:
+        """Each stakeholder's weights in words, one line each.
+
+        >>> Stakeholders(("Ana",), ("a", "b"), np.array([[0.75, 0.25]])).describe()
+        ['Ana: a 0.75, b 0.25']
+        """
+        return [
+            f"{name}: " + ", ".join(f"{c} {w:.2f}" for c, w in zip(self.criteria, row, strict=True))
+            for name, row in zip(self.names, self.weights, strict=True)
+        ]
+
+
+def stakeholders_from(people: Mapping[str, WeightResult], *, source: str = "") -> Stakeholders:
+    """The stakeholders of an elicitation (:attr:`scorer.elicitation.workflow.Elicitation.people`).
+
+    >>> from scorer.elicitation.direct import points_weights
+    >>> s = stakeholders_from({"Ana": points_weights(("a", "b"), {"a": 3, "b": 1})})
+    >>> s.names, s.criteria, s.weights.tolist()
+    (('Ana',), ('a', 'b'), [[0.75, 0.25]])
+    """
+    from scorer.elicitation.group import weight_matrix
+
+    ids, w = weight_matrix(people)
+    return Stakeholders(tuple(people), tuple(ids), check_stakeholder_weights(w), source)
 
 
 def check_stakeholder_weights(weights: ArrayLike) -> FloatArray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorer.criteria import Criteria
 from scorer.elicitation.ahp import judgement_value
@@ -23,6 +23,10 @@ from scorer.formatting import plain_number
 from scorer.judgement_template import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
 
 MAX_FILES = 500
+
+if TYPE_CHECKING:
+    from scorer.elicitation.hull import Stakeholders
+    from scorer.elicitation.workflow import Elicitation
 
 
 def _blank(value: object) -> bool:
@@ -317,3 +321,23 @@ def save_judgement_workbook(workbook: Any, path: Path, *, force: bool, inputs: t
         fix_zip_times(tmp)
 
     write_atomic(path, writer, force=force, inputs=inputs)
+
+
+def read_elicitation(path: Path, criteria: Criteria, *, method: str = "ahp") -> Elicitation:
+    """Every stakeholder's weights and the group's from a judgement workbook or folder, as ``weights`` computes them.
+
+    ``method`` says which judgements become weights (``ahp``, ``swing``,
+    ``points`` or ``rank``; swing, points and rank combine by the mean);
+    stakeholders who gave none of them are left out.
+    """
+    from scorer.elicitation.workflow import elicit
+
+    people = read_judgements(path, criteria, method=method)
+    return elicit(list(criteria.criteria), people, method=method, source=str(path))  # type: ignore[arg-type]
+
+
+def read_stakeholders(path: Path, criteria: Criteria, *, method: str = "ahp") -> Stakeholders:
+    """Each stakeholder's weights from a judgement workbook or folder (see :func:`read_elicitation`), for the hull."""
+    from scorer.elicitation.hull import stakeholders_from
+
+    return stakeholders_from(read_elicitation(path, criteria, method=method).people, source=str(path))

@@ -21,7 +21,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,10 +35,14 @@ from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, defau
 from scorer.report.glance import Glance, Part, build_glance, weights_parts
 from scorer.report.page_data import embed_json, page_data
 from scorer.report.sections import selection_view, sensitivity_view, stability_view
+from scorer.report.stakeholders import WHOSE_WEIGHTS, stakeholders_view
 from scorer.report.wording import cell_text, fmt, missing_words, pct, plain, rule_words, tier_words, yaml_number
 from scorer.report.workflow import CriteriaSource
 from scorer.report_assets import asset
 from scorer.result import ScoreResult
+
+if TYPE_CHECKING:
+    from scorer.elicitation.committee import CommitteeReport
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
@@ -82,6 +86,7 @@ def build_report(
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
     command_prefix: str = "unct-scorer rank",
+    committee: CommitteeReport | None = None,
 ) -> str:
     """The whole report as one HTML string (UTF-8, no external resources).
 
@@ -113,6 +118,7 @@ def build_report(
         recommended=recommended,
         stability=stability if stability is not None else run_stability(result, top_k=k),
         command_prefix=command_prefix,
+        committee=committee,
     )
     return view.render()
 
@@ -141,6 +147,7 @@ class PageView:
         recommended: RecommendedSet | None,
         stability: Stability,
         command_prefix: str,
+        committee: CommitteeReport | None = None,
     ) -> None:
         self.r = result
         self.c = result.criteria
@@ -154,6 +161,7 @@ class PageView:
         self.stab = stability
         self.chosen = set(recommended.ids) if recommended is not None else set()
         self.command_prefix = command_prefix
+        self.committee = committee
         self.arithmetic = self.c.aggregation is Aggregation.arithmetic
         self.regions = regions
         self.region_column = region_column
@@ -187,6 +195,7 @@ class PageView:
             "sensitivity": sensitivity_view(self) if self.sens is not None else None,
             "charts": chart_view(self),
             "glance": self.glance(),
+            "committee": stakeholders_view(self.committee) if self.committee is not None else None,
         }
         return environment().get_template("page.html.j2").render(context)
 
@@ -221,6 +230,7 @@ class PageView:
             links.append(("selection", "Recommended set"))
         links += [
             ("weights", "Weights"),
+            *([WHOSE_WEIGHTS] if self.committee is not None else []),
             ("ranking", "Ranking"),
             ("charts", "Charts"),
             ("criteria", "Criteria"),

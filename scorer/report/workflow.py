@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,6 +31,10 @@ from scorer.report.wording import cell_text, yaml_number
 from scorer.result import ScoreResult
 from scorer.selection_config import ROBUST_DRAWS
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from scorer.elicitation.committee import CommitteeReport
+    from scorer.elicitation.workflow import Elicitation
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Report:
     extra_columns: pd.DataFrame | None = None
     region_column: str | None = None
     groups: pd.DataFrame | None = None
+    committee: CommitteeReport | None = None
 
     def html(
         self,
@@ -112,6 +118,7 @@ class Report:
             recommended=self.recommended,
             stability=self.stability,
             command_prefix=command_prefix,
+            committee=self.committee,
         )
 
 
@@ -128,6 +135,7 @@ def make_report(
     selection_draws: int = ROBUST_DRAWS,
     region_column: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    stakeholders: Elicitation | None = None,
 ) -> Report:
     """Run every analysis of the report once, as ``unct-scorer report`` does, and return them.
 
@@ -141,6 +149,10 @@ def make_report(
     (at most the number ranked). ``region_column`` defaults to ``region`` when
     the sheet has it; ``groups`` holds the sheet's grouping columns (region,
     income group, ...; see :func:`scorer.export.grouping_frame`) for the workbook.
+    ``stakeholders`` (their judgements turned into weights,
+    :func:`scorer.elicitation.workflow.elicit`) adds the Whose weights section:
+    :func:`scorer.elicitation.committee.weigh_committee` on ``data``, as
+    ``unct-scorer weights`` runs it (same K, same seed).
 
     >>> from scorer import demo_result
     >>> rep = make_report(demo_result(), top_k=10)
@@ -178,7 +190,21 @@ def make_report(
         extra_columns=extra_columns_for(data, result, [region]) if region and data is not None else None,
         region_column=region,
         groups=grouping_frame(result, data, also=[region] if region else ()) if data is not None else None,
+        committee=_committee(result, data, stakeholders, top_k=k, seed=seed),
     )
+
+
+def _committee(
+    result: ScoreResult, data: pd.DataFrame | None, stakeholders: Elicitation | None, *, top_k: int, seed: int
+) -> CommitteeReport | None:
+    """The committee's weights, rankings and consensus on the scored sheet (None without stakeholders)."""
+    if stakeholders is None:
+        return None
+    if data is None:
+        raise ConfigError(Problem("config.stakeholders", "needs the scored sheet (data), but none was given"))
+    from scorer.elicitation.committee import weigh_committee
+
+    return weigh_committee(data, result.criteria, stakeholders, top_k=top_k, seed=seed)
 
 
 def default_top_k_for(result: ScoreResult) -> int:
