@@ -144,3 +144,14 @@ def test_the_demo_territories_get_their_states_treaties_and_explain_says_so(runn
     assert "treaties_in_force  9 (value of NZL)" in out
     assert "value of NZL (New Zealand) applied through column 'treaties_apply_through' (territory_rule)" in out
     assert "nan" not in out
+
+
+def test_the_reports_data_quality_lists_every_value_applied_through_a_state() -> None:
+    from scorer import demo_result
+    from scorer.report import make_report
+
+    page = make_report(demo_result()).html(generated="2026-01-01 00:00 UTC")
+    start = page.index('<section id="quality">')
+    quality = page[start : page.index("</section>", start)]
+    assert "<summary>Values applied through another state (10)</summary>" in quality
+    assert "value of NZL (New Zealand) applied through column &#39;treaties_apply_through&#39;" in quality

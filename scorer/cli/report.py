@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from scorer.cli.common import (
+    INPUT_PATH,
     OUTPUT_PATH,
     example,
     input_options,
@@ -133,7 +134,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
 @click.option(
     "--stakeholders",
     "stakeholders_path",
-    type=click.Path(path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Judgement workbook or folder (as `weights` reads it): add the Whose weights section.",
 )

@@ -18,6 +18,7 @@ from scorer.analyses import (
     sensitivity,
 )
 from scorer.cli.common import (
+    INPUT_PATH,
     echo_frame,
     example,
     format_option,
@@ -108,7 +109,7 @@ def table_view(report: SensitivityReport) -> str:
 @click.option(
     "--stakeholders",
     "stakeholders_path",
-    type=click.Path(path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Judgement workbook or folder (as `weights` reads it): draw the weights within the stakeholders' "
     "convex hull (any mix of their own weights) instead of the criteria's allowed weights.",
