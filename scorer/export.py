@@ -158,7 +158,7 @@ def quality_lines(result: ScoreResult) -> list[str]:
     """A few lines summarising data quality, for ``--verbose``.
 
     >>> from scorer import demo_result
-    >>> quality_lines(demo_result())[0].startswith("Data quality: 162 rows read, 162 ranked")
+    >>> quality_lines(demo_result())[0].startswith("Data quality: 165 rows read, 162 ranked")
     True
     """
     t = result.table
