@@ -14,7 +14,7 @@ from scorer.resources import demo_spreadsheet_path
 
 @pytest.fixture
 def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo's header, first 30 rows and its 3 state rows (GBR, NLD, NZL: the territories' treaties): 33 rows read."""
+    """The demo's header, first 30 rows and its 3 state rows (GBR, NLD, NZL, the territories' states): 33 read."""
     monkeypatch.chdir(tmp_path)
     lines = demo_spreadsheet_path().read_text(encoding="utf-8").splitlines()
     (tmp_path / "s.csv").write_text("\n".join(lines[:31] + lines[-3:]) + "\n", encoding="utf-8")
