@@ -100,3 +100,15 @@ def test_no_judgements_no_section(workbook: Path, runner, tmp_path: Path) -> Non
     page = out.read_text(encoding="utf-8")
     assert "Most divided" in section(page)
     assert "--stakeholders" in page  # the provenance's command regenerates it
+
+
+def test_the_markdown_report_has_the_section_too(workbook: Path, runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.md"
+    res = runner.invoke(
+        main, ["report", "--stakeholders", str(workbook), "--judgement-method", "swing", "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index("## Whose weights") : text.index("## Provenance")]
+    assert "| Ana | 0.588 | 0.118 | 0.294 |" in section
+    assert "- Most divided: Bo and Cy (12 countries in only one of their top 15)" in section

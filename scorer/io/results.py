@@ -24,6 +24,7 @@ from scorer.io.workbook import DICTIONARY, Context, Table, dictionary_table, tab
 from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
+    from scorer.elicitation.committee import CommitteeReport
     from scorer.report import CriteriaSource, RecommendedSet, Report, Stability
 
 
@@ -204,6 +205,7 @@ def write_result(
     extra_provenance: dict[str, str] | None = None,
     groups: pd.DataFrame | None = None,
     top_k: int | None = None,
+    committee: CommitteeReport | None = None,
 ) -> None:
     """Write the ranking in the format the extension names.
 
@@ -228,6 +230,9 @@ def write_result(
         write_text(path, to_json(data), force=force, inputs=guard)
     elif suffix == ".md":
         text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended, stability=stability)
+        if committee is not None:  # the report's Whose weights, before the provenance
+            head, sep, tail = text.rpartition("## Provenance")
+            text = head + "\n".join(_committee_markdown(committee)) + "\n" + sep + tail
         write_text(path, text, force=force, inputs=guard)
     else:
         stamp = generation_stamp()
@@ -241,6 +246,15 @@ def write_result(
             top_k=top_k,
         )
         write_workbook(path, book, force=force, inputs=guard)
+
+
+def _committee_markdown(committee: CommitteeReport) -> list[str]:
+    """The Whose weights section: the weights table and the lines ``unct-scorer weights`` prints."""
+    from scorer.report.stakeholders import WHOSE_WEIGHTS
+
+    frame = committee.weights_frame().reset_index()
+    lines = [f"## {WHOSE_WEIGHTS[1]}", "", frame_to_markdown(frame, float_digits=3), ""]
+    return lines + [f"- {markdown_text(line)}" for line in committee.lines() if line.strip()] + [""]
 
 
 def generation_stamp() -> str | None:
@@ -375,6 +389,7 @@ def write_report(
         extra_provenance=extra,
         groups=report.groups,
         top_k=report.top_k,
+        committee=report.committee,
     )
 
 
