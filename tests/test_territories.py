@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -155,3 +157,15 @@ def test_the_reports_data_quality_lists_every_value_applied_through_a_state() ->
     quality = page[start : page.index("</section>", start)]
     assert "<summary>Values applied through another state (10)</summary>" in quality
     assert "value of NZL (New Zealand) applied through column &#39;treaties_apply_through&#39;" in quality
+
+
+def test_explain_writes_yes_no_levels_and_sources_for_a_top_country(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(main, ["explain", "NGA", "--format", "json"])
+    rows = {r["indicator"]: r for r in json.loads(result.stdout)["indicators"]}
+    assert rows["external_office"]["value"] == "yes"
+    assert rows["gov_ip_interest"]["value"] == "expressed (1)"
+    assert rows["wipo_engagement"]["value"] == "missing (left out)"
+    assert rows["external_office"]["source"] == "wipo_external_offices (public WIPO and press sources)"
+    text = runner.invoke(main, ["explain", "NGA"]).stdout
+    assert "nan" not in text and "Where each value comes from:" in text
+    assert "external_office: column wipo_external_office; source: wipo_external_offices" in text

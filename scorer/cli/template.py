@@ -99,7 +99,8 @@ def command(
 ) -> None:
     """Write a data-entry workbook for the criteria file.
 
-    One row per country with a UN Country Team (the 162 of the bundled demo),
+    One row per country with a UN Country Team (the 162 of the bundled demo,
+    then the 3 states without one through which territories' treaties apply),
     with id, name, region and the public columns the criteria need pre-filled
     from real public data. The columns the public data lacks (such as WIPO's
     engagement and the government's interest in IP) are empty and yellow: fill
