@@ -183,7 +183,7 @@ def command(
     Every report also says what would change the list, exactly (no sampling,
     as `stability` computes it): how far each weight can move before the top
     K changes, and for the countries near the cut the smallest change of one
-    weight or one value that moves them in or out (a Stability sheet in
+    weight or one value that moves them in or out (two Stability sheets in
     .xlsx).
 
     When the criteria file has a `selection:` section, or the selection
