@@ -272,7 +272,8 @@ def weight_sweep_figure(
             ax.grid(color="#eeeeee", linewidth=0.6)
         axes[0].set_ylabel("Rank (1 = best)")
         axes[0].set_ylim(bottom, 0.5)
-        axes[-1].legend(loc="center left", bbox_to_anchor=(1.25 if direct else 1.02, 0.5), fontsize=7, frameon=False)
+        handles, labels = axes[-1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right center", fontsize=7, frameon=False)  # room made by the layout
         fig.suptitle(f"How the top {len(top)} move when one criterion's weight changes")
         _stamp(fig, result)
     return fig

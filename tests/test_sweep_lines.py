@@ -43,7 +43,7 @@ def test_each_line_is_named_at_its_end(figure) -> None:  # type: ignore[no-untyp
 def test_few_lines_keep_the_legend_only() -> None:
     fig = weight_sweep_figure(demo_result(), top_k=5, steps=5)
     assert all(not ax.texts for ax in fig.axes)
-    assert [t.get_text() for t in fig.axes[-1].get_legend().get_texts()] == list(demo_result().table["name"].head(5))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list(demo_result().table["name"].head(5))
 
 
 def test_labels_spread_within_the_axis() -> None:

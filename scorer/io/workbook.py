@@ -194,7 +194,7 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
     known = _BY_SHEET.get((sheet, column_id)) or _ANY_SHEET.get(column_id)
     if ctx.offices and sheet == "Ranking" and column_id in _OFFICE:
         return _OFFICE[column_id]
-    if column_id in ctx.groups:
+    if column_id in ctx.groups and column_id not in _ANY_SHEET:  # a group column never renames a result column
         header, meaning = GROUP_HEADERS.get(column_id, (words(column_id), column_id))
         return Column(header, f"{meaning}, copied from the spreadsheet for filtering")
     if known is not None:
