@@ -95,6 +95,9 @@ def test_every_bar_draws_the_tables_numbers() -> None:
     assert max(ratios) == pytest.approx(min(ratios), rel=1e-4)
     ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "middle"][:7]
     assert ticks == ["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6"]  # the best score is 0.573
+    cut = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "chart-cut")
+    fifteenth = next(t for t in rows[14].iter(f"{SVG}text"))
+    assert float(cut.get("y1") or 0) - float(fifteenth.get("y") or 0) == 20 - 14  # under row 15, above row 16
 
 
 def test_the_heat_map_has_a_colour_scale_and_the_sensitivity_shares(sens_page: tuple[str, Any]) -> None:
