@@ -175,3 +175,19 @@ def test_a_ranking_of_offices_says_office(tmp_path: Path, monkeypatch: pytest.Mo
     assert header[:4] == ["Rank", "Office id", "Office", "Region"]
     rows = sheet_records(tmp_path / "o.xlsx", "Ranking")
     assert {"members", "n_members", "region"} <= set(rows[0])
+
+
+def test_selection_sheets_are_explained_and_shares_are_percentages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["report", "--capacity", "20", "--sensitivity", "--draws", "300", "--selection-draws", "20", "-o", "s.xlsx"]
+    res = CliRunner().invoke(main, args, env=EPOCH)
+    assert res.exit_code == 0, res.stderr
+    wb = load_workbook(tmp_path / "s.xlsx")
+    assert {"Selection", "Selection summary", "Selection robustness"} <= set(wb.sheetnames)
+    entries = sheet_records(tmp_path / "s.xlsx", "Data dictionary")
+    assert all(e["meaning"] for e in entries), [e for e in entries if not e["meaning"]]
+    j = column_ids(tmp_path / "s.xlsx", "Selection robustness").index("share_selected") + 1
+    ws = wb["Selection robustness"]
+    assert {ws.cell(row=r, column=j).number_format for r in range(2, ws.max_row + 1)} == {"0.0%"}
