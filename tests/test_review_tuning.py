@@ -67,10 +67,10 @@ def test_stability_never_says_lower_a_zero_weight_below_zero() -> None:
         load_criteria(default_criteria_path()),
         weights={"engagement": 0, "representation": 0},
     )
-    words = stability(result).countries["weight_change"]
+    words = stability(result).countries["weight_in_words"]
     assert not words.str.contains("from 0.0000 to below 0.0000").any()
     assert words["BHR"].startswith(
-        "raise engagement's weight even slightly from 0.00 and it leaves the top 15 (a tie at the cut)"
+        "Raise engagement's weight even slightly from 0.00 and it leaves the top 15 (a tie at the cut)"
     )
 
 

@@ -203,8 +203,11 @@ def test_stability_intervals_agree_with_the_core(demo: ScoreResult) -> None:
     for j, cid in enumerate(ids):
         lo, hi = top_k_interval(values, weights, j, top_k=15)
         assert rep.weights.loc[cid, ["low", "high"]].tolist() == [lo, hi]
-        assert rep.weights.loc[cid, "in_words"].startswith(f"{cid}'s weight is between ")
-    assert rep.lines()[1] == "  engagement's weight is between 0.313 and 0.479 (now 0.400)"
+        name = cid.replace("_", " ")
+        assert rep.weights.loc[cid, "in_words"].startswith(f"{name[0].upper()}{name[1:]}'s weight can move from ")
+    assert rep.lines()[1] == (
+        "  Engagement's weight can move from 0.313 to 0.479 (now 0.400) without changing the top 15."
+    )
     c = rep.countries
     assert (c["in_top_k"] == (c["rank"] <= 15)).all()
     assert set(c.columns) >= {f"tier_low_{cid}" for cid in ids} | {f"tier_high_{cid}" for cid in ids}
@@ -222,11 +225,11 @@ def test_stability_weight_change_moves_the_country(sheet: pd.DataFrame, demo: Sc
         step = 0.0 if to in (0.0, 1.0) else 1e-7 * np.sign(to - row["weight_from"])  # an end: exactly there
         rest = {k: v * (1 - (to + step)) / (1 - row["weight_from"]) for k, v in demo.weights.items() if k != cid}
         moved = score_countries(sheet, demo.criteria, weights={**rest, cid: to + step})
-        assert (moved.table.at[ident, "rank"] <= 15) != row["in_top_k"], (ident, row["weight_change"])
+        assert (moved.table.at[ident, "rank"] <= 15) != row["in_top_k"], (ident, row["weight_in_words"])
         checked += 1
     assert checked >= 20
-    assert c.at["DZA", "weight_change"] == (
-        "lower representation's weight from 0.25 to below 0.22 and it leaves the top 15"
+    assert c.at["DZA", "weight_in_words"] == (
+        "Lower representation's weight from 0.25 to below 0.22 and it leaves the top 15."
     )
 
 
@@ -265,13 +268,13 @@ def test_stability_minmax_readback(sheet: pd.DataFrame) -> None:
         )
     )
     demo = score_countries(sheet, alone)
-    changes = stability(demo).countries["score_change"]
-    read_back = changes[changes.str.contains(f"({column} below ", regex=False)]
+    changes = stability(demo).countries["value_in_words"]
+    read_back = changes[changes.str.contains(f"; in the spreadsheet, that is {column} below ", regex=False)]
     assert len(read_back) >= 3
     ident, words = read_back.index[0], read_back.iloc[0]
     raw = sheet.loc[sheet["iso3"] == ident, column].iloc[0]
-    assert words.endswith(f" instead of {raw})")
-    x = float(words.split(f"({column} below ")[1].split(" ")[0])
+    assert words.endswith(f" instead of {raw}.")
+    x = float(words.split(f"that is {column} below ")[1].split(" ")[0])
     edited = sheet.copy()
     edited.attrs = dict(sheet.attrs)
     position = int(demo.table.at[ident, "row"]) - int(sheet.attrs.get("first_row", 2))
@@ -409,10 +412,10 @@ def test_stability_claims_hold_at_weights_of_exactly_0_and_1() -> None:
             at_end = row["low"] <= 0 if end == 0 else row["high"] >= 1
             if at_end:
                 assert bool(row["low_open" if end == 0 else "high_open"]) == bool(changed), (cid, end)
-            nowhere = rep.countries["weight_change"].str.startswith("no single weight")
+            nowhere = rep.countries["weight_in_words"].str.startswith("No single weight")
             # a country said to enter (or leave) only at no weight keeps its place at both ends
             flipped = inside.reindex(base.table.index) != (base.table["rank"] <= k)
             assert not (nowhere & flipped).any(), (cid, end, list(rep.countries.index[nowhere & flipped]))
     gtm = rep.countries.loc["GTM"] if "GTM" in rep.countries.index else None
     if gtm is not None and not gtm["in_top_k"]:
-        assert not str(gtm["weight_change"]).startswith("no single weight")
+        assert not str(gtm["weight_in_words"]).startswith("No single weight")

@@ -133,7 +133,8 @@ def test_stability_table_and_weights(demo) -> None:  # type: ignore[no-untyped-d
     res = run("stability", "--top", "10")
     assert res.exit_code == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert lines[0] == "Each weight moved alone (the others keep their proportions), the top 10 stay the same while:"
+    assert lines[0] == "Each weight moved alone (the others keep their proportions), for the top 10:"
+    assert lines[1].startswith("  Engagement's weight can move from ") and lines[1].endswith(" the top 10.")
     assert any(line.startswith("      weight: ") for line in lines)
     assert any(line.startswith("      data:   ") for line in lines)
     res = run("stability", "-w", "engagement=0.5", "--format", "csv")

@@ -6,7 +6,9 @@ with ``lines()`` and ``to_dict()``; the CLI command and the report call it):
 
 - :mod:`~scorer.analyses.common`: defaults shared by every command and the
   report (one seed, one number of draws, K), the allowed weights, the
-  checked inputs of a weighted sum, and the wording of numbers and intervals.
+  checked inputs of a weighted sum.
+- :mod:`~scorer.analyses.wording`: the stability sentences, one function per
+  kind (interval, weight change, score change); the CLI and the report show them.
 - :mod:`~scorer.analyses.sensitivity`: SMAA-2 over every plausible weighting.
 - :mod:`~scorer.analyses.stability`: exact one-weight intervals and "what would it take"
   (with :mod:`~scorer.analyses.readback` for the spreadsheet value needed).
@@ -32,13 +34,13 @@ from scorer.analyses.common import (
     describe_constraints,
     find_criterion,
     frame_records,
-    interval_words,
     weight_constraints,
 )
 from scorer.analyses.fit import FitReport, fit
 from scorer.analyses.sensitivity import SensitivityReport, data_sampler, indicator_uncertainty, sensitivity
 from scorer.analyses.stability import StabilityReport, stability
 from scorer.analyses.sweep import sweep
+from scorer.analyses.wording import interval_words, value_change_words, weight_change_words
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -58,5 +60,7 @@ __all__ = [
     "sensitivity",
     "stability",
     "sweep",
+    "value_change_words",
+    "weight_change_words",
     "weight_constraints",
 ]

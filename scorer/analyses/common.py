@@ -1,4 +1,4 @@
-"""What every analysis shares: defaults, the allowed weights, K, the inputs of a weighted sum, number wording."""
+"""What every analysis shares: defaults, the allowed weights, K, the inputs of a weighted sum, shares as text."""
 
 from __future__ import annotations
 
@@ -191,19 +191,6 @@ def format_share(p: float) -> str:
     return f"{p:.2f}"
 
 
-def pair_text(a: float, b: float) -> tuple[str, str]:
-    """Two weights or scores printed with as few decimals (2 to 4) as tell them apart.
-
-    >>> pair_text(0.4, 0.47), pair_text(0.4, 0.4004)
-    (('0.40', '0.47'), ('0.4000', '0.4004'))
-    """
-    for d in (2, 3, 4):
-        x, y = f"{a:.{d}f}", f"{b:.{d}f}"
-        if x != y:
-            break
-    return x, y
-
-
 def wrap_text(text: str) -> str:
     return textwrap.fill(text, width=100, subsequent_indent="  ", break_on_hyphens=False)
 
@@ -229,32 +216,3 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         {str(k): json_value(v) for k, v in zip(flat.columns, row, strict=True)}
         for row in flat.itertuples(index=False, name=None)
     ]
-
-
-def interval_words(
-    cid: str, w: float, lo: float, hi: float, *, open_at_0: bool = False, open_at_1: bool = False
-) -> str:
-    """``engagement's weight is between 0.362 and 0.447 (now 0.400)``, or the edge cases.
-
-    ``open_at_0`` / ``open_at_1``: the interval reaches 0 or 1 but ties at exactly that weight alter the list.
-
-    >>> interval_words("a", 0.4, 0.3941, 0.40032)
-    "a's weight is between 0.3941 and 0.4003 (now 0.4000)"
-    >>> interval_words("a", 0.4, 0.0, 0.5, open_at_0=True)
-    "a's weight is above 0 and below 0.500 (now 0.400); at exactly 0, ties alter the list"
-    """
-    shown = [x for x in (lo, w, hi) if 0.0 < x < 1.0]
-    d = next((d for d in (3, 4, 5) if len({f"{x:.{d}f}" for x in shown}) == len({round(x, 12) for x in shown})), 6)
-    now = f"{w:.{d}f}"
-    open_at_0, open_at_1 = open_at_0 and lo <= 0.0, open_at_1 and hi >= 1.0
-    ends = [e for e, flag in (("0", open_at_0), ("1", open_at_1)) if flag]
-    tail = f"; at exactly {' or '.join(ends)}, ties alter the list" if ends else ""
-    low = f"above {lo:.{d}f}" if lo > 0.0 else "above 0" if open_at_0 else ""
-    high = f"below {hi:.{d}f}" if hi < 1.0 else "below 1" if open_at_1 else ""
-    if lo <= 0.0 and hi >= 1.0 and not ends:
-        return f"{cid}'s weight is anywhere from 0 to 1 (now {now}): no single change of it alters the list"
-    if hi - lo <= 1e-12:
-        return f"{cid}'s weight stays at {now} exactly: any change alters the list (a tie at the cut)"
-    if lo > 0.0 and hi < 1.0:
-        return f"{cid}'s weight is between {lo:.{d}f} and {hi:.{d}f} (now {now})"
-    return f"{cid}'s weight is {' and '.join(x for x in (low, high) if x)} (now {now}){tail}"

@@ -11,14 +11,15 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from scorer.aggregation import weighted_sum
-from scorer.analyses.common import (
-    check_top_k,
-    frame_records,
-    interval_words,
-    pair_text,
-    weighted_sum_inputs,
-)
+from scorer.analyses.common import check_top_k, frame_records, weighted_sum_inputs
 from scorer.analyses.readback import Readback
+from scorer.analyses.wording import (
+    interval_words,
+    no_single_change_words,
+    plain,
+    value_change_words,
+    weight_change_words,
+)
 from scorer.criteria import Criteria
 from scorer.result import ScoreResult
 from scorer.stability import (
@@ -38,19 +39,28 @@ Progress = Callable[[int, int], None]
 class StabilityReport:
     """What :func:`stability` found, exactly (no sampling).
 
-    ``weights`` (indexed by criterion): the current normalised ``weight``, the
-    interval ``low``-``high`` of that weight (moved alone, the others keeping
-    their proportions) on which the top-K set stays the same, whether each
-    end is excluded (``low_open``, ``high_open``: always at a crossing inside
-    (0, 1), where countries tie; at 0 or 1 only when ties at exactly that
-    weight change the top K), the criteria file's ``range`` and the
-    statement in words. ``countries`` (indexed by id,
-    ranking order): the smallest single weight change (``weight_*``) and the
-    smallest single criterion-score change (``score_*``, with the raw
-    ``value_needed`` where it can be read back) that move the country into or
-    out of the top K, in words, and per criterion the interval of its weight
-    on which the country's tier stays the same (``tier_low_<c>``,
+    Its column names are the ones every output uses (``stability`` as text,
+    CSV, JSON and ``-o``; the report's page, workbook and Markdown):
+
+    ``weights`` (indexed by ``criterion``): ``label``; the current normalised
+    ``weight``; the interval ``low``-``high`` of that weight (moved alone, the
+    others keeping their proportions) on which the top-K set stays the same;
+    whether each end is excluded (``low_open``, ``high_open``: always at a
+    crossing inside (0, 1), where countries tie; at 0 or 1 only when ties at
+    exactly that weight change the top K); the criteria file's plausible
+    range ``range_low``-``range_high``; the sentence ``in_words``.
+
+    ``countries`` (indexed by ``id``, ranking order): ``name``, ``rank``,
+    ``tier``, ``in_top_k``, ``score``; the smallest single weight change
+    (``weight_criterion``, ``weight_from``, ``weight_to``,
+    ``weight_in_range``: within that criterion's plausible range,
+    ``weight_in_words``) and the smallest single criterion-score change
+    (``score_criterion``, ``score_from``, ``score_to``, the raw
+    ``value_needed`` where it can be read back, ``value_in_words``) that move
+    the country into or out of the top K; per criterion the interval of its
+    weight on which the country's tier stays the same (``tier_low_<c>``,
     ``tier_high_<c>``). ``options`` has every (country, criterion) change.
+    The sentences come from :mod:`scorer.analyses.wording`, once.
     """
 
     top_k: int
@@ -64,10 +74,10 @@ class StabilityReport:
 
         >>> from scorer import demo_result
         >>> stability(demo_result()).lines()[0]
-        "Each weight moved alone (the others keep their proportions), the top 15 (tier 'join') stay the same while:"
+        "Each weight moved alone (the others keep their proportions), for the top 15 (tier 'join'):"
         """
         what = f"top {self.top_k}" + (f" (tier {self.top_k_tier!r})" if self.top_k_tier else "")
-        out = [f"Each weight moved alone (the others keep their proportions), the {what} stay the same while:"]
+        out = [f"Each weight moved alone (the others keep their proportions), for the {what}:"]
         out += [f"  {text}" for text in self.weights["in_words"]]
         return out
 
@@ -136,7 +146,7 @@ def _weight_intervals(
                 "range_low": rng[0] if rng else np.nan,
                 "range_high": rng[1] if rng else np.nan,
                 "in_words": interval_words(
-                    cid, weights[j], lo, hi, open_at_0=lo <= 0 and open_low, open_at_1=hi >= 1 and open_high
+                    plain(cid), weights[j], lo, hi, what=f"the top {k}", open_at_0=open_low, open_at_1=open_high
                 ),
             }
         )
@@ -206,11 +216,6 @@ def _in_range(w: float, rng: tuple[float, float] | None) -> bool:
     return rng is None or rng[0] - 1e-12 <= w <= rng[1] + 1e-12
 
 
-def _no_single(thing: str, inside: bool, what: str) -> str:
-    """``no single weight from 0 to 1 brings it into the top 15``, or ``takes it out of``."""
-    return f"no single {thing} from 0 to 1 {'takes it out of' if inside else 'brings it into'} {what}"
-
-
 def _weight_change(
     criteria: Criteria,
     ids: list[str],
@@ -221,38 +226,26 @@ def _weight_change(
     what: str,
 ) -> dict[str, Any]:
     if best is None:
+        words = no_single_change_words("weight", inside=inside, what=what)
         return {
             "weight_criterion": "",
             "weight_from": np.nan,
             "weight_to": np.nan,
             "weight_in_range": False,
-            "weight_change": _no_single("weight", inside, what),
+            "weight_in_words": words,
         }
     j = best[1]
-    cid = ids[j]
-    to = float(weights[j] + dw[j])
-    a, b = pair_text(float(weights[j]), to)
+    cid, w, to = ids[j], float(weights[j]), float(weights[j] + dw[j])
+    rng = criteria.criteria[cid].range
     # dw is a signed zero at a tie at the cut: any change in its direction moves the country
     rise = bool(dw[j] > 0 or (dw[j] == 0 and not np.signbit(dw[j])))
-    verb = "raise" if rise else "lower"
-    target = (f"above {b}" if rise else f"below {b}") if inside else b
-    effect = f"it leaves {what}" if inside else f"it enters {what}"
-    rng = criteria.criteria[cid].range
-    within = _in_range(to, rng)
-    if dw[j] == 0:
-        text = f"{verb} {cid}'s weight even slightly from {weights[j]:.2f} and {effect} (a tie at the cut)"
-    elif to <= 0.0 or to >= 1.0:
-        text = f"{verb} {cid}'s weight from {weights[j]:.2f} to exactly {to:.0f} and {effect} (countries tie there)"
-    else:
-        text = f"{verb} {cid}'s weight from {a} to {target} and {effect}"
-    if rng is not None and not within:
-        text += f" (outside its plausible range {rng[0]:g}-{rng[1]:g})"
+    words = weight_change_words(plain(cid), w, to, inside=inside, what=what, rise=rise, plausible=rng)
     return {
         "weight_criterion": cid,
-        "weight_from": float(weights[j]),
+        "weight_from": w,
         "weight_to": to,
-        "weight_in_range": within,
-        "weight_change": text,
+        "weight_in_range": _in_range(to, rng),
+        "weight_in_words": words,
     }
 
 
@@ -267,28 +260,22 @@ def _value_change(
     what: str,
 ) -> dict[str, Any]:
     if best is None:
+        words = no_single_change_words("criterion score", inside=inside, what=what)
         return {
             "score_criterion": "",
             "score_from": np.nan,
             "score_to": np.nan,
             "value_needed": "",
-            "score_change": _no_single("criterion score", inside, what),
+            "value_in_words": words,
         }
     j = best[1]
-    cid = ids[j]
-    to = float(values[j] + dv[j])
-    a, b = pair_text(float(values[j]), to)
+    cid, v, to = ids[j], float(values[j]), float(values[j] + dv[j])
     needed = readback.text(i, cid, to, raise_score=not inside)
-    if inside:
-        text = f"lower its {cid} score from {a} to below {b} and it leaves {what}"
-    else:
-        text = f"raise its {cid} score from {a} to {b} and it enters {what}"
-    if needed:
-        text += f" ({needed})"
+    words = value_change_words(plain(cid), v, to, inside=inside, what=what, needed=needed)
     return {
         "score_criterion": cid,
-        "score_from": float(values[j]),
+        "score_from": v,
         "score_to": to,
         "value_needed": needed,
-        "score_change": text,
+        "value_in_words": words,
     }

@@ -38,8 +38,8 @@ def country_lines(report: StabilityReport) -> list[str]:
     for ident, row in near.iterrows():
         where = "in" if row["in_top_k"] else "out"
         out.append(f"{int(row['rank']):>4}  {row['name']} ({ident}), {row['tier']}, {where}")
-        out.append(f"      weight: {row['weight_change']}")
-        out.append(f"      data:   {row['score_change']}")
+        out.append(f"      weight: {row['weight_in_words']}")
+        out.append(f"      data:   {row['value_in_words']}")
     if len(near) < len(c):
         out.append(f"({len(c) - len(near)} more countries, and every tier interval: --format csv or -o)")
     return out

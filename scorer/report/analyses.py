@@ -3,7 +3,7 @@
 * :func:`run_sensitivity` is :func:`scorer.tuning.sensitivity` (what
   ``unct-scorer sensitivity`` runs, with its defaults: seed, draws, the
   indicators' declared uncertainty);
-* :func:`run_stability` is :func:`scorer.tuning.stability` plus sentences;
+* :func:`run_stability` is :func:`scorer.tuning.stability` (its sentences included);
 * :func:`recommend` is :mod:`scorer.selection_config` (what ``select`` runs),
   its robustness bounded by a count of draws, never by a clock.
 
@@ -23,13 +23,7 @@ from numpy.typing import NDArray
 
 from scorer.criteria import Aggregation, Criteria, Selection
 from scorer.errors import ConfigError
-from scorer.report.wording import (
-    interval_cells,
-    interval_words,
-    plain,
-    value_change_words,
-    weight_change_words,
-)
+from scorer.report.wording import interval_cells
 from scorer.result import ScoreResult
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
@@ -123,15 +117,14 @@ def run_sensitivity(
 
 @dataclass(frozen=True)
 class Stability:
-    """What would change the list: :func:`scorer.tuning.stability` at the result's weights, in words.
+    """What would change the list: :func:`scorer.tuning.stability` at the result's weights.
 
-    ``weights`` (by criterion) is tuning's table of weight intervals plus
-    ``in_words``, one sentence each; ``countries`` (by id, ranking order) is
-    tuning's table plus ``weight_in_words`` and ``value_in_words``. The
-    numbers are tuning's, untouched; only the wording is the report's (plain
-    words for a committee). When the analysis does not apply (a geometric
-    mean, criterion scores outside 0-1), both frames are None and ``reason``
-    says why in a sentence.
+    ``weights`` (by criterion) and ``countries`` (by id, ranking order) are the
+    :class:`~scorer.analyses.StabilityReport`'s tables, untouched: the same
+    numbers, sentences (``in_words``, ``weight_in_words``, ``value_in_words``)
+    and column names as ``unct-scorer stability``. When the analysis does not
+    apply (a geometric mean, criterion scores outside 0-1), both frames are
+    None and ``reason`` says why in a sentence.
     """
 
     top_k: int
@@ -167,78 +160,20 @@ class Stability:
     def sheet(self) -> pd.DataFrame:
         """One table for a workbook: a row per criterion (its weight interval), then a row per country.
 
-        Criterion rows have ``kind`` ``weight interval``; country rows ``country``
-        with the criterion of the smallest single weight change, the weight it
-        takes, and the criterion score and spreadsheet value it takes. When
-        the analysis does not apply, one ``note`` row says why.
+        The columns are the :class:`~scorer.analyses.StabilityReport`'s, under
+        their names (criterion rows fill ``criterion`` to ``in_words``, country
+        rows ``id`` to ``value_in_words``; the per-tier intervals stay in
+        ``unct-scorer stability -o``), after ``kind``: ``weight interval`` or
+        ``country``. When the analysis does not apply, one ``note`` row says why.
         """
         if self.weights is None or self.countries is None:
             return pd.DataFrame({"kind": ["note"], "in_words": [self.reason]})
-        w, c = self.weights, self.countries
-        nan = float("nan")
-        rows: list[dict[str, Any]] = [
-            {
-                "kind": "weight interval",
-                "id": cid,
-                "name": row["label"],
-                "criterion": cid,
-                "weight_now": row["weight"],
-                "weight_low": row["low"],
-                "weight_high": row["high"],
-                "plausible_low": row["range_low"],
-                "plausible_high": row["range_high"],
-                "weight_in_words": row["in_words"],
-            }
-            for cid, row in w.iterrows()
-        ]
-        for ident, row in c.iterrows():
-            cid = str(row["weight_criterion"])
-            rows.append(
-                {
-                    "kind": "country",
-                    "id": ident,
-                    "name": row["name"],
-                    "rank": int(row["rank"]),
-                    "tier": row["tier"],
-                    f"in_top_{self.top_k}": bool(row["in_top_k"]),
-                    "criterion": cid,
-                    "weight_now": row["weight_from"],
-                    "weight_to": row["weight_to"],
-                    "plausible_low": w.at[cid, "range_low"] if cid else nan,
-                    "plausible_high": w.at[cid, "range_high"] if cid else nan,
-                    "weight_in_plausible_range": bool(row["weight_in_range"]) if cid else None,
-                    "weight_in_words": row["weight_in_words"],
-                    "score_criterion": row["score_criterion"],
-                    "score_now": row["score_from"],
-                    "score_to": row["score_to"],
-                    "value_needed": row["value_needed"],
-                    "value_in_words": row["value_in_words"],
-                }
-            )
-        columns = [
-            "kind",
-            "id",
-            "name",
-            "rank",
-            "tier",
-            f"in_top_{self.top_k}",
-            "criterion",
-            "weight_now",
-            "weight_low",
-            "weight_high",
-            "weight_to",
-            "plausible_low",
-            "plausible_high",
-            "weight_in_plausible_range",
-            "weight_in_words",
-            "score_criterion",
-            "score_now",
-            "score_to",
-            "value_needed",
-            "value_in_words",
-        ]
-        frame = pd.DataFrame(rows, columns=columns)
-        for col in ("rank", f"in_top_{self.top_k}", "weight_in_plausible_range"):
+        weights = self.weights.reset_index()
+        countries = self.countries.reset_index()
+        countries = countries[[c for c in countries.columns if not c.startswith(("tier_low_", "tier_high_"))]]
+        frame = pd.concat([weights.assign(kind="weight interval"), countries.assign(kind="country")], ignore_index=True)
+        frame = frame[["kind", *weights.columns, *countries.columns]]
+        for col in ("low_open", "high_open", "rank", "in_top_k", "weight_in_range"):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
         return frame
 
@@ -286,29 +221,7 @@ def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
             None,
             reason=f"This section is left out for this criteria file: {problem.message}{fix}.",
         )
-    what = f"the top {k}"
-    ranges = {cid: crit.range for cid, crit in result.criteria.criteria.items()}
-    weights = report.weights.copy()
-    weights["in_words"] = [
-        interval_words(plain(str(cid)), float(row["weight"]), float(row["low"]), float(row["high"]), what)
-        + _open_ends(row)
-        for cid, row in weights.iterrows()
-    ]
-    countries = report.countries.copy()
-    records = [{str(key): v for key, v in rec.items()} for rec in countries.to_dict("records")]
-    countries["weight_in_words"] = [weight_change_words(row, what, ranges) for row in records]
-    countries["value_in_words"] = [value_change_words(row, what) for row in records]
-    return Stability(k, unit, weights, countries)
-
-
-def _open_ends(row: pd.Series) -> str:
-    """The ends at 0 or 1 where ties alter the list (``stability``'s ``low_open``/``high_open``), as a sentence."""
-    ends = [
-        e
-        for e, edge, key in (("0", row["low"] <= 0, "low_open"), ("1", row["high"] >= 1, "high_open"))
-        if edge and row[key]
-    ]
-    return f" At exactly {' or '.join(ends)}, countries tie and the list changes." if ends else ""
+    return Stability(k, unit, report.weights, report.countries)
 
 
 @dataclass(frozen=True)

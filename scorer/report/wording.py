@@ -1,16 +1,43 @@
-"""The report's sentences: weight intervals, the changes that move a country, rules and policies in plain words.
+"""The report's sentences: rules and policies in plain words, numbers as text.
 
-Pure functions of numbers and validated models; the numbers are the
-analyses' (:mod:`scorer.report.analyses`), only the wording is here.
+Pure functions of numbers and validated models. The stability sentences
+(weight intervals, the change that moves a country) are the library's, one
+function per kind in :mod:`scorer.analyses.wording`, re-exported here; the
+report shows the sentences :func:`scorer.analyses.stability` wrote.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
+from scorer.analyses.wording import (
+    interval_cells,
+    interval_decimals,
+    interval_words,
+    pair_text,
+    plain,
+    value_change_words,
+    weight_change_words,
+)
 from scorer.criteria import EligibilityRule, Indicator, MissingPolicy, Tier
+
+__all__ = [
+    "cell_text",
+    "fmt",
+    "interval_cells",
+    "interval_decimals",
+    "interval_words",
+    "missing_words",
+    "pair_text",
+    "pct",
+    "plain",
+    "rule_words",
+    "tier_words",
+    "value_change_words",
+    "weight_change_words",
+    "yaml_number",
+]
 
 
 def pct(value: float, digits: int = 0) -> str:
@@ -41,139 +68,6 @@ def fmt(value: Any, digits: int = 3) -> str:
     """
     number = float(value)
     return "" if math.isnan(number) else f"{number:.{digits}f}"
-
-
-def plain(cid: str) -> str:
-    """A criterion id as words: ``government_interest`` -> ``government interest``."""
-    return cid.replace("_", " ").strip()
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _pair(a: float, b: float) -> tuple[str, str]:
-    """Two weights or scores with as few decimals (2 to 4) as tell them apart (as ``unct-scorer stability``).
-
-    >>> _pair(0.4, 0.47), _pair(0.4, 0.4004)
-    (('0.40', '0.47'), ('0.4000', '0.4004'))
-    """
-    for d in (2, 3, 4):
-        x, y = _fixed(a, d), _fixed(b, d)
-        if x != y:
-            break
-    return x, y
-
-
-def _fixed(x: float, d: int) -> str:
-    """``x`` with ``d`` decimals, never ``-0.00`` (a threshold a rounding error below 0 reads as 0).
-
-    >>> _fixed(-1e-17, 2), _fixed(-0.5, 1)
-    ('0.00', '-0.5')
-    """
-    text = f"{x:.{d}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def interval_decimals(w: float, lo: float, hi: float) -> int:
-    """Decimals (3 to 5, else 6) that tell a weight and its interval's ends apart (as ``unct-scorer stability``).
-
-    >>> interval_decimals(0.4, 0.3941, 0.40032), interval_decimals(0.25, 0.2377, 0.2835)
-    (4, 3)
-    """
-    shown = [x for x in (lo, w, hi) if 0.0 < x < 1.0]
-    distinct = len({round(x, 12) for x in shown})
-    return next((d for d in (3, 4, 5) if len({f"{x:.{d}f}" for x in shown}) == distinct), 6)
-
-
-def interval_cells(w: float, lo: float, hi: float) -> tuple[str, str, str]:
-    """A weight and its interval's ends as shown in tables (``0`` and ``1`` when the interval reaches them).
-
-    >>> interval_cells(0.25, 0.2377, 1.0)
-    ('0.250', '0.238', '1')
-    """
-    d = interval_decimals(w, lo, hi)
-    return f"{w:.{d}f}", "0" if lo <= 0.0 else f"{lo:.{d}f}", "1" if hi >= 1.0 else f"{hi:.{d}f}"
-
-
-def interval_words(name: str, w: float, lo: float, hi: float, what: str) -> str:
-    """How far one weight can move, the others keeping their proportions, without changing ``what``.
-
-    >>> interval_words("engagement", 0.4, 0.3101, 0.4702, "the top 15")
-    "Engagement's weight can move from 0.310 to 0.470 (now 0.400) without changing the top 15."
-    >>> interval_words("representation", 0.25, 0.0, 1.0, "the top 15")
-    "Representation's weight can take any value from 0 to 1 (now 0.250) without changing the top 15."
-    """
-    d = interval_decimals(w, lo, hi)
-    now = f"{w:.{d}f}"
-    if lo <= 0.0 and hi >= 1.0:
-        return _cap(f"{name}'s weight can take any value from 0 to 1 (now {now}) without changing {what}.")
-    if hi - lo <= 1e-12:
-        return _cap(
-            f"{name}'s weight cannot move at all (now {now}) without changing {what}: countries are tied at the cut."
-        )
-    if lo <= 0.0:
-        return _cap(f"{name}'s weight can move anywhere below {hi:.{d}f} (now {now}) without changing {what}.")
-    if hi >= 1.0:
-        return _cap(f"{name}'s weight can move anywhere above {lo:.{d}f} (now {now}) without changing {what}.")
-    return _cap(f"{name}'s weight can move from {lo:.{d}f} to {hi:.{d}f} (now {now}) without changing {what}.")
-
-
-def weight_change_words(row: Mapping[str, Any], what: str, ranges: Mapping[str, tuple[float, float] | None]) -> str:
-    """The smallest change of one weight that moves a country into or out of ``what``, as an instruction.
-
-    ``row`` is a row of :attr:`scorer.tuning.StabilityReport.countries`.
-
-    >>> row = {"in_top_k": False, "weight_criterion": "a_b", "weight_from": 0.4, "weight_to": 0.62,
-    ...        "weight_in_range": False}
-    >>> weight_change_words(row, "the top 5", {"a_b": (0.25, 0.55)})
-    "Raise a b's weight from 0.40 to 0.62 and it enters the top 5 (outside the weight's plausible range, 0.25 to 0.55)."
-    """
-    inside = bool(row["in_top_k"])
-    cid = str(row["weight_criterion"] or "")
-    if not cid:
-        effect = f"takes it out of {what}" if inside else f"brings it into {what}"
-        return f"No single weight, at any value from 0 to 1, {effect}."
-    w, to = float(row["weight_from"]), float(row["weight_to"])
-    a, b = _pair(w, to)
-    verb = "Raise" if to > w else "Lower"
-    target = (f"above {b}" if to > w else f"below {b}") if inside else b
-    effect = f"it leaves {what}" if inside else f"it enters {what}"
-    text = f"{verb} {plain(cid)}'s weight from {a} to {target} and {effect}"
-    if to <= 0.0 or to >= 1.0:  # only a weight of exactly 0 or 1 does it: countries tie there
-        text = f"{verb} {plain(cid)}'s weight from {a} to exactly {to:.0f} and {effect} (countries tie there)"
-    rng = ranges.get(cid)
-    if rng is not None and not row["weight_in_range"]:
-        text += f" (outside the weight's plausible range, {rng[0]:g} to {rng[1]:g})"
-    return text + "."
-
-
-def value_change_words(row: Mapping[str, Any], what: str) -> str:
-    """The smallest change of one criterion score (0-1) that moves a country into or out of ``what``.
-
-    With the spreadsheet value that gives it, where tuning reads one back.
-
-    >>> row = {"in_top_k": True, "score_criterion": "engagement", "score_from": 0.618, "score_to": 0.557,
-    ...        "value_needed": "patents below 38.04 instead of 57.22"}
-    >>> for part in value_change_words(row, "the top 15").split("; "):
-    ...     print(part)
-    Lower its engagement score from 0.62 to below 0.56 and it leaves the top 15
-    in the spreadsheet, that is patents below 38.04 instead of 57.22.
-    """
-    inside = bool(row["in_top_k"])
-    cid = str(row["score_criterion"] or "")
-    if not cid:
-        effect = f"takes it out of {what}" if inside else f"brings it into {what}"
-        return f"No single criterion score, at any value from 0 to 1, {effect}."
-    a, b = _pair(float(row["score_from"]), float(row["score_to"]))
-    if inside:
-        text = f"Lower its {plain(cid)} score from {a} to below {b} and it leaves {what}"
-    else:
-        text = f"Raise its {plain(cid)} score from {a} to {b} and it enters {what}"
-    needed = str(row["value_needed"] or "")
-    if needed:
-        text += f"; in the spreadsheet, that is {needed}"
-    return text + "."
 
 
 def yaml_number(x: float) -> str:
