@@ -5,8 +5,10 @@ A new user's first job is to collect the inputs that have no public source
 criteria file already says which columns are needed, their units, levels and
 bounds, so the workbook is generated from it: :func:`plan_template` decides
 the columns (pre-filled from the demo's real public data, or left empty to be
-filled), their header notes and their Excel validations; :func:`build_workbook`
-turns that plan into an in-memory openpyxl workbook. Saving is the edge's job.
+filled), their header notes and their Excel validations;
+:func:`scorer.template_workbook.build_workbook` turns that plan into an
+in-memory openpyxl workbook, and :mod:`scorer.template_text` writes the
+how-to page and the starter criteria file. Saving is the edge's job.
 
 The data sheet ``Countries`` comes first, so ``read_countries`` reads it with
 no ``--sheet``; the ``How to fill`` sheet comes second but is the sheet Excel
@@ -14,23 +16,15 @@ opens on. Columns named ``illustrative_<col>`` in the demo are random
 stand-ins, never copied: the template has an empty ``<col>`` instead; a demo
 column left blank for the user's own rating is likewise one to fill in.
 
-:func:`criteria_key_reference` lists every key of a criteria file from the
-model's own field descriptions, for the comment block ``unct-scorer init``
-puts at the top of a starter criteria file.
 """
 
 from __future__ import annotations
 
-import math
-import types
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel
 
 from scorer.cells import clean_text, is_missing, parse_number
 from scorer.criteria import (
@@ -44,9 +38,6 @@ from scorer.criteria import (
 from scorer.formatting import plain_number
 from scorer.normalisation import method_of
 
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-
 DATA_SHEET = "Countries"
 HELP_SHEET = "How to fill"
 LISTS_SHEET = "Lists"
@@ -56,8 +47,6 @@ VALIDATED_ROWS = 2000
 
 Role = Literal["id", "name", "context", "indicator", "group", "eligibility", "territory"]
 
-_FILL_COLOUR = "FFF2CC"
-_PUBLIC_COLOUR = "EDEDED"
 _MISSING_WORDS = {
     MissingPolicy.error: "must be filled in: a blank cell stops the ranking with an error naming its row",
     MissingPolicy.zero: "a blank cell counts as 0",
@@ -197,121 +186,18 @@ def plan_template(
     >>> plan.n_countries, [c.name for c in plan.to_fill]
     (165, ['wipo_engagement', 'gov_ip_interest'])
     """
-    present = {str(c) for c in demo.columns}
-    id_source = criteria.id_column if criteria.id_column in present else "iso3"
-    if id_source not in present:
-        raise ValueError(f"the demo should have a column {criteria.id_column!r} or 'iso3', but it has neither")
-    n = len(demo)
-    blank: tuple[Any, ...] = (None,) * n
+    source = _Demo(demo)
     columns: dict[str, TemplateColumn] = {}
-
-    def text_values(source: str) -> tuple[Any, ...]:
-        return tuple(None if is_missing(v) else clean_text(v) for v in demo[source])
-
-    def add(column: TemplateColumn) -> None:
-        columns.setdefault(column.name, column)
-
-    add(
-        TemplateColumn(
-            criteria.id_column,
-            "id",
-            False,
-            "Country id (ISO 3166 alpha-3 code). Do not change it.",
-            values=text_values(id_source),
-            title="Country id",
-        )
-    )
-    if criteria.name_column:
-        name_source = criteria.name_column if criteria.name_column in present else "name"
-        if name_source in present:
-            add(
-                TemplateColumn(
-                    criteria.name_column,
-                    "name",
-                    False,
-                    "Country or territory name (for reading only).",
-                    values=text_values(name_source),
-                    title="Name",
-                )
-            )
-    for context in context_columns:
-        if context in present:
-            add(
-                TemplateColumn(
-                    context,
-                    "context",
-                    False,
-                    f"{context.replace('_', ' ').capitalize()}, from UN M49 (for reading and sorting).",
-                    values=text_values(context),
-                    title=context,
-                )
-            )
-
-    indicator_columns: list[TemplateColumn] = []
-    for cid, iid, ind in criteria.indicator_items():
-        # A column the demo has but leaves blank (the user's own rating) is one to fill in.
-        real = ind.column in present and not demo[ind.column].map(is_missing).all()
-        values = _indicator_values(demo[ind.column], ind) if real else blank
-        indicator_columns.append(
-            TemplateColumn(
-                ind.column,
-                "indicator",
-                not real,
-                _indicator_note(ind, criteria.criteria[cid], iid, real=real),
-                _indicator_validation(ind),
-                values,
-                ind.label or ind.column,
-            )
-        )
-    for column in sorted(indicator_columns, key=lambda c: not c.to_fill):
-        add(column)
-    for _cid, _iid, ind in criteria.indicator_items():
-        group = ind.missing_group
-        if group and group not in columns:
-            real = group in present
-            add(
-                TemplateColumn(
-                    group,
-                    "group",
-                    not real,
-                    f"Group used to fill blank '{ind.column}' cells with the group's mean.",
-                    values=text_values(group) if real else blank,
-                    title=group,
-                )
-            )
-    for rule in criteria.eligibility:
-        if rule.column in columns:
-            continue
-        real = rule.column in present
-        add(
-            TemplateColumn(
-                rule.column,
-                "eligibility",
-                not real,
-                _eligibility_note(rule),
-                _eligibility_validation(rule),
-                text_values(rule.column) if real else blank,
-                rule.column,
-            )
-        )
-    territory = criteria.territory_rule
-    if territory is not None and territory.column not in columns:
-        real = territory.column in present
-        add(
-            TemplateColumn(
-                territory.column,
-                "territory",
-                False,
-                "For a territory whose values apply through a state: that state's id (its row must be in the "
-                f"sheet); blank otherwise. Blank cells of {', '.join(territory.indicators)} then take the "
-                "state's value.",
-                None,
-                text_values(territory.column) if real else blank,
-                territory.column,
-            )
-        )
+    for column in (
+        *_reading_columns(criteria, source, context_columns),
+        *_indicator_columns(criteria, source),
+        *_group_columns(criteria, source),
+        *_eligibility_columns(criteria, source),
+        *_territory_columns(criteria, source),
+    ):
+        columns.setdefault(column.name, column)  # a column used twice appears once, where first met
+    stand_ins = sorted(c.name for c in columns.values() if c.to_fill and ILLUSTRATIVE_PREFIX + c.name in source)
     notes = []
-    stand_ins = sorted(c.name for c in columns.values() if c.to_fill and ILLUSTRATIVE_PREFIX + c.name in present)
     if stand_ins:
         notes.append(
             "The bundled demo only has made-up stand-ins for "
@@ -320,13 +206,118 @@ def plan_template(
         )
     return TemplatePlan(
         criteria_name=criteria.name,
-        n_countries=n,
+        n_countries=source.n,
         columns=tuple(columns.values()),
         workbook=workbook,
         criteria_file=criteria_file,
         criterion_ids=tuple(criteria.criteria),
         notes=tuple(notes),
     )
+
+
+class _Demo:
+    """The demo sheet a template copies public data from: its columns, and a column's cells as text."""
+
+    def __init__(self, demo: pd.DataFrame):
+        self.frame = demo
+        self.columns = {str(c) for c in demo.columns}
+        self.n = len(demo)
+        self.blank: tuple[Any, ...] = (None,) * self.n
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.columns
+
+    def text(self, column: str) -> tuple[Any, ...]:
+        """The column's cells as clean text (None when blank), or blanks when the demo lacks it."""
+        if column not in self.columns:
+            return self.blank
+        return tuple(None if is_missing(v) else clean_text(v) for v in self.frame[column])
+
+    def has_data(self, column: str) -> bool:
+        """The demo has the column and at least one of its cells is filled."""
+        return column in self.columns and not self.frame[column].map(is_missing).all()
+
+
+def _reading_columns(criteria: Criteria, demo: _Demo, context_columns: Sequence[str]) -> list[TemplateColumn]:
+    """The id, the name and the context columns (region, ...): for reading, copied from the demo."""
+    id_source = criteria.id_column if criteria.id_column in demo else "iso3"
+    if id_source not in demo:
+        raise ValueError(f"the demo should have a column {criteria.id_column!r} or 'iso3', but it has neither")
+    note = "Country id (ISO 3166 alpha-3 code). Do not change it."
+    out = [TemplateColumn(criteria.id_column, "id", False, note, values=demo.text(id_source), title="Country id")]
+    if criteria.name_column:
+        name_source = criteria.name_column if criteria.name_column in demo else "name"
+        if name_source in demo:
+            note = "Country or territory name (for reading only)."
+            values = demo.text(name_source)
+            out.append(TemplateColumn(criteria.name_column, "name", False, note, values=values, title="Name"))
+    for context in context_columns:
+        if context in demo:
+            note = f"{context.replace('_', ' ').capitalize()}, from UN M49 (for reading and sorting)."
+            out.append(TemplateColumn(context, "context", False, note, values=demo.text(context), title=context))
+    return out
+
+
+def _indicator_columns(criteria: Criteria, demo: _Demo) -> list[TemplateColumn]:
+    """One column per indicator: those to fill in first, then those pre-filled from the demo's public data."""
+    out = []
+    for cid, iid, ind in criteria.indicator_items():
+        # A column the demo has but leaves blank (the user's own rating) is one to fill in.
+        real = demo.has_data(ind.column)
+        out.append(
+            TemplateColumn(
+                ind.column,
+                "indicator",
+                not real,
+                _indicator_note(ind, criteria.criteria[cid], iid, real=real),
+                _indicator_validation(ind),
+                _indicator_values(demo.frame[ind.column], ind) if real else demo.blank,
+                ind.label or ind.column,
+            )
+        )
+    return sorted(out, key=lambda c: not c.to_fill)
+
+
+def _group_columns(criteria: Criteria, demo: _Demo) -> list[TemplateColumn]:
+    """The group columns of ``missing: group_mean`` indicators."""
+    out = []
+    for _cid, _iid, ind in criteria.indicator_items():
+        group = ind.missing_group
+        if group:
+            note = f"Group used to fill blank '{ind.column}' cells with the group's mean."
+            out.append(TemplateColumn(group, "group", group not in demo, note, values=demo.text(group), title=group))
+    return out
+
+
+def _eligibility_columns(criteria: Criteria, demo: _Demo) -> list[TemplateColumn]:
+    """The columns the eligibility rules read."""
+    return [
+        TemplateColumn(
+            rule.column,
+            "eligibility",
+            rule.column not in demo,
+            _eligibility_note(rule),
+            _eligibility_validation(rule),
+            demo.text(rule.column),
+            rule.column,
+        )
+        for rule in criteria.eligibility
+    ]
+
+
+def _territory_columns(criteria: Criteria, demo: _Demo) -> list[TemplateColumn]:
+    """The column naming the state a territory's values apply through (the criteria's ``territory_rule``)."""
+    territory = criteria.territory_rule
+    if territory is None:
+        return []
+    note = (
+        "For a territory whose values apply through a state: that state's id (its row must be in the "
+        f"sheet); blank otherwise. Blank cells of {', '.join(territory.indicators)} then take the "
+        "state's value."
+    )
+    return [
+        TemplateColumn(territory.column, "territory", False, note, None, demo.text(territory.column), territory.column)
+    ]
 
 
 def _indicator_values(series: pd.Series, ind: Indicator) -> tuple[Any, ...]:
@@ -483,384 +474,3 @@ def help_lines(plan: TemplatePlan) -> list[str]:
         plan.rank_command,
     ]
     return lines
-
-
-def build_workbook(plan: TemplatePlan) -> Workbook:
-    """The data-entry workbook, in memory: sheet ``Countries`` first, ``How to fill`` second (shown on opening).
-
-    Text cells are stored as text, never as formulas, whatever they start with.
-
-    >>> from scorer import load_criteria, read_countries
-    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
-    >>> plan = plan_template(load_criteria(default_criteria_path()), read_countries(demo_spreadsheet_path()))
-    >>> build_workbook(plan).sheetnames
-    ['Countries', 'How to fill']
-    """
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = DATA_SHEET
-    n = plan.n_countries
-    fills = {True: PatternFill("solid", fgColor=_FILL_COLOUR), False: PatternFill("solid", fgColor=_PUBLIC_COLOUR)}
-    lists_ws = None
-    for j, col in enumerate(plan.columns, start=1):
-        letter = get_column_letter(j)
-        head = ws.cell(row=1, column=j)
-        _set_text(head, col.name)
-        head.font = Font(bold=True)
-        head.fill = fills[col.to_fill]
-        comment = Comment(col.note, "unct-scorer")
-        comment.width = 360
-        comment.height = 22 * (2 + sum(1 + len(line) // 55 for line in col.note.split("\n")))
-        head.comment = comment
-        for i, value in enumerate(col.values, start=2):
-            cell = ws.cell(row=i, column=j)
-            if isinstance(value, str):
-                _set_text(cell, value)
-            elif value is not None:
-                cell.value = value
-            if col.to_fill:
-                cell.fill = fills[True]
-        width = max([len(col.name), *(len(str(v)) for v in col.values[:200] if v is not None)])
-        ws.column_dimensions[letter].width = min(40, max(10, width + 3))
-        if col.validation is not None:
-            if col.validation.kind == "list" and not _inline_list_ok(col.validation.options):
-                if lists_ws is None:
-                    lists_ws = wb.create_sheet(LISTS_SHEET)
-                    lists_ws.sheet_state = "hidden"
-                list_col = lists_ws.max_column + (1 if lists_ws.max_row > 1 or lists_ws["A1"].value else 0)
-                for r, option in enumerate(col.validation.options, start=1):
-                    _set_text(lists_ws.cell(row=r, column=list_col), option)
-                lc = get_column_letter(list_col)
-                source = f"{LISTS_SHEET}!${lc}$1:${lc}${len(col.validation.options)}"
-            else:
-                source = None
-            dv = _data_validation(col.validation, source)
-            dv.add(f"{letter}2:{letter}{max(VALIDATED_ROWS, n + 1)}")
-            ws.add_data_validation(dv)
-    if plan.columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(plan.columns))}{n + 1}"
-    frozen = 2 if len(plan.columns) > 1 and plan.columns[1].role == "name" else 1
-    ws.freeze_panes = f"{get_column_letter(frozen + 1)}2"
-
-    help_ws = wb.create_sheet(HELP_SHEET, index=1)
-    help_ws.column_dimensions["A"].width = 110
-    commands = {plan.rank_command, plan.validate_command}
-    for i, line in enumerate(help_lines(plan), start=1):
-        cell = help_ws.cell(row=i, column=1)
-        _set_text(cell, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if i == 1:
-            cell.font = Font(bold=True, size=14)
-        elif line in commands:
-            cell.font = Font(name="Consolas", bold=True)
-        elif line.endswith(":") and not line.startswith(" "):
-            cell.font = Font(bold=True)
-    wb.active = wb.sheetnames.index(HELP_SHEET)
-    for sheet in wb.worksheets:
-        sheet.sheet_view.tabSelected = sheet.title == HELP_SHEET
-    wb.properties.creator = "unct-scorer"
-    wb.properties.title = f"Data entry: {plan.criteria_name}"
-    return wb
-
-
-def _set_text(cell: Any, text: str) -> None:
-    """Store text as text: a leading '=' must not turn it into a formula."""
-    cell.value = text
-    cell.data_type = "s"
-
-
-def _inline_list_ok(options: Sequence[str]) -> bool:
-    """Excel's inline list: comma-separated, no quotes, at most 255 characters."""
-    joined = ",".join(options)
-    return len(joined) <= 250 and not any("," in o or '"' in o for o in options)
-
-
-def _number(value: float) -> str:
-    return repr(float(value)) if math.isfinite(value) else "0"
-
-
-def _data_validation(rule: Validation, source: str | None) -> Any:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    style = "stop" if rule.strict else "warning"
-    if rule.kind == "list":
-        formula = source or '"' + ",".join(rule.options) + '"'
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
-    elif rule.minimum is not None and rule.maximum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1=_number(rule.minimum),
-            formula2=_number(rule.maximum),
-            allow_blank=True,
-            errorStyle=style,
-        )
-    elif rule.minimum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1=_number(rule.minimum),
-            allow_blank=True,
-            errorStyle=style,
-        )
-    elif rule.maximum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="lessThanOrEqual",
-            formula1=_number(rule.maximum),
-            allow_blank=True,
-            errorStyle=style,
-        )
-    else:
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-1E+300",
-            formula2="1E+300",
-            allow_blank=True,
-            errorStyle=style,
-        )
-    dv.showErrorMessage = True
-    dv.showInputMessage = True
-    dv.errorTitle = "Not an allowed value"[:32]
-    dv.error = rule.message[:225]
-    dv.promptTitle = "Allowed values"
-    dv.prompt = rule.message[:250]
-    return dv
-
-
-def howto_markdown(
-    plan: TemplatePlan,
-) -> str:
-    """The short ``HOW-TO.md`` of a starter folder.
-
-    >>> from scorer import load_criteria, read_countries
-    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
-    >>> plan = plan_template(load_criteria(default_criteria_path()), read_countries(demo_spreadsheet_path()))
-    >>> howto_markdown(plan).splitlines()[0]
-    '# How to rank the UN Country Teams to join'
-    """
-    rows = [f"| `{c.name}` | {c.title} | {allowed_text_of(c)} |" for c in plan.to_fill] or [
-        "| (none) | every column is pre-filled | |"
-    ]
-    rank, validate = plan.rank_command, plan.validate_command
-    workbook = plan.workbook
-    criteria_file = f"`{plan.criteria_file}`" if plan.criteria_file else "the bundled default criteria file"
-    ids = plan.columns[0].values if plan.columns else ()
-    country = "DZA" if "DZA" in ids else next((str(v) for v in ids if v), "COUNTRY")
-    weight = f"{plan.criterion_ids[0]}=0.5" if plan.criterion_ids else "CRITERION=0.5"
-    listed = next((c for c in plan.to_fill if c.validation is not None and c.validation.kind == "list"), None)
-    example = [
-        "`validate` lists every problem in one table: row number, column, the value found, the problem "
-        "and a suggested fix. `rank` stops at bad data with lines such as"
-    ]
-    if listed is not None and listed.validation is not None:
-        example.append(
-            f"`Error: {workbook}: row 7: column '{listed.name}': should be one of "
-            f"{', '.join(listed.validation.options)}, but it is 'maybe'`."
-        )
-    else:
-        example.append(f"`Error: {workbook}: row 7: column 'x': should be a number, but it is 'ten'`.")
-    return "\n".join(
-        [
-            "# How to rank the UN Country Teams to join",
-            "",
-            f"This folder holds a criteria file ({criteria_file}) and a data-entry workbook "
-            f"(`{workbook}`) with one row for each of the {plan.n_countries} countries and territories "
-            "with a UN Country Team. Run the commands below in this folder.",
-            "",
-            "## 1. Fill in the workbook",
-            "",
-            f"Open `{workbook}` in Excel. Fill in the yellow columns of the sheet `{DATA_SHEET}`; point at "
-            "a header to read what it means. The grey columns are pre-filled from public data.",
-            "",
-            "| column | what | allowed values |",
-            "|---|---|---|",
-            *rows,
-            "",
-            f"Keep the sheet `{DATA_SHEET}` first and its header in row 1. A blank cell means unknown.",
-            "",
-            "## 2. Check it",
-            "",
-            "```sh",
-            validate,
-            "```",
-            "",
-            *example,
-            "",
-            "## 3. Rank",
-            "",
-            "```sh",
-            rank,
-            f"{rank} -o ranking.xlsx    # save the full result",
-            f"{plan.command('explain', country)}    # one country, indicator by indicator",
-            "```",
-            "",
-            "## 4. Write the report",
-            "",
-            "The report is the deliverable: one self-contained HTML page (ranking, each country's "
-            "contributions, the criteria and weights, data quality, what would change the list) to email "
-            "or open offline.",
-            "",
-            "```sh",
-            plan.report_command,
-            "```",
-            "",
-            "In a folder made by `unct-scorer init`, the file `unct-scorer.toml` names the criteria file and "
-            "the workbook, so `unct-scorer validate`, `unct-scorer rank` and `unct-scorer report -o report.html` "
-            "work without naming them; `-c FILE` or a SPREADSHEET on the command line always wins.",
-            "",
-            "## 5. Tune the criteria",
-            "",
-            f"{criteria_file[:1].upper()}{criteria_file[1:]} says which columns count, how, and how much; "
-            "its opening comments explain "
-            "every key. Change a weight, a level or a tier there, then rank again. To try a weight without "
-            f"editing the file: `{rank} -w {weight}`.",
-            "",
-            "`unct-scorer --help` lists every command; `unct-scorer COMMAND --help` explains one.",
-            "",
-        ]
-    )
-
-
-def allowed_text_of(column: TemplateColumn) -> str:
-    """The allowed values of a template column, read from its note.
-
-    >>> allowed_text_of(TemplateColumn("x", "indicator", True, "X\\nAllowed: a number"))
-    'a number'
-    """
-    for line in column.note.split("\n"):
-        if line.startswith("Allowed: "):
-            return line.removeprefix("Allowed: ")
-    return "any value"
-
-
-_KEY_HELP = {
-    "version": "Format version of the file; always 1.",
-    "name": "Short name of this criteria profile, shown in every output.",
-    "description": "Free text: what this profile is for.",
-    "aggregation": "How criteria combine into the score.",
-    "criteria": "The decision criteria, by id; each has a label, a paragraph cited, a weight and indicators.",
-    "criteria.<id>.description": "Free text about the criterion.",
-    "criteria.<id>.indicators": "The spreadsheet columns measuring the criterion, by indicator id.",
-    "eligibility": "Gates, each a column and one test; a country failing any gate is excluded, with the reason.",
-    "eligibility[].column": "The column tested.",
-    "eligibility[].equals": "Eligible only if the cell equals this value (yes/no for true/false).",
-    "eligibility[].not_equals": "Eligible only if the cell differs from this value.",
-    "eligibility[].in": "Eligible only if the cell is one of these values.",
-    "eligibility[].not_in": "Eligible only if the cell is none of these values.",
-    "eligibility[].min": "Eligible only if the cell is a number >= min.",
-    "eligibility[].max": "Eligible only if the cell is a number <= max.",
-    "eligibility[].not_missing": "true: eligible only if the cell is not blank.",
-    "tiers[].name": "Name of the tier, e.g. join.",
-    "tiers[].top": "Countries ranked N or better fall in this tier.",
-    "tiers[].min_score": "Countries scoring at least this fall in this tier.",
-    "tiers[].description": "What the tier means, shown in reports.",
-}
-
-
-def criteria_key_reference() -> list[tuple[str, str]]:
-    """Every key a criteria file may hold, with its meaning, read from the model.
-
-    Descriptions come from the pydantic fields of :mod:`scorer.criteria`
-    (a few plain fields without one use a short text kept here), enum
-    choices from the enums, so the list follows the model.
-
-    >>> dict(criteria_key_reference())["criteria.<id>.indicators.<id>.direction"]
-    'higher (more is better) or lower (less is better, a cost). One of: higher, lower.'
-    """
-    out: list[tuple[str, str]] = []
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            key = info.alias or name
-            path = f"{prefix}{key}"
-            text = info.description or _KEY_HELP.get(path, "")
-            choices = _enum_choices(info.annotation)
-            if choices:
-                one_of = f"One of: {', '.join(choices)}."
-                text = f"{text.rstrip('.')}. {one_of}" if text else one_of
-            out.append((path, text))
-            nested = _nested_model(info.annotation)
-            if nested is not None and nested[0] is not model:  # a criterion's sub-criteria repeat its keys
-                walk(nested[0], f"{path}{nested[1]}")
-
-    walk(Criteria, "")
-    return out
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The types inside ``X | None`` and ``Annotated[X, ...]``."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg) if t is not type(None)]
-    return [annotation]
-
-
-def _nested_model(annotation: Any) -> tuple[type[BaseModel], str] | None:
-    """A model nested in a field, and how its keys are written: ``.``, ``.<id>.`` (mapping) or ``[].`` (list)."""
-    for candidate in _unwrap(annotation):
-        origin, args = typing.get_origin(candidate), typing.get_args(candidate)
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate, "."
-        if origin is dict and args:
-            inner = [t for t in _unwrap(args[-1]) if isinstance(t, type) and issubclass(t, BaseModel)]
-            if inner:
-                return inner[0], ".<id>."
-        if origin in (list, tuple) and args:
-            inner = [t for t in _unwrap(args[0]) if isinstance(t, type) and issubclass(t, BaseModel)]
-            if inner:
-                return inner[0], "[]."
-    return None
-
-
-def _enum_choices(annotation: Any) -> list[str]:
-    for candidate in _unwrap(annotation):
-        if isinstance(candidate, type) and issubclass(candidate, Enum):
-            return [str(m.value) for m in candidate]
-    return []
-
-
-def criteria_header(*, version: str) -> str:
-    """A YAML comment block explaining every key, for the top of a starter criteria file.
-
-    >>> criteria_header(version="0.1.0").splitlines()[0]
-    '# Criteria file for unct-scorer 0.1.0. Every key, in brief:'
-    """
-    import textwrap
-
-    lines = [f"# Criteria file for unct-scorer {version}. Every key, in brief:", "#"]
-    reference = criteria_key_reference()
-    pad = max(len(key) for key, _text in reference)
-    for key, text in reference:
-        wrapped = textwrap.wrap(text, width=max(40, 118 - 6 - pad)) or [""]
-        lines.append(f"#   {key:<{pad}}  {wrapped[0]}".rstrip())
-        lines.extend(f"#   {'':<{pad}}  {more}" for more in wrapped[1:])
-    lines += [
-        "#",
-        "# direction aliases: max, +, benefit mean higher; min, -, cost mean lower.",
-        "# Weights are relative (they need not sum to 1). Check the file with: unct-scorer validate -c FILE",
-        "",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def starter_criteria_text(default_text: str, *, version: str) -> str:
-    """The default criteria text with the key reference on top (the editor schema line dropped).
-
-    >>> starter_criteria_text("# yaml-language-server: $schema=./schema.json\\nname: x\\n", version="1").endswith(
-    ...     "name: x\\n")
-    True
-    """
-    body = "\n".join(
-        line for line in default_text.splitlines() if not line.startswith("# yaml-language-server:")
-    ).lstrip("\n")
-    return criteria_header(version=version) + body.rstrip("\n") + "\n"
