@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -224,26 +224,89 @@ def selection_columns(selection: Selection) -> list[str]:
     return list(dict.fromkeys(cols))
 
 
-def select_from_result(
-    result: ScoreResult, selection: Selection, data: pd.DataFrame
-) -> tuple[SelectionResult, SelectionSpec, pd.DataFrame]:
+@dataclass(frozen=True)
+class SelectionReport:
+    """What ``select`` found: the solved programme, the spec solved, the group columns and, when asked, its robustness.
+
+    Every output is a rendering of this object, in the CLI and in the report:
+    :meth:`table` (the chosen set, best score first), :meth:`lines` (the
+    sentences), :meth:`to_dict` (what ``--format json`` prints),
+    :meth:`robust_table` and :meth:`robust_heading`. ``robust`` (id -> share
+    of ``robust_draws`` weightings drawn with ``robust_seed`` whose optimal
+    set has the country) is set by :meth:`with_robustness`.
+    """
+
+    result: ScoreResult
+    solved: SelectionResult
+    spec: SelectionSpec
+    groups: pd.DataFrame
+    robust: pd.Series | None = None
+    robust_draws: int = 0
+    robust_seed: int | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """The chosen ids, best score first."""
+        return [str(i) for i in self.solved.chosen.index]
+
+    def table(self) -> pd.DataFrame:
+        """The chosen set (:func:`selection_table`)."""
+        return selection_table(self.solved, self.result)
+
+    def shown_table(self) -> pd.DataFrame:
+        """The chosen set as the terminal shows it: the cost columns only when a cost column is used."""
+        table = self.table()
+        return table.drop(columns=["cost", "cost_defaulted"]) if self.spec.cost_column is None else table
+
+    def lines(self) -> list[str]:
+        """The sentences (:func:`summary_lines`)."""
+        return summary_lines(self.solved, self.spec)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (:func:`selection_to_dict`), with the robustness and the count and seed it took."""
+        out = selection_to_dict(self.solved, self.result, self.spec, robust=self.robust)
+        if self.robust is not None:
+            out["robust_draws"], out["robust_seed"] = self.robust_draws, self.robust_seed
+        return out
+
+    def robust_table(self) -> pd.DataFrame | None:
+        """id, name, share of draws selected, chosen (:func:`robust_table`); None without robustness."""
+        return None if self.robust is None else robust_table(self.robust, self.result, self.ids)
+
+    def robust_heading(self) -> str:
+        """The robustness table's heading: what the shares are, over how many draws, with which seed."""
+        return (
+            f"Robustness: share of {self.robust_draws} plausible weightings (seed {self.robust_seed}) "
+            "with each country chosen"
+        )
+
+    def with_robustness(self, *, draws: int, seed: int | None) -> SelectionReport:
+        """This selection with its robustness over ``draws`` weightings (:func:`robust_shares`)."""
+        shares = robust_shares(self.result, self.spec, self.groups, draws=draws, seed=seed)
+        return replace(self, robust=shares, robust_draws=draws, robust_seed=seed)
+
+    def blank_groups(self) -> list[str]:
+        """The group columns blank for every ranked unit (no count on them can apply)."""
+        g = self.groups
+        return [c for c in g.columns if c != self.spec.cost_column and len(g) and g[c].isna().all()]
+
+
+def select_from_result(result: ScoreResult, selection: Selection, data: pd.DataFrame) -> SelectionReport:
     """Choose the best set of UNCTs among the countries ``result`` scored.
 
     ``data`` is the scored spreadsheet (it holds the group and cost columns).
-    Returns the solved :class:`SelectionResult`, the spec that was solved and
-    the group frame used; :func:`selection_table` turns them into a DataFrame.
 
     >>> from scorer import demo_result, read_countries
     >>> from scorer.resources import demo_spreadsheet_path
     >>> sel = Selection(capacity=25, min_per=[GroupCount(column="region", count=3)])
-    >>> chosen, spec, groups = select_from_result(demo_result(), sel, read_countries(demo_spreadsheet_path()))
-    >>> len(chosen.chosen), int(chosen.chosen["region"].value_counts().min()) >= 3
+    >>> rep = select_from_result(demo_result(), sel, read_countries(demo_spreadsheet_path()))
+    >>> len(rep.ids), int(rep.solved.chosen["region"].value_counts().min()) >= 3
     (25, True)
     """
     groups = group_frame(result, data, selection_columns(selection))
     spec = build_spec(selection, groups)
     solved = select_countries(result.table["score"], spec, groups=groups)
-    return solved, spec, groups
+    return SelectionReport(result, solved, spec, groups)
 
 
 def selection_table(solved: SelectionResult, result: ScoreResult) -> pd.DataFrame:
@@ -252,8 +315,8 @@ def selection_table(solved: SelectionResult, result: ScoreResult) -> pd.DataFram
     >>> from scorer import demo_result, read_countries
     >>> from scorer.resources import demo_spreadsheet_path
     >>> r = demo_result()
-    >>> solved, _, _ = select_from_result(r, Selection(capacity=3), read_countries(demo_spreadsheet_path()))
-    >>> selection_table(solved, r).columns.tolist()
+    >>> rep = select_from_result(r, Selection(capacity=3), read_countries(demo_spreadsheet_path()))
+    >>> selection_table(rep.solved, r).columns.tolist()
     ['pick', 'rank', 'id', 'name', 'score', 'cost', 'cost_defaulted', 'forced']
     """
     chosen = solved.chosen
@@ -391,8 +454,8 @@ def robust_shares(
     >>> from scorer import demo_result, read_countries
     >>> from scorer.resources import demo_spreadsheet_path
     >>> r = demo_result()
-    >>> solved, spec, groups = select_from_result(r, Selection(capacity=5), read_countries(demo_spreadsheet_path()))
-    >>> shares = robust_shares(r, spec, groups, draws=10, seed=1)
+    >>> rep = select_from_result(r, Selection(capacity=5), read_countries(demo_spreadsheet_path()))
+    >>> shares = robust_shares(r, rep.spec, rep.groups, draws=10, seed=1)
     >>> round(float(shares.sum()), 6)
     5.0
     """

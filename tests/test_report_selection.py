@@ -198,8 +198,9 @@ def test_robustness_equals_select_robust_and_is_bounded_by_a_count() -> None:
     result = score_countries(df, load_criteria(default_criteria_path()))
     selection = Selection(capacity=15, min_per=[GroupCount(column="region", count=2)])
     rec = recommend(result, df, selection, robust_draws=60, seed=4)
-    _solved, spec, groups = select_from_result(result, selection, df)
-    expected = robust_shares(result, spec, groups, draws=60, seed=4)
+    chosen = select_from_result(result, selection, df)
+    expected = robust_shares(result, chosen.spec, chosen.groups, draws=60, seed=4)
+    assert rec.data == chosen.with_robustness(draws=60, seed=4).to_dict()  # what `select --robust` prints
     assert [(r["id"], r["share_selected"]) for r in rec.data["robust"]] == list(expected.items())
     assert rec.robust is not None and rec.robust_draws == 60
     assert rec.robust_note == (

@@ -6,6 +6,7 @@ per M49 region, which should WIPO join, and what does the balance cost?
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -162,8 +163,9 @@ def test_json_output_equals_library() -> None:
     criteria = load_criteria(default_criteria_path())
     result = score_countries(df, criteria)
     selection = Selection(capacity=25, min_per=[GroupCount(column="region", count=3)], include=["DZA"])
-    solved, spec, _ = select_from_result(result, selection, df)
-    expected = json.loads(json.dumps(selection_to_dict(solved, result, spec)))
+    report = select_from_result(result, selection, df)
+    expected = json.loads(json.dumps(report.to_dict()))
+    assert report.to_dict() == selection_to_dict(report.solved, result, report.spec)  # no robustness asked
     assert select_json("--capacity", "25", "--min-per", "region:3", "--include", "DZA") == expected
 
 
@@ -319,3 +321,20 @@ def test_robust_defaults_are_the_reports() -> None:
     report = {p.name: p.default for p in load_command("report").params}
     assert (defaults["seed"], defaults["draws"]) == (DEFAULT_SEED, ROBUST_DRAWS)
     assert (report["seed"], report["selection_draws"]) == (DEFAULT_SEED, ROBUST_DRAWS)
+
+
+def test_select_renders_one_result_object_in_every_format() -> None:
+    """JSON, CSV and the terminal are renderings of one SelectionReport; the robustness states its count and seed."""
+    df = read_countries(demo_spreadsheet_path())
+    result = score_countries(df, load_criteria(default_criteria_path()))
+    report = select_from_result(result, Selection(capacity=5), df).with_robustness(draws=12, seed=3)
+    args = ["--capacity", "5", "--robust", "--draws", "12", "--seed", "3"]
+    data = select_json(*args)
+    assert data == json.loads(json.dumps(report.to_dict()))
+    assert (data["robust_draws"], data["robust_seed"]) == (12, 3)
+    csv = run("select", *args, "--format", "csv")
+    assert pd.read_csv(io.StringIO(csv.stdout))["id"].tolist() == report.ids
+    text = run("select", *args).stdout
+    assert report.robust_heading() in text
+    assert report.robust_heading() == "Robustness: share of 12 plausible weightings (seed 3) with each country chosen"
+    assert all(line in text for line in report.lines())

@@ -29,17 +29,7 @@ from scorer.cli.common import (
 from scorer.io.outputs import to_json
 from scorer.io.selection_results import write_selection
 from scorer.pipeline import score_countries
-from scorer.selection_config import (
-    ROBUST_DRAWS,
-    SelectionOverrides,
-    parse_group_count,
-    robust_shares,
-    robust_table,
-    select_from_result,
-    selection_table,
-    selection_to_dict,
-    summary_lines,
-)
+from scorer.selection_config import ROBUST_DRAWS, SelectionOverrides, parse_group_count, select_from_result
 
 
 def _codes(items: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -168,22 +158,20 @@ def command(
     overrides = selection_overrides() or SelectionOverrides()
     selection = overrides.apply(criteria.selection)
     result = score_countries(df, criteria, weights=parse_weights(weights))
-    solved, spec, groups = select_from_result(result, selection, df)
-    shares = robust_shares(result, spec, groups, draws=draws, seed=seed) if robust else None
-    table = selection_table(solved, result)
-    data = selection_to_dict(solved, result, spec, robust=shares)
-    summary = summary_lines(solved, spec)
-    robust_frame = robust_table(shares, result, list(solved.chosen.index)) if shares is not None else None
+    report = select_from_result(result, selection, df)
+    if robust:
+        report = report.with_robustness(draws=draws, seed=seed)
+    data = report.to_dict()
 
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
     if output is not None:
         write_selection(
             output,
-            table=table,
+            table=report.table(),
             data=data,
-            summary=summary,
-            robust=robust_frame,
+            summary=report.lines(),
+            robust=report.robust_table(),
             force=force,
             inputs={"spreadsheet": data_path, "criteria": crit_path},
             argv=sys.argv[1:],
@@ -193,20 +181,20 @@ def command(
         click.echo(to_json(data), nl=False)
         return
     if fmt == "csv":
-        echo_frame(table, fmt)
+        echo_frame(report.table(), fmt)
         return
     note(f"Criteria: {criteria.name} ({crit_path.name}); data: {data_path.name}; {len(result.table)} eligible")
     if data["constraints"]:
         note("Constraints: " + "; ".join(data["constraints"]))
     note("Solved exactly (HiGHS): no other set within the constraints has a higher total")
     if is_verbose():
-        note(f"Solve time: {solved.solve_seconds:.3f} s (varies from run to run)")
-    shown = table.drop(columns=["cost", "cost_defaulted"]) if spec.cost_column is None else table
-    click.echo(render_table(shown))
+        note(f"Solve time: {report.solved.solve_seconds:.3f} s (varies from run to run)")
+    click.echo(render_table(report.shown_table()))
     click.echo("")
-    for line in summary:
+    for line in report.lines():
         click.echo(line)
+    robust_frame = report.robust_table()
     if robust_frame is not None:
         click.echo("")
-        click.echo(f"Robustness: share of {draws} plausible weightings (seed {seed}) with each country chosen")
+        click.echo(report.robust_heading())
         click.echo(render_table(robust_frame, digits=2))

@@ -28,7 +28,6 @@ from scorer.result import ScoreResult
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:
-    from scorer.selection import SelectionSpec
     from scorer.tuning import SensitivityReport
 
 
@@ -228,12 +227,11 @@ def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
 class RecommendedSet:
     """The best set of UNCTs under a ``selection:`` section, as the report shows it.
 
-    Everything comes from :mod:`scorer.selection_config`, so the report says what
-    ``unct-scorer select`` says: ``table`` is :func:`~scorer.selection_config.selection_table`
-    (best score first), ``data`` is :func:`~scorer.selection_config.selection_to_dict`
-    (what ``select --format json`` prints), ``summary`` its sentences. ``robust``
-    (id, name, share of weight draws with the country in the optimal set, chosen)
-    is :func:`~scorer.selection_config.robust_shares` when it was asked for;
+    Everything is a rendering of the :class:`~scorer.selection_config.SelectionReport`
+    that ``unct-scorer select`` prints, so the report says what it says:
+    ``table`` (best score first), ``data`` (what ``select --format json``
+    prints), ``summary`` its sentences, ``robust`` (id, name, share of weight
+    draws with the country in the optimal set, chosen) when it was asked for;
     ``robust_note`` says how it was obtained (a count of draws, never a time),
     or why it is missing.
     """
@@ -277,61 +275,38 @@ def recommend(
     >>> rec.ids == list(demo_result().table.index[:3]), rec.data["count"]
     (True, 3)
     """
-    from scorer.selection_config import (
-        robust_table,
-        select_from_result,
-        selection_table,
-        selection_to_dict,
-        summary_lines,
-    )
+    from scorer.selection_config import select_from_result
 
-    solved, spec, groups = select_from_result(result, selection, data)
-    table = selection_table(solved, result)
+    chosen = select_from_result(result, selection, data)
     unit = "office" if result.offices is not None else "country"
     notes = tuple(
         f"Column {col!r} is blank for every ranked {unit}, so no group count on it could apply"
         + (" (with --group-by the column is read per country, not per office)" if result.offices is not None else "")
-        for col in groups.columns
-        if col != spec.cost_column and len(groups) and groups[col].isna().all()
+        for col in chosen.blank_groups()
     )
-    shares, note = None, ""
+    note = ""
     if robust_draws > 0:
-        shares, note = _robust(result, spec, groups, robust_draws, seed)
+        if result.criteria.aggregation is not Aggregation.arithmetic:
+            note = (
+                "Robustness of the set is left out: it re-scores with a weighted sum, but this criteria file uses "
+                f"{result.criteria.aggregation.value} aggregation."
+            )
+        else:
+            chosen = chosen.with_robustness(draws=robust_draws, seed=seed)
+            note = (
+                f"{robust_draws} weightings (seed {seed}), each solved exactly; the same as unct-scorer select "
+                f"--robust --draws {robust_draws} --seed {seed}."
+            )
     return RecommendedSet(
-        table=table,
-        data=selection_to_dict(solved, result, spec, robust=shares),
-        summary=summary_lines(solved, spec),
-        robust=robust_table(shares, result, list(solved.chosen.index)) if shares is not None else None,
-        robust_draws=robust_draws if shares is not None else 0,
-        robust_seed=seed if shares is not None else None,
+        table=chosen.table(),
+        data=chosen.to_dict(),
+        summary=chosen.lines(),
+        robust=chosen.robust_table(),
+        robust_draws=chosen.robust_draws,
+        robust_seed=chosen.robust_seed,
         robust_note=note,
-        cost_weight=spec.cost_weight,
+        cost_weight=chosen.spec.cost_weight,
         notes=notes,
-    )
-
-
-def _robust(
-    result: ScoreResult, spec: SelectionSpec, groups: pd.DataFrame, draws: int, seed: int
-) -> tuple[pd.Series | None, str]:
-    """:func:`~scorer.selection_config.robust_shares`, or None and why it does not apply."""
-    from scorer.selection_config import robust_shares
-
-    criteria = result.criteria
-    if criteria.aggregation is not Aggregation.arithmetic:
-        return None, (
-            "Robustness of the set is left out: it re-scores with a weighted sum, but this criteria file uses "
-            f"{criteria.aggregation.value} aggregation."
-        )
-    ids = list(criteria.criteria)
-    if not result.criterion_mask.loc[result.table.index, ids].to_numpy(dtype=bool).all():
-        return None, (
-            "Robustness of the set is left out: some countries have a criterion left out (no value), and the "
-            "re-scoring needs every criterion score."
-        )
-    shares = robust_shares(result, spec, groups, draws=draws, seed=seed)
-    return shares, (
-        f"{draws} weightings (seed {seed}), each solved exactly; the same as unct-scorer select --robust "
-        f"--draws {draws} --seed {seed}."
     )
 
 
