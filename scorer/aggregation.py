@@ -79,9 +79,10 @@ def weighted_sums(
     = unavailable) is shared; values must be 0 where unavailable. Each score
     is ``sum_j w_j v_ij / sum_j w_j m_ij`` and 0 where that denominator is 0:
     the same number as :func:`weighted_sum` up to rounding (the sum is divided
-    once instead of renormalising each weight). ``out`` and ``work`` are
-    optional buffers of the result's shape (scores, denominators), for loops
-    that would otherwise allocate them every chunk.
+    once instead of renormalising each weight; weights are shares, 0 or far
+    above the subnormal range, where a product would underflow). ``out`` and
+    ``work`` are optional buffers of the result's shape (scores,
+    denominators), for loops that would otherwise allocate them every chunk.
 
     >>> weighted_sums(np.array([[0.25, 0.75], [1.0, 0.0]]), np.array([[1.0, 0.0], [0.5, 0.5]])).tolist()
     [[0.25, 0.5], [1.0, 0.5]]

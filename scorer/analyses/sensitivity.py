@@ -115,6 +115,28 @@ class SensitivityReport:
         out.append(f"Never in the top {k}: {len(never)} countries.")
         return out + [f"Note: {n}" for n in self.notes]
 
+    def table_rows(self) -> pd.DataFrame:
+        """The terminal table: the countries with any chance of the top K (and every one ranked in it).
+
+        Columns under the names of ``summary`` (id, rank, name, ``p_top_k``,
+        ``p_<tier>`` for the tiers other than the last and the top-K tier,
+        the rank interval, the central weights, the confidence factor with
+        data uncertainty), so the terminal, CSV, JSON and files share them.
+
+        >>> from scorer import demo_result
+        >>> sensitivity(demo_result(), draws=200, seed=1).table_rows().columns[:4].tolist()
+        ['id', 'rank', 'name', 'p_top_k']
+        """
+        s = self.summary
+        shown = s[(s["p_top_k"] > 0) | (s["rank"] <= self.top_k)]
+        columns = ["rank", "name", "p_top_k"]
+        columns += [f"p_{t}" for t in self.tier_names[:-1] if f"p_{t}" in s.columns and t != self.top_k_tier]
+        columns += ["rank_p05", "median_rank", "rank_p95"]
+        columns += [c for c in s.columns if c.startswith("w_")]
+        if self.uncertainty:
+            columns.append("confidence_factor")
+        return shown[columns].reset_index()
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the settings, the three groups, every country's row and its non-zero rank shares."""
         shares = {

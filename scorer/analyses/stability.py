@@ -81,6 +81,28 @@ class StabilityReport:
         out += [f"  {text}" for text in self.weights["in_words"]]
         return out
 
+    def country_lines(self) -> list[str]:
+        """Each country near the cut (rank <= 2K, or moved by one plausible weight change): what would move it.
+
+        >>> from scorer import demo_result
+        >>> stability(demo_result()).country_lines()[2].startswith("      weight: ")
+        True
+        """
+        c = self.countries
+        near = c[(c["rank"] <= 2 * self.top_k) | c["weight_in_range"]]
+        out = [
+            f"What one change would move each country into or out of the top {self.top_k} "
+            "(weights: the others keep their proportions; scores: the criterion score, 0-1):"
+        ]
+        for ident, row in near.iterrows():
+            where = "in" if row["in_top_k"] else "out"
+            out.append(f"{int(row['rank']):>4}  {row['name']} ({ident}), {row['tier']}, {where}")
+            out.append(f"      weight: {row['weight_in_words']}")
+            out.append(f"      data:   {row['value_in_words']}")
+        if len(near) < len(c):
+            out.append(f"({len(c) - len(near)} more countries, and every tier interval: --format csv or -o)")
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: K, the weight intervals, every country's row."""
         return {

@@ -73,18 +73,9 @@ def progress_bar(draws: int, *, heavy: bool) -> Iterator[Callable[[int, int], No
 
 def table_view(report: SensitivityReport) -> str:
     """The countries with any chance of the top K (and every country ranked in it), compactly."""
-    s = report.summary
-    shown = s[(s["p_top_k"] > 0) | (s["rank"] <= report.top_k)].copy()
-    columns = ["rank", "name", "p_top_k"]
-    columns += [f"p_{t}" for t in report.tier_names[:-1] if f"p_{t}" in s.columns and t != report.top_k_tier]
-    columns += ["rank_p05", "median_rank", "rank_p95"]
-    columns += [c for c in s.columns if c.startswith("w_")]
-    if report.uncertainty:
-        columns.append("confidence_factor")
-    view = shown[columns].reset_index()
-    view = view.rename(columns={"p_top_k": f"p_top_{report.top_k}", "median_rank": "median"})
+    view = report.table_rows()
     text = render_table(view, digits=3)
-    hidden = len(s) - len(shown)
+    hidden = len(report.summary) - len(view)
     if hidden:
         text += f"\n({hidden} countries never in the top {report.top_k} not shown: --format csv or -o for all)"
     return text

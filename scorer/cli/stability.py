@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scorer.analyses import StabilityReport, check_top_k, stability
+from scorer.analyses import check_top_k, stability
 from scorer.cli.common import (
     echo_frame,
     example,
@@ -25,24 +25,6 @@ from scorer.cli.sensitivity import check_output
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
-
-
-def country_lines(report: StabilityReport) -> list[str]:
-    """Each country near the cut (rank <= 2K, or moved by one plausible weight change): what would move it."""
-    c = report.countries
-    near = c[(c["rank"] <= 2 * report.top_k) | c["weight_in_range"]]
-    out = [
-        f"What one change would move each country into or out of the top {report.top_k} "
-        "(weights: the others keep their proportions; scores: the criterion score, 0-1):"
-    ]
-    for ident, row in near.iterrows():
-        where = "in" if row["in_top_k"] else "out"
-        out.append(f"{int(row['rank']):>4}  {row['name']} ({ident}), {row['tier']}, {where}")
-        out.append(f"      weight: {row['weight_in_words']}")
-        out.append(f"      data:   {row['value_in_words']}")
-    if len(near) < len(c):
-        out.append(f"({len(c) - len(near)} more countries, and every tier interval: --format csv or -o)")
-    return out
 
 
 @click.command("stability")
@@ -106,5 +88,5 @@ def command(
     else:
         weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
         note(f"Criteria: {criteria.name} ({crit_path.name}); weights: {weights_text}")
-        for line in [*report.lines(), "", *country_lines(report)]:
+        for line in [*report.lines(), "", *report.country_lines()]:
             click.echo(line)
