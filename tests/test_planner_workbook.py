@@ -109,10 +109,10 @@ def test_the_dictionary_explains_every_column_of_every_sheet(report_book: Path) 
 def test_stability_weights_and_countries_are_two_tables(report_book: Path) -> None:
     weights = sheet_records(report_book, "Stability weights")
     countries = sheet_records(report_book, "Stability countries")
-    assert [r["id"] for r in weights] == ["engagement", "representation", "government_interest"]
-    assert all(r["weight_low"] <= r["weight_now"] <= r["weight_high"] for r in weights)
-    assert len(countries) == 162 and {"rank", "in_top_15", "value_in_words"} <= set(countries[0])
-    assert "weight_low" not in countries[0] and "rank" not in weights[0]
+    assert [r["criterion"] for r in weights] == ["engagement", "representation", "government_interest"]
+    assert all(r["low"] <= r["weight"] <= r["high"] for r in weights)
+    assert len(countries) == 162 and {"rank", "in_top_k", "value_in_words"} <= set(countries[0])
+    assert "low" not in countries[0] and "rank" not in weights[0]
 
 
 def test_the_time_stamp_is_there_unless_source_date_epoch_asks_for_the_same_bytes(

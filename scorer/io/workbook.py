@@ -137,16 +137,15 @@ _ANY_SHEET: dict[str, Column] = {
         "probability",
         PERCENT,
     ),
-    "weight_now": Column("Share now", "the criterion's share of the weight in this report", "share", SHARE),
-    "weight_low": Column("Can go down to", "lowest share keeping the same top K", "share", SHARE),
-    "weight_high": Column("Can go up to", "highest share keeping the same top K", "share", SHARE),
+    "weight_from": Column("Share now", "the criterion's share of the weight in this report", "share", SHARE),
     "weight_to": Column("Share that moves it", "the share at which it enters or leaves the top K", "share", SHARE),
-    "plausible_low": Column("Plausible from", "lower end of the criteria file's plausible range", "share", SHARE),
-    "plausible_high": Column("Plausible to", "upper end of the criteria file's plausible range", "share", SHARE),
-    "weight_in_plausible_range": Column("Within plausible range", "whether that share lies within the plausible range"),
+    "range_low": Column("Plausible from", "lower end of the criteria file's plausible range", "share", SHARE),
+    "range_high": Column("Plausible to", "upper end of the criteria file's plausible range", "share", SHARE),
+    "weight_in_range": Column("Within plausible range", "whether that share lies within the plausible range"),
     "weight_in_words": Column("One weight, in words", "the weight change, in words"),
+    "weight_criterion": Column("Weight that moves it", "the criterion needing the smallest weight change"),
     "score_criterion": Column("Criterion score that moves it", "the criterion whose score change is smallest"),
-    "score_now": Column("Criterion score now", "that criterion score now", "0-1", SCORE),
+    "score_from": Column("Criterion score now", "that criterion score now", "0-1", SCORE),
     "score_to": Column("Criterion score needed", "the criterion score at which the country moves", "0-1", SCORE),
     "value_needed": Column("Spreadsheet value needed", "the spreadsheet value that criterion score takes, if one"),
     "value_in_words": Column("One criterion score, in words", "the criterion-score change, in words"),
@@ -165,10 +164,15 @@ _ANY_SHEET: dict[str, Column] = {
 }
 
 _BY_SHEET: dict[tuple[str, str], Column] = {
-    ("Stability weights", "id"): Column("Criterion id", "criterion id in the criteria file"),
-    ("Stability weights", "name"): Column("Criterion", "the criterion's label"),
-    ("Stability weights", "weight_in_words"): Column("In words", "how far the weight can move, in words"),
-    ("Stability countries", "criterion"): Column("Weight that moves it", "the criterion needing the smallest change"),
+    ("Stability weights", "label"): Column("Criterion", "the criterion's label"),
+    ("Stability weights", "weight"): Column(
+        "Share now", "the criterion's share of the weight in this report", "share", SHARE
+    ),
+    ("Stability weights", "low"): Column("Can go down to", "lowest share keeping the same top K", "share", SHARE),
+    ("Stability weights", "high"): Column("Can go up to", "highest share keeping the same top K", "share", SHARE),
+    ("Stability weights", "low_open"): Column("Open below", "true when countries tie at exactly the lowest share"),
+    ("Stability weights", "high_open"): Column("Open above", "true when countries tie at exactly the highest share"),
+    ("Stability weights", "in_words"): Column("In words", "how far the weight can move, in words"),
     ("Data quality", "id"): Column("Code", "country code of the row (blank when it has none)"),
     ("Provenance", "value"): Column("Value", "the provenance item's value"),
 }
