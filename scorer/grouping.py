@@ -311,15 +311,9 @@ def combine_offices(
     (['1', '2'], ['Ay, Be (2 members)', 'Ce'], [3.0, 2.0])
     """
     rule = cells.grouping.rule
-    order: dict[str, list[int]] = {}
-    spelled: dict[str, str] = {}
-    for k, p in enumerate(positions):
-        key = cells.keys[p]
-        order.setdefault(key.casefold(), []).append(k)
-        spelled.setdefault(key.casefold(), key)
-    n_items = raw.shape[1]
+    order, spelled = _office_order(cells, positions)
     office_ids = [spelled[key] for key in order]
-    combined = np.full((len(order), n_items), np.nan)
+    combined = np.full((len(order), raw.shape[1]), np.nan)
     coverage = np.zeros(len(order))
     office_names: list[str] = []
     office_rows = np.zeros(len(order), dtype=int)
@@ -331,58 +325,83 @@ def combine_offices(
         for j, (_iid, ind) in enumerate(indicators):
             combined[o, j] = _combine(raw[ks, j], weights, rule, ind)
         coverage[o] = float(observed[ks].mean())
-        label = next((cells.labels[p] for p in sheet if cells.labels[p]), "")
-        member_names = [names[p] for p in sheet]
-        if label:
-            office_names.append(label)
-        elif len(sheet) == 1:
-            office_names.append(member_names[0])
-        else:
-            office_names.append(f"{', '.join(sorted(member_names, key=fold_text))} ({len(sheet)} members)")
+        office_names.append(_office_name(cells, sheet, names))
         office_rows[o] = min(int(rows[p]) for p in sheet)
         member_lists.append(sorted(ids[p] for p in sheet))
-        for p in sheet:
-            member_records.append(
-                {
-                    "id": ids[p],
-                    "office": office_ids[o],
-                    "name": names[p],
-                    "row": int(rows[p]),
-                    "input_id": spellings[p],
-                    "population": float(cells.weights[p]),
-                }
-            )
+        member_records += [
+            {
+                "id": ids[p],
+                "office": office_ids[o],
+                "name": names[p],
+                "row": int(rows[p]),
+                "input_id": spellings[p],
+                "population": float(cells.weights[p]),
+            }
+            for p in sheet
+        ]
     members = pd.DataFrame(member_records, columns=["id", "office", "name", "row", "input_id", "population"])
-    members = members.set_index("id")
     member_raw = pd.DataFrame(raw, index=[ids[p] for p in positions], columns=[iid for iid, _ind in indicators])
-    notes = [
-        f"Ranked by office: {len(positions)} eligible countries in {len(order)} offices (column {cells.column!r}); "
-        f"each office's raw value of an indicator is {_RULE_TEXT[rule]} (grouping rule {rule.value}"
-        + ("" if cells.declared else ", the default: the criteria file has no grouping section")
-        + "), before normalisation"
-    ]
-    for o, key in enumerate(order):
-        left_out = [ids[int(p)] for p in np.flatnonzero(~eligible) if cells.keys[p] and cells.keys[p].casefold() == key]
-        if left_out:
-            notes.append(
-                f"office {office_ids[o]!r} is ranked on its {len(member_lists[o])} eligible member(s); "
-                f"excluded by eligibility: {', '.join(sorted(left_out))}"
-            )
+    left_out = {
+        key: [ids[int(p)] for p in np.flatnonzero(~eligible) if cells.keys[p] and cells.keys[p].casefold() == key]
+        for key in order
+    }
     return Offices(
         column=cells.column,
         rule=rule,
         ids=office_ids,
         names=office_names,
         rows=office_rows,
-        spellings=[spelled[key] for key in order],
+        spellings=office_ids,
         member_lists=member_lists,
         raw=combined,
         coverage=coverage,
-        members=members,
+        members=members.set_index("id"),
         member_raw=member_raw,
         indicators={iid: ind for iid, ind in indicators},
-        notes=notes,
+        notes=_office_notes(cells, len(positions), office_ids, member_lists, list(left_out.values())),
     )
+
+
+def _office_order(cells: GroupCells, positions: IntArray) -> tuple[dict[str, list[int]], dict[str, str]]:
+    """The offices in sheet order of their first member: folded key -> member indices, and its first spelling."""
+    order: dict[str, list[int]] = {}
+    spelled: dict[str, str] = {}
+    for k, p in enumerate(positions):
+        key = cells.keys[p]
+        order.setdefault(key.casefold(), []).append(k)
+        spelled.setdefault(key.casefold(), key)
+    return order, spelled
+
+
+def _office_name(cells: GroupCells, sheet: list[int], names: Sequence[str]) -> str:
+    """An office's name: its label column, else its one member's name, else the members' names and count."""
+    label = next((cells.labels[p] for p in sheet if cells.labels[p]), "")
+    member_names = [names[p] for p in sheet]
+    if label:
+        return label
+    if len(sheet) == 1:
+        return member_names[0]
+    return f"{', '.join(sorted(member_names, key=fold_text))} ({len(sheet)} members)"
+
+
+def _office_notes(
+    cells: GroupCells, n_members: int, office_ids: list[str], member_lists: list[list[str]], left_out: list[list[str]]
+) -> list[str]:
+    """What ranking by office did: how many countries in how many offices, the rule, members excluded."""
+    rule = cells.grouping.rule
+    notes = [
+        f"Ranked by office: {n_members} eligible countries in {len(office_ids)} offices (column {cells.column!r}); "
+        f"each office's raw value of an indicator is {_RULE_TEXT[rule]} (grouping rule {rule.value}"
+        + ("" if cells.declared else ", the default: the criteria file has no grouping section")
+        + "), before normalisation"
+    ]
+    for office, members, out in zip(office_ids, member_lists, left_out, strict=True):
+        if out:
+            notes.append(
+                f"office {office!r} is ranked on its {len(members)} eligible member(s); "
+                f"excluded by eligibility: {', '.join(sorted(out))}"
+            )
+    return notes
 
 
 def combine_values(

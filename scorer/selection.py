@@ -246,7 +246,6 @@ def robust_selection(
     >>> robust_selection(values, draws, SelectionSpec(capacity=1)).to_dict()
     {'KEN': 0.5, 'FRA': 0.25, 'PER': 0.25}
     """
-    problems = ProblemCollector()
     if not isinstance(values, pd.DataFrame):
         raise DataError(
             Problem(
@@ -254,8 +253,28 @@ def robust_selection(
                 f"values should be a pandas DataFrame, but it is {type(values).__name__}",
             )
         )
+    draws = _weight_draws(weight_draws, list(values.columns), max_draws)
+    matrix = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    if not np.isfinite(matrix).all():
+        bad = values.index[~np.isfinite(matrix).all(axis=1)]
+        raise DataError(
+            Problem(
+                "selection.values",
+                f"criterion values should be numbers, but they are blank or not numeric for {_listing(map(str, bad))}",
+                fix="impute or drop them before selecting",
+            )
+        )
+    return selection_shares(
+        pd.DataFrame(weighted_sum(matrix, draws).T, index=values.index), spec, groups=groups, costs=costs
+    )
+
+
+def _weight_draws(
+    weight_draws: NDArray[np.floating] | pd.DataFrame, criteria: list[object], max_draws: int
+) -> NDArray[np.float64]:
+    """The weight draws as an ``(m, k)`` array in the order of ``criteria``, checked (finite, at most ``max_draws``)."""
     if isinstance(weight_draws, pd.DataFrame):
-        missing = [c for c in values.columns if c not in weight_draws.columns]
+        missing = [c for c in criteria if c not in weight_draws.columns]
         if missing:
             raise ConfigError(
                 Problem(
@@ -264,10 +283,11 @@ def robust_selection(
                     f"{_listing(map(str, missing))} are missing",
                 )
             )
-        draws = weight_draws[list(values.columns)].to_numpy(dtype=np.float64)
+        draws = weight_draws[criteria].to_numpy(dtype=np.float64)
     else:
         draws = np.asarray(weight_draws, dtype=np.float64)
-    k = values.shape[1]
+    k = len(criteria)
+    problems = ProblemCollector()
     if draws.ndim != 2 or draws.shape[1] != k or draws.shape[0] == 0:
         problems.add(
             Problem(
@@ -292,20 +312,7 @@ def robust_selection(
             )
         )
     problems.raise_if_any(ConfigError)
-    matrix = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
-    if not np.isfinite(matrix).all():
-        bad = values.index[~np.isfinite(matrix).all(axis=1)]
-        raise DataError(
-            Problem(
-                "selection.values",
-                f"criterion values should be numbers, but they are blank or not numeric for {_listing(map(str, bad))}",
-                fix="impute or drop them before selecting",
-            )
-        )
-
-    return selection_shares(
-        pd.DataFrame(weighted_sum(matrix, draws).T, index=values.index), spec, groups=groups, costs=costs
-    )
+    return draws
 
 
 def selection_shares(

@@ -14,6 +14,7 @@ from scorer.selection_model import (
     BUDGET_TOLERANCE,
     BoolArray,
     FloatArray,
+    SelectionSpec,
     _fmt,
     _listing,
 )
@@ -32,6 +33,34 @@ def _and(names: Sequence[str]) -> str:
 
 def _counting_conflicts(prep: _Prepared) -> list[Problem]:
     """Conflicts a simple count proves; each is sound on its own."""
+    mins, maxes = _group_limits(prep.spec)
+    out = _forced_conflicts(prep)
+    short, problems = _minimum_conflicts(prep, mins, maxes)
+    out += problems + _maximum_conflicts(prep, maxes)
+    for col in dict.fromkeys(col for col, _ in mins):
+        out += _column_total_conflicts(prep, mins, [k for k in mins if k[0] == col and mins[k] > 0], short)
+    return out
+
+
+def _group_limits(spec: SelectionSpec) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """The tightest minimum and maximum count per (column, value)."""
+    mins: dict[tuple[str, str], int] = {}
+    maxes: dict[tuple[str, str], int] = {}
+    for b in spec.bounds:
+        key = (b.column, b.value)
+        if b.min is not None:
+            mins[key] = max(mins.get(key, 0), b.min)
+        if b.max is not None:
+            maxes[key] = min(maxes.get(key, b.max), b.max)
+    return mins, maxes
+
+
+def _members(prep: _Prepared, col: str, val: str) -> BoolArray:
+    return np.array([v == val for v in prep.group_text[col]], dtype=bool)
+
+
+def _forced_conflicts(prep: _Prepared) -> list[Problem]:
+    """The included countries alone break the capacity or the budget."""
     spec = prep.spec
     out: list[Problem] = []
     forced_codes = [c for c, f in zip(prep.iso3, prep.forced, strict=True) if f]
@@ -52,17 +81,17 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
                     f"{_fmt(spec.budget)}"
                 )
             )
-    mins: dict[tuple[str, str], int] = {}
-    maxes: dict[tuple[str, str], int] = {}
-    for b in spec.bounds:
-        key = (b.column, b.value)
-        if b.min is not None:
-            mins[key] = max(mins.get(key, 0), b.min)
-        if b.max is not None:
-            maxes[key] = min(maxes.get(key, b.max), b.max)
+    return out
+
+
+def _minimum_conflicts(
+    prep: _Prepared, mins: dict[tuple[str, str], int], maxes: dict[tuple[str, str], int]
+) -> tuple[set[tuple[str, str]], list[Problem]]:
+    """A minimum above its maximum, or above the eligible countries of its group; the groups short of countries."""
+    out: list[Problem] = []
     short: set[tuple[str, str]] = set()
     for (col, val), lo in mins.items():
-        member = np.array([v == val for v in prep.group_text[col]], dtype=bool)
+        member = _members(prep, col, val)
         if (col, val) in maxes and maxes[(col, val)] < lo:
             out.append(
                 _infeasible(
@@ -80,8 +109,14 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
                     f"only {available} eligible {'country has' if available == 1 else 'countries have'} it{note}"
                 )
             )
+    return short, out
+
+
+def _maximum_conflicts(prep: _Prepared, maxes: dict[tuple[str, str], int]) -> list[Problem]:
+    """The included countries of a group already exceed its maximum."""
+    out: list[Problem] = []
     for (col, val), hi in maxes.items():
-        member = np.array([v == val for v in prep.group_text[col]], dtype=bool)
+        member = _members(prep, col, val)
         in_group = [c for c, m in zip(prep.iso3, member & prep.forced, strict=True) if m]
         if len(in_group) > hi:
             out.append(
@@ -90,27 +125,33 @@ def _counting_conflicts(prep: _Prepared) -> list[Problem]:
                     f"({_listing(in_group)}), but {col}={val} <= {hi}"
                 )
             )
-    for col in dict.fromkeys(col for col, _ in mins):
-        keys = [k for k in mins if k[0] == col and mins[k] > 0]
-        names = [f"{c}={v} >= {mins[(c, v)]}" for c, v in keys]
-        need = sum(mins[k] for k in keys)
-        together = "together need" if len(keys) > 1 else "needs"
-        if spec.capacity is not None and need > spec.capacity:
-            out.append(_infeasible(f"{_and(names)} {together} {need} UNCTs, but the capacity is {spec.capacity}"))
-        if spec.budget is not None and prep.cost is not None and keys and not short.intersection(keys):
-            cheapest = 0.0
-            for c, v in keys:
-                member = np.array([g == v for g in prep.group_text[c]], dtype=bool)
-                pool = np.sort(prep.cost[member & ~prep.excluded])
-                cheapest += float(pool[: mins[(c, v)]].sum())
-            if cheapest > spec.budget * (1 + BUDGET_TOLERANCE):
-                cost_verb = "together cost" if len(keys) > 1 else "costs"
-                out.append(
-                    _infeasible(
-                        f"{_and(names)} {cost_verb} at least {_fmt(cheapest)}"
-                        f"{prep.cost_unit}, but the budget is {_fmt(spec.budget)}"
-                    )
+    return out
+
+
+def _column_total_conflicts(
+    prep: _Prepared, mins: dict[tuple[str, str], int], keys: list[tuple[str, str]], short: set[tuple[str, str]]
+) -> list[Problem]:
+    """The minimums of one column together need more UNCTs than the capacity, or cost more than the budget."""
+    spec = prep.spec
+    out: list[Problem] = []
+    names = [f"{c}={v} >= {mins[(c, v)]}" for c, v in keys]
+    need = sum(mins[k] for k in keys)
+    together = "together need" if len(keys) > 1 else "needs"
+    if spec.capacity is not None and need > spec.capacity:
+        out.append(_infeasible(f"{_and(names)} {together} {need} UNCTs, but the capacity is {spec.capacity}"))
+    if spec.budget is not None and prep.cost is not None and keys and not short.intersection(keys):
+        cheapest = 0.0
+        for c, v in keys:
+            pool = np.sort(prep.cost[_members(prep, c, v) & ~prep.excluded])
+            cheapest += float(pool[: mins[(c, v)]].sum())
+        if cheapest > spec.budget * (1 + BUDGET_TOLERANCE):
+            cost_verb = "together cost" if len(keys) > 1 else "costs"
+            out.append(
+                _infeasible(
+                    f"{_and(names)} {cost_verb} at least {_fmt(cheapest)}"
+                    f"{prep.cost_unit}, but the budget is {_fmt(spec.budget)}"
                 )
+            )
     return out
 
 
