@@ -146,9 +146,7 @@ def score_countries(
     >>> len(result.table)
     162
     """
-    unbounded = check_unbounded(criteria, code="config.geometric")
-    if unbounded:
-        raise ConfigError(unbounded)
+    _refuse_unbounded(criteria)  # before reading the data: a config error is not hidden behind data problems
     if weights:
         criteria = apply_weights(criteria, weights)
     prepared = prepare_countries(
@@ -163,6 +161,13 @@ def score_countries(
         group_by=group_by,
     )
     return score_prepared(prepared)
+
+
+def _refuse_unbounded(criteria: Criteria) -> None:
+    """An aggregation that needs values >= 0 over an unbounded normalisation (zscore, raw) is refused, at its key."""
+    unbounded = check_unbounded(criteria, code="config.geometric")
+    if unbounded:
+        raise ConfigError(unbounded)
 
 
 def prepare_countries(
@@ -347,9 +352,7 @@ def score_prepared(prepared: Prepared, criteria: Criteria | None = None) -> Scor
                 "types), but it does not; prepare the table again with these criteria",
             )
         )
-    unbounded = check_unbounded(criteria, code="config.geometric")
-    if unbounded:
-        raise ConfigError(unbounded)
+    _refuse_unbounded(criteria)
     units = _impute_units(prepared, criteria)
     scored = score_matrix(units.raw, criteria)
     no_data = np.flatnonzero(np.isnan(scored.scores))

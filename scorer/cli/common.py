@@ -37,20 +37,38 @@ def _store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
+def criteria_option(
+    help: str = "Criteria YAML file (default: the bundled criteria/default.yaml).",
+) -> Callable[[F], F]:
+    """-c/--criteria FILE (the ``criteria_path`` parameter): one declaration for every command that reads one."""
+    return click.option("-c", "--criteria", "criteria_path", type=INPUT_PATH, metavar="FILE", default=None, help=help)
+
+
 def input_options(func: F) -> F:
     """SPREADSHEET argument, -c/--criteria, and the options of :func:`sheet_options`."""
     func = sheet_options(func)
-    func = click.option(
-        "-c",
-        "--criteria",
-        "criteria_path",
-        type=INPUT_PATH,
-        metavar="FILE",
-        default=None,
-        help="Criteria YAML file (default: the project's, named in unct-scorer.toml here or above; else the bundled "
-        "criteria/default.yaml).",
+    func = criteria_option(
+        "Criteria YAML file (default: the project's, named in unct-scorer.toml here or above; else the bundled "
+        "criteria/default.yaml)."
     )(func)
     return click.argument("spreadsheet", type=INPUT_PATH, required=False)(func)
+
+
+def check_suffix(path: Path | None, allowed: Sequence[str]) -> None:
+    """An output file's extension must be one of ``allowed`` (lower case, with the dot), the ones the command writes.
+
+    >>> check_suffix(Path("a.CSV"), (".csv",))
+    """
+    from scorer.errors import OutputError
+
+    if path is not None and path.suffix.lower() not in allowed:
+        raise OutputError(
+            Problem(
+                "output.format",
+                f"should end in one of {', '.join(allowed)}, but it ends in {path.suffix or 'nothing'!r}",
+                file=str(path),
+            )
+        )
 
 
 def sheet_options(func: F) -> F:

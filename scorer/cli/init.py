@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorer import __version__
-from scorer.cli.common import INPUT_PATH, example, is_verbose, note
+from scorer.cli.common import criteria_option, example, is_verbose, note
 from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
@@ -56,15 +56,7 @@ def refuse_existing(directory: Path) -> None:
 
 @click.command("init")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=True, path_type=Path))
-@click.option(
-    "-c",
-    "--criteria",
-    "criteria_path",
-    type=INPUT_PATH,
-    metavar="FILE",
-    default=None,
-    help="Criteria file to start from (default: the bundled criteria/default.yaml).",
-)
+@criteria_option("Criteria file to start from (default: the bundled criteria/default.yaml).")
 @example(
     """
 unct-scorer init my-ranking

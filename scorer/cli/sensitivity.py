@@ -19,6 +19,7 @@ from scorer.analyses import (
 )
 from scorer.cli.common import (
     INPUT_PATH,
+    check_suffix,
     echo_frame,
     example,
     format_option,
@@ -32,7 +33,6 @@ from scorer.cli.common import (
     seed_option,
     top_option,
 )
-from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
@@ -44,14 +44,7 @@ BAR_DRAWS = 500_000
 
 def check_output(path: Path | None) -> None:
     """An output file's extension must be one the command writes."""
-    if path is not None and path.suffix.lower() not in OUTPUTS:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in one of {', '.join(OUTPUTS)}, but it ends in {path.suffix or 'nothing'!r}",
-                file=str(path),
-            )
-        )
+    check_suffix(path, OUTPUTS)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import INPUT_PATH, OUTPUT_PATH, example, is_verbose, note, note_written
+from scorer.cli.common import OUTPUT_PATH, criteria_option, example, is_verbose, note, note_written
 from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
@@ -58,15 +58,7 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
 
 
 @click.command("template")
-@click.option(
-    "-c",
-    "--criteria",
-    "criteria_path",
-    type=INPUT_PATH,
-    metavar="FILE",
-    default=None,
-    help="Criteria YAML file (default: the bundled criteria/default.yaml).",
-)
+@criteria_option()
 @click.option(
     "-o",
     "--output",

@@ -11,6 +11,8 @@ import click
 from scorer.cli.common import (
     INPUT_PATH,
     OUTPUT_PATH,
+    check_suffix,
+    criteria_option,
     echo_frame,
     example,
     format_option,
@@ -21,7 +23,7 @@ from scorer.cli.common import (
     seed_option,
     sheet_options,
 )
-from scorer.errors import OutputError, Problem
+from scorer.errors import Problem
 
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
@@ -32,27 +34,12 @@ OUTPUTS = (".yaml", ".yml", ".csv", ".json", ".md", ".xlsx")
 
 def check_output(path: Path | None) -> None:
     """The output's extension must be one this command writes."""
-    if path is not None and path.suffix.lower() not in OUTPUTS:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in one of {', '.join(OUTPUTS)}, but it ends in {path.suffix or 'nothing'!r}",
-                file=str(path),
-            )
-        )
+    check_suffix(path, OUTPUTS)
 
 
 @click.command("weights")
 @click.argument("judgements", type=click.Path(path_type=Path), required=False)
-@click.option(
-    "-c",
-    "--criteria",
-    "criteria_path",
-    type=INPUT_PATH,
-    metavar="FILE",
-    default=None,
-    help="Criteria YAML file (default: the bundled criteria/default.yaml).",
-)
+@criteria_option()
 @click.option(
     "--method",
     type=click.Choice(METHODS),
