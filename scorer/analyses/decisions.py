@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from scorer.cells import FALSE_TOKENS, TRUE_TOKENS, clean_text, is_missing
 from scorer.countries import default_resolver
 from scorer.errors import DataError, Problem, ProblemCollector
 from scorer.result import ScoreResult
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
-
 
 _JOIN_WORDS = frozenset({"join", "joined", "joining", "accept", "accepted", "in", "include", "included", "selected"})
 _NOT_WORDS = frozenset(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, cast
@@ -14,6 +13,8 @@ from numpy.typing import NDArray
 
 from scorer.aggregation import weighted_sum
 from scorer.analyses.common import (
+    BoolArray,
+    FloatArray,
     describe_constraints,
     frame_records,
     json_value,
@@ -26,10 +27,6 @@ from scorer.fitting import DEFAULT_NODE_LIMIT, FitSearch, WeightFit, fit_weights
 from scorer.ranking import TIE_DECIMALS, min_ranks, tier_indices
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

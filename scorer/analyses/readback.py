@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 
 from scorer.criteria import Direction, Indicator, Normalisation
 from scorer.result import ScoreResult
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
 
 
 class Readback:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from scorer.aggregation import effective_weights
 from scorer.analyses.common import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
+    FloatArray,
+    Progress,
     check_top_k,
     describe_constraints,
     format_share,
@@ -28,10 +28,6 @@ from scorer.sensitivity import SmaaResult, ValuesSampler, acceptability, sample_
 
 if TYPE_CHECKING:
     from scorer.elicitation.hull import Stakeholders
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
 
 _ALWAYS, _SOME, _NEVER = "always", "some", "never"
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from scorer.aggregation import weighted_sum
-from scorer.analyses.common import check_top_k, frame_records, weighted_sum_inputs
+from scorer.analyses.common import BoolArray, FloatArray, check_top_k, frame_records, weighted_sum_inputs
 from scorer.analyses.readback import Readback
 from scorer.analyses.wording import (
     interval_words,
@@ -29,10 +27,6 @@ from scorer.stability import (
     value_change_to_flip,
     weight_change_to_flip,
 )
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
