@@ -154,43 +154,18 @@ def _data_validation(rule: Validation, source: str | None) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     style = "stop" if rule.strict else "warning"
+    low, high = rule.minimum, rule.maximum
     if rule.kind == "list":
-        formula = source or '"' + ",".join(rule.options) + '"'
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
-    elif rule.minimum is not None and rule.maximum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1=_number(rule.minimum),
-            formula2=_number(rule.maximum),
-            allow_blank=True,
-            errorStyle=style,
-        )
-    elif rule.minimum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1=_number(rule.minimum),
-            allow_blank=True,
-            errorStyle=style,
-        )
-    elif rule.maximum is not None:
-        dv = DataValidation(
-            type="decimal",
-            operator="lessThanOrEqual",
-            formula1=_number(rule.maximum),
-            allow_blank=True,
-            errorStyle=style,
-        )
+        formula: dict[str, str] = {"type": "list", "formula1": source or '"' + ",".join(rule.options) + '"'}
+    elif low is not None and high is not None:
+        formula = {"operator": "between", "formula1": _number(low), "formula2": _number(high)}
+    elif low is not None:
+        formula = {"operator": "greaterThanOrEqual", "formula1": _number(low)}
+    elif high is not None:
+        formula = {"operator": "lessThanOrEqual", "formula1": _number(high)}
     else:
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-1E+300",
-            formula2="1E+300",
-            allow_blank=True,
-            errorStyle=style,
-        )
+        formula = {"operator": "between", "formula1": "-1E+300", "formula2": "1E+300"}
+    dv = DataValidation(**{"type": "decimal", **formula}, allow_blank=True, errorStyle=style)
     dv.showErrorMessage = True
     dv.showInputMessage = True
     dv.errorTitle = "Not an allowed value"[:32]
