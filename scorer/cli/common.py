@@ -168,8 +168,11 @@ def weights_option(func: F) -> F:
     )(func)
 
 
-def output_options(what: str = "Write the full result") -> Callable[[F], F]:
-    """-o/--output FILE (format by extension) and --force, as every writing command has them."""
+def output_options(what: str = "Write the full result", *, help: str | None = None) -> Callable[[F], F]:
+    """-o/--output FILE (format by extension) and --force, as every writing command has them.
+
+    ``help`` replaces the option's whole help, for a command that writes other formats.
+    """
 
     def decorate(func: F) -> F:
         func = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(func)
@@ -179,7 +182,7 @@ def output_options(what: str = "Write the full result") -> Callable[[F], F]:
             type=OUTPUT_PATH,
             metavar="FILE",
             default=None,
-            help=f"{what}; format by extension: .csv .xlsx .json .md",
+            help=help or f"{what}; format by extension: .csv .xlsx .json .md",
         )(func)
 
     return decorate

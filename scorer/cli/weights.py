@@ -10,18 +10,19 @@ import click
 
 from scorer.cli.common import (
     INPUT_PATH,
-    OUTPUT_PATH,
     check_suffix,
     criteria_option,
     echo_frame,
     example,
     format_option,
     note_written,
+    output_options,
     read_sheet,
     render_table,
     resolve_inputs,
     seed_option,
     sheet_options,
+    top_option,
 )
 from scorer.errors import Problem
 
@@ -71,9 +72,7 @@ def check_output(path: Path | None) -> None:
     help="Country sheet to rank under each stakeholder's weights (default: the bundled demo).",
 )
 @sheet_options
-@click.option(
-    "--top", "top_k", type=click.IntRange(min=1), default=None, help="K of the top K (default: first tier, else 15)."
-)
+@top_option("K of the top K (default: first tier, else 15).")
 @click.option(
     "--hull-draws",
     type=click.IntRange(min=0, max=10_000_000),
@@ -82,16 +81,10 @@ def check_output(path: Path | None) -> None:
     help="Weightings drawn between the stakeholders' own for P(top K); 0: none.",
 )
 @seed_option("Random seed for --hull-draws.")
-@click.option(
-    "-o",
-    "--output",
-    type=OUTPUT_PATH,
-    metavar="FILE",
-    default=None,
+@output_options(
     help="Write the result: .yaml a criteria file with the group's weights and how they were obtained; "
-    ".csv the weights; .json .md .xlsx everything.",
+    ".csv the weights; .json .md .xlsx everything."
 )
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @format_option
 @example(
     """
