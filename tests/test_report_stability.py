@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -322,3 +323,20 @@ def test_in_a_browser_the_breakdown_says_it_and_moving_a_weight_greys_it_out(
         assert opened.requests == [opened.url] and opened.errors() == []
     finally:
         opened.close()
+
+
+def test_stability_and_the_report_name_each_column_alike(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One vocabulary (issue 10): `stability -o` and the report's workbook use the same column ids for the same
+    quantities (in_top_k, weight_from, ... not in_top_15, weight_now)."""
+    mine, theirs = tmp_path / "s.xlsx", tmp_path / "r.xlsx"
+    assert run(runner, "stability", "-o", str(mine)).exit_code == 0
+    assert run(runner, "report", "-o", str(theirs)).exit_code == 0
+    cli_json = json.loads(run(runner, "stability", "--format", "json").stdout)
+    for sheet, cli_sheet, records in (
+        ("Stability weights", "Weights", cli_json["weights"]),
+        ("Stability countries", "Countries", cli_json["countries"]),
+    ):
+        report_columns = list(read_sheet(theirs, sheet)[0])  # ids from the report's Data dictionary
+        cli_columns = [c.value for c in load_workbook(mine)[cli_sheet][1]]  # `stability -o` heads columns by id
+        assert set(report_columns) <= set(cli_columns) == set(records[0])
+    assert "in_top_k" in report_columns and not any(c.startswith("in_top_1") for c in report_columns)
