@@ -12,6 +12,7 @@ from scorer.aggregation import effective_weights
 from scorer.analyses.common import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
+    BoolArray,
     FloatArray,
     Progress,
     check_top_k,
