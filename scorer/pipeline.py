@@ -35,7 +35,7 @@ from scorer.columns import (
 from scorer.criteria import Criteria, MissingPolicy, check_unbounded
 from scorer.eligibility import eligibility_reasons
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
-from scorer.grouping import GroupCells, Offices, combine_offices, read_groups
+from scorer.grouping import BoolArray, GroupCells, IntArray, Offices, combine_offices, read_groups
 from scorer.identity import Identity, identify_rows, row_numbers
 from scorer.imputation import impute_cells
 from scorer.normalisation import method_of
@@ -200,7 +200,6 @@ def prepare_countries(
     rows = row_numbers(frame, first_row)
     identity = identify_rows(frame[id_col], rows, column=id_col, source=source)
     problems.extend(identity.problems)
-    conversions = list(identity.conversions) + _latest_values(panel.years, identity)
     names = _names(frame, criteria, identity, id_col)
     reasons = eligibility_reasons(frame, criteria.eligibility, decimal_comma=decimal_comma)
     eligible = np.array([not r for r in reasons], dtype=bool)
@@ -221,21 +220,14 @@ def prepare_countries(
         cell_rows=cell_rows,
     )
     problems.extend(cells.problems)
-    conversions += cells.conversions
-    group_by = group_by or frame.attrs.get("group_by")
-    groups: GroupCells | None = None
-    if group_by:
-        groups = read_groups(
-            frame, group_by, criteria.grouping, rows=rows, eligible=eligible, source=source, decimal_comma=decimal_comma
-        )
+    conversions = [*identity.conversions, *_latest_values(panel.years, identity), *cells.conversions]
+    groups = _group_cells(
+        frame, criteria, group_by, rows=rows, eligible=eligible, source=source, decimal_comma=decimal_comma
+    )
+    if groups is not None:
         problems.extend(groups.problems)
     problems.raise_if_any(DataError)
-    if not eligible.any():
-        raise ScoringError(
-            Problem(
-                "scoring.none_eligible", f"no country passes the eligibility rules ({len(frame)} excluded)", file=source
-            )
-        )
+    _require_eligible(eligible, source)
     notes = [str(n) for n in frame.attrs.get("notes", [])] + panel.notes + identity.notes
     return Prepared(
         criteria,
@@ -254,6 +246,37 @@ def prepare_countries(
         notes,
         rows_read=int(df.attrs.get("rows_read", len(df))),
         inherited=_inherited(fill, criteria, plan, identity, names, rows, cells, eligible),
+    )
+
+
+def _require_eligible(eligible: BoolArray, source: str) -> None:
+    """At least one country passes the eligibility rules, else a scoring error saying how many were excluded."""
+    if not eligible.any():
+        raise ScoringError(
+            Problem(
+                "scoring.none_eligible",
+                f"no country passes the eligibility rules ({len(eligible)} excluded)",
+                file=source,
+            )
+        )
+
+
+def _group_cells(
+    frame: pd.DataFrame,
+    criteria: Criteria,
+    group_by: str | None,
+    *,
+    rows: IntArray,
+    eligible: BoolArray,
+    source: str,
+    decimal_comma: bool,
+) -> GroupCells | None:
+    """The office column's cells when ranking by office (``group_by``, else the sheet's ``--group-by``), else None."""
+    group_by = group_by or frame.attrs.get("group_by")
+    if not group_by:
+        return None
+    return read_groups(
+        frame, group_by, criteria.grouping, rows=rows, eligible=eligible, source=source, decimal_comma=decimal_comma
     )
 
 

@@ -168,21 +168,26 @@ def weights_option(func: F) -> F:
     )(func)
 
 
-def output_options(what: str = "Write the full result", *, help: str | None = None) -> Callable[[F], F]:
+def output_options(
+    what: str = "Write the full result", *, help: str | None = None, required: bool = False
+) -> Callable[[F], F]:
     """-o/--output FILE (format by extension) and --force, as every writing command has them.
 
-    ``help`` replaces the option's whole help, for a command that writes other formats.
+    ``help`` replaces the option's whole help, for a command that writes other formats; ``required`` for a
+    command whose only output is that file.
     """
 
     def decorate(func: F) -> F:
         func = click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")(func)
+        # click (8.3 on) counts an explicit default=None as a value: a required option is given none
+        given: dict[str, Any] = {"required": True} if required else {"default": None}
         return click.option(
             "-o",
             "--output",
             type=OUTPUT_PATH,
             metavar="FILE",
-            default=None,
             help=help or f"{what}; format by extension: .csv .xlsx .json .md",
+            **given,
         )(func)
 
     return decorate

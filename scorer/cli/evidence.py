@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import INPUT_PATH, OUTPUT_PATH, example, is_quiet, note, note_written
+from scorer.cli.common import INPUT_PATH, example, is_quiet, note, note_written, output_options
 
 
 @contextmanager
@@ -24,15 +24,7 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 
 @click.command("evidence")
 @click.argument("folder", type=INPUT_PATH)
-@click.option(
-    "-o",
-    "--output",
-    type=OUTPUT_PATH,
-    metavar="FILE",
-    required=True,
-    help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@output_options(help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.", required=True)
 @click.option(
     "--terms",
     "term_files",

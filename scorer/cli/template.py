@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import OUTPUT_PATH, criteria_option, example, is_verbose, note, note_written
+from scorer.cli.common import criteria_option, example, is_verbose, note, note_written, output_options
 from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
@@ -59,15 +59,7 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
 
 @click.command("template")
 @criteria_option()
-@click.option(
-    "-o",
-    "--output",
-    type=OUTPUT_PATH,
-    metavar="FILE",
-    required=True,
-    help="The workbook to write (.xlsx).",
-)
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@output_options(help="The workbook to write (.xlsx).", required=True)
 @click.option(
     "--judgements",
     is_flag=True,
