@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -36,6 +37,10 @@ from scorer.cli.common import (
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
+
+if TYPE_CHECKING:
+    from scorer.criteria import Criteria
+    from scorer.elicitation.hull import Stakeholders
 
 OUTPUTS = (".csv", ".json", ".xlsx", ".md")
 BAR_DRAWS = 500_000
@@ -72,6 +77,15 @@ def table_view(report: SensitivityReport) -> str:
     if hidden:
         text += f"\n({hidden} countries never in the top {report.top_k} not shown: --format csv or -o for all)"
     return text
+
+
+def read_committee(path: Path | None, criteria: Criteria, method: str) -> Stakeholders | None:
+    """The stakeholders' weights from ``--stakeholders`` (their judgements, read as ``weights`` reads them), or None."""
+    if path is None:
+        return None
+    from scorer.io.judgements import read_stakeholders
+
+    return read_stakeholders(path, criteria, method=method)
 
 
 @click.command("sensitivity")
@@ -152,11 +166,7 @@ def command(
         inputs["stakeholders"] = stakeholders_path
     if output is not None:
         check_target(output, force=force, inputs=tuple(inputs.values()))
-    stakeholders = None
-    if stakeholders_path is not None:
-        from scorer.io.judgements import read_stakeholders
-
-        stakeholders = read_stakeholders(stakeholders_path, criteria, method=judgement_method)
+    stakeholders = read_committee(stakeholders_path, criteria, judgement_method)
     result = score_countries(df, criteria)
     k = check_top_k(top_k, result, key="--top")
     heavy = bool(indicator_uncertainty(criteria)) and not no_data_uncertainty
