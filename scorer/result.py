@@ -44,6 +44,37 @@ class Explanation:
         """Whether the score is a sum of contributions (no geometric or TOPSIS step anywhere)."""
         return not self.no_contributions
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: what ``explain --format json`` prints (tables as records, 15 significant digits).
+
+        >>> from scorer import demo_result
+        >>> e = demo_result().explain("DZA")
+        >>> d = e.to_dict()
+        >>> (d["id"], d["rank"] == e.rank, len(d["indicators"]) == len(e.indicators))
+        ('DZA', True, True)
+        """
+        import json
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=15))
+            return out
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "rank": self.rank,
+            "of": self.n_ranked,
+            "tier": self.tier,
+            "score": self.score,
+            "notes": self.notes,
+            "criteria": records(self.criteria),
+            "indicators": records(self.indicators),
+            "tree": records(self.tree),
+            "contributions_exist": self.additive,
+            "no_contributions": self.no_contributions,
+            "details": self.details,
+        }
+
 
 @dataclass(frozen=True)
 class ScoreResult:

@@ -50,27 +50,7 @@ def command(
     result = score_countries(df, criteria, weights=parse_weights(weights))
     e = result.explain(country)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "id": e.id,
-                    "name": e.name,
-                    "rank": e.rank,
-                    "of": e.n_ranked,
-                    "tier": e.tier,
-                    "score": e.score,
-                    "notes": e.notes,
-                    "criteria": json.loads(e.criteria.to_json(orient="records", double_precision=15)),
-                    "indicators": json.loads(e.indicators.to_json(orient="records", double_precision=15)),
-                    "tree": json.loads(e.tree.to_json(orient="records", double_precision=15)),
-                    "contributions_exist": e.additive,
-                    "no_contributions": e.no_contributions,
-                    "details": e.details,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(e.to_dict(), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         echo_frame(e.indicators, "csv")
