@@ -1,5 +1,10 @@
 """Time SMAA-2 acceptability and the exact stability functions on 162 countries.
 
+- Issue 18's targets first: on the demo, ``scorer.tuning.sensitivity`` at 100,000 draws and
+  the marginal cost of the draws in a whole process, each against the ten-line argpartition
+  NumPy core on the same draws (at most 0.35x), and ``sensitivity`` at its default 10,000
+  draws against ``rank`` (at most 0.15 s more); CPU time, medians.
+
 - ``acceptability`` for 100,000 weight draws x 162 countries x k in {3, 5, 10}
   (targets: <= 150 ms, <= 64 MB extra memory), against a plain NumPy version
   written here in one shot (``draws @ values.T``, ``argsort``, ``bincount``;
@@ -32,6 +37,7 @@ a separate virtual environment from ``benchmarks/requirements.txt``::
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -201,7 +207,66 @@ def cli_table(repeats: int = 5) -> None:
         print(f"  unct-scorer {label:<28} {med / 1000:6.2f} / {best / 1000:.2f}")
 
 
+def argpartition_core(values: np.ndarray, draws: np.ndarray, top_k: int) -> np.ndarray:
+    """The ten-line NumPy core of issue 18: chunks of 10,000 draws, a product, argpartition, bincount (P(top K))."""
+    n = values.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    for start in range(0, len(draws), 10_000):
+        scores = draws[start : start + 10_000] @ values.T
+        top = np.argpartition(-scores, top_k - 1, axis=1)[:, :top_k]
+        counts += np.bincount(top.ravel(), minlength=n)
+    return counts / len(draws)
+
+
+def cpu_median(fn: Callable[[], object], repeats: int) -> float:
+    """Median CPU seconds of ``fn`` in this process (a busy shared machine disturbs CPU time less than wall time)."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def process_cpu(args: list[str], repeats: int) -> float:
+    """Median CPU seconds of a whole ``unct-scorer`` process."""
+    times = []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-m", "scorer", "-q", *args], check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times)
+
+
+def target_table(repeats: int = 7) -> None:
+    """Issue 18's targets on the demo: the library call and the draws against the argpartition core, in one run."""
+    from scorer import demo_result
+    from scorer.analyses.common import weighted_sum_inputs
+    from scorer.tuning import sensitivity
+
+    result = demo_result()
+    _ids, values, _mask = weighted_sum_inputs(result, "the benchmark")
+    draws = sample_weights(WeightConstraints(values.shape[1]), DRAWS, seed=1)
+    sensitivity(result, draws=1_000, seed=1)  # warm-up
+    core = cpu_median(lambda: argpartition_core(values, draws, TOP_K), repeats)
+    library = cpu_median(lambda: sensitivity(result, draws=DRAWS, seed=1), repeats)
+    few = cpu_median(lambda: sensitivity(result, draws=1_000, seed=1), repeats)
+    whole_many = process_cpu(["sensitivity", "--draws", str(DRAWS + 1_000), "--format", "csv"], 5)
+    whole_few = process_cpu(["sensitivity", "--draws", "1000", "--format", "csv"], 5)
+    rank = process_cpu(["rank", "--format", "csv"], 5)
+    default = process_cpu(["sensitivity", "--format", "csv"], 5)
+    print(f"sensitivity on the demo, {DRAWS:,} draws (CPU, median; core = argpartition NumPy core, same draws)")
+    print(f"  argpartition core           {core * 1000:7.0f} ms")
+    print(f"  library call                {library * 1000:7.0f} ms  {library / core:.2f}x core (target <= 0.35x)")
+    print(f"  library, draws only         {(library - few) * 1000:7.0f} ms  {(library - few) / core:.2f}x core")
+    marginal = whole_many - whole_few
+    print(f"  process 101,000 - 1,000     {marginal * 1000:7.0f} ms  {marginal / core:.2f}x core (target <= 0.35x)")
+    print(f"  sensitivity (10,000) - rank {(default - rank) * 1000:7.0f} ms  (target <= 150 ms)")
+
+
 def main() -> None:
+    target_table()
     acceptability_table()
     memory_table()
     stability_table()

@@ -135,7 +135,7 @@ class WeightConstraints:
         tight_lower = np.maximum(lower, 1.0 - (upper.sum() - upper))
         tight_upper = np.minimum(upper, 1.0 - (lower.sum() - lower))
         tight_upper = np.maximum(tight_upper, tight_lower)
-        if order is not None and _chebyshev(*_inequalities(k, tight_lower, tight_upper, order)) is None:
+        if order is not None and not _order_feasible(tight_lower, tight_upper, order):
             raise ConfigError(
                 Problem(
                     "config.weights",
@@ -308,6 +308,25 @@ def _inequalities(
     return np.array(rows), np.array(rhs)
 
 
+def _order_feasible(lower: FloatArray, upper: FloatArray, order: tuple[int, ...]) -> bool:
+    """Whether some weights summing to 1 meet the bounds and ``w[order[0]] >= w[order[1]] >= ...`` (no LP).
+
+    Along the chain a weight is at most every upper bound before it and at least every lower
+    bound after it; those tightened bounds fall along the chain, so the lowest (and highest)
+    choice is itself ordered, and so is every mix of the two: the sums in between are all reached.
+
+    >>> _order_feasible(np.array([0.0, 0.5]), np.array([0.4, 1.0]), (0, 1))
+    False
+    >>> _order_feasible(np.array([0.0, 0.0, 0.3]), np.array([1.0, 0.6, 1.0]), (0, 1))
+    True
+    """
+    low, high = lower.copy(), upper.copy()
+    chain = list(order)
+    high[chain] = np.minimum.accumulate(upper[chain])
+    low[chain] = np.maximum.accumulate(lower[chain][::-1])[::-1]
+    return bool(np.all(low <= high + 1e-9) and low.sum() <= 1 + 1e-9 and high.sum() >= 1 - 1e-9)
+
+
 def _chebyshev(
     g: FloatArray, h: FloatArray, eq: FloatArray | None = None, eq_rhs: FloatArray | None = None
 ) -> tuple[FloatArray, float] | None:
@@ -388,13 +407,25 @@ class _Exact(_Sampler):
         e = rng.standard_exponential((size, self.k))
         w = e / e.sum(axis=1, keepdims=True)
         if self.order is not None:
-            idx = list(self.order)
-            w[:, idx] = -np.sort(-w[:, idx], axis=1)
+            _sort_descending(w, list(self.order))
         return w
 
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
         while True:
             yield self.draw(rng, _BLOCK)
+
+
+def _sort_descending(w: FloatArray, columns: list[int]) -> None:
+    """Sort the given columns of each row, largest first, in place (a few columns: a sorting network)."""
+    if len(columns) > 4:
+        w[:, columns] = -np.sort(-w[:, columns], axis=1)
+        return
+    network = {2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)], 4: [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)]}
+    cols = [w[:, c].copy() for c in columns]
+    for a, b in network[len(columns)]:
+        cols[a], cols[b] = np.maximum(cols[a], cols[b]), np.minimum(cols[a], cols[b])
+    for c, values in zip(columns, cols, strict=True):
+        w[:, c] = values
 
 
 class _Rejection(_Sampler):
@@ -405,7 +436,10 @@ class _Rejection(_Sampler):
         self.batch = int(min(max(_BLOCK, np.ceil(1.2 * _BLOCK / max(acceptance, 1e-6))), 2_000_000 // base.k))
 
     def accept(self, w: FloatArray) -> NDArray[np.bool_]:
-        ok: NDArray[np.bool_] = np.all((w >= self.lower - _TOL) & (w <= self.upper + _TOL), axis=1)
+        ok: NDArray[np.bool_] = (w[:, 0] >= self.lower[0] - _TOL) & (w[:, 0] <= self.upper[0] + _TOL)
+        for j in range(1, w.shape[1]):  # column by column: a reduction along rows of k is slow
+            ok &= w[:, j] >= self.lower[j] - _TOL
+            ok &= w[:, j] <= self.upper[j] + _TOL
         return ok
 
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
@@ -561,13 +595,16 @@ def _make_sampler(constraints: WeightConstraints, method: str) -> _Sampler:
                 )
             )
         return base
+    pilot = base.draw(np.random.default_rng(_PILOT_SEED), _PILOT_DRAWS)
+    acceptance = float(_Rejection(base, lower, upper, 1.0).accept(pilot).mean())
+    if method in ("auto", "rejection") and acceptance >= _MIN_ACCEPTANCE:
+        # A region that keeps 2% of the draws has volume: it is full, and rejection needs no LP (no SciPy).
+        return _Rejection(base, lower, upper, acceptance)
     region = _region(*_inequalities(k, lower, upper, constraints.order))
     if region.basis.shape[1] == 0:
         return _Fixed(np.clip(region.point, lower, upper))
-    acceptance = 0.0
-    if region.full:
-        pilot = base.draw(np.random.default_rng(_PILOT_SEED), _PILOT_DRAWS)
-        acceptance = float(_Rejection(base, lower, upper, 1.0).accept(pilot).mean())
+    if not region.full:
+        acceptance = 0.0
     if method == "rejection" or (method == "auto" and acceptance >= _MIN_ACCEPTANCE):
         if acceptance == 0.0:
             raise ConfigError(

@@ -342,6 +342,7 @@ class _Accumulator:
             self.inverse = np.arange(self.n)
             self.mult = None
         self.size = len(self.items)
+        self.mult32 = None if self.mult is None else self.mult.astype(np.int32)
         self.vi = np.ascontiguousarray(v[self.items])
         self.mi = None if m is None else np.ascontiguousarray(m[self.items], dtype=np.float64)
         self.top_k, self.rules = top_k, rules
@@ -372,61 +373,97 @@ class _Accumulator:
         return weighted_sums(w, x, self.mi, out=self.buffer("scores", shape, np.float64), work=work)
 
     def add(self, w: FloatArray, values: FloatArray | None) -> None:
-        c, size, n, kc = len(w), self.size, self.n, self.k_criteria
+        c, size = len(w), self.size
         s = self.scores(w, values)
         # Rounded scores as whole numbers (ties as in scorer.ranking), the country index packed in the low bits.
         q = np.multiply(s, _SCALE, out=s)
         np.rint(q, out=q)
-        if self.bits <= _FLOAT_KEY_BITS:
-            # Whole numbers below 2**40 keep their order as float64 bit patterns, and end in >= 12 zero bits.
-            key = q.view(np.int64)
-            key |= self.index
-            key.sort(axis=1)
-            key = key[:, ::-1]
-            gap = np.subtract(key[:, :-1], key[:, 1:], out=self.buffer("gap", (c, size - 1), np.int64))
-            tie = np.less(gap, 1 << self.bits, out=self.buffer("tie", (c, size - 1), np.bool_))
-        else:
+        if self.bits > _FLOAT_KEY_BITS:
             key = (_OFFSET - q).astype(np.int64)
             key <<= self.bits
             key |= self.index
             key.sort(axis=1)
             high = key >> self.bits
             tie = high[:, 1:] == high[:, :-1]
-        order: IntArray = np.bitwise_and(key, self.low, out=self.buffer("order", (c, size), np.int64))
+            order: IntArray = np.bitwise_and(key, self.low, out=self.buffer("order", (c, size), np.int64))
+            self.count(w, key, order, tie if tie.any() else None)
+            return
+        # Whole numbers below 2**40 keep their order as float64 bit patterns, and end in >= 12 zero bits.
+        key = q.view(np.int64)
+        key |= self.index
+        key.sort(axis=1)  # ascending: the best last
+        gap = np.subtract(key[:, 1:], key[:, :-1], out=self.buffer("gap", (c, size - 1), np.int64))
+        tie = np.less(gap, 1 << self.bits, out=self.buffer("tie", (c, size - 1), np.bool_))
+        rising: IntArray = np.bitwise_and(key, self.low, out=self.buffer("order", (c, size), np.int64))
         any_tie = bool(tie.any())
-        top = self.top_k
-        if self.mult is None and not any_tie:
-            rank0: IntArray = np.broadcast_to(self.index, (c, size))
-            top_items = order[:, :top]
-            top_rows = np.broadcast_to(np.arange(c)[:, None], top_items.shape)
+        if any_tie:
+            self.count(w, key[:, ::-1], rising[:, ::-1], tie[:, ::-1])
         else:
-            step = self.buffer("step", (c, size), np.int64)
-            if self.mult is None:
-                step.fill(1)
-            else:
-                np.take(self.mult, order, out=step)
-            rank0 = np.cumsum(step, axis=1, out=self.buffer("rank", (c, size), np.int64))
-            rank0 -= step
-            if any_tie:
-                rank0[:, 1:][tie] = 0
-                np.maximum.accumulate(rank0, axis=1, out=rank0)
-                sel = rank0 < top
-                top_items = order[sel]
-            else:
-                # Without ties a rank is at least the position, so the top K sit in the first K positions.
-                sel = rank0[:, :top] < top
-                top_items = order[:, :top][sel]
-            top_rows = np.nonzero(sel)[0]
+            self.count_plain(w, key, rising)
+
+    def count_plain(self, w: FloatArray, key: IntArray, rising: IntArray) -> None:
+        """Count a chunk without ties in ascending order (no reversed views): the best K sit in the last K places.
+
+        A rank is the number of countries after a place: ``size - 1 - p``, or with repeated rows the
+        repeats after it, from one cumulative sum.
+        """
+        c, size, n = len(w), self.size, self.n
+        kept = min(self.top_k, size)
+        top_rows: BoolArray | None = None
+        if self.mult32 is None:
+            rank0: IntArray = np.broadcast_to(self.index[::-1], (c, size))
+            top_items = rising[:, size - kept :].reshape(-1)
+        else:
+            step = np.take(self.mult32, rising, out=self.buffer("step32", (c, size), np.int32), mode="clip")
+            rank0 = np.cumsum(step, axis=1, out=self.buffer("rank32", (c, size), np.int32))
+            np.subtract(rank0[:, -1:].copy(), rank0, out=rank0)
+            # every item of the last K places, weighted 0 where its rank is not in the top K (+0.0 adds nothing)
+            inside = (rank0[:, size - kept :] < self.top_k).reshape(-1)
+            top_items, top_rows = rising[:, size - kept :].reshape(-1), inside
+        for j in range(self.k_criteria):
+            weights = np.repeat(w[:, j], kept)
+            if top_rows is not None:
+                weights *= top_rows
+            self.central[:, j] += np.bincount(top_items, weights=weights, minlength=size)
+        flat = np.multiply(rising, n, out=self.buffer("flat", (c, size), np.int64))
+        flat += rank0
+        self.counts += np.bincount(flat.reshape(-1), minlength=size * n)
+        if self.by_score:
+            self.count_tiers(key[:, ::-1], rising[:, ::-1], rank0[:, ::-1], fast=self.mult is None)
+        self.draws += c
+
+    def count(self, w: FloatArray, key: IntArray, order: IntArray, tie: BoolArray | None) -> None:
+        """Count a chunk from its descending ``key`` and ``order`` (the best first) and its ties."""
+        c, size, n = len(w), self.size, self.n
+        rank0, top_items, top_rows = self.ranks(order, tie)
         # Central weights: add each draw's weights to the countries it puts in the top K.
-        cells = (top_items.reshape(-1, 1) * kc + np.arange(kc)).reshape(-1)
-        central = np.bincount(cells, weights=w[top_rows.reshape(-1)].reshape(-1), minlength=size * kc)
-        self.central += central.reshape(size, kc)
+        for j in range(self.k_criteria):
+            self.central[:, j] += np.bincount(top_items, weights=w[top_rows, j], minlength=size)
         flat = np.multiply(order, n, out=self.buffer("flat", (c, size), np.int64))
         flat += rank0
         self.counts += np.bincount(flat.reshape(-1), minlength=size * n)
         if self.by_score:
-            self.count_tiers(key, order, rank0, fast=self.mult is None and not any_tie)
+            self.count_tiers(key, order, rank0, fast=self.mult is None and tie is None)
         self.draws += c
+
+    def ranks(self, order: IntArray, tie: BoolArray | None) -> tuple[IntArray, IntArray, IntArray]:
+        """0-based ranks along the descending positions; the items in the top K and their draws."""
+        c, size = order.shape
+        top = self.top_k
+        step = self.buffer("step", (c, size), np.int64)
+        if self.mult is None:
+            step.fill(1)
+        else:
+            np.take(self.mult, order, out=step, mode="clip")  # indices are in range; "raise" would buffer
+        rank0 = np.cumsum(step, axis=1, out=self.buffer("rank", (c, size), np.int64))
+        rank0 -= step
+        if tie is not None:
+            rank0[:, 1:][tie] = 0
+            np.maximum.accumulate(rank0, axis=1, out=rank0)
+            sel = rank0 < top
+            return rank0, order[sel], np.nonzero(sel)[0]
+        sel = rank0[:, :top] < top
+        return rank0, order[:, :top][sel], np.nonzero(sel)[0]
 
     def count_tiers(self, key: IntArray, order: IntArray, rank0: IntArray, *, fast: bool) -> None:
         """Count tiers per draw when a rule uses ``min_score`` (rank-only tiers come from the rank counts).

@@ -23,7 +23,8 @@ interval reported up to 0 or 1 is then open at that end, and the smallest
 change to flip a country may be a move to exactly 0 or 1. With a mask, a country lacking criterion
 ``j`` keeps a constant score along the move, as does one whose only weighted
 criterion is ``j`` (the 0/0 at the end of the move is left out).
-Everything is vectorised over country pairs: O(n^2) per criterion.
+Everything is vectorised over country pairs, a block of countries at a time:
+O(n^2 log n) time and O(n) memory per criterion.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ BoolArray = NDArray[np.bool_]
 
 _END = 1e-12
 """Crossings this close to 0 or 1 are ignored (rounding noise at the ends of the move)."""
+_CHUNK_CELLS = 120_000
+"""Country pairs handled at once: a block of rows times every country (work arrays of a few MB,
+which stay in cache; bigger blocks are slower, not faster)."""
+_RECENT: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = {}
+_RECENT_SIZE = 16
+"""The last intervals computed, by their inputs: one analysis asks for the same ones twice."""
 
 
 def move_weight(weights: ArrayLike, j: int, t: ArrayLike) -> FloatArray:
@@ -282,25 +289,28 @@ def _coefficients(
 
 
 def _pair_roots(
-    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray, rows: slice | None = None
 ) -> tuple[FloatArray, FloatArray, NDArray[np.int8]]:
-    """Where country ``l`` (column) crosses country ``i`` (row): roots ``r1 <= r2`` (NaN if none).
+    """Where country ``l`` (column) crosses country ``i`` (row, one of ``rows``): roots ``r1 <= r2`` (NaN if none).
 
     Also the sign of ``s_l - s_i`` before the first root; it flips at each root.
     """
+    rows = rows or slice(0, len(a))
+    ai, bi, ci, di = a[rows, None], b[rows, None], c[rows, None], d[rows, None]
+    diagonal = (np.arange(len(ai)), np.arange(len(a))[rows])
     if not d.any():
         # Linear scores (c = 1, d = 0): one crossing at most, where the slopes differ.
-        slope = b[None, :] - b[:, None]
-        level = a[None, :] - a[:, None]
+        slope = b[None, :] - bi
+        level = a[None, :] - ai
         with np.errstate(divide="ignore", invalid="ignore"):
             root = np.where(slope != 0, -level / slope, np.nan)
         sign = np.where(slope != 0, -np.sign(slope), np.sign(level)).astype(np.int8)
-        np.fill_diagonal(root, np.nan)
-        np.fill_diagonal(sign, 0)
+        root[diagonal] = np.nan
+        sign[diagonal] = 0
         return root, np.full(root.shape, np.nan), sign
-    alpha = b[None, :] * d[:, None] - b[:, None] * d[None, :]
-    beta = a[None, :] * d[:, None] + b[None, :] * c[:, None] - a[:, None] * d[None, :] - b[:, None] * c[None, :]
-    gamma = a[None, :] * c[:, None] - a[:, None] * c[None, :]
+    alpha = b[None, :] * di - bi * d[None, :]
+    beta = a[None, :] * di + b[None, :] * ci - ai * d[None, :] - bi * c[None, :]
+    gamma = a[None, :] * ci - ai * c[None, :]
     quad = alpha != 0
     lin = ~quad & (beta != 0)
     disc = beta * beta - 4.0 * alpha * gamma
@@ -314,9 +324,9 @@ def _pair_roots(
     r1 = np.where(two, np.minimum(ra, rb), np.where(lin, rl, np.nan))
     r2 = np.where(two, np.maximum(ra, rb), np.nan)
     first = np.where(quad, np.sign(alpha), np.where(lin, -np.sign(beta), np.sign(gamma))).astype(np.int8)
-    np.fill_diagonal(r1, np.nan)
-    np.fill_diagonal(r2, np.nan)
-    np.fill_diagonal(first, 0)
+    r1[diagonal] = np.nan
+    r2[diagonal] = np.nan
+    first[diagonal] = 0
     return r1, r2, first
 
 
@@ -329,20 +339,109 @@ def _intervals(
     ``min_score``) are sorted once; the count of countries above it and the
     threshold states on each side of ``t0`` follow by cumulative sums.
     """
-    n = len(v)
+    key = (v.tobytes(), v.shape, None if m is None else m.tobytes(), w.tobytes(), j, rules)
+    if key in _RECENT:  # top_k_interval and weight_change_to_flip ask for the same crossings
+        lo, hi = _RECENT[key]
+        return lo.copy(), hi.copy()
     t0 = float(w[j])
     s0 = weighted_sum_scores(v, w, mask=m)
     current = assign_tiers(s0, min_ranks(s0), rules)
     a, b, c, d = _coefficients(v, m, w, j)
-    r1, r2, first = _pair_roots(a, b, c, d)
+    lo = np.empty(len(v))
+    hi = np.empty(len(v))
+    step = max(1, _CHUNK_CELLS // len(v))  # a block of countries at a time: memory O(n), not O(n^2)
+    for start in range(0, len(v), step):
+        rows = slice(start, min(start + step, len(v)))
+        lo[rows], hi[rows] = _intervals_of(a, b, c, d, rows, t0, current[rows], rules)
+    _RECENT[key] = (lo.copy(), hi.copy())
+    while len(_RECENT) > _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    return lo, hi
+
+
+def _intervals_of(
+    a: FloatArray,
+    b: FloatArray,
+    c: FloatArray,
+    d: FloatArray,
+    block: slice,
+    t0: float,
+    current: IntArray,
+    rules: tuple[TierRule, ...],
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_intervals` for the countries of ``block`` (their crossings with every country)."""
+    r1, r2, first = _pair_roots(a, b, c, d, block)
+    linear = not d.any()  # one root per pair at most: the second column of roots is empty
+    n = len(r1)
     # Crossing a root rightwards puts l above i when the sign after it is positive.
-    cols = [r1, r2]
-    deltas = [np.where(first < 0, 1, -1), np.where(first > 0, 1, -1)]
-    kinds = [np.full((n, n), -1), np.full((n, n), -1)]
+    cols = [r1] if linear else [r1, r2]
+    deltas = [np.where(first < 0, 1, -1).astype(np.int32)]
+    if not linear:
+        deltas.append(np.where(first > 0, 1, -1).astype(np.int32))
     thresholds = [(t, rule.min_score) for t, rule in enumerate(rules) if rule.min_score is not None]
+    met_right, met_left, roots = _threshold_states(a[block], b[block], c[block], d[block], thresholds, t0)
+    cols += [root[:, None] for root in roots]
+    deltas += [np.zeros((n, 1), dtype=np.int32) for _ in roots]
+    times = np.concatenate(cols, axis=1) if len(cols) > 1 else r1
+    width = times.shape[1]
+    key = np.where((times > _END) & (times < 1.0 - _END), times, np.inf)
+    flat = np.argsort(key, axis=1) + (np.arange(n) * width)[:, None]
+    ts = key.reshape(-1)[flat]
+    cum = np.zeros((n, width + 1), dtype=np.int32)
+    step = np.concatenate(deltas, axis=1) if len(deltas) > 1 else deltas[0]
+    np.cumsum(step.reshape(-1)[flat], axis=1, out=cum[:, 1:])
+    rows = np.arange(n)
+    p_left = (ts < t0).sum(axis=1)
+    p_right = (ts <= t0).sum(axis=1)
+    above_right = _above(first, r1, r2, t0, right=True)
+    above_left = _above(first, r1, r2, t0, right=False)
+    right = np.arange(width)[None, :] >= p_right[:, None]
+    left = ~right if np.array_equal(p_left, p_right) else np.arange(width)[None, :] < p_left[:, None]
+    above = np.where(
+        right,
+        (above_right - cum[rows, p_right])[:, None] + cum[:, 1:],
+        (above_left - cum[rows, p_left])[:, None] + cum[:, :-1],
+    )
+    met: list[BoolArray] = []
+    if thresholds:
+        kind = np.full(step.shape, -1, dtype=np.int8)
+        kind[:, width - len(thresholds) :] = np.arange(len(thresholds), dtype=np.int8)
+        kind = kind.reshape(-1)[flat]
+        for q in range(len(thresholds)):
+            seen = np.zeros((n, width + 1), dtype=np.int32)
+            np.cumsum(kind == q, axis=1, out=seen[:, 1:])
+            crossed_right = seen[:, 1:] > seen[rows, p_right][:, None]
+            crossed_left = seen[:, :-1] < seen[rows, p_left][:, None]
+            met.append(np.where(right, met_right[q][:, None] ^ crossed_right, met_left[q][:, None] ^ crossed_left))
+    changed = (_tier_of(above, met, thresholds, rules) != current[:, None]) & np.isfinite(ts)
+    same_as_next = ts[:, 1:] == ts[:, :-1]
+    up = changed & right
+    up[:, :-1] &= ~same_as_next  # the last crossing of a group at one weight
+    down = changed & left
+    down[:, 1:] &= ~same_as_next  # the first one
+    hi = np.where(up.any(axis=1), ts[rows, np.argmax(up, axis=1)], 1.0)
+    lo = np.where(down.any(axis=1), ts[rows, width - 1 - np.argmax(down[:, ::-1], axis=1)], 0.0)
+    hi[_tier_of(above_right, met_right, thresholds, rules) != current] = t0
+    lo[_tier_of(above_left, met_left, thresholds, rules) != current] = t0
+    return lo, hi
+
+
+def _above(first: NDArray[np.int8], r1: FloatArray, r2: FloatArray, t0: float, *, right: bool) -> IntArray:
+    """Per country of the block, how many countries score above it just right (or left) of ``t0``."""
+    crossed = ((r1 <= t0) if right else (r1 < t0)).astype(np.int8)
+    crossed += (r2 <= t0) if right else (r2 < t0)
+    out: IntArray = (first * np.where(crossed % 2 == 1, -1, 1) > 0).sum(axis=1)
+    return out
+
+
+def _threshold_states(
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray, thresholds: list[tuple[int, float]], t0: float
+) -> tuple[list[BoolArray], list[BoolArray], list[FloatArray]]:
+    """Per ``min_score``: whether each score meets it just right and just left of ``t0``, and where it crosses it."""
     met_right: list[BoolArray] = []
     met_left: list[BoolArray] = []
-    for q, (_, theta) in enumerate(thresholds):
+    roots: list[FloatArray] = []
+    for _, theta in thresholds:
         slope = b - theta * d
         level = a - theta * c
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -350,50 +449,8 @@ def _intervals(
         sign0 = np.where(slope != 0, -np.sign(slope), np.where(level >= 0, 1, -1))
         met_right.append(sign0 * np.where(root <= t0, -1, 1) > 0)
         met_left.append(sign0 * np.where(root < t0, -1, 1) > 0)
-        cols.append(root[:, None])
-        deltas.append(np.zeros((n, 1), dtype=np.int64))
-        kinds.append(np.full((n, 1), q))
-    times = np.concatenate(cols, axis=1)
-    width = times.shape[1]
-    key = np.where((times > _END) & (times < 1.0 - _END), times, np.inf)
-    flat = np.argsort(key, axis=1) + (np.arange(n) * width)[:, None]
-    ts = key.reshape(-1)[flat]
-    cum = np.zeros((n, width + 1), dtype=np.int64)
-    np.cumsum(np.concatenate(deltas, axis=1).reshape(-1)[flat], axis=1, out=cum[:, 1:])
-    kind = np.concatenate(kinds, axis=1).reshape(-1)[flat]
-    rows = np.arange(n)
-    p_left = (ts < t0).sum(axis=1)
-    p_right = (ts <= t0).sum(axis=1)
-    above_right = (first * np.where(((r1 <= t0).astype(np.int64) + (r2 <= t0)) % 2 == 1, -1, 1) > 0).sum(axis=1)
-    above_left = (first * np.where(((r1 < t0).astype(np.int64) + (r2 < t0)) % 2 == 1, -1, 1) > 0).sum(axis=1)
-    pos = np.arange(width)[None, :]
-    right = pos >= p_right[:, None]
-    left = pos < p_left[:, None]
-    above = np.where(
-        right,
-        (above_right - cum[rows, p_right])[:, None] + cum[:, 1:],
-        (above_left - cum[rows, p_left])[:, None] + cum[:, :-1],
-    )
-    met: list[BoolArray] = []
-    for q in range(len(thresholds)):
-        seen = np.zeros((n, width + 1), dtype=np.int64)
-        np.cumsum(kind == q, axis=1, out=seen[:, 1:])
-        crossed_right = seen[:, 1:] > seen[rows, p_right][:, None]
-        crossed_left = seen[:, :-1] < seen[rows, p_left][:, None]
-        met.append(np.where(right, met_right[q][:, None] ^ crossed_right, met_left[q][:, None] ^ crossed_left))
-    tier = _tier_of(above, met, thresholds, rules)
-    changed = (tier != current[:, None]) & np.isfinite(ts)
-    last_of_group = np.ones(ts.shape, dtype=bool)
-    last_of_group[:, :-1] = ts[:, 1:] != ts[:, :-1]
-    first_of_group = np.ones(ts.shape, dtype=bool)
-    first_of_group[:, 1:] = ts[:, 1:] != ts[:, :-1]
-    up = changed & right & last_of_group
-    down = changed & left & first_of_group
-    hi = np.where(up.any(axis=1), ts[rows, np.argmax(up, axis=1)], 1.0)
-    lo = np.where(down.any(axis=1), ts[rows, width - 1 - np.argmax(down[:, ::-1], axis=1)], 0.0)
-    hi[_tier_of(above_right, met_right, thresholds, rules) != current] = t0
-    lo[_tier_of(above_left, met_left, thresholds, rules) != current] = t0
-    return lo, hi
+        roots.append(root)
+    return met_right, met_left, roots
 
 
 def _end_changes(

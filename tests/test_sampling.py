@@ -199,3 +199,32 @@ def test_bad_draw_count_and_method() -> None:
         sample_weights(WeightConstraints(3), 5, seed=0, method="rejection")
     assert err.value.lines() == ["method: should be 'auto' when no bound cuts the simplex, but it is 'rejection'"]
     assert sample_weights(WeightConstraints(3), 0, seed=0).shape == (0, 3)
+
+
+def test_order_feasibility_without_an_lp_agrees_with_the_lp() -> None:
+    from scorer.sampling import _chebyshev, _inequalities, _order_feasible
+
+    rng = np.random.default_rng(7)
+    seen = {True: 0, False: 0}
+    for _ in range(300):
+        k = int(rng.integers(2, 6))
+        lower = np.round(rng.random(k) * 0.5 * rng.integers(0, 2, k), 2)
+        upper = np.minimum(np.round(lower + rng.random(k) * 0.8, 2), 1.0)
+        order = tuple(int(x) for x in rng.permutation(k)[: int(rng.integers(2, k + 1))])
+        feasible = _order_feasible(lower, upper, order)
+        assert feasible == (_chebyshev(*_inequalities(k, lower, upper, order)) is not None)
+        seen[feasible] += 1
+    assert min(seen.values()) > 20  # both answers were tried
+
+
+def test_the_sorting_network_orders_as_a_sort_does() -> None:
+    from scorer.sampling import _sort_descending
+
+    rng = np.random.default_rng(3)
+    for width in (2, 3, 4, 5):
+        w = rng.random((500, 6))
+        columns = [int(c) for c in rng.permutation(6)[:width]]
+        want = w.copy()
+        want[:, columns] = -np.sort(-w[:, columns], axis=1)
+        _sort_descending(w, columns)
+        assert np.array_equal(w, want)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -312,3 +314,34 @@ def test_integer_keys_for_many_countries_equal_brute_force(monkeypatch: pytest.M
     want = brute_force_acceptability(values, draws, mask=m, top_k=4, tiers=TIERS)
     for name, expected in want.items():
         np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 3), st.booleans())
+def test_repeated_rows_and_rounding_ties_equal_brute_force(seed: int, decimals: int, masked: bool) -> None:
+    # Coarse values make exact ties in many draws; repeated rows take the cumulative-rank path.
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((9, 3)), decimals)
+    values[5] = values[1]
+    values[8] = 0.0
+    mask = rng.random((9, 3)) > 0.3 if masked else None
+    if mask is not None:
+        mask[:, 0] = True
+        mask[5] = mask[1]
+    draws = rng.multinomial(8, [1 / 3] * 3, size=120) / 8  # eighths: exact sums of 1, many equal draws
+    got = acceptability(values, draws, mask=mask, top_k=3, tiers=TIERS, chunk_size=int(rng.integers(1, 50)))
+    want = brute_force_acceptability(values, draws, mask=mask, top_k=3, tiers=TIERS)
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_sensitivity_on_the_demo_does_not_import_scipy() -> None:
+    code = (
+        "import sys\n"
+        "from scorer import demo_result\n"
+        "from scorer.tuning import sensitivity\n"
+        "sensitivity(demo_result(), draws=2000, seed=1)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -186,3 +186,36 @@ def test_a_tie_at_weight_zero_is_a_change_not_part_of_the_interval() -> None:
     assert dw[2, 0] == -0.5  # lower w_0 all the way to exactly 0 and country 2 enters (a tie at rank 2)
     s = weighted_sum_scores(v, [0.0, 1.0])
     assert min_ranks(s).tolist() == [1, 2, 2]
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_intervals_in_blocks_of_countries_equal_one_block(masked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scorer.stability as stab
+
+    rng = np.random.default_rng(11)
+    values = np.round(rng.random((60, 3)), 2)
+    values[10] = values[3]
+    mask = (rng.random((60, 3)) > 0.2) | (np.arange(3) == 0) if masked else None
+    weights = [0.5, 0.3, 0.2]
+    tiers = [("join", 5, None), ("consider", None, 0.5), ("rest", None, None)]
+
+    def everything() -> list[np.ndarray]:
+        stab._RECENT.clear()
+        out = [weight_change_to_flip(values, weights, top_k=5, mask=mask)]
+        for j in range(3):
+            out += list(tier_intervals(values, weights, j, tiers=tiers, mask=mask))
+        return out
+
+    whole = everything()
+    monkeypatch.setattr(stab, "_CHUNK_CELLS", 7 * 60)  # blocks of 7 countries
+    for got, want in zip(everything(), whole, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_asking_twice_gives_equal_and_independent_answers() -> None:
+    values = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
+    first = tier_intervals(values, [0.6, 0.4], 0, tiers=[("a", 1, None), ("b", None, None)])
+    kept = first[0].tolist()
+    first[0][:] = -1.0  # the caller's copy: the remembered answer must not change
+    again = tier_intervals(values, [0.6, 0.4], 0, tiers=[("a", 1, None), ("b", None, None)])
+    assert again[0].tolist() == kept and min(kept) >= 0.0
