@@ -79,6 +79,7 @@ class Validation:
     header_row: int = 1
     sheet: str | None = None
     source: str = ""  # the spreadsheet's path as given (problems name it so)
+    warnings: tuple[str, ...] = ()  # worth a look, not wrong: the exit code stays 0
 
     @property
     def ok(self) -> bool:
@@ -209,6 +210,31 @@ def validate_files(
         header_row=int(df.attrs.get("header_row", 1)) if df is not None else 1,
         sheet=df.attrs.get("sheet") if df is not None else None,
         source=str(spreadsheet),
+        warnings=criteria_warnings(loaded) if loaded is not None else (),
+    )
+
+
+def criteria_warnings(criteria: Criteria) -> tuple[str, ...]:
+    """What is allowed but likely unintended in a criteria file: a criterion without a weight range among ranged ones.
+
+    >>> from scorer import load_criteria
+    >>> from scorer.resources import default_criteria_path
+    >>> c = load_criteria(default_criteria_path())
+    >>> extra = c.criteria["representation"].model_copy(update={"range": None})
+    >>> criteria_warnings(c.model_copy(update={"criteria": {**c.criteria, "new": extra}}))[0]
+    'criterion new has no weight range; sensitivity samples it within [0, 0.45] (give it a range to choose)'
+    """
+    from scorer.analyses.common import unranged_bounds
+    from scorer.formatting import plain_number
+
+    try:
+        bounds = unranged_bounds(criteria)
+    except ScorerError:
+        return ()  # inconsistent ranges are a problem of their own, reported by the commands that sample
+    return tuple(
+        f"criterion {cid} has no weight range; sensitivity samples it within "
+        f"[{plain_number(low)}, {plain_number(high)}] (give it a range to choose)"
+        for cid, (low, high) in bounds.items()
     )
 
 

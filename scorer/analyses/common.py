@@ -76,6 +76,36 @@ def _criteria_key(problem: Problem, ids: list[str]) -> Problem:
     return Problem(problem.code, problem.message, key=key, fix=problem.fix)
 
 
+def unranged_bounds(criteria: Criteria) -> dict[str, tuple[float, float]]:
+    """The weights sampled for criteria without a ``range`` when others have one: {id: (low, high)}.
+
+    A criterion added to a file whose others have ranges is still sampled, within
+    what the others' ranges leave; this says within what (empty when every
+    criterion has a range, or none has: then every weighting is allowed).
+
+    >>> from scorer import load_criteria
+    >>> from scorer.resources import default_criteria_path
+    >>> c = load_criteria(default_criteria_path())
+    >>> unranged_bounds(c)
+    {}
+    >>> extra = c.criteria["representation"].model_copy(update={"range": None})
+    >>> unranged_bounds(c.model_copy(update={"criteria": {**c.criteria, "new": extra}}))
+    {'new': (0.0, 0.45)}
+    """
+    missing = [cid for cid, c in criteria.criteria.items() if c.range is None]
+    if not missing or len(missing) == len(criteria.criteria):
+        return {}
+    constraints = weight_constraints(criteria)
+    ids = list(criteria.criteria)
+    return {
+        cid: (
+            round(float(constraints.tight_lower[ids.index(cid)]), 6),
+            round(float(constraints.tight_upper[ids.index(cid)]), 6),
+        )
+        for cid in missing
+    }
+
+
 def describe_constraints(criteria: Criteria) -> list[str]:
     """The allowed weights in words, one statement per item.
 
@@ -90,6 +120,10 @@ def describe_constraints(criteria: Criteria) -> list[str]:
         else f"{cid} between {plain_number(c.range[0])} and {plain_number(c.range[1])}"
         for cid, c in criteria.criteria.items()
         if c.range is not None
+    ]
+    out += [
+        f"{cid} between {plain_number(low)} and {plain_number(high)} (no range given: what the others leave)"
+        for cid, (low, high) in unranged_bounds(criteria).items()
     ]
     if criteria.weight_order:
         out.append(" >= ".join(criteria.weight_order))

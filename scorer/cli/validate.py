@@ -73,6 +73,8 @@ def command(
     data_path, crit_path = resolve_inputs(spreadsheet, criteria_path)
     found = validate_files(data_path, crit_path, sheet=sheet, fixes=fix_output is not None, **reading_options())
     announce_inputs()
+    for text in found.warnings:
+        note(f"Warning: {text}")
     if fix_output is not None:
         _write_fixed(found, data_path, fix_output, fmt=fmt, force=force)
         return
