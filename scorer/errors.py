@@ -220,7 +220,9 @@ class Problem:
     def location(self) -> str:
         parts: list[str] = []
         if self.file:
-            parts.append(self.file + (f":{self.line}" if self.line else ""))
+            from scorer.resources import shown_path
+
+            parts.append(shown_path(self.file) + (f":{self.line}" if self.line else ""))
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

@@ -37,3 +37,28 @@ def default_criteria_path() -> Path:
 def demo_spreadsheet_path() -> Path:
     """``seeds/countries.csv``: the 162 UNCT countries, real public data."""
     return seeds_dir() / "countries.csv"
+
+
+def shown_path(text: str) -> str:
+    """A file as messages name it: a bundled one as "the bundled demo (seeds/countries.csv)", never its install path.
+
+    Any other path is returned as given.
+
+    >>> shown_path(str(demo_spreadsheet_path())), shown_path(str(default_criteria_path()))
+    ('the bundled demo (seeds/countries.csv)', 'the bundled criteria (criteria/default.yaml)')
+    >>> shown_path("my.csv")
+    'my.csv'
+    """
+    if not text or (not text.startswith(("/", "\\")) and ":" not in text[:3]):
+        return text  # a relative path is the user's own way of naming a file
+    try:
+        path = Path(text).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return text
+    if path == demo_spreadsheet_path().resolve():
+        return f"the bundled demo (seeds/{path.name})"
+    if path.parent == criteria_dir().resolve():
+        return f"the bundled criteria (criteria/{path.name})"
+    if path.parent == seeds_dir().resolve():
+        return f"the bundled demo folder's {path.name} (seeds/{path.name})"
+    return text

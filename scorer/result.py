@@ -18,6 +18,7 @@ from scorer.cells import fold_text
 from scorer.criteria import Criteria, Indicator, did_you_mean
 from scorer.errors import DataError, Problem
 from scorer.grouping import Offices
+from scorer.resources import shown_path
 from scorer.territories import INHERITED_COLUMNS
 from scorer.value_text import describe_value
 
@@ -189,15 +190,15 @@ class ScoreResult:
             raise DataError(
                 Problem(
                     "data.unknown_country",
-                    f"{default_resolver().name_of(resolved)} ({resolved}) should be a row of {self.source} to be "
-                    "explained, but it is not in it",
+                    f"{default_resolver().name_of(resolved)} ({resolved}) should be a row of "
+                    f"{shown_path(self.source)} to be explained, but it is not in it",
                 )
             )
         choices = list(self.table["name"]) + list(self.table.index)
         raise DataError(
             Problem(
                 "data.unknown_country",
-                f"{country!r} should be a country id or name in {self.source}, but it is not"
+                f"{country!r} should be a country id or name in {shown_path(self.source)}, but it is not"
                 + did_you_mean(country, choices),
             )
         )

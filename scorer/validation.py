@@ -20,6 +20,7 @@ import pandas as pd
 from scorer.criteria import Criteria
 from scorer.errors import Problem, ScorerError, default_fix
 from scorer.fixing import CellFix, find_fixes
+from scorer.resources import shown_path
 from scorer.result import ScoreResult
 
 PROBLEM_COLUMNS = ["file", "row", "country", "column", "value", "problem", "suggested fix"]
@@ -53,7 +54,7 @@ def problem_table(
     names = countries or {}
     rows = [
         {
-            "file": f"{p.file}:{p.line}" if p.file and p.line else (p.file or ""),
+            "file": f"{shown_path(p.file)}:{p.line}" if p.file and p.line else shown_path(p.file or ""),
             "row": "" if p.row is None else str(p.row),
             "country": "" if p.row is None else names.get(p.row, ""),
             "column": p.column if p.column is not None else (p.key or ""),
@@ -114,7 +115,7 @@ class Validation:
         rows = [
             {
                 "status": "fixed",
-                "file": self.source or self.spreadsheet,
+                "file": shown_path(self.source) or self.spreadsheet,
                 "row": str(f.row),
                 "country": f.country,
                 "column": f.column,

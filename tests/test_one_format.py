@@ -11,6 +11,7 @@ from scorer import demo_result
 from scorer.cli import main
 from scorer.export import ranking_frame
 from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
+from scorer.resources import demo_spreadsheet_path
 
 
 def run(*args: str) -> Result:
@@ -60,3 +61,21 @@ def test_select_prints_yes_no_never_true_false() -> None:
     header, *rows = csv.stdout.splitlines()
     j = header.split(",").index("cost_defaulted")
     assert {r.split(",")[j] for r in rows} == {"yes", "no"}
+
+
+def test_messages_name_the_bundled_demo_not_its_install_path() -> None:
+    res = run("-q", "rank", "--header-row", "5")
+    assert res.exit_code == 1
+    errors = [line for line in res.stderr.splitlines() if line.startswith("Error: the bundled demo")]
+    assert errors and all(e.startswith("Error: the bundled demo (seeds/countries.csv): row 5: ") for e in errors)
+    assert str(demo_spreadsheet_path().parent) not in res.stderr
+    table = run("-q", "validate", "--header-row", "3")
+    assert table.stdout.splitlines()[2].startswith("the bundled demo (seeds/countries.csv)  3 ")
+    assert str(demo_spreadsheet_path().parent) not in table.stdout
+
+
+def test_a_users_own_path_is_named_as_given(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.csv"
+    bad.write_text("iso3,x\nTCD,1\nTCD,2\n", encoding="utf-8")
+    res = run("-q", "rank", str(bad))
+    assert res.exit_code == 1 and f"Error: {bad}: " in res.stderr
