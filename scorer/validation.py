@@ -197,6 +197,10 @@ def validate_files(
         except ScorerError as exc:
             problems += exc.problems
     hint = id_column or (loaded.id_column if loaded is not None else None)
+    if loaded is not None and any(p.code in LAYOUT_CODES for p in problems):
+        problems = with_reading_fix(
+            problems, Path(spreadsheet), loaded, df, id_column=hint, sheet=sheet, header_row=header_row
+        )
     countries = row_countries(df, hint) if problems or fixes else {}
     found: tuple[CellFix, ...] = ()
     if fixes and df is not None and loaded is not None:
@@ -237,6 +241,38 @@ def criteria_warnings(criteria: Criteria) -> tuple[str, ...]:
         f"[{plain_number(low)}, {plain_number(high)}] (give it a range to choose)"
         for cid, (low, high) in bounds.items()
     )
+
+
+LAYOUT_CODES = ("data.missing_column", "data.header", "data.read", "data.empty")
+
+
+def with_reading_fix(
+    problems: list[Problem],
+    path: Path,
+    criteria: Criteria,
+    df: pd.DataFrame | None,
+    *,
+    id_column: str | None,
+    sheet: str | None,
+    header_row: int | None = None,
+) -> list[Problem]:
+    """The problems, the missing columns' and header's fixed to ``--header-row N`` or ``--sheet NAME`` when the
+    columns are on another row or sheet (:func:`scorer.io.layout.reading_fix`)."""
+    from dataclasses import replace
+
+    from scorer.io.layout import reading_fix
+
+    expected = {ind.column for _c, _i, ind in criteria.indicator_items()} | {id_column or criteria.id_column}
+    fix = reading_fix(
+        path,
+        expected,
+        id_column=id_column or criteria.id_column,
+        sheet_used=(df.attrs.get("sheet") if df is not None else None) or sheet,
+        header_used=int(df.attrs["header_row"]) if df is not None and "header_row" in df.attrs else header_row,
+    )
+    if fix is None:
+        return problems
+    return [replace(p, fix=fix) if p.code in LAYOUT_CODES else p for p in problems]
 
 
 def row_countries(df: pd.DataFrame | None, id_column: str | None) -> dict[int, str]:

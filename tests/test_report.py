@@ -385,7 +385,7 @@ def test_report_error_lines(runner, tmp_path: Path) -> None:  # type: ignore[no-
     res = run(runner, "report", "-o", str(tmp_path / "b.html"), "--region-column", "continent")
     assert (res.exit_code, res.stderr) == (
         1,
-        f"Error: {demo_spreadsheet_path()}: --region-column: should be a column of the spreadsheet, "
+        "Error: the bundled demo (seeds/countries.csv): --region-column: should be a column of the spreadsheet, "
         "but 'continent' is not\n",
     )
     res = run(runner, "report", "-o", str(tmp_path / "c.html"), env={"SOURCE_DATE_EPOCH": "soon"})

@@ -133,7 +133,7 @@ def test_budget_with_default_cost_is_stated() -> None:
         ),
         (
             ["--capacity", "3", "--min-per", "regio:1"],
-            f"Error: {demo_spreadsheet_path()}: column 'regio' named by the selection should be in the "
+            "Error: the bundled demo (seeds/countries.csv): column 'regio' named by the selection should be in the "
             "spreadsheet, but it is not; did you mean 'region'?",
         ),
         (

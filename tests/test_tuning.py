@@ -11,7 +11,7 @@ import pytest
 from scorer import demo_result, load_criteria, read_countries, score_countries
 from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
-from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from scorer.resources import default_criteria_path, demo_spreadsheet_path, shown_path
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
 from scorer.stability import top_k_interval
@@ -64,7 +64,12 @@ def test_weight_constraints_from_the_criteria_file() -> None:
     free = free.model_copy(update={"weight_order": None})
     c = weight_constraints(free)
     assert c.lower.tolist() == [0.0, 0.0, 0.2] and c.upper.tolist() == [1.0, 1.0, 0.5] and c.order is None
-    assert describe_constraints(free) == ["government_interest between 0.2 and 0.5"]
+    # the two without a range are listed with the range the sampling leaves them (issue 14)
+    assert describe_constraints(free) == [
+        "government_interest between 0.2 and 0.5",
+        "engagement between 0 and 0.8 (no range given: what the others leave)",
+        "representation between 0 and 0.8 (no range given: what the others leave)",
+    ]
 
 
 def test_weight_constraints_problems_name_the_criteria_keys() -> None:
@@ -355,7 +360,7 @@ def test_fit_decision_problems_are_located(demo: ScoreResult) -> None:
         fit(demo, decisions)
     assert err.value.lines() == [
         "d.csv: row 3: column 'country': 'Atlantis' should be a country id or name in "
-        f"{demo.source}, but it is not; did you mean 'Albania'?",
+        f"{shown_path(demo.source)}, but it is not; did you mean 'Albania'?",
         "d.csv: row 4: column 'decision': should be join or not join (or yes / no, 1 / 0), but it is 'maybe'",
     ]
     with pytest.raises(DataError) as err:

@@ -267,7 +267,7 @@ def test_fit_bad_decisions_file_names_row_and_column(tmp_path: Path) -> None:
     assert lines[0] == "Error: 3 problems:"
     assert lines[1] == (
         f"Error: {bad}: row 3: column 'country': 'Atlantis' should be a country id or name in "
-        f"{demo_spreadsheet_path()}, but it is not; did you mean 'Albania'?"
+        "the bundled demo (seeds/countries.csv), but it is not; did you mean 'Albania'?"
     )
     assert lines[2] == (
         f"Error: {bad}: row 4: column 'decision': should be join or not join (or yes / no, 1 / 0), but it is 'maybe'"
