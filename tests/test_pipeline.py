@@ -9,6 +9,7 @@ import pytest
 from scorer import DataError, load_criteria, read_countries, score_countries
 from scorer.errors import ConfigError, ScoringError
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.resources import shown_path
 from tests.conftest import SMALL_CRITERIA
 
 
@@ -247,4 +248,6 @@ def test_explain_a_real_country_missing_from_the_sheet(demo_paths) -> None:
     r = score_countries(read_countries(sheet), load_criteria(crit))
     with pytest.raises(DataError) as exc:
         r.explain("FRA")  # France has no UN Country Team, so it is not in the demo
-    assert exc.value.lines() == [f"France (FRA) should be a row of {sheet} to be explained, but it is not in it"]
+    assert exc.value.lines() == [
+        f"France (FRA) should be a row of {shown_path(str(sheet))} to be explained, but it is not in it"
+    ]
