@@ -4,7 +4,7 @@ A fenced ``sh`` or ``console`` block whose first command (after any ``cd``)
 starts with ``unct-scorer`` is run, command by command, in process with click's
 ``CliRunner``, in a folder laid out like a clone of the repository (a copy of
 ``criteria/``) plus the reader's own files the guides name (``past.csv``,
-``my-countries.csv``, ``cf_documents/``; made here, see :func:`reader_folder`).
+``my-countries.csv``, ``typed.csv``, ``cf_documents/``; made here, see :func:`reader_folder`).
 The blocks of one page run in order in one folder, so a file written by one
 block is there for the next; each block starts in the folder's top (a ``cd``
 inside a block holds to the block's end). A comment line in a block saying to
@@ -168,6 +168,13 @@ def reader_folder(top: Path) -> Path:
     demo = demo_spreadsheet_path().read_text(encoding="utf-8").splitlines()
     rows = [demo[0] + ",staff_days"] + [f"{row},{2 + k % 9}" for k, row in enumerate(demo[1:])]
     (top / "my-countries.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # the demo with three typing slips in wipo_engagement (test values), for validate --fix
+    table = list(csv.reader(io.StringIO("\n".join(demo) + "\n")))
+    column = table[0].index("wipo_engagement")
+    for row, slip in zip(table[1:4], ("hihg", "Medium", " low "), strict=True):
+        row[column] = slip
+    with (top / "typed.csv").open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(table)
     docs = top / "cf_documents"
     docs.mkdir()
     (docs / "Nigeria_cooperation_framework_2023.txt").write_text(
