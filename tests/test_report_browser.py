@@ -283,8 +283,8 @@ def test_every_sentence_stating_weights_follows_a_slider_on_screen_and_in_print(
         text = summary.inner_text()
         assert text.startswith(f"Weights moved in this page, not this report's: {words}; the top 15")
         assert text.endswith(
-            f"Still on the weights this report was made with ({report_words}): the sensitivity columns and what would "
-            "change the list, and the sections after the ranking."
+            f"Still on the weights this report was made with ({report_words}): the greyed sentences at a glance, the "
+            "sensitivity columns and what would change the list, and the sections after the ranking."
         )
         for section_id in ("criteria", "methodology", "stability"):
             assert page.locator(f"#{section_id} .only-when-changed").is_visible(), (media, section_id)

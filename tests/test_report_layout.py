@@ -113,8 +113,9 @@ TOP_ITEMS = """items => items.slice(0, 2).map(li => {
 
 def check_bidi(page: Any, names: list[str], scores: list[float]) -> None:
     items = page.eval_on_selector_all("#top-list li", TOP_ITEMS)
+    d = page.evaluate("JSON.parse(document.getElementById('report-data').textContent).score_decimals")
     assert items == [
-        {"name": name, "score": f"({score:.3f})", "after": True} for name, score in zip(names, scores, strict=True)
+        {"name": name, "score": f"({score:.{d}f})", "after": True} for name, score in zip(names, scores, strict=True)
     ]
     first_tier = page.eval_on_selector_all(
         "#first-tier-list bdi", "b => b.slice(0, 2).map(x => [x.textContent, x.getBoundingClientRect().left])"

@@ -314,8 +314,8 @@ def test_in_a_browser_the_breakdown_says_it_and_moving_a_weight_greys_it_out(
         assert "stale" in (page.locator("#stability > div").get_attribute("class") or "").split()
         assert "stale" in (page.locator("#detail .what").get_attribute("class") or "").split()
         assert page.locator("#weights-status").inner_text() == (
-            "Recomputed with the weights above (ranks, scores, tiers and bars; what would change the list still "
-            "show the report's weights)."
+            "Recomputed with the weights above (ranks, scores, tiers and bars; the greyed sentences at a glance and "
+            "what would change the list still show the report's weights)."
         )
         page.click("#reset-weights")
         assert not page.locator("#stability .only-when-changed").is_visible()

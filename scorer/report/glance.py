@@ -165,23 +165,20 @@ def build_glance(
     (['decision', 'sure', 'in-out'], False)
     """
     units = "offices" if result.offices is not None else "countries"
-    claims: list[Claim] = [_decision(result, top_k, recommended, units)]
     if sensitivity is not None:
-        claims += _chances(result, top_k, sensitivity, units)
+        certainty, sure = _chances(result, top_k, sensitivity)
     else:
-        claims += _single_weight_changes(result, top_k, stability, units)
-    claims.append(_limits(top_k, stability))
+        certainty, sure = _single_weight_changes(result, top_k, stability)
+    claims = [_decision(result, top_k, recommended, units, sure), *certainty, _limits(top_k, stability)]
     claims += _cut(result, top_k)
     if recommended is not None:
         claims.append(_set_robustness(result, recommended))
     claims.append(_basis(result, data_name, criteria_file, units))
-    if result.illustrative:
-        claims.append(_illustrative(result))
     return Glance(tuple(claims), sensitivity_run=sensitivity is not None)
 
 
-def _decision(result: ScoreResult, k: int, rec: RecommendedSet | None, units: str) -> Claim:
-    """What is recommended: the chosen set when a selection was made, else the first tier."""
+def _decision(result: ScoreResult, k: int, rec: RecommendedSet | None, units: str, sure: str) -> Claim:
+    """What is recommended: the chosen set when a selection was made, else the first tier; ``sure`` says how sure."""
     if rec is not None:
         names = [_name(result, c) for c in rec.ids]
         parts = [Part(f"the set of {len(names)} UNCTs that the selection chose (best total score first): ")]
@@ -196,9 +193,9 @@ def _decision(result: ScoreResult, k: int, rec: RecommendedSet | None, units: st
         if tier.min_score is not None
         else "every ranked one"
     )
-    head = [Part(f"{len(first)} {units} for the first tier, "), Part(tier.name, "name"), Part(f" ({rule})")]
+    head = [Part(f"the {len(first)} {units} of the first tier, "), Part(tier.name, "name"), Part(f" ({rule})")]
     if tier.top is not None and tier.top == k and len(first) == k:
-        parts = [*head, Part(f"; how sure each place is follows, {units} by name.")]
+        parts = [*head, Part(f"; {sure}, by name below.")]
     else:
         parts = [*head, Part(": "), *names_parts(first), Part(".")]
     return Claim("decision", "Recommended", tuple(parts), "#ranking", "the ranking")
@@ -209,8 +206,8 @@ def _name(result: ScoreResult, ident: str) -> str:
     return str(t.at[ident, "name"]) if ident in t.index else ident
 
 
-def _chances(result: ScoreResult, k: int, s: Sensitivity, units: str) -> list[Claim]:
-    """Who is in the top K under every plausible weighting, who depends on it, who is close outside."""
+def _chances(result: ScoreResult, k: int, s: Sensitivity) -> tuple[list[Claim], str]:
+    """Who is in the top K under every plausible weighting, who depends on it, who is close outside; in short."""
     t = result.table
     names = [str(v) for v in t["name"]]
     p = s.p_top_k
@@ -273,10 +270,11 @@ def _chances(result: ScoreResult, k: int, s: Sensitivity, units: str) -> list[Cl
                 "sensitivity",
             )
         )
-    return claims
+    short = f"{len(sure)} of them are in it under every plausible weighting, {len(shaky)} only under some"
+    return claims, short
 
 
-def _single_weight_changes(result: ScoreResult, k: int, st: Stability, units: str) -> list[Claim]:
+def _single_weight_changes(result: ScoreResult, k: int, st: Stability) -> tuple[list[Claim], str]:
     """Without ``--sensitivity``: who stays, leaves or enters the top K when one weight moves within its range."""
     note = Part(
         "sensitivity was not run (add --sensitivity for each country's share of plausible weightings); "
@@ -284,9 +282,8 @@ def _single_weight_changes(result: ScoreResult, k: int, st: Stability, units: st
     )
     c = st.countries
     if c is None:
-        return [
-            Claim("sure", "How sure", (Part("sensitivity was not run, and " + _lower(st.reason)),), "#stability", "why")
-        ]
+        why = Part("sensitivity was not run, and " + _lower(st.reason))
+        return [Claim("sure", "How sure", (why,), "#stability", "why")], "sensitivity was not run"
     inside = c[c["in_top_k"]]
     moved = c[c["weight_in_range"] & c["weight_criterion"].astype(str).ne("")]
     stays = [str(n) for n in inside.loc[~inside.index.isin(moved.index), "name"]]
@@ -321,7 +318,8 @@ def _single_weight_changes(result: ScoreResult, k: int, st: Stability, units: st
             "what would change the list",
         )
     )
-    return claims
+    short = f"{len(stays)} of them stay whatever one weight does within its plausible range, {len(leaves)} may not"
+    return claims, short
 
 
 def _moves(rows: pd.DataFrame) -> list[Part]:
@@ -495,24 +493,12 @@ def _basis(result: ScoreResult, data_name: str, criteria_file: str, units: str) 
     if data_name:
         parts += [Part(" from "), Part(data_name, "code")]
     excluded = len(result.exclusions)
-    parts.append(Part(f", {excluded} excluded by the eligibility rules." if excluded else "."))
-    return Claim("basis", "Based on", tuple(parts), "#criteria", "criteria and weights", file_weights=False)
-
-
-def _illustrative(result: ScoreResult) -> Claim:
-    """Which columns are made up: a ranking that rests on them is a demonstration, not an assessment."""
-    columns = {iid: ind.column for _cid, iid, ind in result.criteria.indicator_items()}
-    parts: list[Part] = []
+    parts.append(Part(f", {excluded} excluded by the eligibility rules" if excluded else ""))
+    columns = {iid: ind.column for _cid, iid, ind in c.indicator_items()}
     for i, (iid, made_up) in enumerate(sorted(result.illustrative.items())):
-        if i:
-            parts.append(Part(", "))
-        parts += [
-            Part("made-up column "),
-            Part(made_up, "code"),
-            Part(" stands in for "),
-            Part(columns.get(iid, iid), "code"),
-        ]
-    parts.append(
-        Part(": this ranking is a demonstration, not an assessment of any country; replace it with real data.")
-    )
-    return Claim("illustrative", "Illustrative", tuple(parts), "#quality", "data quality", file_weights=False)
+        parts += [Part("; illustrative: made-up " if i == 0 else ", made-up "), Part(made_up, "code")]
+        parts += [Part(" stands in for "), Part(columns.get(iid, iid), "code")]
+    if result.illustrative:
+        parts.append(Part(", so this is a demonstration, not an assessment of any country"))
+    parts.append(Part("."))
+    return Claim("basis", "Based on", tuple(parts), "#criteria", "criteria and weights", file_weights=False)

@@ -29,6 +29,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from scorer.criteria import Aggregation
+from scorer.formatting import format_score, score_decimals
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
@@ -59,7 +60,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, fmt=fmt, yaml_number=yaml_number, plain=plain, words=_column_words, cell=cell_text)
+    env.filters.update(
+        pct=pct, fmt=fmt, score=format_score, yaml_number=yaml_number, plain=plain, words=_column_words, cell=cell_text
+    )
     env.filters["repr"] = repr
     return env
 
@@ -173,6 +176,7 @@ class PageView:
         scores = result.table[self.crit_ids].to_numpy(dtype=float)
         top = float(np.nanmax(np.clip(scores, 0, None).sum(axis=1))) if len(scores) else 1.0
         self.bar_scale = max(1.0, top) if self.arithmetic else 1.0
+        self.score_decimals = score_decimals(result.table["score"].tolist(), cut=self.top_k)
 
     def render(self) -> str:
         from scorer.report.charts import chart_view
@@ -257,9 +261,16 @@ class PageView:
     def top_rows(self) -> list[tuple[str, float]]:
         return [(str(row["name"]), float(row["score"])) for _, row in self.r.table.head(self.top_k).iterrows()]
 
-    def weights_words(self) -> str:
-        """``Label 40%, ...``: the shares of this report's weights (the page's script states moved ones alike)."""
-        return ", ".join(f"{crit.label} {pct(float(self.r.weights[cid]))}" for cid, crit in self.c.criteria.items())
+    def label_weight_parts(self) -> list[Part]:
+        """``Label 40%, ...``: this report's weight shares, labels isolated (the script states moved ones alike)."""
+        parts: list[Part] = []
+        for i, (cid, crit) in enumerate(self.c.criteria.items()):
+            parts += [
+                *([Part(", ")] if i else []),
+                Part(crit.label, "name"),
+                Part(" " + pct(float(self.r.weights[cid]))),
+            ]
+        return parts
 
     def file_weight_parts(self) -> list[Part]:
         """``engagement 40%, ...`` as sentence parts: the glance block's wording of this report's weights."""

@@ -47,10 +47,10 @@ def page_data(view: PageView) -> dict[str, Any]:
         "aggregation": view.c.aggregation.value,
         "live": view.arithmetic,
         "tie_decimals": TIE_DECIMALS,
+        "score_decimals": view.score_decimals,
         "top_k": view.top_k,
         "bar_scale": view.bar_scale,
         "command_prefix": view.command_prefix,
-        "report_weights_words": view.weights_words(),
         "criteria": [
             {"id": cid, "label": crit.label, "short": plain(cid), "cites": crit.cites, "weight": float(crit.weight)}
             for cid, crit in view.c.criteria.items()

@@ -143,13 +143,43 @@
       }
       tier[i] = t;
     }
-    return { ok: true, message: "", score, rounded, rank, tier, contrib, eff, order };
+    const decimals = scoreDecimals(order.map((i) => score[i]), data.top_k);
+    return { ok: true, message: "", score, rounded, rank, tier, contrib, eff, order, decimals };
   }
 
   /* ---------- formatting ---------- */
 
+  /**
+   * The fewest decimals (3 to 8) that tell neighbouring scores apart around the cut (every pair when 4 suffice);
+   * mirrors scorer.formatting.score_decimals on scores in ranking order.
+   */
+  function scoreDecimals(sorted, cut) {
+    const separate = (a, b) => {
+      for (let d = 3; d <= 8; d++) if (fixed(a, d) !== fixed(b, d)) return d;
+      return 8;
+    };
+    const need = (from, to) => {
+      let d = 3;
+      for (let i = from; i < to; i++) {
+        const a = sorted[i];
+        const b = sorted[i + 1];
+        if (!Number.isFinite(a) || !Number.isFinite(b) || roundTie(a) === roundTie(b)) continue;
+        d = Math.max(d, separate(a, b));
+      }
+      return d;
+    };
+    const m = sorted.length;
+    if (m < 2) return 3;
+    const around = need(Math.max(0, cut - 2), Math.min(m - 1, cut + 1));
+    const everywhere = need(0, m - 1);
+    return everywhere <= 4 ? Math.max(around, everywhere) : around;
+  }
+
+  /** x with d decimals, blank when not a number, never "-0.000" (as scorer.formatting.format_score). */
   function fixed(x, d) {
-    return Number.isFinite(x) ? x.toFixed(d) : "";
+    if (!Number.isFinite(x)) return "";
+    const text = x.toFixed(d);
+    return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
   }
 
   function pct(x, d) {
@@ -218,6 +248,7 @@
     tier: countries.map((c) => c.tier),
     contrib: countries.map((c) => c.contrib),
     eff: countries.map((c) => c.eff),
+    decimals: data.score_decimals,
   };
   let sortKey = "rank";
   let sortDir = 1;
@@ -243,7 +274,7 @@
       const tr = rowOf[i];
       tr.querySelector(".rank").textContent = String(state.rank[i]);
       const sc = tr.querySelector(".score");
-      sc.textContent = fixed(state.score[i], 3);
+      sc.textContent = fixed(state.score[i], state.decimals);
       sc.dataset.score = String(state.score[i]);
       const tierCell = tr.querySelector(".tier");
       tierCell.textContent = tiers[state.tier[i]].name;
@@ -335,7 +366,7 @@
     if (top) {
       top.replaceChildren(
         ...order.slice(0, data.top_k).map((i) =>
-          el("li", {}, [bdi(countries[i].name), " ", el("span", { class: "id", text: "(" + fixed(state.score[i], 3) + ")" })])
+          el("li", {}, [bdi(countries[i].name), " ", el("span", { class: "id", text: "(" + fixed(state.score[i], state.decimals) + ")" })])
         )
       );
     }
@@ -481,7 +512,7 @@
 
   /** What the sliders do not recompute, in words: "the recommended set, the sensitivity columns and ...". */
   const staleParts = (() => {
-    const parts = [];
+    const parts = ["the greyed sentences at a glance"];
     if (data.selection) parts.push("the recommended set");
     if (data.sensitivity) parts.push("the sensitivity columns");
     if (data.stability) parts.push("what would change the list");
@@ -490,18 +521,21 @@
   })();
 
   const summaryWeights = document.getElementById("summary-weights-text");
-  const reportWeightsText = summaryWeights ? summaryWeights.textContent : "";
+  const reportWeightsNodes = summaryWeights ? Array.from(summaryWeights.childNodes) : [];
+  const reportWeightsLabels = document.getElementById("summary-weights-list");
+  const reportWeightsList = reportWeightsLabels ? Array.from(reportWeightsLabels.childNodes) : [];
 
   /** The summary's sentence on weights: the report's, or the ones moved in the page and what still uses the report's. */
-  function summaryWeightsText(total) {
-    if (sameAsFile()) return reportWeightsText;
-    const moved = crits.map((k, c) => k.label + " " + pct(weights[c] / total, 0)).join(", ");
-    return (
-      "Weights moved in this page, not this report's: " + moved + "; the top " + data.top_k +
-      ", tiers and ranking follow them. Still on the weights this report was made with (" +
-      data.report_weights_words + "): " + (staleParts ? staleParts + ", and " : "") +
-      "the sections after the ranking."
-    );
+  function summaryWeightsNodes(total) {
+    if (sameAsFile()) return reportWeightsNodes;
+    const moved = crits.flatMap((k, c) => [...(c ? [", "] : []), bdi(k.label), " " + pct(weights[c] / total, 0)]);
+    return [
+      "Weights moved in this page, not this report's: ",
+      ...moved,
+      "; the top " + data.top_k + ", tiers and ranking follow them. Still on the weights this report was made with (",
+      ...reportWeightsList.map((node) => node.cloneNode(true)),
+      "): " + (staleParts ? staleParts + ", and " : "") + "the sections after the ranking.",
+    ];
   }
 
   function sameAsFile() {
@@ -553,7 +587,7 @@
       cliLine.textContent =
         data.command_prefix + crits.map((k, c) => " -w " + k.id + "=" + yamlNumber(weights[c])).join("");
     }
-    if (summaryWeights) summaryWeights.textContent = summaryWeightsText(total);
+    if (summaryWeights) summaryWeights.replaceChildren(...summaryWeightsNodes(total));
     showTuned(changed);
     for (const node of document.querySelectorAll(".stale-when-changed")) node.classList.toggle("stale", changed);
     document.body.classList.toggle("weights-changed", changed);
