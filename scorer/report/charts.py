@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from scorer.formatting import format_score
 from scorer.report.page import PALETTE, environment
-from scorer.report.wording import fmt, pct
+from scorer.report.wording import pct
 
 if TYPE_CHECKING:
     from scorer.report.page import PageView
@@ -119,7 +120,7 @@ def contributions(view: PageView, *, rows: int = CONTRIBUTION_ROWS) -> dict[str,
                 "name": name,
                 "short": name if len(name) <= 24 else name[:23] + "…",
                 "score": float(row["score"]),
-                "score_text": fmt(row["score"]),
+                "score_text": format_score(row["score"], view.score_decimals),
                 "y": top_y + i * row_h,
                 "end": f"{x + 4:.2f}",
                 "segments": segments,

@@ -395,7 +395,7 @@ def _cut(result: ScoreResult, k: int) -> list[Claim]:
     if len(t) <= k:
         return []
     scores = t["score"].to_numpy(dtype=float)
-    d = score_decimals(scores, cut=k)
+    d = score_decimals(scores.tolist(), cut=k)
     ranks = t["rank"].to_numpy(dtype=int)
     names, tiers = [str(v) for v in t["name"]], [str(v) for v in t["tier"]]
     rows = [k - 1, k]
