@@ -76,7 +76,9 @@ def test_the_weight_table_holds_tunings_intervals_exactly(page: str, tuned: Stab
         shown = cells(row)
         assert shown[1:4] == [f"{want['weight']:.{d}f}", f"{want['low']:.{d}f}", f"{want['high']:.{d}f}"]
         assert shown[4] == f"{want['range_low']:g} to {want['range_high']:g}"
-    sentences = [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", part.split('id="stability-sentences"')[1])]
+    listed = re.findall(r"<li>(.*?)</li>", part.split('id="stability-sentences"')[1])
+    assert listed[0].startswith("<bdi>Engagement</bdi>")  # the criterion isolated for bidi text
+    sentences = [html.unescape(re.sub(r"</?bdi>", "", s)) for s in listed]
     assert sentences[: len(rows)] == [
         "Engagement's weight can move from 0.313 to 0.479 (now 0.400) without changing the top 15.",
         "Representation's weight can move from 0.223 to 0.261 (now 0.250) without changing the top 15.",

@@ -15,7 +15,7 @@ that the analyses do not already hold: the chances are
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -105,6 +105,39 @@ def names_parts(names: Sequence[str], extras: Sequence[str] | None = None, *, mo
     if more:
         parts.append(Part(f" and {more} more"))
     return parts or [Part("none")]
+
+
+def isolate(text: str, values: Iterable[str]) -> list[Part]:
+    """A sentence written elsewhere, split so that each occurrence of a user's value is a ``name`` part.
+
+    A value counts only as a whole word (no letter or digit just before or
+    after it) and the longest wins where two overlap; the words around stay
+    the sentence's own, so its wording lives in one place and only the markup
+    isolating the values is added here.
+
+    >>> [(p.text, p.kind) for p in isolate("Nigeria (rank 1): office: yes.", ["Nigeria", "office: yes", "ran"])]
+    [('Nigeria', 'name'), (' (rank 1): ', 'text'), ('office: yes', 'name'), ('.', 'text')]
+    """
+    wanted = sorted({v for v in values if v}, key=len, reverse=True)
+    parts: list[Part] = []
+    start = at = 0
+    while at < len(text):
+        hit = None
+        if at == 0 or not text[at - 1].isalnum():
+            hit = next(
+                (v for v in wanted if text.startswith(v, at) and not text[at + len(v) : at + len(v) + 1].isalnum()),
+                None,
+            )
+        if hit is None:
+            at += 1
+            continue
+        if at > start:
+            parts.append(Part(text[start:at]))
+        parts.append(Part(hit, "name"))
+        at = start = at + len(hit)
+    if start < len(text):
+        parts.append(Part(text[start:]))
+    return parts
 
 
 def chance(p: float) -> str:

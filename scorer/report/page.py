@@ -20,7 +20,7 @@ import base64
 import hashlib
 import math
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,7 +33,7 @@ from scorer.formatting import format_score, score_decimals
 from scorer.normalisation import describe
 from scorer.ranking import TIE_DECIMALS
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
-from scorer.report.glance import Glance, Part, build_glance, weights_parts
+from scorer.report.glance import Glance, Part, build_glance, isolate, weights_parts
 from scorer.report.page_data import embed_json, page_data
 from scorer.report.sections import selection_view, sensitivity_view, stability_view
 from scorer.report.stakeholders import WHOSE_WEIGHTS, stakeholders_view
@@ -431,13 +431,30 @@ class PageView:
         tiers = self.c.tiers
         return [(t.name, tier_words(t, last=i == len(tiers) - 1), t.description or "") for i, t in enumerate(tiers)]
 
-    def top_reasons(self) -> list[str]:
-        """The worked example: what each indicator adds for the first five (weighted sums only)."""
+    def top_reasons(self) -> list[list[Part]]:
+        """The worked example: what each indicator adds for the first five (weighted sums only), names isolated."""
         from scorer.worked_example import top_reasons
 
         if not self.arithmetic or self.r.table.empty:
             return []
-        return [reason.sentence() for reason in top_reasons(self.r, top=5)]
+        return [
+            isolate(reason.sentence(), [reason.name, *reason.real, *reason.illustrative])
+            for reason in top_reasons(self.r, top=5)
+        ]
+
+    @cached_property
+    def user_words(self) -> list[str]:
+        """The names library sentences quote: criterion ids (in words too), labels, indicator ids and columns."""
+        words = set(self.r.illustrative.values())
+        for cid, crit in self.c.criteria.items():
+            words |= {cid, plain(cid), plain(cid)[:1].upper() + plain(cid)[1:], crit.label}
+        for _cid, iid, ind in self.c.indicator_items():
+            words |= {iid, ind.column, ind.label or iid}
+        return sorted(words)
+
+    def isolated(self, text: str) -> list[Part]:
+        """A library sentence with each name or label it quotes isolated (:func:`~scorer.report.glance.isolate`)."""
+        return isolate(str(text), self.user_words)
 
     @property
     def tie_decimals(self) -> int:
