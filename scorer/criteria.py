@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scorer.aggregation import Aggregation
 from scorer.errors import ConfigError, Problem
+from scorer.evidence.rules import EvidenceRules
 from scorer.formatting import plain_number
 from scorer.normalisation import NORMALISATIONS, Normalisation
 from scorer.uncertainty.config import UncertaintySpec
@@ -153,6 +154,11 @@ class Indicator(_Model):
         default=None,
         description="Relative error of the normalised value (0.1 = within 10%), for sensitivity analysis: "
         "each draw multiplies it by 1 + uncertainty x U(-1, 1), clipped to 0-1.",
+    )
+    evidence: EvidenceRules | None = Field(
+        default=None,
+        description="Criterion 3's indicator only: the rules by which `unct-scorer evidence` suggests one of its "
+        "levels from Cooperation Framework documents (default: the term file's rules).",
     )
 
     @field_validator("direction", mode="before")

@@ -51,6 +51,11 @@ def check_criteria(criteria: Criteria) -> list[Problem]:
     problems.extend(_check_territory_rule(criteria))
     if criteria.selection is not None:
         problems.extend(check_selection(criteria.selection))
+    problems.extend(check_evidence_rules(criteria))
+    if criteria.uncertainty is not None:
+        from scorer.uncertainty.factors import uncertainty_problems
+
+        problems.extend(uncertainty_problems(criteria))
     for i, rule in enumerate(criteria.eligibility):
         tests = [
             rule.equals is not None,
@@ -125,6 +130,48 @@ def _check_indicator(ind: Indicator, key: str) -> list[Problem]:
                 key=f"{key}.missing_group",
             )
         )
+    return problems
+
+
+def check_evidence_rules(criteria: Criteria) -> list[Problem]:
+    """An indicator's ``evidence:`` rules may only suggest its own levels (and it must have levels).
+
+    >>> c = Criteria.model_validate({"name": "x", "criteria": {"a": {"label": "A", "cites": "p", "weight": 1,
+    ...     "indicators": {"i": {"column": "c", "normalisation": "ordinal", "levels": {"no": 0, "yes": 1},
+    ...     "evidence": {"levels": [{"level": "maybe", "because": "b", "contexts": ["outcome"]}]}}}}}})
+    >>> [(p.key, p.message) for p in check_evidence_rules(c)]
+    [('criteria.a.indicators.i.evidence.levels.0.level', "should be one of the indicator's levels (no, yes), \
+but it is 'maybe'"), ('criteria.a.indicators.i.evidence.otherwise.level', "should be one of the indicator's \
+levels (no, yes), but it is 'none'")]
+    """
+    problems: list[Problem] = []
+    for node in criteria.nodes():
+        for iid, ind in node.criterion.indicators.items():
+            if ind.evidence is None:
+                continue
+            key = f"{node.key}.indicators.{iid}.evidence"
+            if not ind.levels:
+                problems.append(
+                    Problem(
+                        "config.invalid",
+                        "should sit on an indicator with levels (criterion 3's none/expressed/requested/included), "
+                        "but this indicator has none",
+                        key=key,
+                    )
+                )
+                continue
+            known = {str(level).casefold() for level in ind.levels}
+            wanted = [(f"{key}.levels.{i}.level", rule.level) for i, rule in enumerate(ind.evidence.levels)]
+            wanted.append((f"{key}.otherwise.level", ind.evidence.otherwise.level))
+            problems.extend(
+                Problem(
+                    "config.invalid",
+                    f"should be one of the indicator's levels ({', '.join(map(str, ind.levels))}), but it is {level!r}",
+                    key=where,
+                )
+                for where, level in wanted
+                if level.casefold() not in known
+            )
     return problems
 
 

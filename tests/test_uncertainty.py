@@ -82,9 +82,50 @@ def test_rank_is_read_as_percentile() -> None:
     ],
 )
 def test_bad_sections_are_located_config_errors(section: str, message: str) -> None:
+    """Checked when the file loads (so `validate` and `rank` report them too), at the line of the key."""
     with pytest.raises(ConfigError) as info:
-        build_factors(with_section(section))
-    assert info.value.lines() == [message]
+        with_section(section)
+    text = default_criteria_path().read_text(encoding="utf-8") + "\n" + section
+    lines = text.splitlines()
+    start = lines.index("uncertainty:")
+    last = message.split(":", 1)[0].rsplit(".", 1)[-1] + ":"
+    line = next(i for i in range(start, len(lines)) if lines[i].strip().startswith(last)) + 1
+    assert info.value.lines() == [f"c.yaml:{line}: {message}"]
+
+
+def test_validate_and_rank_report_a_bad_section_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = default_criteria_path().read_text(encoding="utf-8") + "\nuncertainty:\n  alternatives:\n"
+    path.write_text(text + "    aggregation: [geometric]\n    normalisation: [declared, raw]\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    expected = (
+        "uncertainty.alternatives.normalisation: should offer only bounded normalisations (not zscore or raw) "
+        "when a geometric mean can be used (it needs values >= 0), but it does not"
+    )
+    out = run("rank", "-c", str(path))
+    assert out.exit_code == 1
+    assert out.stderr.strip().splitlines()[-1] == (
+        f"Error: {path}:{line}: {expected} (drop zscore, or drop geometric from the alternatives)"
+    )
+    out = run("validate", "-c", str(path), "--format", "json")
+    assert out.exit_code == 1
+    (record,) = json.loads(out.stdout)
+    assert (record["line"], record["key"]) == (line, "uncertainty.alternatives.normalisation")
+    assert record["message"].startswith("should offer only bounded normalisations")
+
+
+def test_raw_and_topsis_are_alternatives_where_they_are_valid(demo: pd.DataFrame) -> None:
+    c = with_section("uncertainty:\n  alternatives:\n    normalisation: [declared, raw]\n    aggregation: [topsis]\n")
+    factors = build_factors(c)
+    assert [(ch.name, ch.options) for ch in factors.choices] == [
+        ("normalisation", ("declared", "raw")),
+        ("aggregation", ("topsis",)),
+    ]
+    result = uncertainty_analysis(demo, c, samples=16, bootstrap=0, weights=False)
+    assert [f.name for f in result.factors] == ["normalisation", "aggregation"]
+    # with the aggregation fixed, only the normalisation moves the ranks: its total index of the ranks is all of it
+    drivers = result.drivers.set_index(["output", "factor"])
+    assert drivers.loc[("rank", "aggregation"), "total"] == 0.0
 
 
 def test_an_unknown_alternative_is_rejected_when_the_file_loads() -> None:
@@ -286,10 +327,11 @@ def test_cli_bad_uncertainty_section_is_one_located_error(tmp_path: Path) -> Non
     )
     out = run("uncertainty", "-c", str(path), "--samples", "8")
     assert out.exit_code == 1
+    line = len(default_criteria_path().read_text(encoding="utf-8").splitlines()) + 5
     assert out.stderr.strip().splitlines() == [
-        f"Error: {path}: uncertainty.alternatives.normalisation.treaties: should name an indicator (wipo_engagement, "
-        "recent_accessions, latest_accession, treaties_in_force, external_office, gov_ip_interest), but it is "
-        "'treaties'; did you mean 'treaties_in_force'?"
+        f"Error: {path}:{line}: uncertainty.alternatives.normalisation.treaties: should name an indicator "
+        "(wipo_engagement, recent_accessions, latest_accession, treaties_in_force, external_office, gov_ip_interest), "
+        "but it is 'treaties'; did you mean 'treaties_in_force'?"
     ]
 
 

@@ -22,6 +22,17 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
+def rules_file(criteria_path: Path | None) -> Path | None:
+    """The criteria file that may hold the level rules: the one given, else the project's (None: the term file's)."""
+    if criteria_path is not None:
+        return criteria_path
+    from scorer.project import find_project, read_project
+
+    found = find_project(Path.cwd())
+    project = read_project(found) if found is not None else None
+    return project.criteria if project is not None else None
+
+
 @click.command("evidence")
 @click.argument("folder", type=INPUT_PATH)
 @output_options(help="Write the evidence; .csv (one row per country), .json (everything) or .xlsx.", required=True)
@@ -42,6 +53,15 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     help="CSV with columns file,country for documents whose country is not in the file name or title page.",
 )
 @click.option(
+    "-c",
+    "--criteria",
+    "criteria_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Criteria file whose criterion-3 indicator may declare the level rules (an `evidence:` block; default: "
+    "the project's criteria, else the bundled ones). Without such a block the term file's rules apply.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=0),
     default=0,
@@ -52,11 +72,18 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     """
 unct-scorer evidence cf_documents/ -o evidence.csv
 unct-scorer evidence cf_documents/ -o evidence.json --terms my_terms.yaml --countries files.csv
+unct-scorer evidence cf_documents/ -o evidence.csv -c my-criteria.yaml   # its level rules
 unct-scorer rank countries.xlsx --evidence evidence.csv
 """
 )
 def command(
-    folder: Path, output: Path, force: bool, term_files: tuple[Path, ...], mapping_path: Path | None, jobs: int
+    folder: Path,
+    output: Path,
+    force: bool,
+    term_files: tuple[Path, ...],
+    mapping_path: Path | None,
+    criteria_path: Path | None,
+    jobs: int,
 ) -> None:
     """Read the Cooperation Framework documents in FOLDER (PDF, DOCX, TXT) and suggest criterion 3.
 
@@ -67,12 +94,19 @@ def command(
     requested, included) with the passages behind it. `rank --evidence`
     takes the suggestions; values typed in the sheet always win.
 
+    The level rules are the criteria file's when its criterion-3 indicator
+    declares them (`evidence:`), else the term file's: WIPO named as a
+    partner or signatory -> included; IP in an outcome or output ->
+    requested; IP only in the narrative -> expressed; nothing -> none.
+
     PDF and DOCX need: pip install 'unct-scorer[evidence]'.
     """
+    from scorer.io.criteria_file import load_criteria
     from scorer.io.documents import collect_evidence, default_jobs, list_documents
     from scorer.io.evidence_file import (
         EVIDENCE_FORMATS,
         evidence_provenance,
+        evidence_rules,
         load_mapping,
         load_terms,
         write_evidence,
@@ -83,13 +117,22 @@ def command(
         raise click.UsageError(f"--output should end in {', '.join(EVIDENCE_FORMATS)}, but it is {output.name!r}")
     check_target(output, force=force)
     terms = load_terms(term_files)
+    rules_from = rules_file(criteria_path)
+    rules = evidence_rules(load_criteria(rules_from)) if rules_from is not None else None
+    terms = terms.with_rules(rules)
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
     total = len(list_documents(folder))
     with _progress(total) as advance:
         result = collect_evidence(folder, terms, mapping=mapping, progress=advance, jobs=jobs or default_jobs())
     inputs = tuple(term_files) + ((mapping_path,) if mapping_path else ())
     write_evidence(
-        result, output, force=force, provenance_data=evidence_provenance(terms, term_files, sys.argv[1:]), inputs=inputs
+        result,
+        output,
+        force=force,
+        provenance_data=evidence_provenance(
+            terms, term_files, sys.argv[1:], rules_file=rules_from if rules is not None else None
+        ),
+        inputs=inputs,
     )
     for problem in result.problems:
         click.echo(f"Error: {problem.format()}", err=True)

@@ -6,6 +6,7 @@ import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,6 +30,14 @@ from scorer.io.results import write_report
 from scorer.pipeline import score_countries
 from scorer.report import ROBUST_DRAWS, make_report
 from scorer.tuning import DEFAULT_DRAWS
+from scorer.uncertainty.analysis import DEFAULT_SAMPLES
+from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scorer.criteria import Criteria
+    from scorer.report.evidence_section import EvidenceSection
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
 DEFAULT_OUTPUT = Path("report.html")
@@ -51,6 +60,18 @@ def generated_time() -> str:
                 )
             ) from None
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def load_evidence_section(df: pd.DataFrame, criteria: Criteria, path: Path) -> tuple[pd.DataFrame, EvidenceSection]:
+    """The sheet filled from an evidence file (as ``rank --evidence``) and what the report quotes from it."""
+    from scorer.io.evidence_file import apply_evidence_file, read_passages, read_suggestions
+    from scorer.report.evidence_section import EvidenceSection
+
+    filled, merged = apply_evidence_file(df, criteria, path)
+    for line in merged.lines():
+        note(f"Evidence: {line}")
+    suggestions = {iso3: level for _number, iso3, level in read_suggestions(path)}
+    return filled, EvidenceSection(path.name, suggestions, read_passages(path), merged)
 
 
 def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
@@ -120,6 +141,36 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     "--draws`).",
 )
 @click.option(
+    "--uncertainty",
+    "method_uncertainty",
+    is_flag=True,
+    help="Add the method-uncertainty section, as `unct-scorer uncertainty` computes it with the same --seed, "
+    "--samples, --bootstrap and K: rank intervals per country and the Sobol' indices of each modelling choice.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=2, max=1_000_000),
+    default=DEFAULT_SAMPLES,
+    show_default=True,
+    help="Base samples for --uncertainty (as `uncertainty --samples`).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0, max=10_000),
+    default=DEFAULT_BOOTSTRAP,
+    show_default=True,
+    help="Bootstrap replicates for --uncertainty's Sobol' intervals (as `uncertainty --bootstrap`).",
+)
+@click.option(
+    "--evidence",
+    "evidence_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="An evidence file from `unct-scorer evidence` (.csv/.json/.xlsx): fill blank government-interest cells "
+    "with its suggested levels (typed values win, as `rank --evidence`) and quote the passages behind each level "
+    "for the countries near the cut.",
+)
+@click.option(
     "--plots",
     "plots_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -152,6 +203,7 @@ unct-scorer report -o report.html
 unct-scorer report countries.xlsx -c criteria/default.yaml --sensitivity -o report.html -o results.xlsx
 unct-scorer report -w engagement=0.5 --top 20 -o summary.md --plots charts
 unct-scorer report --capacity 25 --min-per region:3 -o report.html -o results.xlsx
+unct-scorer report -c criteria/uncertainty_example.yaml --uncertainty --evidence evidence.csv -o report.html
 """
 )
 def command(
@@ -166,6 +218,10 @@ def command(
     seed: int,
     no_data_uncertainty: bool,
     selection_draws: int,
+    method_uncertainty: bool,
+    samples: int,
+    bootstrap: int,
+    evidence_path: Path | None,
     plots_dir: Path | None,
     region_column: str | None,
     stakeholders_path: Path | None,
@@ -196,12 +252,24 @@ def command(
     the report adds Whose weights: each stakeholder's weights and own top K,
     the consensus, the two who disagree most and on which countries, and the
     compromise weights with their distance to each, as `weights` prints them.
+
+    --uncertainty adds the Method uncertainty section, with the numbers
+    `unct-scorer uncertainty` prints for the same --seed, --samples,
+    --bootstrap and K: each country's median rank and 5-95% interval over
+    every modelling choice the criteria file declares (a chart and its
+    table) and the Sobol' indices of each choice. --evidence EVIDENCE fills
+    blank government-interest cells as `rank --evidence` does and quotes,
+    for the countries in or near the top K, the passages behind each level.
     """
     targets = report_targets(outputs)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
     if stakeholders_path is not None and stakeholders_path.is_file():
         inputs["judgements"] = stakeholders_path
+    evidence = None
+    if evidence_path is not None:
+        df, evidence = load_evidence_section(df, criteria, evidence_path)
+        inputs["evidence"] = evidence_path
     for target in targets:
         check_target(target, force=force, inputs=tuple(inputs.values()))
     if plots_dir is not None:
@@ -229,6 +297,10 @@ def command(
         selection_draws=selection_draws,
         region_column=region_column,
         stakeholders=committee,
+        uncertainty=method_uncertainty,
+        samples=samples,
+        bootstrap=bootstrap,
+        evidence=evidence,
     )
     seconds = f"{time.monotonic() - started:.1f} s (not in the report)"
     if report.recommended is not None:
@@ -236,6 +308,8 @@ def command(
         note(f"Recommended set: {len(report.recommended.ids)} UNCTs{robust}")
     if report.sensitivity is not None:
         note(f"Sensitivity: {draws:,} draws (seed {seed}); all analyses in {seconds}")
+    if report.uncertainty is not None:
+        note(f"Method uncertainty: {report.uncertainty.runs:,} runs (seed {seed}); all analyses in {seconds}")
     for target in targets:
         write_report(
             report,

@@ -138,11 +138,12 @@ def reproduce_command(ctx: click.Context | None = None) -> str | None:
 
 
 def rank_equivalent(ctx: click.Context | None = None) -> str:
-    """``unct-scorer rank`` with the current command's inputs and reading options (the report appends ``-w``).
+    """``unct-scorer rank`` with the current command's inputs, reading options and ``--evidence`` (the report
+    appends ``-w``), so that it ranks the rows the report ranked.
 
     Outside a command, the bare ``unct-scorer rank``.
     """
     ctx = ctx if ctx is not None else click.get_current_context(silent=True)
     if ctx is None or ctx.parent is None:
         return f"{PROGRAM} rank"
-    return render_command(command_words(ctx, command="rank", only=(*READING, "group_by")))
+    return render_command(command_words(ctx, command="rank", only=(*READING, "group_by", "evidence_path")))

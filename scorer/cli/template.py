@@ -72,16 +72,30 @@ def describe_columns(plan: TemplatePlan) -> list[str]:
     metavar="NAME",
     help="With --judgements: one sheet for NAME (repeat; default: Stakeholder 1 to 5).",
 )
+@click.option(
+    "--evidence",
+    "evidence_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Pre-fill the government-interest column with the levels an evidence file from `unct-scorer evidence` "
+    "suggests (.csv/.json/.xlsx), each marked as a suggestion in the column beside it.",
+)
 @example(
     """
 unct-scorer template -o countries.xlsx
 unct-scorer template -c my-criteria.yaml -o countries.xlsx
 unct-scorer rank countries.xlsx -c my-criteria.yaml    # once it is filled in
+unct-scorer template -o countries.xlsx --evidence evidence.csv
 unct-scorer template --judgements --stakeholder Ana --stakeholder Bo -o judgements.xlsx
 """
 )
 def command(
-    criteria_path: Path | None, output: Path, force: bool, judgements: bool, stakeholders: tuple[str, ...]
+    criteria_path: Path | None,
+    output: Path,
+    force: bool,
+    judgements: bool,
+    stakeholders: tuple[str, ...],
+    evidence_path: Path | None,
 ) -> None:
     """Write a data-entry workbook for the criteria file.
 
@@ -103,6 +117,16 @@ def command(
         write_judgement_template(criteria_path, output, force=force, stakeholders=stakeholders)
         return
     plan = make_plan(criteria_path, output, criteria_file=str(criteria_path) if criteria_path else None)
+    if evidence_path is not None:
+        from scorer.evidence.merge import prefill_template
+        from scorer.io.evidence_file import read_levels
+
+        column, _levels, _policy, suggested = read_levels(
+            evidence_path, load_criteria(criteria_path or default_criteria_path())
+        )
+        plan = prefill_template(plan, suggested, column=column, source=evidence_path.name)
+        inputs = (*inputs, evidence_path)
+        note(plan.notes[-1])
     save_workbook(plan, output, force=force, inputs=inputs)
     fill = [c.name for c in plan.to_fill]
     note_written(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -23,11 +22,9 @@ from scorer.cli.common import (
     top_option,
 )
 from scorer.cli.sensitivity import check_output, progress_bar
-from scorer.errors import ConfigError
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.uncertainty.analysis import DEFAULT_SAMPLES, UncertaintyResult, uncertainty_analysis
-from scorer.uncertainty.factors import build_factors
 from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
 
 
@@ -102,10 +99,6 @@ def command(
     """
     check_output(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    try:
-        build_factors(criteria)
-    except ConfigError as exc:  # the section's cross-checks, located in the criteria file
-        raise ConfigError([replace(p, file=p.file or str(crit_path)) for p in exc.problems]) from None
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
     if output is not None:
         check_target(output, force=force, inputs=tuple(inputs.values()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,6 +18,9 @@ from scorer.cells import fold_text, is_missing
 from scorer.countries import CountryResolver
 from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from scorer.template import TemplatePlan
 
 EVIDENCE_LEVELS = ("none", "expressed", "requested", "included")
 
@@ -182,3 +186,61 @@ def apply_suggestions(
 def _is_blank(cell: object, levels: Collection[str]) -> bool:
     """A cell nobody filled: missing, unless it names a level ("none" is a level here, not a blank)."""
     return is_missing(cell) and not (isinstance(cell, str) and fold_text(cell) in levels)
+
+
+def prefill_template(
+    plan: TemplatePlan, suggested: Mapping[str, tuple[str, str]], *, column: str, source: str
+) -> TemplatePlan:
+    """A copy of a data-entry plan whose ``column`` holds the suggested levels, marked in a column beside it.
+
+    ``suggested`` maps ISO3 codes to (level, why); a country without a
+    suggestion stays blank. The column stays yellow (to check and keep or
+    change); the next column, ``<column>_suggested``, says for each filled
+    cell that the value is a suggestion and why. ``rank`` reads the values as
+    typed; ``rank --evidence`` then reports them as agreeing.
+
+    >>> from scorer import load_criteria, read_countries
+    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    >>> from scorer.template import plan_template
+    >>> plan = plan_template(load_criteria(default_criteria_path()), read_countries(demo_spreadsheet_path()))
+    >>> new = prefill_template(plan, {"KEN": ("requested", "IP in an outcome")}, column="gov_ip_interest",
+    ...                        source="ev.csv")
+    >>> names = [c.name for c in new.columns]
+    >>> filled = new.columns[names.index("gov_ip_interest")].values
+    >>> names[names.index("gov_ip_interest") + 1], [v for v in filled if v is not None]
+    ('gov_ip_interest_suggested', ['requested'])
+    """
+    from dataclasses import replace
+
+    from scorer.template import TemplateColumn
+
+    ids = [str(v).strip().upper() if v is not None else "" for v in plan.columns[0].values]
+    levels = [suggested[i][0] or None if i in suggested else None for i in ids]
+    why = [
+        f"suggested by {source}: {suggested[i][1] or 'see its passages'}; check the passages, keep or change"
+        if level
+        else None
+        for i, level in zip(ids, levels, strict=True)
+    ]
+    columns = []
+    for col in plan.columns:
+        if col.name != column:
+            columns.append(col)
+            continue
+        columns.append(replace(col, values=tuple(levels)))
+        columns.append(
+            TemplateColumn(
+                f"{column}_suggested",
+                "context",
+                False,
+                f"Which '{column}' cells hold a level suggested by `unct-scorer evidence` ({source}) from the "
+                "country's Cooperation Framework documents, and why. A suggestion is not a finding: check it "
+                f"against the passages in {source}, then keep or change the value. unct-scorer does not read "
+                "this column.",
+                values=tuple(why),
+                title=f"{column}: suggested?",
+            )
+        )
+    filled = sum(level is not None for level in levels)
+    note = f"{column}: {filled} cells pre-filled with the levels suggested by {source} (marked in {column}_suggested)"
+    return replace(plan, columns=tuple(columns), notes=(*plan.notes, note))

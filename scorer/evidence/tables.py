@@ -74,8 +74,9 @@ def country_row(country: CountryEvidence) -> dict[str, object]:
     for context in CONTEXTS:
         row[f"in_{context}"] = country.in_context(context)
     row["evidence_score"] = round(country.score, 4)
+    shown = shown_passages(country)
     for index in range(SHOWN_PASSAGES):
-        passage = country.passages[index] if index < len(country.passages) else None
+        passage = shown[index] if index < len(shown) else None
         row[f"passage_{index + 1}"] = passage.text if passage else ""
         row[f"source_{index + 1}"] = passage.source() if passage else ""
     row["notes"] = " | ".join(country.notes)
@@ -111,16 +112,21 @@ def passage_rows(result: EvidenceResult) -> list[dict[str, object]]:
     return rows
 
 
+def shown_passages(country: CountryEvidence, *, limit: int = SHOWN_PASSAGES) -> list[Passage]:
+    """The passages a reader is shown: those behind the suggested level, then the strongest others.
+
+    The ``passage_N``/``source_N`` columns and the report's evidence section both show these.
+    """
+    chosen = list(country.suggestion.passages)
+    keys = {(p.file, p.page, p.start) for p in chosen}
+    chosen.extend(p for p in country.passages if (p.file, p.page, p.start) not in keys)
+    return chosen[:limit]
+
+
 def passages_by_country(result: EvidenceResult, *, limit: int = SHOWN_PASSAGES) -> dict[str, list[Passage]]:
     """For the report: per ISO3, the passages behind the suggested level, then the strongest others.
 
     >>> passages_by_country(EvidenceResult(()))
     {}
     """
-    out: dict[str, list[Passage]] = {}
-    for country in result.countries:
-        chosen = list(country.suggestion.passages)
-        keys = {(p.file, p.page, p.start) for p in chosen}
-        chosen.extend(p for p in country.passages if (p.file, p.page, p.start) not in keys)
-        out[country.iso3] = chosen[:limit]
-    return out
+    return {country.iso3: shown_passages(country, limit=limit) for country in result.countries}

@@ -19,23 +19,26 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from scorer.evidence.rules import (
+    CONTEXTS,
+    Context,
+    EvidenceRules,
+    Kind,
+    LevelRule,
+    NonNegative,
+    Otherwise,
+    _Model,
+)
 from scorer.evidence.text import CJK_CHAR, fold_term
 
-CONTEXTS = ("outcome", "results_framework", "partners", "narrative", "acronyms")
-Context = Literal["outcome", "results_framework", "partners", "narrative", "acronyms"]
+__all__ = ["CONTEXTS", "Context", "EvidenceRules", "Kind", "LevelRule", "Matcher", "Otherwise", "Term", "TermList"]
+
 Language = Literal["en", "fr", "es", "ar", "zh", "ru"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr", "es", "ar", "zh", "ru")
-Kind = Literal["ip", "wipo"]
-_KINDS: tuple[Kind, ...] = ("ip", "wipo")
-NonNegative = Annotated[float, Field(ge=0)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Term(_Model):
@@ -46,24 +49,6 @@ class Term(_Model):
     weight: NonNegative = Field(description="How strongly one mention signals interest in IP.")
     context: str = Field(description="Name of the context rule giving the multiplier per part of a document.")
     names: dict[Language, list[str]] = Field(description="Spellings per UN language.")
-
-
-class LevelRule(_Model):
-    """A level is suggested when enough mentions of these kinds occur in these contexts."""
-
-    level: str = Field(min_length=1)
-    because: str = Field(min_length=1, description="Why, in words, shown beside the suggestion.")
-    kinds: list[Kind] = Field(default_factory=lambda: list(_KINDS))
-    contexts: list[Context] = Field(min_length=1)
-    min_mentions: int = Field(default=1, ge=1)
-    min_term_weight: NonNegative = 0.0
-
-
-class Otherwise(_Model):
-    """The level when no rule holds (and some text was read)."""
-
-    level: str = "none"
-    because: str = "no IP term in the places the rules look at"
 
 
 class TermList(_Model):
@@ -117,6 +102,17 @@ class TermList(_Model):
         """
         names = [term.names for term in self.terms]
         return {lang: sum(len(spellings.get(lang, [])) for spellings in names) for lang in LANGUAGES}
+
+    def with_rules(self, rules: EvidenceRules | None) -> TermList:
+        """A copy whose level rules are ``rules`` (a criteria file's ``evidence:`` block); unchanged for None.
+
+        >>> rules = EvidenceRules(levels=[LevelRule(level="included", because="WIPO named", contexts=["partners"])])
+        >>> [r.level for r in sample_terms().with_rules(rules).levels]
+        ['included']
+        """
+        if rules is None:
+            return self
+        return self.model_copy(update={"levels": list(rules.levels), "otherwise": rules.otherwise})
 
     def extended(self, patch: Mapping[str, Any]) -> TermList:
         """A copy with a user's additions: new terms, spellings added to known terms, contexts, rules.

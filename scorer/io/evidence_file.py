@@ -16,6 +16,7 @@ import csv
 import importlib.resources
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from scorer.criteria import Criteria
 from scorer.errors import ConfigError, DataError, OutputError, Problem
 from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_column
 from scorer.evidence.model import EvidenceResult, Passage
+from scorer.evidence.rules import EvidenceRules
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
 from scorer.evidence.terms import Term, TermList
 from scorer.io.limits import check_regular_file
@@ -164,10 +166,16 @@ def load_mapping(path: Path, resolver: CountryResolver | None = None) -> dict[st
     return mapping
 
 
-def evidence_provenance(terms: TermList, term_files: Sequence[Path], argv: Sequence[str] | None) -> dict[str, str]:
-    """Tool, command, term list version and the user's term files with their SHA-256 (no clock)."""
+def evidence_provenance(
+    terms: TermList, term_files: Sequence[Path], argv: Sequence[str] | None, *, rules_file: Path | None = None
+) -> dict[str, str]:
+    """Tool, command, term list version, the user's term files and the criteria file whose level rules were
+    used (``rules_file``), with their SHA-256 (no clock)."""
     inputs = {f"terms_{i + 1}": path for i, path in enumerate(term_files)}
-    return provenance(inputs, argv=list(argv) if argv is not None else None, extra={"terms_version": terms.version})
+    if rules_file is not None:
+        inputs["criteria"] = rules_file
+    extra = {"terms_version": terms.version, "level_rules": "criteria file" if rules_file else "term file"}
+    return provenance(inputs, argv=list(argv) if argv is not None else None, extra=extra)
 
 
 def write_evidence(
@@ -212,19 +220,20 @@ def write_evidence(
         )
 
 
-def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
-    """(line or record number, ISO3, suggested level) from an evidence file written by :func:`write_evidence`."""
+def _evidence_frame(path: Path) -> tuple[pd.DataFrame, list[dict[str, Any]] | None]:
+    """The country table of an evidence file (and, for JSON, its records with the passages)."""
     file = str(path)
     check_regular_file(path, error=DataError, code="data.evidence", what="evidence file")
     suffix = path.suffix.lower()
+    records = None
     if suffix == ".json":
         try:
             records = json.loads(path.read_text(encoding="utf-8"))["countries"]
+            frame = pd.DataFrame(records)
         except (ValueError, KeyError, TypeError):
             raise DataError(
                 Problem("data.evidence", "should be JSON written by `unct-scorer evidence`, but it is not", file=file)
             ) from None
-        frame = pd.DataFrame(records)
     elif suffix == ".xlsx":
         frame = pd.read_excel(path, sheet_name="Countries", dtype=str, keep_default_na=False)
     elif suffix == ".csv":
@@ -246,9 +255,15 @@ def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
                 file=file,
             )
         )
+    return frame, records
+
+
+def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
+    """(line or record number, ISO3, suggested level) from an evidence file written by :func:`write_evidence`."""
+    frame, records = _evidence_frame(path)
     rows = [
         (number, str(r.iso3).strip().upper(), str(r.suggested_level).strip())
-        for number, r in enumerate(frame.itertuples(index=False), start=2 if suffix != ".json" else 1)
+        for number, r in enumerate(frame.itertuples(index=False), start=2 if records is None else 1)
     ]
     first: dict[str, int] = {}
     for number, iso3, _ in rows:
@@ -257,7 +272,7 @@ def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
                 Problem(
                     "data.evidence",
                     f"each country should appear once, but {iso3} appears again (first at {first[iso3]})",
-                    file=file,
+                    file=str(path),
                     line=number,
                 )
             )
@@ -265,18 +280,27 @@ def read_suggestions(path: Path) -> list[tuple[int, str, str]]:
     return rows
 
 
+SOURCE = re.compile(r"^(?P<file>.+) p\. (?P<page>\d+) \((?P<contexts>[^()]*)\)$")
+"""``source_N`` as :meth:`scorer.evidence.model.Passage.source` writes it: ``KEN.pdf p. 12 (outcome)``."""
+
+
 def read_passages(path: Path, *, limit: int = 3) -> dict[str, list[Passage]]:
-    """For the report: per ISO3, the passages behind the suggested level, then the strongest others,
-    from a JSON evidence file (the same order as :func:`scorer.evidence.passages_by_country`)."""
+    """For the report: per ISO3, the passages behind the suggested level, then the strongest others
+    (the order of :func:`scorer.evidence.passages_by_country`), from any evidence file ``evidence`` writes.
+
+    JSON holds every passage; CSV and XLSX the ``passage_N`` and ``source_N`` columns (the first three).
+    """
+    frame, records = _evidence_frame(path)
+    if records is None:
+        return _table_passages(frame, str(path), limit=limit)
     try:
-        countries = json.loads(path.read_text(encoding="utf-8"))["countries"]
         out: dict[str, list[Passage]] = {}
-        for country in countries:
+        for country in records:
             chosen = [_passage(p) for p in country["justifying_passages"]]
             keys = {(p.file, p.page, p.text) for p in chosen}
             chosen += [q for q in map(_passage, country["passages"]) if (q.file, q.page, q.text) not in keys]
-            out[country["iso3"]] = chosen[:limit]
-    except (OSError, ValueError, KeyError, TypeError):
+            out[str(country["iso3"]).strip().upper()] = chosen[:limit]
+    except (ValueError, KeyError, TypeError):
         raise DataError(
             Problem(
                 "data.evidence",
@@ -284,6 +308,35 @@ def read_passages(path: Path, *, limit: int = 3) -> dict[str, list[Passage]]:
                 file=str(path),
             )
         ) from None
+    return out
+
+
+def _table_passages(frame: pd.DataFrame, file: str, *, limit: int) -> dict[str, list[Passage]]:
+    out: dict[str, list[Passage]] = {}
+    problems = []
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        passages = []
+        for index in range(1, limit + 1):
+            text, source = str(row.get(f"passage_{index}", "")).strip(), str(row.get(f"source_{index}", "")).strip()
+            if not text:
+                continue
+            found = SOURCE.match(source)
+            if found is None:
+                problems.append(
+                    Problem(
+                        "data.evidence",
+                        f"should read 'FILE p. PAGE (CONTEXT)', but it is {source!r}",
+                        file=file,
+                        line=number,
+                        column=f"source_{index}",
+                    )
+                )
+                continue
+            contexts = tuple(c.strip() for c in found["contexts"].split(",") if c.strip())
+            passages.append(Passage(found["file"], int(found["page"]), text, contexts, (), 0.0))
+        out[str(row["iso3"]).strip().upper()] = passages
+    if problems:
+        raise DataError(problems)
     return out
 
 
@@ -298,11 +351,27 @@ def _passage(data: dict[str, Any]) -> Passage:
     )
 
 
-def apply_evidence_file(
-    df: pd.DataFrame, criteria: Criteria, path: Path, *, resolver: CountryResolver | None = None
-) -> tuple[pd.DataFrame, MergeReport]:
-    """The sheet with criterion 3's blank cells filled from an evidence file (typed values win)."""
-    resolver = resolver or default_resolver()
+def evidence_rules(criteria: Criteria) -> EvidenceRules | None:
+    """The level rules criterion 3's indicator declares (its ``evidence:`` block), None when it declares none.
+
+    >>> from scorer.resources import default_criteria_path
+    >>> from scorer.io.criteria_file import load_criteria
+    >>> evidence_rules(load_criteria(default_criteria_path())) is None
+    True
+    """
+    column, _levels, _policy = evidence_column(criteria)
+    for _cid, _iid, ind in criteria.indicator_items():
+        if ind.column == column and ind.evidence is not None:
+            return ind.evidence
+    return None
+
+
+def read_levels(path: Path, criteria: Criteria) -> tuple[str, dict[str, float], str, dict[str, tuple[str, str]]]:
+    """The column criterion 3 reads, its levels, its missing-data policy and, per ISO3, the suggested level
+    (spelled as the criteria spell it; "" for no suggestion) and its basis in words, from an evidence file.
+
+    A level the criteria do not know is a located error (file, line, column).
+    """
     column, levels, policy = evidence_column(criteria)
     rows = read_suggestions(path)
     known = {level.casefold(): level for level in levels}
@@ -319,6 +388,21 @@ def apply_evidence_file(
     ]
     if problems:
         raise DataError(problems)
+    frame, _records = _evidence_frame(path)
+    basis = frame["suggestion_basis"].astype(str).tolist() if "suggestion_basis" in frame.columns else []
+    suggested = {
+        iso3: (known.get(level.casefold(), ""), basis[i] if i < len(basis) else "")
+        for i, (_, iso3, level) in enumerate(rows)
+    }
+    return column, levels, policy, suggested
+
+
+def apply_evidence_file(
+    df: pd.DataFrame, criteria: Criteria, path: Path, *, resolver: CountryResolver | None = None
+) -> tuple[pd.DataFrame, MergeReport]:
+    """The sheet with criterion 3's blank cells filled from an evidence file (typed values win)."""
+    resolver = resolver or default_resolver()
+    column, levels, policy, suggested = read_levels(path, criteria)
     id_column = df.attrs.get("id_column") or criteria.id_column
     if id_column not in df.columns:
         id_column = resolver.detect_id_column(df) or id_column
@@ -326,10 +410,9 @@ def apply_evidence_file(
         raise DataError(
             Problem("data.evidence", f"the sheet should have a country column ({criteria.id_column}), but it has none")
         )
-    suggestions = {iso3: known.get(level.casefold(), "") for _, iso3, level in rows}
     return apply_suggestions(
         df,
-        suggestions,
+        {iso3: level for iso3, (level, _basis) in suggested.items()},
         column=column,
         id_column=id_column,
         resolver=resolver,

@@ -44,6 +44,8 @@ from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
+    from scorer.report.evidence_section import EvidenceSection
+    from scorer.uncertainty.analysis import UncertaintyResult
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito colours, one per criterion (colour-blind safe); the CSS classes c0-c7 use the same."""
@@ -90,6 +92,8 @@ def build_report(
     stability: Stability | None = None,
     command_prefix: str = "unct-scorer rank",
     committee: CommitteeReport | None = None,
+    uncertainty: UncertaintyResult | None = None,
+    evidence: EvidenceSection | None = None,
 ) -> str:
     """The whole report as one HTML string (UTF-8, no external resources).
 
@@ -123,7 +127,25 @@ def build_report(
         command_prefix=command_prefix,
         committee=committee,
     )
+    view.uncertainty = uncertainty
+    view.evidence = evidence
     return view.render()
+
+
+def _uncertainty_view(result: UncertaintyResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    from scorer.report.uncertainty_section import uncertainty_view
+
+    return uncertainty_view(result)
+
+
+def _evidence_view(view: PageView) -> dict[str, Any] | None:
+    if view.evidence is None:
+        return None
+    from scorer.report.evidence_section import evidence_view
+
+    return evidence_view(view.evidence, view.r, top_k=view.top_k)
 
 
 def _regions(result: ScoreResult, extra: pd.DataFrame | None, column: str | None) -> list[str] | None:
@@ -165,6 +187,8 @@ class PageView:
         self.chosen = set(recommended.ids) if recommended is not None else set()
         self.command_prefix = command_prefix
         self.committee = committee
+        self.uncertainty: UncertaintyResult | None = None
+        self.evidence: EvidenceSection | None = None
         self.arithmetic = self.c.aggregation is Aggregation.arithmetic
         self.regions = regions
         self.region_column = region_column
@@ -200,6 +224,8 @@ class PageView:
             "charts": chart_view(self),
             "glance": self.glance(),
             "committee": stakeholders_view(self.committee) if self.committee is not None else None,
+            "uncertainty": _uncertainty_view(self.uncertainty),
+            "evidence": _evidence_view(self),
         }
         return environment().get_template("page.html.j2").render(context)
 
@@ -243,6 +269,10 @@ class PageView:
         ]
         if self.sens is not None:
             links.append(("sensitivity", "Sensitivity"))
+        if self.uncertainty is not None:
+            links.append(("uncertainty", "Method uncertainty"))
+        if self.evidence is not None:
+            links.append(("evidence", "Evidence for criterion 3"))
         return [*links, ("methodology", "Methodology"), ("provenance", "Provenance")]
 
     def stand_ins(self) -> list[tuple[str, str]]:

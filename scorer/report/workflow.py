@@ -31,10 +31,14 @@ from scorer.report.wording import cell_text, yaml_number
 from scorer.result import ScoreResult
 from scorer.selection_config import ROBUST_DRAWS
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
+from scorer.uncertainty.analysis import DEFAULT_SAMPLES
+from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
 
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
     from scorer.elicitation.workflow import Elicitation
+    from scorer.report.evidence_section import EvidenceSection
+    from scorer.uncertainty.analysis import UncertaintyResult
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class Report:
     region_column: str | None = None
     groups: pd.DataFrame | None = None
     committee: CommitteeReport | None = None
+    uncertainty: UncertaintyResult | None = None
+    evidence: EvidenceSection | None = None
 
     def html(
         self,
@@ -119,6 +125,8 @@ class Report:
             stability=self.stability,
             command_prefix=command_prefix,
             committee=self.committee,
+            uncertainty=self.uncertainty,
+            evidence=self.evidence,
         )
 
 
@@ -136,6 +144,10 @@ def make_report(
     region_column: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     stakeholders: Elicitation | None = None,
+    uncertainty: bool = False,
+    samples: int = DEFAULT_SAMPLES,
+    bootstrap: int = DEFAULT_BOOTSTRAP,
+    evidence: EvidenceSection | None = None,
 ) -> Report:
     """Run every analysis of the report once, as ``unct-scorer report`` does, and return them.
 
@@ -153,6 +165,10 @@ def make_report(
     :func:`scorer.elicitation.workflow.elicit`) adds the Whose weights section:
     :func:`scorer.elicitation.committee.weigh_committee` on ``data``, as
     ``unct-scorer weights`` runs it (same K, same seed).
+    With ``uncertainty``, the Method uncertainty section is
+    :func:`scorer.uncertainty.analysis.uncertainty_analysis` of ``data`` with
+    ``samples``, ``seed``, ``bootstrap`` and K (what ``unct-scorer
+    uncertainty`` runs). ``evidence`` adds the Evidence for criterion 3 section.
 
     >>> from scorer import demo_result
     >>> rep = make_report(demo_result(), top_k=10)
@@ -181,6 +197,13 @@ def make_report(
         smaa = run_sensitivity(
             result, draws=draws, seed=seed, top_k=k, data_uncertainty=data_uncertainty, progress=progress
         )
+    method = None
+    if uncertainty:
+        if data is None:
+            raise ConfigError(Problem("config.uncertainty", "needs the scored sheet (data), but none was given"))
+        from scorer.uncertainty.analysis import uncertainty_analysis
+
+        method = uncertainty_analysis(data, result.criteria, samples=samples, seed=seed, top_k=k, bootstrap=bootstrap)
     return Report(
         result=result,
         top_k=k,
@@ -191,6 +214,8 @@ def make_report(
         region_column=region,
         groups=grouping_frame(result, data, also=[region] if region else ()) if data is not None else None,
         committee=_committee(result, data, stakeholders, top_k=k, seed=seed),
+        uncertainty=method,
+        evidence=evidence,
     )
 
 

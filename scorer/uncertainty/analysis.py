@@ -120,44 +120,55 @@ class UncertaintyResult:
             )
         )
         out.append(f"In the {what} under some choices only ({len(some)})" + (":" if some else ": none."))
-        shares = self._variance_shares()
+        shares = self.variance_shares()
         p = {str(i): float(x) for i, x in s["p_top_k"].items()}
         ranks = {
             str(i): (int(a), int(b), int(c)) for i, a, b, c in s[["median_rank", "rank_p05", "rank_p95"]].itertuples()
         }
         for i in sorted(some, key=lambda x: (-p[x], x)):
-            share = _share(p[i])
+            share = share_text(p[i])
             chance = f"p {share[0]} {share[1:]}" if share[0] in "<>" else f"p = {share}"
             median, low, high = ranks[i]
-            out.append(f"  {name[i]} ({i}): {chance}; median rank {median}, 5-95% {low}-{high}{shares.get(i, '')}")
+            variance = f"; rank variance: {shares[i]}" if i in shares else ""
+            out.append(f"  {name[i]} ({i}): {chance}; median rank {median}, 5-95% {low}-{high}{variance}")
         out.append(f"Never in the {what}: {len(never)} countries.")
         pct = f"{self.level:.0%}"
         for output, title in (
             ("rank", "the ranks"),
             ("top_k", f"membership of the top {k}"),
         ):
-            d = self.drivers[self.drivers["output"] == output]
-            if d["first"].isna().all():
+            rows = self.driver_rows(output)
+            if not rows:
                 out.append(f"What drives {title}: nothing (it never changes).")
                 continue
             out.append(
                 f"What drives {title} (share of its variance over all countries; first-order / total, {pct} CI):"
             )
-            cols = ["factor", "first", "first_low", "first_high", "total", "total_low", "total_high"]
-            for factor, *v in d.sort_values("total", ascending=False)[cols].itertuples(index=False):
-                x = [float(a) for a in v]
-                out.append(f"  {factor}: {_index(*x[:3])} alone, {_index(*x[3:])} with interactions")
+            out.extend(f"  {factor}: {first} alone, {total} with interactions" for factor, first, total in rows)
         return out + [f"Note: {n}" for n in self.notes]
 
-    def _variance_shares(self) -> dict[str, str]:
-        """Per country, ``; rank variance: 60% weights, 30% aggregation`` (first-order shares of 5% or more)."""
+    def driver_rows(self, output: str) -> list[tuple[str, str, str]]:
+        """(factor, first-order index, total index) as printed, largest total first; [] when ``output`` never
+        changes. ``output`` is ``rank`` or ``top_k``; each index reads ``0.42 [0.38, 0.46]`` (its interval)."""
+        d = self.drivers[self.drivers["output"] == output]
+        if d["first"].isna().all():
+            return []
+        cols = ["factor", "first", "first_low", "first_high", "total", "total_low", "total_high"]
+        rows = []
+        for factor, *v in d.sort_values("total", ascending=False)[cols].itertuples(index=False):
+            x = [float(a) for a in v]
+            rows.append((str(factor), index_text(*x[:3]), index_text(*x[3:])))
+        return rows
+
+    def variance_shares(self) -> dict[str, str]:
+        """Per country id, ``60% weights, 30% aggregation``: the first-order shares of its rank variance of 5% or
+        more, largest first (countries whose rank never varies are left out)."""
         d = self.sobol[(self.sobol["output"] == "rank") & (self.sobol["first"] >= 0.05)]
         out: dict[str, str] = {}
         for ident, part in d.sort_values(["id", "first"], ascending=[True, False]).groupby("id", sort=False):
-            text = ", ".join(
+            out[str(ident)] = ", ".join(
                 f"{first:.0%} {factor}" for factor, first in zip(part["factor"], part["first"], strict=True)
             )
-            out[str(ident)] = f"; rank variance: {text}"
         return out
 
     def country_drivers(self, output: str = "rank") -> pd.DataFrame:
@@ -444,10 +455,10 @@ def _sobol_tables(
     return sobol, pd.DataFrame(pooled)
 
 
-def _share(p: float) -> str:
+def share_text(p: float) -> str:
     """A probability that never prints as 0 or 1 unless it is (as ``sensitivity`` prints it).
 
-    >>> _share(0.9996), _share(0.5), _share(0.0)
+    >>> share_text(0.9996), share_text(0.5), share_text(0.0)
     ('>0.99', '0.50', '0')
     """
     if p <= 0:
@@ -461,10 +472,10 @@ def _share(p: float) -> str:
     return f"{p:.2f}"
 
 
-def _index(value: float, low: float, high: float) -> str:
+def index_text(value: float, low: float, high: float) -> str:
     """``0.42 [0.38, 0.46]`` (the interval left out when there is none).
 
-    >>> _index(0.4172, 0.38, 0.456), _index(-0.0012, -0.004, 0.003), _index(0.5, np.nan, np.nan)
+    >>> index_text(0.4172, 0.38, 0.456), index_text(-0.0012, -0.004, 0.003), index_text(0.5, np.nan, np.nan)
     ('0.42 [0.38, 0.46]', '0.00 [0.00, 0.00]', '0.50')
     """
     if np.isnan(value):

@@ -18,7 +18,11 @@ weights. This section lists the alternatives that are equally defensible:
 ``declared`` stands for what the indicator itself says. A list is one
 uncertain choice applied to every indicator; a mapping makes one choice per
 indicator it names. ``rank`` is accepted for ``percentile`` (the percentile
-rank). The model is plain pydantic and imports nothing from
+rank). ``raw`` (the values as they are, e.g. under TOPSIS, which scales each
+column itself) and ``zscore`` are unbounded, so a geometric mean may not meet
+them; ``topsis`` is an aggregation alternative like the two means. The
+section is checked whenever the criteria file loads (``validate``, ``rank``,
+``report``, ``uncertainty``), every problem located at its line. The model is plain pydantic and imports nothing from
 :mod:`scorer.criteria` (which holds it); the checks against the criteria live
 in :mod:`scorer.uncertainty.factors`.
 """
@@ -29,7 +33,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-NormalisationChoice = Literal["declared", "minmax", "zscore", "percentile", "log_minmax"]
+NormalisationChoice = Literal["declared", "minmax", "zscore", "percentile", "log_minmax", "raw"]
 MissingChoice = Literal["declared", "zero", "worst", "mean", "median", "group_mean", "reweight"]
 AggregationChoice = Literal["arithmetic", "geometric", "topsis"]
 

@@ -136,6 +136,26 @@ def build_factors(
     return Factors(spec.weights if weights is None else weights, tuple(choices), errors, spec.group_column)
 
 
+def uncertainty_problems(criteria: Criteria) -> list[Problem]:
+    """The ``uncertainty:`` section's cross-checks against the criteria, as problems (none without a section).
+
+    :func:`scorer.criteria_checks.check_criteria` calls this, so every command that loads the file
+    (``validate`` and ``rank`` included) reports them, located at their line.
+
+    >>> from scorer.resources import default_criteria_path
+    >>> from scorer.io.criteria_file import load_criteria
+    >>> uncertainty_problems(load_criteria(default_criteria_path()))
+    []
+    """
+    if criteria.uncertainty is None:
+        return []
+    try:
+        build_factors(criteria)
+    except ConfigError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _check_choice(choice: Choice, by_id: dict[str, Indicator], group_column: str | None) -> list[Problem]:
     if choice.kind != "missing" or "group_mean" not in choice.options:
         return []

@@ -1,0 +1,142 @@
+"""The report's Method uncertainty section, read from one :class:`~scorer.uncertainty.analysis.UncertaintyResult`.
+
+:func:`uncertainty_view` returns the plain values ``uncertainty.html.j2`` lays
+out: the rank-interval chart (median rank as a dot, the 5-95% interval of the
+runs as a bar, for the countries with the best median ranks), the same rows as
+a table (the chart's text alternative) and the Sobol' drivers table. Every
+number is formatted by the result's own methods (:meth:`~UncertaintyResult.lines`
+uses the same ones), so the page says what ``unct-scorer uncertainty`` prints
+with the same seed and samples; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from scorer.uncertainty.analysis import UncertaintyResult, share_text
+
+SHOWN = 30
+"""Countries in the chart: those with the best median ranks."""
+ROW, LEFT, TOP, PLOT = 18, 210, 46, 480
+COLOURS = {"always": "#0072B2", "some": "#E69F00", "never": "#8C8C8C"}
+"""Okabe-Ito blue and orange, and grey: in the top K in every run, in some, in none."""
+LEGEND = {
+    "always": "in the top {k} in every run",
+    "some": "in the top {k} in some runs",
+    "never": "never in the top {k}",
+}
+
+
+def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[str, Any]:
+    """What the Method uncertainty section shows, from ``result`` only.
+
+    >>> from scorer import load_criteria, read_countries
+    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    >>> from scorer.uncertainty.analysis import uncertainty_analysis
+    >>> r = uncertainty_analysis(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()),
+    ...                          samples=32, bootstrap=0)
+    >>> view = uncertainty_view(r, shown=5)
+    >>> len(view["rows"]), view["rows"][0]["id"], view["chart"]["height"] > 5 * ROW
+    (5, 'NGA', True)
+    """
+    s = result.summary
+    ordered = s.assign(_order=range(len(s))).sort_values(["median_rank", "rank_p05", "_order"], kind="stable")
+    shares = result.variance_shares()
+    ranks = result.sobol[result.sobol["output"] == "rank"]
+    varies = {str(i) for i, v in zip(ranks["id"], ranks["variance"], strict=True) if v > 0}
+    rows = [_row(str(ident), row, shares, str(ident) in varies) for ident, row in ordered.head(shown).iterrows()]
+    in_chart = {row["id"] for row in rows}
+    names = {str(i): str(n) for i, n in s["name"].items()}
+    chance = {str(i): float(p) for i, p in s["p_top_k"].items()}
+    rest = [
+        {"id": i, "name": names[i], "chance": share_text(chance[i])}
+        for i in sorted(result.ids("some"), key=lambda x: (-chance[x], x))
+        if i not in in_chart
+    ]
+    return {
+        "u": result,
+        "what": f"top {result.top_k}" + (f" (tier {result.top_k_tier})" if result.top_k_tier else ""),
+        "factors": [f.describe() for f in result.factors],
+        "always": [(i, names[i]) for i in result.ids("always")],
+        "some": len(result.ids("some")),
+        "never": len(result.ids("never")),
+        "rows": rows,
+        "rest": rest,
+        "chart": rank_chart(rows, top_k=result.top_k, countries=len(s)),
+        "drivers": [
+            ("rank", "the rank of each country", result.driver_rows("rank")),
+            ("top_k", f"membership of the top {result.top_k}", result.driver_rows("top_k")),
+        ],
+        "level": f"{result.level:.0%}",
+        "notes": list(result.notes),
+    }
+
+
+def _row(ident: str, row: Any, shares: dict[str, str], varies: bool) -> dict[str, Any]:
+    if ident in shares:
+        where = shares[ident]
+    elif varies:
+        where = "no input alone explains 5% or more (interactions)"
+    else:
+        where = "its rank does not vary"
+    return {
+        "id": ident,
+        "name": str(row["name"]),
+        "rank": int(row["rank"]),
+        "robustness": str(row["robustness"]),
+        "chance": share_text(float(row["p_top_k"])),
+        "median": int(row["median_rank"]),
+        "low": int(row["rank_p05"]),
+        "high": int(row["rank_p95"]),
+        "shares": where,
+    }
+
+
+def rank_chart(rows: list[dict[str, Any]], *, top_k: int, countries: int) -> dict[str, Any]:
+    """Coordinates of the rank-interval chart: one line per row, ranks 1 (left) to the largest 95th percentile.
+
+    >>> c = rank_chart([{"id": "A", "name": "A", "median": 2, "low": 1, "high": 4, "robustness": "some"}],
+    ...                top_k=3, countries=10)
+    >>> c["max_rank"], c["lines"][0]["dot"], c["cut"]
+    (10, 282.0, 354.0)
+    """
+    top = max([row["high"] for row in rows] + [top_k + 1, 10])
+    max_rank = min(countries, 5 * math.ceil(top / 5)) if countries >= 10 else max(countries, 1)
+    unit = PLOT / max_rank
+
+    def x(rank: float) -> float:
+        return round(LEFT + (rank - 0.5) * unit, 1)
+
+    lines = []
+    for i, row in enumerate(rows):
+        y = TOP + i * ROW
+        name = row["name"]
+        lines.append(
+            {
+                **row,
+                "y": y,
+                "mid": y + ROW / 2,
+                "short": name if len(name) <= 28 else name[:27] + "…",
+                "x1": x(row["low"]),
+                "x2": x(row["high"]),
+                "dot": x(row["median"]),
+                "colour": COLOURS[row["robustness"]],
+            }
+        )
+    step = 1 if max_rank <= 15 else 5 if max_rank <= 60 else 10 if max_rank <= 120 else 20
+    ticks = [(r, x(r)) for r in range(1, max_rank + 1) if r == 1 or r % step == 0]
+    bottom = TOP + len(rows) * ROW
+    return {
+        "lines": lines,
+        "ticks": ticks,
+        "max_rank": max_rank,
+        "left": LEFT,
+        "top": TOP,
+        "bottom": bottom,
+        "width": LEFT + PLOT + 20,
+        "height": bottom + 40,
+        "cut": round(LEFT + top_k * unit, 1) if top_k < max_rank else None,
+        "middle": LEFT + PLOT / 2,
+        "legend": [(key, COLOURS[key], LEGEND[key].format(k=top_k)) for key in ("always", "some", "never")],
+    }
