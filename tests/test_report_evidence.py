@@ -15,11 +15,11 @@ from tests.evidence_docs import write_text
 
 SHEET = """\
 iso3,name,region,wipo_engagement,n_wipo_treaties_joined_since_2015,latest_accession_year,\
-n_wipo_treaties_in_force,wipo_external_office,has_unct,gov_ip_interest
-KEN,Kenya,Africa,low,2,2019,9,no,yes,
-PER,Peru,Americas,medium,3,2018,12,no,yes,none
-CHL,Chile,Americas,high,3,2022,13,no,yes,expressed
-URY,Uruguay,Americas,low,1,2020,9,no,yes,
+n_wipo_treaties_in_force,wipo_external_office,has_unct,gov_ip_interest,treaties_apply_through
+KEN,Kenya,Africa,low,2,2019,9,no,yes,,
+PER,Peru,Americas,medium,3,2018,12,no,yes,none,
+CHL,Chile,Americas,high,3,2022,13,no,yes,expressed,
+URY,Uruguay,Americas,low,1,2020,9,no,yes,,
 """
 
 
