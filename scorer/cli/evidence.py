@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import INPUT_PATH, example, is_quiet, note, note_written, output_options
+from scorer.cli.common import INPUT_PATH, criteria_option, example, is_quiet, note, note_written, output_options
 
 
 @contextmanager
@@ -52,14 +52,9 @@ def rules_file(criteria_path: Path | None) -> Path | None:
     default=None,
     help="CSV with columns file,country for documents whose country is not in the file name or title page.",
 )
-@click.option(
-    "-c",
-    "--criteria",
-    "criteria_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Criteria file whose criterion-3 indicator may declare the level rules (an `evidence:` block; default: "
-    "the project's criteria, else the bundled ones). Without such a block the term file's rules apply.",
+@criteria_option(
+    "Criteria file whose criterion-3 indicator may declare the level rules (an `evidence:` block; default: "
+    "the project's criteria, if any). Without such a block the term file's rules apply."
 )
 @click.option(
     "--jobs",
