@@ -11,7 +11,8 @@ Every value so taken is returned as an :class:`InheritedCell` for the data
 quality list and ``explain``. A territory's own value is never replaced.
 
 Problems are located: the rule's column is not in the sheet; a cell names a
-state that is not a row of the sheet; a chain of states leads back to itself.
+state that is not a row of the sheet; a chain of states leads back to itself or
+takes more than :data:`MAX_CHAIN` steps.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from scorer.countries import default_resolver
 from scorer.criteria import TerritoryRule, did_you_mean
 from scorer.errors import DataError, Problem
 
-__all__ = ["INHERITED_COLUMNS", "InheritedCell", "TerritoryFill", "apply_territory_rule", "inherited_frame"]
+__all__ = ["INHERITED_COLUMNS", "MAX_CHAIN", "InheritedCell", "TerritoryFill", "apply_territory_rule", "inherited_frame"]
+
+MAX_CHAIN = 10
+"""How many steps a territory's chain of states may take (a territory through its state is one step)."""
 
 INHERITED_COLUMNS = ["id", "name", "row", "column", "value", "state", "how"]
 
@@ -100,31 +104,44 @@ def _targets(
     return targets, problems
 
 
-def _cycles(targets: list[int | None], ids: Sequence[str], rows: np.ndarray, column: str, source: str) -> list[Problem]:
-    """A problem for every row whose chain of states leads back to a row already on it."""
+def _chains(targets: list[int | None], ids: Sequence[str], rows: np.ndarray, column: str, source: str) -> list[Problem]:
+    """A problem for every row whose chain of states leads back to a row already on it or takes over MAX_CHAIN steps.
+
+    Each row's walk stops after MAX_CHAIN steps, so the work is bounded by rows x MAX_CHAIN
+    whatever the chains (a circle of every row of a large sheet included).
+    """
     problems = []
     for start, first in enumerate(targets):
         if first is None:
             continue
         seen = [start]
         p: int | None = first
-        while p is not None and p not in seen:
+        while p is not None and p not in seen and len(seen) <= MAX_CHAIN:
             seen.append(p)
             p = targets[p]
-        if p is not None:
+        if p is None:
+            continue
+        if p in seen:
             chain = " -> ".join(ids[i] for i in [*seen, p])
-            problems.append(
-                Problem(
-                    "data.territory",
-                    f"should lead to a state with values of its own (territory_rule), but the chain {chain} "
-                    "goes round in a circle",
-                    file=source,
-                    row=int(rows[start]),
-                    column=column,
-                    value=str(ids[first]),
-                    fix="leave this column blank on the row of a state whose values are its own",
-                )
+            message = f"should lead to a state with values of its own (territory_rule), but the chain {chain} "
+            message += "goes round in a circle"
+            fix = "leave this column blank on the row of a state whose values are its own"
+        else:
+            chain = " -> ".join(ids[i] for i in seen)
+            message = f"should reach a state with values of its own within {MAX_CHAIN} steps (territory_rule), "
+            message += f"but the chain {chain} -> ... goes on further"
+            fix = "name the state itself on this row, not a territory of it"
+        problems.append(
+            Problem(
+                "data.territory",
+                message,
+                file=source,
+                row=int(rows[start]),
+                column=column,
+                value=str(ids[first]),
+                fix=fix,
             )
+        )
     return problems
 
 
@@ -165,7 +182,7 @@ def apply_territory_rule(
         )
         return TerritoryFill(frame, [], [problem], {c: np.asarray(v) for c, v in (cell_rows or {}).items()})
     targets, problems = _targets(frame, rule, ids, rows, countries=countries, source=source)
-    problems += _cycles(targets, ids, rows, rule.column, source)
+    problems += _chains(targets, ids, rows, rule.column, source)
     out_rows = {c: np.asarray(v) for c, v in (cell_rows or {}).items()}
     if problems:
         return TerritoryFill(frame, [], problems, out_rows)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from scorer.cli import main
+from scorer.criteria import TerritoryRule
 from scorer.errors import ConfigError, DataError
 from scorer.export import quality_frame
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.pipeline import score_countries
+from scorer.territories import MAX_CHAIN, apply_territory_rule
 
 CRITERIA = """\
 name: territories
@@ -169,3 +172,45 @@ def test_explain_writes_yes_no_levels_and_sources_for_a_top_country(runner) -> N
     text = runner.invoke(main, ["explain", "NGA"]).stdout
     assert "nan" not in text and "Where each value comes from:" in text
     assert "external_office: column wipo_external_office; source: wipo_external_offices" in text
+
+
+def _chain(n: int, *, close: bool) -> tuple[pd.DataFrame, list[str]]:
+    """n rows, each through the next; the last has its own value, or (``close``) goes through the first."""
+    ids = [f"T{i:05d}" for i in range(n)]
+    via = [*ids[1:], ids[0] if close else ""]
+    values = [""] * (n - 1) + ["5"]
+    return pd.DataFrame({"id": ids, "n": values, "via": via}), ids
+
+
+def _fill(frame: pd.DataFrame, ids: list[str]):  # type: ignore[no-untyped-def]
+    rule = TerritoryRule(column="via", indicators=["n"])
+    rows = np.arange(2, len(ids) + 2)
+    return apply_territory_rule(frame, rule, ["n"], ids=ids, rows=rows, countries=False, source="t.csv")
+
+
+def test_a_chain_of_as_many_steps_as_allowed_is_followed_and_one_more_is_located() -> None:
+    fill = _fill(*_chain(MAX_CHAIN + 1, close=False))  # MAX_CHAIN steps from the first row to the last
+    assert not fill.problems
+    assert fill.frame["n"].tolist() == ["5"] * (MAX_CHAIN + 1)
+    assert fill.inherited[0].chain == tuple(f"T{i:05d}" for i in range(MAX_CHAIN + 1))
+    fill = _fill(*_chain(MAX_CHAIN + 2, close=False))
+    assert [(p.row, p.value) for p in fill.problems] == [(2, "T00001")]  # only the first row is one step too far
+    assert fill.problems[0].message == (
+        f"should reach a state with values of its own within {MAX_CHAIN} steps (territory_rule), but the chain "
+        "T00000 -> T00001 -> T00002 -> T00003 -> T00004 -> T00005 -> T00006 -> T00007 -> T00008 -> T00009 -> "
+        "T00010 -> ... goes on further"
+    )
+
+
+def test_a_long_chain_or_circle_is_located_in_bounded_work() -> None:
+    # issue 16: each row's walk once went to the chain's end, so 3,000 rows took minutes (a walk per row, a list search per step)
+    for close in (False, True):
+        fill = _fill(*_chain(20_000, close=close))
+        assert len(fill.problems) == 20_000 - (MAX_CHAIN + 1) * (not close)
+        assert all(p.message.endswith("goes on further") for p in fill.problems)
+    fill = _fill(*_chain(3, close=True))
+    assert [p.message.split("the chain ")[1] for p in fill.problems] == [
+        "T00000 -> T00001 -> T00002 -> T00000 goes round in a circle",
+        "T00001 -> T00002 -> T00000 -> T00001 goes round in a circle",
+        "T00002 -> T00000 -> T00001 -> T00002 goes round in a circle",
+    ]
