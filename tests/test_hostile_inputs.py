@@ -19,6 +19,7 @@ from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.limits import Limits
 from scorer.io.spreadsheet import decode_text, read_countries
+from scorer.pipeline import score_countries
 from scorer.resources import demo_spreadsheet_path
 from tests.conftest import SMALL_CRITERIA, write
 from tests.hostile_files import (
@@ -91,6 +92,55 @@ def test_unterminated_quote_on_the_last_row(runner: CliRunner, tmp_path: Path, c
         f"Error: {sheet}: row 5: column 2: the double quote that opens this cell ('Delta,low,no,1,1') "
         'is never closed, leaving 2 cell(s) where the header has 6 (remove the stray " or close it)'
     )
+
+
+def test_unterminated_quote_in_the_last_cell_of_the_file(runner: CliRunner, tmp_path: Path, crit: Path) -> None:
+    # it swallows only the final line break, so the cell once read as 1 and the file passed as valid
+    for end in ("\n", ""):
+        sheet = write(tmp_path / "s.csv", SHEET + 'DDD,Delta,low,no,1,"1' + end)
+        res = invoke(runner, "rank", str(sheet), "-c", str(crit))
+        assert res.exit_code == 1
+        assert first_error(res) == (
+            f"Error: {sheet}: row 5: column 6: the double quote that opens this cell ('1') is never closed "
+            '(remove the stray " or close it)'
+        )
+
+
+def test_nul_bytes_are_refused_with_their_row(tmp_path: Path) -> None:
+    sheet = tmp_path / "s.csv"
+    sheet.write_bytes(SHEET.replace("Beta", "Be\x00ta").encode())
+    with pytest.raises(DataError) as err:
+        read_countries(sheet)
+    assert err.value.problems[0].format() == f"{sheet}: row 3: should be a text (CSV) file, but it holds NUL bytes"
+
+
+PLAIN_CRITERIA = """\
+name: plain
+criteria:
+  engagement: {label: E, cites: p, weight: 2, indicators: {level: {column: level, normalisation: ordinal, levels: {low: 1, high: 3}}}}
+  interest: {label: I, cites: p, weight: 1, indicators: {rate: {column: rate}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("inf", "row 2501: column 'rate': should be a number, but it is 'inf'"),
+        ("1e400", "row 2501: column 'rate': should be a finite number, but it is '1e400'"),
+        ("-1e400", "row 2501: column 'rate': should be a finite number, but it is '-1e400'"),
+        ("5,7", "row 2501: should have 4 cells like the header, but it has 5"),
+        ('"5', "row 2501: column 4: the double quote that opens this cell ('5') is never closed, so it swallows rows 2502-3001"),
+    ],
+)
+def test_a_large_plain_csv_is_checked_as_a_small_one(tmp_path: Path, cell: str, problem: str) -> None:
+    """The plain-CSV fast path (no quotes, every line the header's width) must not skip a check of the record path."""
+    lines = ["iso3,name,level,rate", *(f"R{i:05d},N{i},low,{i % 97}.5" for i in range(3000))]
+    lines[2500] = f"R02499,N2499,low,{cell}"
+    sheet = write(tmp_path / "s.csv", "\n".join(lines) + "\n")
+    with pytest.raises(DataError) as err:
+        score_countries(read_countries(sheet), parse_criteria_text(PLAIN_CRITERIA), source=str(sheet))
+    assert len(err.value.problems) == 1
+    assert err.value.problems[0].format().startswith(f"{sheet}: {problem}")
 
 
 def test_quotes_swallowing_separators_on_one_line(tmp_path: Path) -> None:

@@ -242,6 +242,18 @@ def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list
             starts.append(start)
     except csv.Error as exc:
         raise _fail(file, f"should be valid CSV, but {exc}", row=line + 1) from None
+    if records and starts[-1] == line and _open_at_end(lines[line - 1], delimiter):  # '"5' ends the file's last cell
+        cell = records[-1][-1].rstrip("\r\n")
+        problems.append(
+            Problem(
+                "data.csv_quote",
+                f"column {len(records[-1])}: the double quote that opens this cell ({cell[:40]!r}) is never closed",
+                file=file,
+                row=line,
+                value=cell[:40],
+                fix='remove the stray " or close it',
+            )
+        )
     if problems:
         raise DataError(problems)
     if line != len(lines):
@@ -331,7 +343,8 @@ def parse_csv_text(
     (['Algérie', '0,75'], 4, True)
     """
     if "\x00" in text:
-        raise _fail(file, "should be a text (CSV) file, but it holds NUL bytes")
+        row = text.count("\n", 0, text.index("\x00")) + 1
+        raise _fail(file, "should be a text (CSV) file, but it holds NUL bytes", row=row)
     sep = sniff_delimiter(text)
     table = _rectangular_columns(text, delimiter=sep, file=file, header_row=header_row, id_column=id_column)
     if table is not None:
