@@ -28,7 +28,14 @@ from scorer.countries import default_resolver
 from scorer.criteria import TerritoryRule, did_you_mean
 from scorer.errors import DataError, Problem
 
-__all__ = ["INHERITED_COLUMNS", "MAX_CHAIN", "InheritedCell", "TerritoryFill", "apply_territory_rule", "inherited_frame"]
+__all__ = [
+    "INHERITED_COLUMNS",
+    "MAX_CHAIN",
+    "InheritedCell",
+    "TerritoryFill",
+    "apply_territory_rule",
+    "inherited_frame",
+]
 
 MAX_CHAIN = 10
 """How many steps a territory's chain of states may take (a territory through its state is one step)."""

@@ -117,7 +117,11 @@ def test_nul_bytes_are_refused_with_their_row(tmp_path: Path) -> None:
 PLAIN_CRITERIA = """\
 name: plain
 criteria:
-  engagement: {label: E, cites: p, weight: 2, indicators: {level: {column: level, normalisation: ordinal, levels: {low: 1, high: 3}}}}
+  engagement:
+    label: E
+    cites: p
+    weight: 2
+    indicators: {level: {column: level, normalisation: ordinal, levels: {low: 1, high: 3}}}
   interest: {label: I, cites: p, weight: 1, indicators: {rate: {column: rate}}}
 """
 
@@ -129,7 +133,11 @@ criteria:
         ("1e400", "row 2501: column 'rate': should be a finite number, but it is '1e400'"),
         ("-1e400", "row 2501: column 'rate': should be a finite number, but it is '-1e400'"),
         ("5,7", "row 2501: should have 4 cells like the header, but it has 5"),
-        ('"5', "row 2501: column 4: the double quote that opens this cell ('5') is never closed, so it swallows rows 2502-3001"),
+        (
+            '"5',
+            "row 2501: column 4: the double quote that opens this cell ('5') is never closed, "
+            "so it swallows rows 2502-3001",
+        ),
     ],
 )
 def test_a_large_plain_csv_is_checked_as_a_small_one(tmp_path: Path, cell: str, problem: str) -> None:
@@ -428,3 +436,33 @@ def test_a_folder_as_decisions_or_starter_criteria_exits_1(runner: CliRunner, tm
     assert res.exit_code == 1
     assert first_error(res) == f"Error: {folder}: should be a YAML file, but it is a folder"
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (merged_range_workbook, "merged range A10:XFD1048576 should lie within"),
+        (entity_workbook, "part 'xl/sharedStrings.xml' should be plain XML, but it declares a document type (DTD)"),
+        (lambda p: zip_bomb_workbook(p, megabytes=30), "should inflate at most 200-fold"),
+    ],
+)
+def test_a_hostile_judgement_workbook_is_refused_before_it_is_loaded(tmp_path: Path, build, message: str) -> None:  # type: ignore[no-untyped-def]
+    # report/sensitivity/weights --stakeholders loaded the workbook whole: the merged range took minutes and 3 GB
+    from scorer.io.judgements import read_judgements
+
+    path = build(tmp_path / "j.xlsx")
+    start = time.perf_counter()
+    with pytest.raises(DataError) as err:
+        read_judgements(path, parse_criteria_text(SMALL_CRITERIA))
+    assert time.perf_counter() - start < 5
+    assert message in err.value.problems[0].message
+
+
+def test_a_fifo_as_the_judgement_workbook_does_not_hang(tmp_path: Path) -> None:
+    from scorer.io.judgements import read_judgements
+
+    fifo = tmp_path / "j.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError) as err:
+        read_judgements(fifo, parse_criteria_text(SMALL_CRITERIA))
+    assert err.value.problems[0].format() == f"{fifo}: should be a judgement workbook, but it is a named pipe (FIFO)"

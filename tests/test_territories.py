@@ -203,7 +203,8 @@ def test_a_chain_of_as_many_steps_as_allowed_is_followed_and_one_more_is_located
 
 
 def test_a_long_chain_or_circle_is_located_in_bounded_work() -> None:
-    # issue 16: each row's walk once went to the chain's end, so 3,000 rows took minutes (a walk per row, a list search per step)
+    # issue 16: each row's walk once went to the chain's end, so 3,000 rows took minutes
+    # (a walk per row, a list search per step)
     for close in (False, True):
         fill = _fill(*_chain(20_000, close=close))
         assert len(fill.problems) == 20_000 - (MAX_CHAIN + 1) * (not close)

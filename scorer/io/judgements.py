@@ -10,6 +10,8 @@ A folder is read as every ``.xlsx`` in it (one per person, or several people eac
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -196,6 +198,36 @@ def workbook_files(path: Path) -> list[Path]:
     return [path]
 
 
+def _checked_workbook_bytes(path: Path) -> bytes:
+    """The workbook's bytes, within the limits the data workbook is held to (issue 16), before openpyxl loads it.
+
+    A regular file only (a FIFO would block), at most the byte limit; its parts
+    within the zip limits and free of DTDs; each worksheet scanned in a stream
+    for the row, column and merged-range limits (a merged range over the whole
+    sheet once made openpyxl build a billion cells).
+    """
+    from scorer.io.limits import Limits, read_limited
+    from scorer.io.xlsx import check_archive, scan_sheet
+
+    limits = Limits.from_env()
+    file = str(path)
+    data = read_limited(
+        path, limit=limits.max_bytes, limit_name="max_bytes", error=DataError, code="data", what="judgement workbook"
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        message = f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__})"
+        raise DataError(Problem("data.format", message, file=file)) from None
+    with archive:
+        check_archive(archive, file=file, limits=limits)
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as stream:
+                    scan_sheet(stream, file=file, sheet=name, limits=limits)
+    return data
+
+
 def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None) -> list[Judgements]:
     """Every stakeholder's judgements from a workbook or a folder of workbooks; every problem at once.
 
@@ -215,7 +247,12 @@ def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None
     found: list[tuple[Path, str, Judgements]] = []
     for f in files:
         try:
-            wb = load_workbook(f, data_only=False)
+            data = _checked_workbook_bytes(f)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        try:
+            wb = load_workbook(io.BytesIO(data), data_only=False)
         except Exception as exc:  # BadZipFile, InvalidFileException, XML errors
             problems.append(
                 Problem(

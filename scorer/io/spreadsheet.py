@@ -242,18 +242,6 @@ def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list
             starts.append(start)
     except csv.Error as exc:
         raise _fail(file, f"should be valid CSV, but {exc}", row=line + 1) from None
-    if records and starts[-1] == line and _open_at_end(lines[line - 1], delimiter):  # '"5' ends the file's last cell
-        cell = records[-1][-1].rstrip("\r\n")
-        problems.append(
-            Problem(
-                "data.csv_quote",
-                f"column {len(records[-1])}: the double quote that opens this cell ({cell[:40]!r}) is never closed",
-                file=file,
-                row=line,
-                value=cell[:40],
-                fix='remove the stray " or close it',
-            )
-        )
     if problems:
         raise DataError(problems)
     if line != len(lines):
@@ -267,6 +255,19 @@ def read_csv_records(text: str, *, file: str, delimiter: str) -> tuple[list[list
                     record, n, usual_width, file=file, delimiter=delimiter, open_quote=lines[n - 1].count('"') % 2 == 1
                 )
             )
+    # a quote opening the file's last cell ('"5') swallows only the final line break: still never closed
+    if not problems and records and starts[-1] == line and _open_at_end(lines[line - 1], delimiter):
+        cell = records[-1][-1].rstrip("\r\n")
+        problems.append(
+            Problem(
+                "data.csv_quote",
+                f"column {len(records[-1])}: the double quote that opens this cell ({cell[:40]!r}) is never closed",
+                file=file,
+                row=line,
+                value=cell[:40],
+                fix='remove the stray " or close it',
+            )
+        )
     if problems:
         raise DataError(problems)
     return [list[object](r) for r in records], starts
