@@ -157,6 +157,60 @@ def _newline_name(folder: Path) -> list[str]:
     return ["fit", "--decisions", str(path), "-o", str(folder / "out" / "fit.yaml")]
 
 
+def _plain(cell: str, rows: int = 5000, name: str = "N") -> Callable[[Path], list[str]]:
+    """A plain CSV (the fast path: no quotes, every line the header's width) with one hostile cell in its middle."""
+
+    def build(folder: Path) -> list[str]:
+        lines = [
+            "iso3,name,level,rate",
+            "R99999,Algérie,low,1",
+            *(f"R{i:05d},N{i},low,{i % 97}.5" for i in range(rows)),
+        ]
+        lines[rows // 2] = f"R{rows // 2 - 1:05d},{name},low,{cell}"
+        path = folder / "s.csv"
+        path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+        return ["validate", str(path), "-c", _crit(folder)]
+
+    return build
+
+
+def _last_quote(folder: Path) -> list[str]:
+    sheet = _text(folder, "s.csv", SHEET.rstrip("\n").replace(",20", ',"20'))
+    return ["validate", str(sheet), "-c", _crit(folder)]
+
+
+def _fix_over(target: str) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        sheet = _text(folder, "s.csv", SHEET.replace("high", "High"))
+        (folder / "link.csv").symlink_to(sheet)
+        (folder / "sub").mkdir()
+        out = "/sys/unct-fixed.csv" if target == "read-only" else str(folder / target)
+        return ["validate", str(sheet), "-c", _crit(folder), "--fix", out]
+
+    return build
+
+
+def _stakeholders(maker: Callable[..., Path], **kw: int) -> Callable[[Path], list[str]]:
+    return lambda f: ["report", "--stakeholders", str(maker(f / "j.xlsx", **kw)), "-o", str(f / "out" / "r.html")]
+
+
+def _fifo_judgements(folder: Path) -> list[str]:
+    os.mkfifo(folder / "j.xlsx")
+    return ["report", "--stakeholders", str(folder / "j.xlsx"), "-o", str(folder / "out" / "r.html")]
+
+
+def _territories(rows: int, *, close: bool, unknown: bool = False) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        lines = ["iso3,name,level,rate,via"]
+        for i in range(rows):
+            via = "ZZZ" if unknown and i == 0 else f"R{(i + 1) % rows:05d}" if close or i < rows - 1 else ""
+            lines.append(f"R{i:05d},N{i},low,{'' if i < rows - 1 else 5},{via}")
+        crit = SMALL.replace("tiers:", "territory_rule: {column: via, indicators: [rate]}\ntiers:")
+        return ["rank", str(_text(folder, "s.csv", "\n".join(lines) + "\n")), "-c", _crit(folder, crit)]
+
+    return build
+
+
 def cases(quick: bool) -> list[Case]:
     bomb_mb = 30 if quick else 960
     rows = 300_000 if quick else 3_000_000
@@ -192,6 +246,24 @@ def cases(quick: bool) -> list[Case]:
         Case("init under a path that is a file", _init_under_file),
         Case("newline in --decisions file name (fit -o)", _newline_name),
         Case("unknown output suffix (-o r.xslx)", lambda f: ["rank", "-o", str(f / "out" / "r.xslx")]),
+        Case("plain CSV, 5,000 rows, cell 'inf'", _plain("inf")),
+        Case("plain CSV, 5,000 rows, cell 1e400", _plain("1e400")),
+        Case("plain CSV, 5,000 rows, one field too many", _plain("5,7")),
+        Case("plain CSV, 5,000 rows, stray quote", _plain('"5')),
+        Case("plain CSV, unterminated quote in the last cell", _last_quote),
+        Case("plain CSV, 5,000 rows, NUL byte", _plain("5\x00")),
+        Case("plain CSV, 5,000 rows, one Latin-1 line among UTF-8", _plain("5", name="P\udce9rou")),
+        Case("validate --fix OUT = the input", _fix_over("s.csv")),
+        Case("validate --fix OUT = a symlink to the input", _fix_over("link.csv")),
+        Case("validate --fix OUT = sub/../input", _fix_over("sub/../s.csv")),
+        Case("validate --fix OUT in a read-only folder", _fix_over("read-only")),
+        Case("report --stakeholders: merged-range workbook", _stakeholders(merged_range_workbook)),
+        Case(f"report --stakeholders: zip bomb ({bomb_mb} MB)", _stakeholders(zip_bomb_workbook, megabytes=bomb_mb)),
+        Case("report --stakeholders: XML entities", _stakeholders(entity_workbook)),
+        Case("report --stakeholders: a FIFO", _fifo_judgements),
+        Case("territory_rule: state not a row", _territories(50, close=False, unknown=True)),
+        Case("territory_rule: circle of 3,000 rows", _territories(3000, close=True)),
+        Case("territory_rule: chain of 20,000 rows", _territories(20_000, close=False)),
     ]
 
 
