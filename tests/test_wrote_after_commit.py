@@ -58,3 +58,14 @@ def test_rank_says_wrote_after_a_successful_write(tmp_path: Path, monkeypatch: p
     assert res.exit_code == 0, res.stderr
     assert "Wrote r.csv" in res.stderr.splitlines()
     assert (tmp_path / "r.csv").exists()
+
+
+def test_init_says_created_only_once_the_folder_is_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: writer.OutputTransaction, item: object) -> None:
+        raise OutputError(Problem("output.write", "cannot be put in place (disk full); nothing was written", file="x"))
+
+    monkeypatch.setattr(writer.OutputTransaction, "_place", refuse)
+    res = CliRunner().invoke(main, ["init", str(tmp_path / "project")])
+    assert res.exit_code == 1
+    assert "Created" not in res.stderr and "Next:" not in res.stderr
+    assert not (tmp_path / "project").exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorer import __version__
-from scorer.cli.common import criteria_option, example, is_verbose, note
+from scorer.cli.common import criteria_option, example, is_verbose, note_written
 from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
@@ -97,20 +97,20 @@ def command(directory: Path, criteria_path: Path | None) -> None:
         write_text(paths[HOWTO_FILE], howto_markdown(plan), force=False)
         write_text(paths[PROJECT_FILE], project_text(CRITERIA_FILE, WORKBOOK_FILE, DATA_SHEET), force=False)
     where = "" if directory == Path(".") else f" in {directory}"
-    note(f"Created{where}:")
-    note(f"  {CRITERIA_FILE}   the criteria: weights, levels, tiers (its opening comments explain every key)")
-    note(f"  {WORKBOOK_FILE}  the data-entry workbook: fill in the yellow columns in Excel")
-    note(f"  {HOWTO_FILE}       what to do next")
-    note(f"  {PROJECT_FILE} the project: commands run in this folder use the two files above")
+    note_written(f"Created{where}:")
+    note_written(f"  {CRITERIA_FILE}   the criteria: weights, levels, tiers (its opening comments explain every key)")
+    note_written(f"  {WORKBOOK_FILE}  the data-entry workbook: fill in the yellow columns in Excel")
+    note_written(f"  {HOWTO_FILE}       what to do next")
+    note_written(f"  {PROJECT_FILE} the project: commands run in this folder use the two files above")
     if is_verbose():
         for line in describe_columns(plan):
-            note(line)
-    note("Next:")
+            note_written(line)
+    note_written("Next:")
     if directory != Path("."):
-        note(f"  cd {quote_arg(str(directory))}")
+        note_written(f"  cd {quote_arg(str(directory))}")
     fill = [c.name for c in plan.to_fill]
     if fill:
-        note(f"  open {WORKBOOK_FILE} in Excel and fill in the yellow columns: {', '.join(fill)}")
-    note(f"  {plan.validate_command}")
-    note(f"  {plan.rank_command}")
-    note(f"  {plan.report_command}")
+        note_written(f"  open {WORKBOOK_FILE} in Excel and fill in the yellow columns: {', '.join(fill)}")
+    note_written(f"  {plan.validate_command}")
+    note_written(f"  {plan.rank_command}")
+    note_written(f"  {plan.report_command}")
