@@ -106,9 +106,12 @@ class ScorerGroup(click.Group):
         return matching + click.Command.shell_complete(self, ctx, incomplete)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from scorer.io.limits import check_source_date_epoch
         from scorer.io.writer import output_transaction
 
         try:
+            # before any command imports SciPy: an empty SOURCE_DATE_EPOCH is removed (f2py would crash on it)
+            check_source_date_epoch()
             # a command's outputs appear together, or none does (a deliberate exit, ctx.exit(1), keeps them)
             with output_transaction(keep_on=(click.exceptions.Exit,)):
                 done = super().invoke(ctx)

@@ -13,7 +13,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -145,6 +145,41 @@ def check_unknown_settings(env: Mapping[str, str] | None = None) -> list[Problem
 
 
 EXTRA_SETTINGS: tuple[str, ...] = ()
+
+
+def check_source_date_epoch(env: MutableMapping[str, str] | None = None) -> None:
+    """Validate ``SOURCE_DATE_EPOCH`` (reproducible builds) before anything reads it.
+
+    Set but empty (or blank) means unset, so it is removed from ``env``: NumPy's
+    f2py runs ``int(os.environ["SOURCE_DATE_EPOCH"])`` when SciPy is imported and
+    would crash on ''. Anything else that is not a whole number is a ConfigError.
+
+    >>> env = {"SOURCE_DATE_EPOCH": " "}
+    >>> check_source_date_epoch(env); env
+    {}
+    >>> check_source_date_epoch({"SOURCE_DATE_EPOCH": "1700000000"})
+    >>> check_source_date_epoch({"SOURCE_DATE_EPOCH": "soon"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scorer.errors.ConfigError: SOURCE_DATE_EPOCH: should be a whole number of seconds since 1970, but it is 'soon'
+    """
+    env = os.environ if env is None else env
+    raw = env.get("SOURCE_DATE_EPOCH")
+    if raw is None:
+        return
+    if raw.strip() == "":
+        del env["SOURCE_DATE_EPOCH"]
+        return
+    try:
+        int(raw)  # the very parse f2py applies
+    except ValueError:
+        raise ConfigError(
+            Problem(
+                "config.environment",
+                f"should be a whole number of seconds since 1970, but it is {raw[:40]!r}",
+                key="SOURCE_DATE_EPOCH",
+            )
+        ) from None
 
 
 def file_kind(mode: int) -> str:

@@ -493,6 +493,7 @@
     detail.replaceChildren(head, ...extra, wrap(critTable), ...what, wrap(indTable), close);
     detail.setAttribute("aria-label", "Breakdown of " + iso(c.name));
     detail.hidden = false;
+    focusableScrollers();
     if (reveal) {
       detail.scrollIntoView({ block: "start" });
       detail.focus({ preventScroll: true });
@@ -710,6 +711,19 @@
       d.open = false;
     }
   });
+
+  /** A box that scrolls (a wide table or chart on a narrow screen) takes the keyboard focus, so arrow keys
+   * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable); a box that fits is no extra tab stop. */
+  function focusableScrollers() {
+    for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
+      const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+      if (scrolls) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    }
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("toggle", focusableScrollers, true); // a <details> opened shows its tables
 
   /** The page's API, for tests and for anyone scripting the page from the console. */
   window.unctReport = {
