@@ -201,7 +201,9 @@ def validate_files(
         problems = with_reading_fix(
             problems, Path(spreadsheet), loaded, df, id_column=hint, sheet=sheet, header_row=header_row
         )
-    countries = row_countries(df, hint) if problems or fixes else {}
+    # only the rows a problem names (a name for each id costs a fuzzy search when it names no country)
+    wanted = None if fixes else {p.row for p in problems if p.row is not None}
+    countries = row_countries(df, hint, rows=wanted) if problems or fixes else {}
     found: tuple[CellFix, ...] = ()
     if fixes and df is not None and loaded is not None:
         found = tuple(find_fixes(df, loaded, id_column=id_column, countries=countries))
@@ -275,8 +277,10 @@ def with_reading_fix(
     return [replace(p, fix=fix) if p.code in LAYOUT_CODES else p for p in problems]
 
 
-def row_countries(df: pd.DataFrame | None, id_column: str | None) -> dict[int, str]:
+def row_countries(df: pd.DataFrame | None, id_column: str | None, *, rows: set[int] | None = None) -> dict[int, str]:
     """Each spreadsheet row's country name (the id as typed when it names no country), by row number.
+
+    ``rows`` limits the work to those row numbers (None: every row).
 
     >>> row_countries(pd.DataFrame({"iso3": ["TCD", "XYZ"]}), None)
     {2: 'Chad', 3: 'XYZ'}
@@ -293,6 +297,8 @@ def row_countries(df: pd.DataFrame | None, id_column: str | None) -> dict[int, s
     numbers = df.attrs.get("row_numbers") or range(2, len(df) + 2)
     out: dict[int, str] = {}
     for row, raw in zip(numbers, df[column], strict=False):
+        if rows is not None and int(row) not in rows:
+            continue
         text = as_typed(raw).strip()
         try:
             out[int(row)] = resolver.name_of(resolver.resolve(text)) if text else ""
