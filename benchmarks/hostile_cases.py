@@ -166,7 +166,7 @@ def _plain(cell: str, rows: int = 5000, name: str = "N") -> Callable[[Path], lis
             "R99999,Algérie,low,1",
             *(f"R{i:05d},N{i},low,{i % 97}.5" for i in range(rows)),
         ]
-        lines[rows // 2] = f"R{rows // 2 - 1:05d},{name},low,{cell}"
+        lines[rows // 2] = f"R{rows // 2 - 2:05d},{name},low,{cell}"  # the row it replaces keeps its id
         path = folder / "s.csv"
         path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
         return ["validate", str(path), "-c", _crit(folder)]
