@@ -261,13 +261,13 @@ def _read_costs(
     defaulted = np.zeros(n, dtype=bool)
     if costs is None:
         if spec.needs_costs:
-            what = "a budget" if spec.budget is not None else "objective"
+            what = "spec.budget" if spec.budget is not None else "spec.objective='score-minus-cost'"
             config.add(
                 Problem(
                     "selection.costs",
                     f"costs should be given with {what}, but they are missing",
                     key="costs",
-                    fix="pass costs= or a cost_column found in groups",
+                    fix="pass costs=, or groups= holding the column spec.cost_column names",
                 )
             )
     else:

@@ -120,6 +120,28 @@ def test_budget_with_default_cost_is_stated() -> None:
     assert math.isclose(data["total_cost"], sum(c["cost"] for c in data["chosen"]))
 
 
+BUDGET_WITHOUT_COSTS = (
+    "Error: --budget: needs costs: --cost-column COLUMN (a column of the spreadsheet) should be given, but it is not"
+)
+
+
+@pytest.mark.parametrize("command", ["select", "report"])
+@pytest.mark.parametrize(
+    ("extra", "suffix"),
+    [((), ""), (("--default-cost", "6"), "; --default-cost only fills that column's blanks")],
+)
+def test_budget_without_a_cost_column_names_the_options(
+    tmp_path: Path, command: str, extra: tuple[str, ...], suffix: str
+) -> None:
+    target = tmp_path / "report.html"
+    args = ["-o", str(target)] if command == "report" else []
+    result = run(command, "--budget", "120", *extra, *args)
+    assert result.exit_code == 1
+    assert error_lines(result) == [BUDGET_WITHOUT_COSTS + suffix]
+    assert "costs=" not in result.output and "Traceback" not in result.output
+    assert not target.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [

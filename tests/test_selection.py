@@ -653,3 +653,13 @@ def test_robust_selection_refuses_bad_draws() -> None:
         robust_selection(values, np.ones((201, 2)), spec)
     with pytest.raises(ScoringError, match="infeasible"):
         robust_selection(values, np.ones((2, 2)), SelectionSpec(capacity=1, include=("KEN", "TZA")))
+
+
+def test_a_budget_without_costs_names_the_python_parameters() -> None:
+    scores = pd.Series({"KEN": 0.9, "TZA": 0.8})
+    with pytest.raises(ConfigError) as info:
+        select_countries(scores, SelectionSpec(budget=10.0))
+    assert str(info.value) == (
+        "costs: costs should be given with spec.budget, but they are missing "
+        "(pass costs=, or groups= holding the column spec.cost_column names)"
+    )

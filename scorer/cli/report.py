@@ -23,7 +23,7 @@ from scorer.cli.common import (
     weights_option,
 )
 from scorer.cli.reproduce import rank_equivalent, reproduce_command
-from scorer.cli.select import selection_options, selection_overrides
+from scorer.cli.select import require_costs, selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target
 from scorer.io.results import write_report
@@ -284,6 +284,9 @@ def command(
 
         committee = read_elicitation(stakeholders_path, criteria, method=judgement_method)
     overrides = selection_overrides()
+    selection = overrides.apply(criteria.selection) if overrides is not None else None
+    if selection is not None:
+        require_costs(selection, overrides)
     started = time.monotonic()
     report = make_report(
         result,
@@ -293,7 +296,7 @@ def command(
         draws=draws,
         seed=seed,
         data_uncertainty=not no_data_uncertainty,
-        selection=overrides.apply(criteria.selection) if overrides is not None else None,
+        selection=selection,
         selection_draws=selection_draws,
         region_column=region_column,
         stakeholders=committee,

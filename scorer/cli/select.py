@@ -26,6 +26,8 @@ from scorer.cli.common import (
     seed_option,
     weights_option,
 )
+from scorer.criteria import Selection
+from scorer.errors import ConfigError, Problem
 from scorer.io.outputs import to_json
 from scorer.io.selection_results import write_selection
 from scorer.pipeline import score_countries
@@ -110,6 +112,32 @@ def selection_overrides() -> SelectionOverrides | None:
     )
 
 
+def require_costs(selection: Selection, overrides: SelectionOverrides | None) -> None:
+    """Raise a one-line ConfigError naming ``--budget`` when it was given but no cost column is known.
+
+    A criteria file's own ``budget:`` without ``cost_column:`` is caught when
+    the file is read (``check_selection``); this covers the command line,
+    where the library's check would name its Python parameters instead.
+
+    >>> require_costs(Selection(budget=10, cost_column="staff_days"), SelectionOverrides(budget=10))
+    >>> try:
+    ...     require_costs(Selection(budget=10), SelectionOverrides(budget=10))
+    ... except ConfigError as exc:
+    ...     print(exc)
+    --budget: needs costs: --cost-column COLUMN (a column of the spreadsheet) should be given, but it is not
+    """
+    if selection.cost_column is not None or overrides is None or overrides.budget is None:
+        return
+    fills = "; --default-cost only fills that column's blanks" if selection.default_cost is not None else ""
+    raise ConfigError(
+        Problem(
+            "selection.costs",
+            "needs costs: --cost-column COLUMN (a column of the spreadsheet) should be given, but it is not" + fills,
+            key="--budget",
+        )
+    )
+
+
 @click.command("select")
 @input_options
 @weights_option
@@ -157,6 +185,7 @@ def command(
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     overrides = selection_overrides() or SelectionOverrides()
     selection = overrides.apply(criteria.selection)
+    require_costs(selection, overrides)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     report = select_from_result(result, selection, df)
     if robust:
