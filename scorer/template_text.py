@@ -139,36 +139,12 @@ def allowed_text_of(column: TemplateColumn) -> str:
     return "any value"
 
 
-_KEY_HELP = {
-    "version": "Format version of the file; always 1.",
-    "name": "Short name of this criteria profile, shown in every output.",
-    "description": "Free text: what this profile is for.",
-    "aggregation": "How criteria combine into the score.",
-    "criteria": "The decision criteria, by id; each has a label, a paragraph cited, a weight and indicators.",
-    "criteria.<id>.description": "Free text about the criterion.",
-    "criteria.<id>.indicators": "The spreadsheet columns measuring the criterion, by indicator id.",
-    "eligibility": "Gates, each a column and one test; a country failing any gate is excluded, with the reason.",
-    "eligibility[].column": "The column tested.",
-    "eligibility[].equals": "Eligible only if the cell equals this value (yes/no for true/false).",
-    "eligibility[].not_equals": "Eligible only if the cell differs from this value.",
-    "eligibility[].in": "Eligible only if the cell is one of these values.",
-    "eligibility[].not_in": "Eligible only if the cell is none of these values.",
-    "eligibility[].min": "Eligible only if the cell is a number >= min.",
-    "eligibility[].max": "Eligible only if the cell is a number <= max.",
-    "eligibility[].not_missing": "true: eligible only if the cell is not blank.",
-    "tiers[].name": "Name of the tier, e.g. join.",
-    "tiers[].top": "Countries ranked N or better fall in this tier.",
-    "tiers[].min_score": "Countries scoring at least this fall in this tier.",
-    "tiers[].description": "What the tier means, shown in reports.",
-}
-
-
 def criteria_key_reference() -> list[tuple[str, str]]:
     """Every key a criteria file may hold, with its meaning, read from the model.
 
     Descriptions come from the pydantic fields of :mod:`scorer.criteria`
-    (a few plain fields without one use a short text kept here), enum
-    choices from the enums, so the list follows the model.
+    (one truth: every field carries its own description), enum choices from
+    the enums, so the list follows the model.
 
     >>> dict(criteria_key_reference())["criteria.<id>.indicators.<id>.direction"]
     'higher (more is better) or lower (less is better, a cost). One of: higher, lower.'
@@ -179,7 +155,7 @@ def criteria_key_reference() -> list[tuple[str, str]]:
         for name, info in model.model_fields.items():
             key = info.alias or name
             path = f"{prefix}{key}"
-            text = info.description or _KEY_HELP.get(path, "")
+            text = info.description or ""
             choices = _enum_choices(info.annotation)
             if choices:
                 one_of = f"One of: {', '.join(choices)}."

@@ -94,4 +94,7 @@ class UncertaintySpec(_Model):
         default=None,
         description="Column giving the groups for a group_mean alternative where an indicator names no missing_group.",
     )
-    alternatives: Alternatives = Field(default_factory=Alternatives)
+    alternatives: Alternatives = Field(
+        default_factory=Alternatives,
+        description="Equally defensible modelling choices to sample: normalisation, missing, aggregation.",
+    )
