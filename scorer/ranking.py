@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from scorer.criteria import Tier
+from scorer.criteria import Criteria, Tier
 from scorer.errors import ConfigError, Problem
 
 FloatArray = NDArray[np.float64]
@@ -169,3 +169,15 @@ def assign_tiers(scores: pd.Series, ranks: pd.Series, tiers: Sequence[Tier]) -> 
     index = tier_indices(scores.to_numpy(dtype=np.float64), ranks.to_numpy(), tiers)
     names = np.array([t.name for t in tiers], dtype=object)
     return pd.Series(names[np.where(index >= 0, index, len(tiers) - 1)], index=scores.index, dtype=object)
+
+
+def default_top_k(criteria: Criteria) -> int:
+    """K for "the top K": the size of the first tier when it is set by rank, else 15.
+
+    >>> from scorer import load_criteria
+    >>> from scorer.resources import default_criteria_path
+    >>> default_top_k(load_criteria(default_criteria_path()))
+    15
+    """
+    first = criteria.tiers[0]
+    return first.top if first.top is not None else 15

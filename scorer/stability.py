@@ -29,7 +29,9 @@ O(n^2 log n) time and O(n) memory per criterion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -58,6 +60,26 @@ which stay in cache; bigger blocks are slower, not faster)."""
 _RECENT: dict[tuple[object, ...], tuple[FloatArray, FloatArray]] = {}
 _RECENT_SIZE = 16
 """The last intervals computed, by their inputs: one analysis asks for the same ones twice."""
+_PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("stability_progress", default=None)
+
+
+@contextmanager
+def reporting_progress(progress: Callable[[int], None]) -> Iterator[None]:
+    """Inside the block, ``progress(countries)`` is called as the crossings of each block of countries are done.
+
+    For a progress bar over a long analysis: one criterion's intervals report every country once.
+
+    >>> seen = []
+    >>> with reporting_progress(seen.append):
+    ...     _ = top_k_interval([[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]], [0.6, 0.4], 0, top_k=1)
+    >>> sum(seen)
+    3
+    """
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
 
 
 def move_weight(weights: ArrayLike, j: int, t: ArrayLike) -> FloatArray:
@@ -340,8 +362,11 @@ def _intervals(
     threshold states on each side of ``t0`` follow by cumulative sums.
     """
     key = (v.tobytes(), v.shape, None if m is None else m.tobytes(), w.tobytes(), j, rules)
+    progress = _PROGRESS.get()
     if key in _RECENT:  # top_k_interval and weight_change_to_flip ask for the same crossings
         lo, hi = _RECENT[key]
+        if progress is not None:
+            progress(len(v))
         return lo.copy(), hi.copy()
     t0 = float(w[j])
     s0 = weighted_sum_scores(v, w, mask=m)
@@ -353,6 +378,8 @@ def _intervals(
     for start in range(0, len(v), step):
         rows = slice(start, min(start + step, len(v)))
         lo[rows], hi[rows] = _intervals_of(a, b, c, d, rows, t0, current[rows], rules)
+        if progress is not None:
+            progress(rows.stop - rows.start)
     _RECENT[key] = (lo.copy(), hi.copy())
     while len(_RECENT) > _RECENT_SIZE:
         del _RECENT[next(iter(_RECENT))]

@@ -87,3 +87,32 @@ def runner() -> CliRunner:
 @pytest.fixture
 def demo_paths() -> tuple[Path, Path]:
     return demo_spreadsheet_path(), default_criteria_path()
+
+
+# The slowest tests of the default run (issue 18: the README's command within 75 s on 2 idle
+# cores), measured with --durations: whole chart renders, a browser printing the page, real
+# processes racing or writing every output kind. Each repeats what faster tests check on small
+# figures or in process; .ci/run's slow step still runs them. Listed here, by test id, so the
+# test files stay as their owners wrote them.
+SLOW_IN_THE_DEFAULT_RUN = frozenset(
+    {
+        "tests/test_report_charts.py::test_the_heat_map_has_a_colour_scale_and_the_sensitivity_shares",
+        "tests/test_report_charts.py::test_the_charts_print_and_grey_out_when_a_slider_moves",
+        "tests/test_plots.py::test_write_plots_writes_png_and_reproducible_svg",
+        "tests/test_plots.py::test_report_plots_option_writes_the_charts",
+        "tests/test_plots.py::test_write_plots_never_replaces_a_chart_without_force",
+        "tests/test_report_layout.py::test_printing_opens_the_collapsed_sections",
+        "tests/test_hostile_outputs.py::test_a_file_size_limit_fails_every_output_kind_cleanly",
+        "tests/test_hostile_outputs.py::test_two_racing_processes_one_wins",
+        "tests/test_reproduce.py::test_the_pages_rank_line_repeats_every_reading_option",
+        "tests/test_reproduce.py::test_charts_record_the_command_that_rewrites_them",
+        "tests/test_machine_output.py::test_chatty_select_in_a_real_process_prints_clean_output",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of SLOW_IN_THE_DEFAULT_RUN (and their parametrised cases) slow."""
+    for item in items:
+        if item.nodeid.split("[")[0] in SLOW_IN_THE_DEFAULT_RUN:
+            item.add_marker(pytest.mark.slow)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from scorer.criteria import Aggregation, Criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
 from scorer.formatting import plain_number
+from scorer.ranking import default_top_k  # one definition; here for older imports
 from scorer.result import ScoreResult
 from scorer.sampling import WeightConstraints
 
@@ -25,18 +26,6 @@ Progress = Callable[[int, int], None]
 DEFAULT_SEED = 20210816
 """The default seed: the date of the Secretariat paper (16 August 2021)."""
 DEFAULT_DRAWS = 10_000
-
-
-def default_top_k(criteria: Criteria) -> int:
-    """K for "the top K": the size of the first tier when it is set by rank, else 15.
-
-    >>> from scorer import load_criteria
-    >>> from scorer.resources import default_criteria_path
-    >>> default_top_k(load_criteria(default_criteria_path()))
-    15
-    """
-    first = criteria.tiers[0]
-    return first.top if first.top is not None else 15
 
 
 def weight_constraints(criteria: Criteria) -> WeightConstraints:

@@ -9,17 +9,24 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import INPUT_PATH, criteria_option, example, is_quiet, note, note_written, output_options
+from scorer.cli.common import INPUT_PATH, criteria_option, example, note, note_written, output_options
+from scorer.cli.progress import progress_bar
 
 
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr, shown only on a terminal and without --quiet."""
-    if is_quiet() or not sys.stderr.isatty() or total == 0:
-        yield lambda _n: None
-        return
-    with click.progressbar(length=total, label="Reading documents", file=sys.stderr) as bar:
-        yield bar.update
+    with progress_bar(total, "Reading documents") as progress:
+        if progress is None:
+            yield lambda _n: None
+            return
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            progress(done[0], total)
+
+        yield advance
 
 
 def rules_file(criteria_path: Path | None) -> Path | None:

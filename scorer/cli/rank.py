@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scorer.analyses.common import default_top_k
 from scorer.cli.common import (
     INPUT_PATH,
     echo_frame,
@@ -28,6 +27,7 @@ from scorer.export import grouping_frame, quality_lines, ranking_frame
 from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
+from scorer.ranking import default_top_k
 
 
 @click.command("rank")

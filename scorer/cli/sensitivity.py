@@ -25,7 +25,6 @@ from scorer.cli.common import (
     example,
     format_option,
     input_options,
-    is_quiet,
     load_inputs,
     note,
     note_written,
@@ -34,6 +33,7 @@ from scorer.cli.common import (
     seed_option,
     top_option,
 )
+from scorer.cli.progress import progress_bar as bar
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
@@ -55,17 +55,7 @@ def check_output(path: Path | None) -> None:
 @contextmanager
 def progress_bar(draws: int, *, heavy: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A ``progress(done, total)`` drawing a bar on stderr, only on a terminal and for long runs."""
-    stderr = sys.stderr
-    if is_quiet() or not stderr.isatty() or draws < (BAR_DRAWS // 10 if heavy else BAR_DRAWS):
-        yield None
-        return
-    with click.progressbar(length=draws, label="Weight draws", file=stderr) as bar:
-        seen = [0]
-
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - seen[0])
-            seen[0] = done
-
+    with bar(draws, "Weight draws", minimum=BAR_DRAWS // 10 if heavy else BAR_DRAWS) as progress:
         yield progress
 
 

@@ -21,10 +21,15 @@ from scorer.cli.common import (
     top_option,
     weights_option,
 )
+from scorer.cli.progress import progress_bar
 from scorer.cli.sensitivity import check_output
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
+from scorer.stability import reporting_progress
+
+BAR_UNITS = 3 * 3 * 2_000
+"""A bar from about 2,000 countries with three criteria (a few seconds of crossings)."""
 
 
 @click.command("stability")
@@ -66,7 +71,21 @@ def command(
     if output is not None:
         check_target(output, force=force, inputs=tuple(inputs.values()))
     result = score_countries(df, criteria, weights=parse_weights(weights))
-    report = stability(result, top_k=check_top_k(top_k, result, key="--top"))
+    k = check_top_k(top_k, result, key="--top")
+    criteria_count = sum(1 for node in result.criteria.nodes() if node.parent is None)
+    # each criterion's weight is moved three times (top K, what it takes, tiers), each over every country
+    with progress_bar(3 * criteria_count * len(result.table), "Weight intervals", minimum=BAR_UNITS) as progress:
+        if progress is None:
+            report = stability(result, top_k=k)
+        else:
+            done = [0]
+
+            def advance(countries: int) -> None:
+                done[0] += countries
+                progress(done[0], 0)
+
+            with reporting_progress(advance):
+                report = stability(result, top_k=k)
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
     if output is not None:

@@ -144,7 +144,7 @@ def check_unknown_settings(env: Mapping[str, str] | None = None) -> list[Problem
     return problems
 
 
-EXTRA_SETTINGS: tuple[str, ...] = ()
+EXTRA_SETTINGS: tuple[str, ...] = ("UNCT_SCORER_PROGRESS",)  # 1: progress bars off a terminal too (scorer.cli.progress)
 
 
 def check_source_date_epoch(env: MutableMapping[str, str] | None = None) -> None:

@@ -465,8 +465,8 @@ def markdown_summary(
 
 def _ranking_markdown(result: ScoreResult, recommended: RecommendedSet | None) -> list[str]:
     """The ranking table, scores with the decimals that tell neighbours apart at the cut, ties marked."""
-    from scorer.analyses.common import default_top_k
     from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
+    from scorer.ranking import default_top_k
 
     ranking = marked_ranking(result, recommended)
     cut = default_top_k(result.criteria)
