@@ -286,13 +286,14 @@ def run_case(index: int, case: Case, timeout: float, quick: bool) -> tuple[str, 
         )
         args = json.loads(built.stdout)
         env = {**os.environ, **(case.env or {})}
+        errors = (folder / "stderr.txt").open("w+b")  # a file, not a pipe: 6,000 problem lines fill a pipe's buffer
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "scorer", *args],
             cwd=folder,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=errors,
             start_new_session=True,
         )
         deadline = start + timeout
@@ -306,7 +307,9 @@ def run_case(index: int, case: Case, timeout: float, quick: bool) -> tuple[str, 
             os.killpg(proc.pid, signal.SIGKILL)
             _pid, status, rusage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
+        errors.close()
         code = os.waitstatus_to_exitcode(status) if status is not None else None
         peak_mb = (rusage.ru_maxrss / 1024) if rusage is not None else float("nan")
         (folder / "out").chmod(0o755)
