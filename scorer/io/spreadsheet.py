@@ -352,18 +352,16 @@ def parse_csv_text(
         header, columns, numbers = table
         _check_header(header, len(numbers) - 1, file=file, header_row=numbers[0], limits=limits)
         df = _frame(header, columns, numbers[1:], file=file)
+        df.attrs["header_row"] = numbers[0]  # where the column names are (validate --fix writes there)
         cells: list[list[object]] = columns
     else:
         rows, starts = read_csv_records(text, file=file, delimiter=sep)
-        rows, numbers = _select_header(rows, starts, file=file, header_row=header_row, id_column=id_column)
-        df = frame_from_rows(
-            rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits
+        df, rows = frame_below_header(
+            rows, starts, file=file, header_row=header_row, id_column=id_column, limits=limits
         )
         cells = rows[1:]
-    df.attrs["header_row"] = numbers[0] if numbers else 1  # where the column names are (validate --fix writes there)
     # the order of the cells does not matter to the detection, so the columns do as well as the rows
-    comma = detect_decimal_comma(cells, delimiter=sep) if decimal_comma is None else decimal_comma
-    _note_decimal_comma(df, comma, given=decimal_comma is not None)
+    settle_decimal_comma(df, cells, decimal_comma, delimiter=sep)
     return df
 
 
@@ -409,6 +407,50 @@ def _rectangular_columns(
         return None  # a filled cell past the named columns: frame_from_rows reports it
     columns = [cast(list[object], flat[j::fields]) for j in range(len(header))]
     return header, columns, list(range(numbers[0], numbers[0] + len(body) + 1))
+
+
+def frame_below_header(
+    rows: list[list[object]],
+    numbers: list[int],
+    *,
+    file: str,
+    header_row: int | None,
+    id_column: str | None,
+    limits: Limits | None,
+) -> tuple[pd.DataFrame, list[list[object]]]:
+    """The frame from the header row on (``header_row`` or detected) and the rows it was built from, header first.
+
+    ``numbers`` are the spreadsheet rows of ``rows``; blank rows are dropped
+    and ``df.attrs["header_row"]`` says where the column names are (validate
+    --fix writes there). The CSV and XLSX readers share this step.
+
+    >>> df, rows = frame_below_header(
+    ...     [["Title"], [], ["pays", "x"], ["PER", "1"]], [1, 2, 3, 4],
+    ...     file="t.csv", header_row=None, id_column="pays", limits=None,
+    ... )
+    >>> df["x"].tolist(), df.attrs["header_row"], df.attrs["row_numbers"], rows[0]
+    (['1'], 3, (4,), ['pays', 'x'])
+    """
+    rows, numbers = _select_header(rows, numbers, file=file, header_row=header_row, id_column=id_column)
+    header_at = numbers[0] if numbers else 1
+    df = frame_from_rows(rows, file=file, header_row=header_at, row_numbers=numbers, limits=limits)
+    df.attrs["header_row"] = header_at
+    return df, rows
+
+
+def settle_decimal_comma(
+    df: pd.DataFrame, cells: list[list[object]], decimal_comma: bool | None, *, delimiter: str | None = None
+) -> None:
+    """Record in ``df.attrs`` whether ``0,75`` means 0.75: ``decimal_comma`` if given, else detected from ``cells``.
+
+    >>> df = pd.DataFrame({"x": ["0,75"]})
+    >>> df.attrs["source"] = "t.csv"
+    >>> settle_decimal_comma(df, [["0,75"]], None)
+    >>> df.attrs["decimal_comma"], len(df.attrs["notes"])
+    (True, 1)
+    """
+    comma = detect_decimal_comma(cells, delimiter=delimiter) if decimal_comma is None else decimal_comma
+    _note_decimal_comma(df, comma, given=decimal_comma is not None)
 
 
 def _note_decimal_comma(df: pd.DataFrame, comma: bool, *, given: bool) -> None:

@@ -26,10 +26,8 @@ from scorer.io.limits import Limits, raise_hint
 from scorer.io.spreadsheet import (
     HEADER_SEARCH_ROWS,
     _fail,
-    _note_decimal_comma,
-    _select_header,
-    detect_decimal_comma,
-    frame_from_rows,
+    frame_below_header,
+    settle_decimal_comma,
 )
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -351,10 +349,8 @@ def read_xlsx(
             raise _fail(file, f"should be an .xlsx workbook, but sheet cannot be read ({type(exc).__name__})") from None
         finally:
             wb.close()
-    rows, numbers = _select_header(
-        rows, list(range(1, len(rows) + 1)), file=file, header_row=header_row, id_column=id_column
-    )
-    df = frame_from_rows(rows, file=file, header_row=numbers[0] if numbers else 1, row_numbers=numbers, limits=limits)
+    numbers = list(range(1, len(rows) + 1))
+    df, rows = frame_below_header(rows, numbers, file=file, header_row=header_row, id_column=id_column, limits=limits)
     kept = set(df.attrs["row_numbers"])
     shown = [r for r in scan.hidden_rows if r in kept]
     if shown:
@@ -362,9 +358,7 @@ def read_xlsx(
         notes.append(f"{file}: sheet {name!r}: {len(shown)} hidden row(s) were read like the others (rows {listed})")
     df.attrs["notes"] = notes
     df.attrs["sheet"] = name
-    df.attrs["header_row"] = numbers[0] if numbers else 1
-    comma = detect_decimal_comma(rows[1:]) if decimal_comma is None else decimal_comma
-    _note_decimal_comma(df, comma, given=decimal_comma is not None)
+    settle_decimal_comma(df, rows[1:], decimal_comma)
     return df
 
 
