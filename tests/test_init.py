@@ -67,6 +67,8 @@ def test_starter_criteria_explains_every_key_of_the_model(tmp_path: Path, runner
     for model in [schema, *schema.get("$defs", {}).values()]:
         missing = set(model.get("properties", {})) - leaves
         assert not missing, f"keys of {model.get('title')} missing from the starter header: {sorted(missing)}"
+    unexplained = [key for key, text in reference.items() if not text.strip()]
+    assert not unexplained, f"give these fields a description in the model (it is the only text): {unexplained}"
     assert (
         "One of: error, zero, worst, mean, median, group_mean, reweight."
         in reference["criteria.<id>.indicators.<id>.missing"]

@@ -46,19 +46,27 @@ class _Model(BaseModel):
 class LevelRule(_Model):
     """A level is suggested when enough mentions of these kinds occur in these contexts."""
 
-    level: str = Field(min_length=1)
+    level: str = Field(min_length=1, description="The level this rule suggests (one of the indicator's levels).")
     because: str = Field(min_length=1, description="Why, in words, shown beside the suggestion.")
-    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS))
-    contexts: list[Context] = Field(min_length=1)
-    min_mentions: int = Field(default=1, ge=1)
-    min_term_weight: NonNegative = 0.0
+    kinds: list[Kind] = Field(
+        default_factory=lambda: list(KINDS),
+        description="Which mentions count: ip (IP terms), wipo (WIPO named), or both.",
+    )
+    contexts: list[Context] = Field(
+        min_length=1,
+        description="Where a mention must occur: outcome, results_framework, partners, narrative, acronyms.",
+    )
+    min_mentions: int = Field(default=1, ge=1, description="How many such mentions the rule needs.")
+    min_term_weight: NonNegative = Field(default=0.0, description="Only terms of at least this weight count.")
 
 
 class Otherwise(_Model):
     """The level when no rule holds (and some text was read)."""
 
-    level: str = "none"
-    because: str = "no IP term in the places the rules look at"
+    level: str = Field(default="none", description="The level suggested when no rule holds.")
+    because: str = Field(
+        default="no IP term in the places the rules look at", description="Why, in words, shown beside the suggestion."
+    )
 
 
 class EvidenceRules(_Model):
