@@ -413,8 +413,9 @@ class ScoreResult:
         escaped; the first 50 rows are shown and ``to_frame()`` has them all.
 
         >>> from scorer import demo_result
-        >>> "<table" in demo_result()._repr_html_()
-        True
+        >>> page = demo_result()._repr_html_()
+        >>> "<table" in page, ">0.5733 <" in page  # the decimals rank shows at the cut, with its tie markers
+        (True, True)
         """
         limit = 50
         crit_ids = list(self.criteria.criteria)
@@ -441,13 +442,17 @@ class ScoreResult:
             f'<th style="text-align:{a}">{esc(h)}</th>'
             for h, a in [("rank", "right"), ("country", "left"), ("score", "right"), ("tier", "left"), (what, "left")]
         )
+        from scorer.formatting import score_texts
+        from scorer.ranking import default_top_k
+
+        shown = score_texts(self.table["score"].tolist(), cut=default_top_k(self.criteria))
         rows = []
-        for ident, r in self.table.head(limit).iterrows():
+        for (ident, r), score in zip(self.table.head(limit).iterrows(), shown, strict=False):
             bars = "".join(bar(c, float(r[c])) for c in crit_ids)
             rows.append(
                 f'<tr><td style="text-align:right">{int(r["rank"])}</td>'
                 f'<td style="text-align:left">{esc(r["name"])} ({esc(ident)})</td>'
-                f'<td style="text-align:right">{float(r["score"]):.3f}</td>'
+                f'<td style="text-align:right">{esc(score)}</td>'
                 f'<td style="text-align:left">{esc(r["tier"])}</td>'
                 f'<td style="text-align:left;white-space:nowrap">{bars}</td></tr>'
             )
