@@ -7,6 +7,7 @@ and ``seeds/`` folders. Only paths are computed here; nothing is read.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -39,6 +40,7 @@ def demo_spreadsheet_path() -> Path:
     return seeds_dir() / "countries.csv"
 
 
+@functools.lru_cache(maxsize=1024)  # a message per problem names the same file: resolve it once
 def shown_path(text: str) -> str:
     """A file as messages name it: a bundled one as "the bundled demo (seeds/countries.csv)", never its install path.
 
