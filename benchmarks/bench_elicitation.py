@@ -33,8 +33,8 @@ from scorer.elicitation.committee import DEFAULT_HULL_DRAWS, hull_report
 from scorer.elicitation.group import analyse_group, stakeholder_scorer
 from scorer.elicitation.workflow import elicit
 from scorer.io.judgements import read_judgements, save_judgement_workbook
-from scorer.judgement_template import MATRIX_ROW, TABLE_COLUMNS, build_judgement_workbook, table_row
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from scorer.starter.judgements import MATRIX_ROW, TABLE_COLUMNS, build_judgement_workbook, table_row
 
 
 def synthetic_workbook(path: Path, n_people: int, seed: int = 1) -> None:

@@ -149,7 +149,7 @@ OUTCOME = {
 
 
 def country_codes(count: int) -> list[str]:
-    from scorer.countries import load_country_table
+    from scorer.prepare.countries import load_country_table
 
     codes = sorted(set(load_country_table()["iso3"]))
     return [c for c in codes if len(c) == 3][:count]

@@ -49,9 +49,9 @@ from functools import partial
 
 import numpy as np
 
-from scorer.sampling import WeightConstraints, sample_weights
-from scorer.sensitivity import acceptability, sample_and_analyse
-from scorer.stability import tier_intervals, top_k_interval, value_change_to_flip, weight_change_to_flip
+from scorer.solvers.intervals import tier_intervals, top_k_interval, value_change_to_flip, weight_change_to_flip
+from scorer.solvers.sampling import WeightConstraints, sample_weights
+from scorer.solvers.smaa import acceptability, sample_and_analyse
 
 N_COUNTRIES = 162
 DRAWS = 100_000

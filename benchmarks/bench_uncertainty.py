@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from scorer import load_criteria, read_countries, score_countries
-from scorer.criteria import Criteria, MissingPolicy
+from scorer.model.criteria import Criteria, MissingPolicy
 from scorer.pipeline import prepare_countries
 from scorer.resources import demo_spreadsheet_path
 from scorer.uncertainty.analysis import _Design, uncertainty_analysis

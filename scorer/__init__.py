@@ -16,21 +16,21 @@ from typing import TYPE_CHECKING, Any
 from scorer.errors import ConfigError, DataError, ScorerError, ScoringError
 
 if TYPE_CHECKING:
-    from scorer.criteria import Criteria
+    from scorer.core.result import Explanation, ScoreResult
     from scorer.io.criteria_file import load_criteria
     from scorer.io.spreadsheet import read_countries
+    from scorer.model.criteria import Criteria
     from scorer.pipeline import score_countries
-    from scorer.result import Explanation, ScoreResult
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Criteria": "scorer.criteria",
+    "Criteria": "scorer.model.criteria",
     "load_criteria": "scorer.io.criteria_file",
     "read_countries": "scorer.io.spreadsheet",
     "score_countries": "scorer.pipeline",
-    "Explanation": "scorer.result",
-    "ScoreResult": "scorer.result",
+    "Explanation": "scorer.core.result",
+    "ScoreResult": "scorer.core.result",
 }
 """Public names loaded on first use: ``import scorer`` (and the CLI's ``--help``) stays free of pandas."""
 

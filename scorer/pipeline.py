@@ -1,12 +1,12 @@
 """The scoring pipeline: a country table and criteria in, one ScoreResult out.
 
 Steps, each a plain function in a module named after it: resolve the columns
-the criteria need (:mod:`scorer.columns`); identify each row's country
-(:mod:`scorer.identity`); apply eligibility gates (:mod:`scorer.eligibility`);
-read every indicator cell, collecting every bad cell (:mod:`scorer.reading`);
-impute missing cells by each indicator's policy (:mod:`scorer.imputation`);
-combine shared offices (:mod:`scorer.grouping`); normalise and aggregate the
-criteria tree (:mod:`scorer.scoring`); rank and tier (:mod:`scorer.ranking`).
+the criteria need (:mod:`scorer.prepare.columns`); identify each row's country
+(:mod:`scorer.prepare.identity`); apply eligibility gates (:mod:`scorer.core.eligibility`);
+read every indicator cell, collecting every bad cell (:mod:`scorer.prepare.reading`);
+impute missing cells by each indicator's policy (:mod:`scorer.core.imputation`);
+combine shared offices (:mod:`scorer.prepare.grouping`); normalise and aggregate the
+criteria tree (:mod:`scorer.core.scoring`); rank and tier (:mod:`scorer.core.ranking`).
 No file access and no printing: the CLI and the report read the result.
 
 Two entry points split the work for analyses that re-score many times:
@@ -24,27 +24,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scorer.cells import clean_text, is_missing
-from scorer.columns import (
+from scorer.core.eligibility import eligibility_reasons
+from scorer.core.imputation import impute_cells
+from scorer.core.normalisation import method_of
+from scorer.core.ranking import assign_tiers, rank_scores, ranking_order
+from scorer.core.result import ScoreResult
+from scorer.core.scoring import Scored, aggregate, score_matrix
+from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
+from scorer.model.criteria import Criteria, MissingPolicy, check_unbounded
+from scorer.prepare.cells import clean_text, is_missing
+from scorer.prepare.columns import (
     ILLUSTRATIVE_PREFIX,
     ColumnPlan,
     apply_weights,
     choose_id_column,
     plan_columns,
 )
-from scorer.criteria import Criteria, MissingPolicy, check_unbounded
-from scorer.eligibility import eligibility_reasons
-from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
-from scorer.grouping import BoolArray, GroupCells, IntArray, Offices, combine_offices, read_groups
-from scorer.identity import Identity, identify_rows, row_numbers
-from scorer.imputation import impute_cells
-from scorer.normalisation import method_of
-from scorer.panel import select_panel
-from scorer.ranking import assign_tiers, rank_scores, ranking_order
-from scorer.reading import NOT_APPLICABLE, Cells, read_cells, read_indicator
-from scorer.result import ScoreResult
-from scorer.scoring import Scored, aggregate, score_matrix
-from scorer.territories import INHERITED_COLUMNS, TerritoryFill, apply_territory_rule, inherited_frame
+from scorer.prepare.grouping import BoolArray, GroupCells, IntArray, Offices, combine_offices, read_groups
+from scorer.prepare.identity import Identity, identify_rows, row_numbers
+from scorer.prepare.panel import select_panel
+from scorer.prepare.reading import NOT_APPLICABLE, Cells, read_cells, read_indicator
+from scorer.prepare.territories import INHERITED_COLUMNS, TerritoryFill, apply_territory_rule, inherited_frame
 
 __all__ = [
     "ILLUSTRATIVE_PREFIX",
@@ -135,10 +135,10 @@ def score_countries(
     result); the user's own spelling is kept in the table's ``input_id``.
     ``decimal_comma`` (default: as detected when the file was read) says how
     ``0,75`` is read. A panel (several rows per country and a year column)
-    is first reduced to one row per country by :func:`scorer.panel.select_panel`:
+    is first reduced to one row per country by :func:`scorer.prepare.panel.select_panel`:
     the rows of ``year``, or each indicator's latest non-missing value.
     ``group_by`` (default: ``df.attrs["group_by"]``, set by ``--group-by``)
-    ranks shared offices instead of countries: see :mod:`scorer.grouping`.
+    ranks shared offices instead of countries: see :mod:`scorer.prepare.grouping`.
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path

@@ -1,4 +1,4 @@
-"""Build ``scorer/data/country_names.csv``, the names behind ``scorer.countries``.
+"""Build ``scorer/data/country_names.csv``, the names behind ``scorer.prepare.countries``.
 
 Sources:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorer.countries import fold_name, normalize_name
+from scorer.prepare.countries import fold_name, normalize_name
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO / ".." / "shared" / "data" / "real" / "datahub_country_codes" / "country-codes.csv"

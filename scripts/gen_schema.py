@@ -1,11 +1,11 @@
-"""Write criteria/schema.json from the pydantic model (run after changing scorer/criteria.py)."""
+"""Write criteria/schema.json from the pydantic model (run after changing scorer/model/criteria.py)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from scorer.criteria import criteria_json_schema
+from scorer.model.criteria import criteria_json_schema
 
 TARGET = Path(__file__).resolve().parent.parent / "criteria" / "schema.json"
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scorer.judgement_template import MATRIX_ROW, TABLE_COLUMNS, table_row
+from scorer.starter.judgements import MATRIX_ROW, TABLE_COLUMNS, table_row
 
 
 def fill_sheet(

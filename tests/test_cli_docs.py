@@ -16,7 +16,7 @@ import pytest
 import scorer
 from scorer import demo_result
 from scorer.cli import COMMANDS, all_commands, main
-from scorer.export import ranking_frame
+from scorer.render.export import ranking_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from scorer import load_criteria, read_countries, score_countries
+from scorer.analyses.comparison import compare_results
 from scorer.cli import main
-from scorer.comparison import compare_results
 from scorer.errors import ScoringError
 from scorer.resources import criteria_dir
 from tests.conftest import SMALL_CRITERIA, write

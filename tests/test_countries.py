@@ -1,4 +1,4 @@
-"""Tests for ``scorer.countries``: country codes and names typed by people.
+"""Tests for ``scorer.prepare.countries``: country codes and names typed by people.
 
 ``tests/data/unct_names.csv`` holds the columns ``uninfo_name`` and ``iso3``
 of ``unct_countries_uninfo_2026.csv`` (shared/data/real/unct_uninfo_workspaces):
@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.countries import (
+from scorer.errors import DataError
+from scorer.prepare.countries import (
     TABLE_COLUMNS,
     CountryResolver,
     default_resolver,
@@ -30,7 +31,6 @@ from scorer.countries import (
     load_country_table,
     normalize_name,
 )
-from scorer.errors import DataError
 
 REPO = Path(__file__).resolve().parent.parent
 UNCT_NAMES = Path(__file__).resolve().parent / "data" / "unct_names.csv"

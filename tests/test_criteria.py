@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scorer.criteria import GEOMETRIC_ZSCORE, criteria_json_schema
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
+from scorer.model.criteria import GEOMETRIC_ZSCORE, criteria_json_schema
 from scorer.resources import criteria_dir
 from tests.conftest import SMALL_CRITERIA
 

@@ -71,7 +71,7 @@ def test_ci_builds_the_site_strictly() -> None:
 
 
 def test_criteria_reference_lists_every_key_of_every_model() -> None:
-    from scorer.criteria import criteria_json_schema
+    from scorer.model.criteria import criteria_json_schema
 
     schema = criteria_json_schema()
     page = _script("gen_criteria_docs").render_reference(schema)

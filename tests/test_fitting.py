@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from scorer.errors import DataError
-from scorer.fitting import OBJECTIVE_EXACT, OBJECTIVE_SURROGATE, decision_pairs, fit_weights
-from scorer.sampling import WeightConstraints
+from scorer.solvers.fitting import OBJECTIVE_EXACT, OBJECTIVE_SURROGATE, decision_pairs, fit_weights
+from scorer.solvers.sampling import WeightConstraints
 
 
 @pytest.mark.parametrize("seed", range(5))

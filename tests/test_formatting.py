@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scorer.formatting import (
+from scorer.render.formatting import (
     LOOKS_TIED,
     TIE,
     format_score,

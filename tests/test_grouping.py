@@ -11,11 +11,11 @@ import pytest
 
 from scorer import DataError, load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import GroupRule, Indicator
 from scorer.errors import ConfigError
-from scorer.export import ranking_frame
-from scorer.grouping import combine_values, group_key
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.model.criteria import GroupRule, Indicator
+from scorer.prepare.grouping import combine_values, group_key
+from scorer.render.export import ranking_frame
 from tests.conftest import SMALL_CRITERIA, write
 
 # The small criteria of tests/conftest.py (level 2, office 1, interest 1 = 0.5, 0.25, 0.25;

@@ -471,7 +471,7 @@ def test_a_fifo_as_the_judgement_workbook_does_not_hang(tmp_path: Path) -> None:
 def test_validate_names_the_country_of_problem_rows_only(tmp_path: Path) -> None:
     # issue 16: every row's id was fuzzy-matched to a country name for the problem table (0.03 s a row: minutes
     # for 5,000 ids that name no country, when one cell had a problem)
-    from scorer.validation import row_countries, validate_files
+    from scorer.prepare.validation import row_countries, validate_files
 
     lines = ["iso3,name,level,rate", *(f"R{i:05d},N{i},low,{i % 97}.5" for i in range(3000))]
     lines[2500] = "R02499,N2499,low,inf"

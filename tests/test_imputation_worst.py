@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from scorer import score_countries
-from scorer.criteria import Criteria, Indicator
-from scorer.imputation import impute
+from scorer.core.imputation import impute
+from scorer.model.criteria import Criteria, Indicator
 
 LEVELS = {"none": 0, "expressed": 1, "requested": 2.5, "included": 4}
 

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from scorer import __version__, load_criteria
 from scorer.cli import main
-from scorer.criteria import Criteria, Criterion, EligibilityRule, Indicator, Tier
+from scorer.model.criteria import Criteria, Criterion, EligibilityRule, Indicator, Tier
 from scorer.resources import default_criteria_path
-from scorer.template import DATA_SHEET
-from scorer.template_text import criteria_key_reference
+from scorer.starter.data_entry import DATA_SHEET
+from scorer.starter.text import criteria_key_reference
 
 
 def test_init_creates_the_four_files_in_a_new_nested_folder(tmp_path: Path, runner) -> None:

@@ -11,10 +11,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.countries import default_resolver, fold_name, normalize_name
 from scorer.errors import DataError
-from scorer.identity import identify_rows
 from scorer.io.spreadsheet import _select_header, frame_from_rows, parse_csv_text, read_csv_records
+from scorer.prepare.countries import default_resolver, fold_name, normalize_name
+from scorer.prepare.identity import identify_rows
 
 csv_texts = st.text(alphabet=st.sampled_from(list("ab 1.;,\t\r\n\v\x85\u2028\xa0")), max_size=40)
 

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from scorer.cli import main
-from scorer.highs import captured_stdout
+from scorer.solvers.highs import captured_stdout
 
 CHATTER = Path(__file__).parent / "data" / "highs_chatter"
 CHATTY_SELECT = [
@@ -105,14 +105,14 @@ def test_every_command_prints_only_the_requested_format(
 
 
 def test_the_chatty_select_case_really_makes_highs_talk(monkeypatch: pytest.MonkeyPatch) -> None:
-    import scorer.selection_program
+    import scorer.selection.program
     from scorer import read_countries
-    from scorer.criteria import GroupCount, Selection
     from scorer.io.criteria_file import load_criteria
+    from scorer.model.criteria import GroupCount, Selection
     from scorer.pipeline import score_countries
-    from scorer.selection_config import select_from_result
+    from scorer.selection.config import select_from_result
 
-    monkeypatch.setattr(scorer.selection_program, "quietly", lambda solve, *a, **k: solve(*a, **k))
+    monkeypatch.setattr(scorer.selection.program, "quietly", lambda solve, *a, **k: solve(*a, **k))
     data = read_countries(CHATTER / "countries.csv")
     result = score_countries(data, load_criteria(CHATTER / "criteria.yaml"))
     selection = Selection(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorer.criteria import Criteria
 from scorer.io.results import markdown_summary
+from scorer.model.criteria import Criteria
 from scorer.pipeline import score_countries
 
 PAYLOAD = "<img src=x onerror=alert(1)>"

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from scorer import load_criteria, read_countries, score_countries
-from scorer.aggregation import AGGREGATIONS, Aggregation, aggregation_method
-from scorer.criteria import Indicator
+from scorer.core.aggregation import AGGREGATIONS, Aggregation, aggregation_method
+from scorer.core.normalisation import NORMALISATIONS, Normalisation, describe, method_of
+from scorer.core.scoring import score_matrix
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import parse_criteria_text
-from scorer.normalisation import NORMALISATIONS, Normalisation, describe, method_of
+from scorer.model.criteria import Indicator
 from scorer.pipeline import prepare_countries, score_prepared
-from scorer.scoring import score_matrix
 
 
 def test_every_enum_value_has_exactly_one_registered_method() -> None:

@@ -9,8 +9,8 @@ from click.testing import CliRunner, Result
 
 from scorer import demo_result
 from scorer.cli import main
-from scorer.export import ranking_frame
-from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
+from scorer.render.export import ranking_frame
+from scorer.render.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 from scorer.resources import demo_spreadsheet_path
 
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from scorer import demo_result, read_countries
 from scorer.cli import main
-from scorer.export import grouping_frame
 from scorer.io.results import result_workbook
+from scorer.render.export import grouping_frame
 from scorer.report import make_report, run_sensitivity
 from scorer.resources import demo_spreadsheet_path
 from tests.conftest import SMALL_CRITERIA, SMALL_SHEET, write

@@ -11,9 +11,9 @@ from matplotlib.colors import to_hex
 
 from scorer import demo_result, load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import Aggregation
 from scorer.errors import OutputError
-from scorer.plots import (
+from scorer.model.criteria import Aggregation
+from scorer.render.plots import (
     OKABE_ITO,
     acceptability_figure,
     contribution_figure,

@@ -42,7 +42,7 @@ def test_no_bar_off_a_terminal_unless_forced(monkeypatch: pytest.MonkeyPatch) ->
 def test_the_stability_bar_counts_every_country_once_per_weight_move() -> None:
     from scorer import demo_result
     from scorer.analyses import stability
-    from scorer.stability import reporting_progress
+    from scorer.solvers.intervals import reporting_progress
 
     result = demo_result()
     seen: list[int] = []

@@ -9,7 +9,7 @@ import pytest
 
 from scorer.cli import main
 from scorer.errors import ConfigError
-from scorer.project import PROJECT_FILE, find_project, parse_project, project_text, resolve_inputs
+from scorer.io.project import PROJECT_FILE, find_project, parse_project, project_text, resolve_inputs
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from tests.conftest import SMALL_CRITERIA, SMALL_SHEET, write
 

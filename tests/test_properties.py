@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorer import score_countries
-from scorer.aggregation import topsis
+from scorer.core.aggregation import topsis
 from scorer.io.criteria_file import parse_criteria_text
 
 CRITERIA = parse_criteria_text(

@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorer.cells import MISSING_TOKENS, Cell, clean_text, parse_number
-from scorer.criteria import Indicator
-from scorer.normalisation import method_of
-from scorer.reading import _PLAIN, NOT_APPLICABLE, plain_numbers, read_column, read_indicator
+from scorer.core.normalisation import method_of
+from scorer.model.criteria import Indicator
+from scorer.prepare.cells import MISSING_TOKENS, Cell, clean_text, parse_number
+from scorer.prepare.reading import _PLAIN, NOT_APPLICABLE, plain_numbers, read_column, read_indicator
 
 texts = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),

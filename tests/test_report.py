@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import Aggregation
+from scorer.core.normalisation import describe
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.results import criteria_source, provenance, weight_spans
-from scorer.normalisation import describe
+from scorer.model.criteria import Aggregation
 from scorer.report import (
     CriteriaSource,
     build_report,

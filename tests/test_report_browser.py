@@ -225,10 +225,10 @@ def test_random_weights_computed_in_the_page_match_the_pipeline_bit_for_bit(
 
 
 def test_the_pages_kernel_is_the_one_weighted_sum_bit_for_bit(opened: Page) -> None:
-    """Item 2 of issue 10: the script mirrors scorer.aggregation.weighted_sum, on the page's own matrix and mask."""
+    """Issue 10, item 2: the script mirrors scorer.core.aggregation.weighted_sum on the page's own matrix and mask."""
     import numpy as np
 
-    from scorer.aggregation import weighted_sum
+    from scorer.core.aggregation import weighted_sum
 
     data = opened.page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
     values = np.array([[np.nan if v is None else v for v in c["s"]] for c in data["countries"]], dtype=float)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scorer import demo_result, load_criteria, read_countries, score_countries
-from scorer.criteria import Aggregation
+from scorer.model.criteria import Aggregation
 from scorer.report import build_report, run_sensitivity
 from scorer.report.charts import blue, nice_top
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from scorer import demo_result, load_criteria, read_countries, score_countries
-from scorer.criteria import Selection
-from scorer.formatting import format_score, score_decimals
+from scorer.core.result import ScoreResult
+from scorer.model.criteria import Selection
+from scorer.render.formatting import format_score, score_decimals
 from scorer.report import build_report
 from scorer.report.analyses import recommend, run_sensitivity, run_stability
 from scorer.report.glance import Claim, Glance, build_glance, chance
 from scorer.report.wording import interval_cells, plain
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.result import ScoreResult
 
 K = 15
 

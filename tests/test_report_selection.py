@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import GroupCount, Selection
+from scorer.model.criteria import GroupCount, Selection
 from scorer.report import build_report, extra_columns_for, recommend
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.selection_config import robust_shares, select_from_result
+from scorer.selection.config import robust_shares, select_from_result
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data
 from tests.workbook_helpers import column_ids
 

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from scorer import load_criteria, read_countries, score_countries
-from scorer.criteria import Aggregation
-from scorer.formatting import yes_no
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.model.criteria import Aggregation
+from scorer.render.formatting import yes_no
 from scorer.report import build_report, interval_decimals, run_stability
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import StabilityReport, stability

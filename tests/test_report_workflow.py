@@ -122,7 +122,7 @@ def test_python_users_get_the_cli_report_from_one_call(tmp_path: Path, monkeypat
     run(tmp_path, monkeypatch, *args)
     df = read_countries(tmp_path / "data.csv")
     result = score_countries(df, load_criteria(tmp_path / "crit.yaml"))
-    from scorer.criteria import Selection
+    from scorer.model.criteria import Selection
 
     report = make_report(result, df, top_k=12, selection=Selection(capacity=6))
     assert report.top_k == 12 and report.recommended is not None and len(report.recommended.ids) == 6

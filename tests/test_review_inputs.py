@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from scorer import read_countries, score_countries
-from scorer.criteria import Aggregation
 from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.model.criteria import Aggregation
 
 ONE_NUMBER = parse_criteria_text(
     "name: t\nid_column: iso3\ncriteria:\n"

@@ -47,7 +47,7 @@ def test_weight_change_at_a_tie_at_the_cut_keeps_its_direction() -> None:
     # A and B tie for first (both in the top 1): lowering w0 drops A, raising it drops B.
     import numpy as np
 
-    from scorer.stability import weight_change_to_flip
+    from scorer.solvers.intervals import weight_change_to_flip
 
     dw = weight_change_to_flip([[1.0, 0.0], [0.0, 1.0], [0.2, 0.2]], [0.5, 0.5], top_k=1)
     assert dw[0, 0] == 0 and np.signbit(dw[0, 0])  # A: any decrease
@@ -102,7 +102,7 @@ def test_compare_only_in_lists_countries_the_other_profile_excludes(small, tmp_p
     # AAA is first under the base profile and excluded by the other: "only in a" must name it
     # (each profile's own top K), not compare the top K of the common countries only.
     from scorer import load_criteria, read_countries, score_countries
-    from scorer.comparison import compare_results
+    from scorer.analyses.comparison import compare_results
 
     sheet, crit = small
     df = read_countries(sheet)

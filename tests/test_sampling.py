@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from scorer.errors import ConfigError
-from scorer.sampling import WeightConstraints, iter_weights, sample_weights, sampling_method
+from scorer.solvers.sampling import WeightConstraints, iter_weights, sample_weights, sampling_method
 
 BOUNDED = WeightConstraints(4, lower=[0.1, 0.05, 0.2, 0.0], upper=[0.4, 0.3, 0.6, 0.25])
 
@@ -202,7 +202,7 @@ def test_bad_draw_count_and_method() -> None:
 
 
 def test_order_feasibility_without_an_lp_agrees_with_the_lp() -> None:
-    from scorer.sampling import _chebyshev, _inequalities, _order_feasible
+    from scorer.solvers.sampling import _chebyshev, _inequalities, _order_feasible
 
     rng = np.random.default_rng(7)
     seen = {True: 0, False: 0}
@@ -218,7 +218,7 @@ def test_order_feasibility_without_an_lp_agrees_with_the_lp() -> None:
 
 
 def test_the_sorting_network_orders_as_a_sort_does() -> None:
-    from scorer.sampling import _sort_descending
+    from scorer.solvers.sampling import _sort_descending
 
     rng = np.random.default_rng(3)
     for width in (2, 3, 4, 5):

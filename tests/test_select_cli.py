@@ -1,4 +1,4 @@
-"""Tests for ``unct-scorer select`` and :mod:`scorer.selection_config` on the bundled demo.
+"""Tests for ``unct-scorer select`` and :mod:`scorer.selection.config` on the bundled demo.
 
 The committee's question (issue 6): with capacity for 25 UNCTs and at least 3
 per M49 region, which should WIPO join, and what does the balance cost?
@@ -17,11 +17,11 @@ from click.testing import CliRunner, Result
 
 from scorer import read_countries
 from scorer.cli import main
-from scorer.criteria import GroupCount, Selection
 from scorer.io.criteria_file import load_criteria
+from scorer.model.criteria import GroupCount, Selection
 from scorer.pipeline import score_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.selection_config import (
+from scorer.selection.config import (
     SelectionOverrides,
     build_spec,
     parse_group_count,
@@ -304,7 +304,7 @@ def test_group_frame_lines_up_typed_names_and_offices() -> None:
 
     from scorer import load_criteria, read_countries, score_countries
     from scorer.resources import default_criteria_path, demo_spreadsheet_path
-    from scorer.selection_config import group_frame
+    from scorer.selection.config import group_frame
 
     criteria = load_criteria(default_criteria_path())
     df = read_countries(demo_spreadsheet_path())
@@ -337,7 +337,7 @@ def test_robust_defaults_are_the_reports() -> None:
     # One default seed and one default number of draws: `select --robust` and the report's robustness agree.
     from scorer.analyses.common import DEFAULT_SEED
     from scorer.cli import load_command
-    from scorer.selection_config import ROBUST_DRAWS
+    from scorer.selection.config import ROBUST_DRAWS
 
     defaults = {p.name: p.default for p in load_command("select").params}
     report = {p.name: p.default for p in load_command("report").params}

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 
-from scorer import sensitivity
+from scorer.core.ranking import TIE_DECIMALS
 from scorer.errors import ConfigError, ScoringError
-from scorer.ranking import TIE_DECIMALS
-from scorer.sampling import WeightConstraints, sample_weights
-from scorer.sensitivity import (
+from scorer.solvers import smaa as sensitivity
+from scorer.solvers.sampling import WeightConstraints, sample_weights
+from scorer.solvers.smaa import (
     SmaaResult,
     TierRule,
     acceptability,

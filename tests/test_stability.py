@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from scorer.errors import ConfigError
-from scorer.sensitivity import assign_tiers, min_ranks, weighted_sum_scores
-from scorer.stability import (
+from scorer.solvers.intervals import (
     end_changes,
     move_weight,
     tier_intervals,
@@ -16,6 +15,7 @@ from scorer.stability import (
     weight_change_to_flip,
     weight_sweep,
 )
+from scorer.solvers.smaa import assign_tiers, min_ranks, weighted_sum_scores
 
 GRID = np.linspace(0.0, 1.0, 20_001)
 STEP = 1e-9
@@ -190,7 +190,7 @@ def test_a_tie_at_weight_zero_is_a_change_not_part_of_the_interval() -> None:
 
 @pytest.mark.parametrize("masked", [False, True])
 def test_intervals_in_blocks_of_countries_equal_one_block(masked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    import scorer.stability as stab
+    import scorer.solvers.intervals as stab
 
     rng = np.random.default_rng(11)
     values = np.round(rng.random((60, 3)), 2)

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from scorer import demo_result
-from scorer.plots import line_styles, spread_labels, weight_sweep, weight_sweep_figure
+from scorer.render.plots import line_styles, spread_labels, weight_sweep, weight_sweep_figure
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.template import DATA_SHEET, HELP_SHEET, help_lines, plan_template
-from scorer.template_workbook import build_workbook
+from scorer.starter.data_entry import DATA_SHEET, HELP_SHEET, help_lines, plan_template
+from scorer.starter.workbook import build_workbook
 
 TO_FILL = ["wipo_engagement", "gov_ip_interest"]
 LEVELS = {

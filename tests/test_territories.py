@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from scorer.cli import main
-from scorer.criteria import TerritoryRule
 from scorer.errors import ConfigError, DataError
-from scorer.export import quality_frame
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.model.criteria import TerritoryRule
 from scorer.pipeline import score_countries
-from scorer.territories import MAX_CHAIN, apply_territory_rule
+from scorer.prepare.territories import MAX_CHAIN, apply_territory_rule
+from scorer.render.export import quality_frame
 
 CRITERIA = """\
 name: territories

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from scorer import score_countries
-from scorer.aggregation import topsis
 from scorer.cli import main
+from scorer.core.aggregation import topsis
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import parse_criteria_text
 

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from scorer import demo_result, load_criteria, read_countries, score_countries
+from scorer.core.result import ScoreResult
 from scorer.errors import ConfigError, DataError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.resources import default_criteria_path, demo_spreadsheet_path, shown_path
-from scorer.result import ScoreResult
-from scorer.sampling import WeightConstraints
-from scorer.stability import top_k_interval
+from scorer.solvers.intervals import top_k_interval
+from scorer.solvers.sampling import WeightConstraints
 from scorer.tuning import (
     data_sampler,
     describe_constraints,

@@ -16,7 +16,7 @@ from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
 from scorer.io.outputs import to_json
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.stability import top_k_interval
+from scorer.solvers.intervals import top_k_interval
 from scorer.tuning import frame_records, sensitivity, stability, sweep
 from tests.conftest import write
 

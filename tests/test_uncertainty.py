@@ -14,9 +14,9 @@ from click.testing import CliRunner, Result
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
-from scorer.criteria import Criteria, MissingPolicy
 from scorer.errors import ConfigError
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.model.criteria import Criteria, MissingPolicy
 from scorer.pipeline import prepare_countries, score_prepared
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import sensitivity

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 
-from scorer.cells import unique_suggestion
 from scorer.cli import main
-from scorer.criteria import Indicator
-from scorer.fixing import fix_cell
+from scorer.model.criteria import Indicator
+from scorer.prepare.cells import unique_suggestion
+from scorer.prepare.fixing import fix_cell
 from scorer.resources import demo_spreadsheet_path
 
 GOV = "illustrative_gov_ip_interest"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scorer.cells import Cell, as_typed, parse_boolean, parse_level, parse_number
 from scorer.cli import main
-from scorer.criteria import Indicator
-from scorer.reading import cell_fix, how_read
-from scorer.validation import validate_files
+from scorer.model.criteria import Indicator
+from scorer.prepare.cells import Cell, as_typed, parse_boolean, parse_level, parse_number
+from scorer.prepare.reading import cell_fix, how_read
+from scorer.prepare.validation import validate_files
 from tests.conftest import SMALL_CRITERIA, write
 
 BAD = 'iso3,name,level,office,rate,cost\nNER,Niger,low,yse,30,1\nTCD,Chad,hihg,yes,"3,5",5\nMLI,Mali,none,no,20,3\n'

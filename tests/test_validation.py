@@ -17,7 +17,7 @@ from conftest import SMALL_CRITERIA, SMALL_SHEET, write
 import scorer
 from scorer.cli import main
 from scorer.errors import Category, ErrorCode, default_fix
-from scorer.validation import validate_files
+from scorer.prepare.validation import validate_files
 
 CODE = re.compile(r"^(config|data|scoring|selection|output)\.[a-z_]+$")
 

@@ -8,8 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from scorer import sensitivity as smaa
-from scorer.aggregation import weighted_sum, weighted_sums
+from scorer.core.aggregation import weighted_sum, weighted_sums
+from scorer.solvers import smaa
 
 
 def table(seed: int, n: int, k: int, *, holes: bool) -> tuple[np.ndarray, np.ndarray | None]:

@@ -11,8 +11,8 @@ import pytest
 
 from scorer import demo_result, read_countries, score_countries
 from scorer.io.criteria_file import parse_criteria_text
+from scorer.render.worked_example import top_reasons
 from scorer.resources import demo_spreadsheet_path
-from scorer.worked_example import top_reasons
 
 DEMO_PAGE = Path(__file__).resolve().parent.parent / "docs" / "data" / "demo.md"
 

@@ -1,7 +1,7 @@
 """The analyses of a ranking, each one function returning a result object the outputs render.
 
 Where things live (add a new analysis as a module here, with a function
-taking a :class:`~scorer.result.ScoreResult` and returning a frozen report
+taking a :class:`~scorer.core.result.ScoreResult` and returning a frozen report
 with ``lines()`` and ``to_dict()``; the CLI command and the report call it):
 
 - :mod:`~scorer.analyses.common`: defaults shared by every command and the
@@ -17,11 +17,11 @@ with ``lines()`` and ``to_dict()``; the CLI command and the report call it):
   (with :mod:`~scorer.analyses.decisions` to read them).
 
 The array-level solvers they call sit beside them in :mod:`scorer`:
-:mod:`~scorer.sampling` (uniform weights), :mod:`~scorer.sensitivity` (SMAA
-counts), :mod:`~scorer.stability` (crossings), :mod:`~scorer.fitting` and
-:mod:`~scorer.selection` (HiGHS programmes, via :mod:`~scorer.highs`), all on the one
-weighted-sum kernel :func:`scorer.aggregation.weighted_sum` and the one rank and
-tier rule in :mod:`scorer.ranking`.
+:mod:`~scorer.solvers.sampling` (uniform weights), :mod:`~scorer.solvers.smaa` (SMAA
+counts), :mod:`~scorer.solvers.intervals` (crossings), :mod:`~scorer.solvers.fitting` and
+:mod:`~scorer.selection` (HiGHS programmes, via :mod:`~scorer.solvers.highs`), all on the one
+weighted-sum kernel :func:`scorer.core.aggregation.weighted_sum` and the one rank and
+tier rule in :mod:`scorer.core.ranking`.
 """
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.criteria import Aggregation, Criteria, did_you_mean
+from scorer.core.ranking import default_top_k  # one definition; here for older imports
+from scorer.core.result import ScoreResult
 from scorer.errors import ConfigError, Problem
-from scorer.formatting import plain_number
-from scorer.ranking import default_top_k  # one definition; here for older imports
-from scorer.result import ScoreResult
-from scorer.sampling import WeightConstraints
+from scorer.model.criteria import Aggregation, Criteria, did_you_mean
+from scorer.render.formatting import plain_number
+from scorer.solvers.sampling import WeightConstraints
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

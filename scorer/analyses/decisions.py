@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scorer.cells import FALSE_TOKENS, TRUE_TOKENS, clean_text, is_missing
-from scorer.countries import default_resolver
+from scorer.core.result import ScoreResult
 from scorer.errors import DataError, Problem, ProblemCollector
-from scorer.result import ScoreResult
+from scorer.prepare.cells import FALSE_TOKENS, TRUE_TOKENS, clean_text, is_missing
+from scorer.prepare.countries import default_resolver
 
 _JOIN_WORDS = frozenset({"join", "joined", "joining", "accept", "accepted", "in", "include", "included", "selected"})
 _NOT_WORDS = frozenset(

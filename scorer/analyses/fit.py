@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.aggregation import weighted_sum
 from scorer.analyses.common import (
     BoolArray,
     FloatArray,
@@ -23,10 +22,11 @@ from scorer.analyses.common import (
     wrap_text,
 )
 from scorer.analyses.decisions import Decisions, read_decisions
-from scorer.fitting import DEFAULT_NODE_LIMIT, FitSearch, WeightFit, fit_weights
-from scorer.ranking import TIE_DECIMALS, min_ranks, tier_indices
-from scorer.result import ScoreResult
-from scorer.sampling import WeightConstraints
+from scorer.core.aggregation import weighted_sum
+from scorer.core.ranking import TIE_DECIMALS, min_ranks, tier_indices
+from scorer.core.result import ScoreResult
+from scorer.solvers.fitting import DEFAULT_NODE_LIMIT, FitSearch, WeightFit, fit_weights
+from scorer.solvers.sampling import WeightConstraints
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def fit(result: ScoreResult, decisions: pd.DataFrame, *, node_limit: int = DEFAU
     hold ``source`` and ``row_numbers``, as :func:`scorer.read_countries` sets).
     The count of reproduced decisions is maximised exactly by a mixed-integer
     programme bounded by ``node_limit`` branch-and-bound nodes, then the margin
-    by a linear programme (:func:`scorer.fitting.fit_weights`); the report's
+    by a linear programme (:func:`scorer.solvers.fitting.fit_weights`); the report's
     ``search`` says which objective was used and the optimality gap. The
     answer never reproduces fewer decisions than the criteria file's own
     weights when those are within the ranges and order: then they are kept.

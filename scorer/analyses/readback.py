@@ -7,8 +7,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from scorer.criteria import Direction, Indicator, Normalisation
-from scorer.result import ScoreResult
+from scorer.core.result import ScoreResult
+from scorer.model.criteria import Direction, Indicator, Normalisation
 
 
 class Readback:

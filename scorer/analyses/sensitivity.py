@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from scorer.aggregation import effective_weights
 from scorer.analyses.common import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -23,9 +22,10 @@ from scorer.analyses.common import (
     weighted_sum_inputs,
     wrap_text,
 )
-from scorer.criteria import Criteria
-from scorer.result import ScoreResult
-from scorer.sensitivity import SmaaResult, ValuesSampler, acceptability, sample_and_analyse
+from scorer.core.aggregation import effective_weights
+from scorer.core.result import ScoreResult
+from scorer.model.criteria import Criteria
+from scorer.solvers.smaa import SmaaResult, ValuesSampler, acceptability, sample_and_analyse
 
 if TYPE_CHECKING:
     from scorer.elicitation.hull import Stakeholders

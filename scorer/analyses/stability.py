@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorer.aggregation import weighted_sum
 from scorer.analyses.common import BoolArray, FloatArray, check_top_k, frame_records, weighted_sum_inputs
 from scorer.analyses.readback import Readback
 from scorer.analyses.wording import (
@@ -18,9 +17,10 @@ from scorer.analyses.wording import (
     value_change_words,
     weight_change_words,
 )
-from scorer.criteria import Criteria
-from scorer.result import ScoreResult
-from scorer.stability import (
+from scorer.core.aggregation import weighted_sum
+from scorer.core.result import ScoreResult
+from scorer.model.criteria import Criteria
+from scorer.solvers.intervals import (
     end_changes,
     tier_intervals,
     top_k_interval,

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from scorer.aggregation import aggregation_method, weighted_sum
 from scorer.analyses.common import find_criterion, weighted_sum_inputs
-from scorer.criteria import Aggregation
+from scorer.core.aggregation import aggregation_method, weighted_sum
+from scorer.core.ranking import min_ranks
+from scorer.core.result import ScoreResult
 from scorer.errors import ConfigError, Problem
-from scorer.ranking import min_ranks
-from scorer.result import ScoreResult
-from scorer.stability import move_weight
+from scorer.model.criteria import Aggregation
+from scorer.solvers.intervals import move_weight
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -53,9 +53,9 @@ def sweep_ranks(result: ScoreResult, criterion: str, shares: ArrayLike) -> IntAr
     """Ranks of every country (table order) with ``criterion``'s share of the weight at each of ``shares``.
 
     The one weight sweep: the other criteria keep their proportions
-    (:func:`scorer.stability.move_weight`); a weighted sum is scored by the
+    (:func:`scorer.solvers.intervals.move_weight`); a weighted sum is scored by the
     one kernel for all shares at once, any other aggregation by its
-    registered method, share by share; ranks follow :mod:`scorer.ranking`.
+    registered method, share by share; ranks follow :mod:`scorer.core.ranking`.
     Shape ``(len(shares), countries)``.
 
     >>> from scorer import demo_result

@@ -14,10 +14,10 @@ import click
 import numpy as np
 import pandas as pd
 
-from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.spreadsheet import read_countries
+from scorer.model.criteria import Criteria
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -245,12 +245,12 @@ def parse_weights(items: Sequence[str]) -> dict[str, float]:
 def resolve_inputs(spreadsheet: Path | None, criteria_path: Path | None) -> tuple[Path, Path]:
     """The spreadsheet and criteria file to use: those given, else the project's, else the bundled ones.
 
-    The project is the nearest ``unct-scorer.toml`` here or above (:mod:`scorer.project`). One line on
+    The project is the nearest ``unct-scorer.toml`` here or above (:mod:`scorer.io.project`). One line on
     stderr says which files were taken from it, or that the bundled ones are used: the last line of a
     command that succeeds (:func:`announce_inputs`; an error names its file itself). The project's sheet
     is kept for :func:`read_sheet` when its spreadsheet is used.
     """
-    from scorer.project import resolve_inputs as resolve
+    from scorer.io.project import resolve_inputs as resolve
 
     found = resolve(spreadsheet, criteria_path)
     ctx = click.get_current_context(silent=True)
@@ -348,7 +348,7 @@ def note_written(text: str) -> None:
 
 def render_table(df: pd.DataFrame, *, digits: int = 3, max_width: int = 28) -> str:
     """A plain fixed-width text table (numbers right-aligned, booleans yes/no)."""
-    from scorer.formatting import yes_no
+    from scorer.render.formatting import yes_no
 
     def fmt(v: Any) -> str:
         if isinstance(v, bool | np.bool_):

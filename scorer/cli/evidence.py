@@ -33,7 +33,7 @@ def rules_file(criteria_path: Path | None) -> Path | None:
     """The criteria file that may hold the level rules: the one given, else the project's (None: the term file's)."""
     if criteria_path is not None:
         return criteria_path
-    from scorer.project import find_project, read_project
+    from scorer.io.project import find_project, read_project
 
     found = find_project(Path.cwd())
     project = read_project(found) if found is not None else None

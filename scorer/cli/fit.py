@@ -18,11 +18,11 @@ from scorer.cli.common import (
     note_written,
 )
 from scorer.errors import OutputError, Problem
-from scorer.fitting import DEFAULT_NODE_LIMIT
 from scorer.io.outputs import check_target, to_json, write_text
 from scorer.io.spreadsheet import read_countries
 from scorer.io.tuning_results import fitted_criteria_text
 from scorer.pipeline import score_countries
+from scorer.solvers.fitting import DEFAULT_NODE_LIMIT
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -12,10 +12,10 @@ from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text
 from scorer.io.outputs import make_dir, output_transaction, write_text
-from scorer.project import PROJECT_FILE, project_text
+from scorer.io.project import PROJECT_FILE, project_text
 from scorer.resources import default_criteria_path
-from scorer.template import DATA_SHEET, quote_arg
-from scorer.template_text import howto_markdown, starter_criteria_text
+from scorer.starter.data_entry import DATA_SHEET, quote_arg
+from scorer.starter.text import howto_markdown, starter_criteria_text
 
 CRITERIA_FILE = "criteria.yaml"
 WORKBOOK_FILE = "countries.xlsx"

@@ -23,11 +23,11 @@ from scorer.cli.common import (
     parse_weights,
     weights_option,
 )
-from scorer.export import grouping_frame, quality_lines, ranking_frame
-from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
+from scorer.core.ranking import default_top_k
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
-from scorer.ranking import default_top_k
+from scorer.render.export import grouping_frame, quality_lines, ranking_frame
+from scorer.render.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 
 
 @click.command("rank")

@@ -36,7 +36,7 @@ from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scorer.criteria import Criteria
+    from scorer.model.criteria import Criteria
     from scorer.report.evidence_section import EvidenceSection
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
@@ -273,7 +273,7 @@ def command(
     for target in targets:
         check_target(target, force=force, inputs=tuple(inputs.values()))
     if plots_dir is not None:
-        from scorer.plots import check_plots
+        from scorer.render.plots import check_plots
 
         check_plots(plots_dir, sensitivity=sensitivity, force=force)
     stamp = generated_time()
@@ -325,7 +325,7 @@ def command(
         )
         note_written(f"Wrote {target}")
     if plots_dir is not None:
-        from scorer.plots import write_plots
+        from scorer.render.plots import write_plots
 
         written = write_plots(result, plots_dir, top_k=report.top_k, sensitivity=report.sensitivity, force=force)
         note_written(f"Wrote {len(written)} charts into {plots_dir}")

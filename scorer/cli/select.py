@@ -26,12 +26,12 @@ from scorer.cli.common import (
     seed_option,
     weights_option,
 )
-from scorer.criteria import Selection
 from scorer.errors import ConfigError, Problem
 from scorer.io.outputs import to_json
 from scorer.io.selection_results import write_selection
+from scorer.model.criteria import Selection
 from scorer.pipeline import score_countries
-from scorer.selection_config import ROBUST_DRAWS, SelectionOverrides, parse_group_count, select_from_result
+from scorer.selection.config import ROBUST_DRAWS, SelectionOverrides, parse_group_count, select_from_result
 
 
 def _codes(items: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -39,8 +39,8 @@ from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
 
 if TYPE_CHECKING:
-    from scorer.criteria import Criteria
     from scorer.elicitation.hull import Stakeholders
+    from scorer.model.criteria import Criteria
 
 OUTPUTS = (".csv", ".json", ".xlsx", ".md")
 BAR_DRAWS = 500_000

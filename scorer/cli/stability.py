@@ -26,7 +26,7 @@ from scorer.cli.sensitivity import check_output
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
-from scorer.stability import reporting_progress
+from scorer.solvers.intervals import reporting_progress
 
 BAR_UNITS = 3 * 3 * 2_000
 """A bar from about 2,000 countries with three criteria (a few seconds of crossings)."""

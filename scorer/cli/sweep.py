@@ -92,7 +92,7 @@ def command(
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
     if plot is not None:
-        from scorer.plots import save_figure_as, weight_sweep_figure
+        from scorer.render.plots import save_figure_as, weight_sweep_figure
 
         figure = weight_sweep_figure(result, top_k=k, steps=steps, criteria=[cid])
         save_figure_as(figure, plot, force=force, inputs=(data_path, crit_path))

@@ -12,9 +12,9 @@ from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
 from scorer.io.spreadsheet import read_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from scorer.template import TemplatePlan, plan_template
-from scorer.template_text import allowed_text_of
-from scorer.template_workbook import build_workbook
+from scorer.starter.data_entry import TemplatePlan, plan_template
+from scorer.starter.text import allowed_text_of
+from scorer.starter.workbook import build_workbook
 
 
 def check_xlsx(path: Path) -> None:

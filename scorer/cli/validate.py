@@ -1,4 +1,4 @@
-"""``unct-scorer validate``: check a criteria file and a spreadsheet together (renders :mod:`scorer.validation`)."""
+"""``unct-scorer validate``: check a criteria file and a spreadsheet together (:mod:`scorer.prepare.validation`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from scorer.cli.common import (
     resolve_inputs,
 )
 from scorer.io.outputs import frame_to_csv
-from scorer.validation import Validation, problem_table, validate_files
+from scorer.prepare.validation import Validation, problem_table, validate_files
 
 __all__ = ["command", "problem_table"]
 

@@ -220,8 +220,8 @@ def write_judgement_template(
     from scorer.errors import ConfigError
     from scorer.io.criteria_file import load_criteria
     from scorer.io.judgements import save_judgement_workbook
-    from scorer.judgement_template import DEFAULT_STAKEHOLDERS, build_judgement_workbook, check_stakeholder_names
     from scorer.resources import default_criteria_path
+    from scorer.starter.judgements import DEFAULT_STAKEHOLDERS, build_judgement_workbook, check_stakeholder_names
 
     names = list(stakeholders) or list(DEFAULT_STAKEHOLDERS)
     problems = check_stakeholder_names(names)

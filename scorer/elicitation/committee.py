@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorer.criteria import Aggregation, Criteria
+from scorer.core.result import ScoreResult
 from scorer.elicitation.base import WeightResult
 from scorer.elicitation.group import GroupAnalysis, analyse_group, stakeholder_scorer, weight_matrix
 from scorer.elicitation.hull import HULL_DESCRIPTION, hull_acceptability
 from scorer.elicitation.workflow import Elicitation
-from scorer.result import ScoreResult
+from scorer.model.criteria import Aggregation, Criteria
 
 DEFAULT_HULL_DRAWS = 10_000
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from scorer.elicitation.base import WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem
-from scorer.formatting import plain_number
+from scorer.render.formatting import plain_number
 
 SWING_MAX = 100.0
 

@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from scorer.criteria import Criteria
+from scorer.core.result import ScoreResult
 from scorer.elicitation.base import FloatArray, WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem, ScoringError
-from scorer.highs import quietly
+from scorer.model.criteria import Criteria
 from scorer.pipeline import apply_weights, prepare_countries, score_prepared
-from scorer.result import ScoreResult
+from scorer.solvers.highs import quietly
 
 Aggregate = Literal["mean", "median"]
 Scorer = Callable[[Mapping[str, float]], ScoreResult]

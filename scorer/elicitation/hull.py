@@ -14,7 +14,7 @@ extreme stakeholders, and stakeholders who agree pull it towards their shared
 view (two identical stakeholders count twice). With two stakeholders it is
 uniform on the segment between them. This is the natural reading of "a
 weighting formed by mixing the members' views, every mix equally likely";
-uniform sampling of the hull itself (as :mod:`scorer.sampling` does for bounds
+uniform sampling of the hull itself (as :mod:`scorer.solvers.sampling` does for bounds
 and order) would need the hull's facets and is not what is done here.
 
 Same seed, same draws: the stream is NumPy's default generator seeded with ``seed``.
@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from scorer.criteria import Criteria
 from scorer.elicitation.base import FloatArray, WeightResult
 from scorer.errors import ConfigError, Problem
-from scorer.sensitivity import SmaaResult, TierInput, acceptability
+from scorer.model.criteria import Criteria
+from scorer.solvers.smaa import SmaaResult, TierInput, acceptability
 
 HULL_DESCRIPTION = (
     "mixtures of the stakeholders' weights, lambda @ W with lambda ~ Dirichlet(1, ..., 1): every draw is a weighting "
@@ -150,7 +150,7 @@ def hull_acceptability(
     """SMAA-2 over weights drawn from the stakeholders' hull (:func:`sample_hull_weights`).
 
     ``values`` and ``mask`` are the criterion scores the weighted sum uses, as
-    for :func:`scorer.sensitivity.acceptability`, which does the counting.
+    for :func:`scorer.solvers.smaa.acceptability`, which does the counting.
 
     >>> v = np.array([[0.9, 0.1], [0.1, 0.9], [0.6, 0.6]])
     >>> r = hull_acceptability(v, [[0.9, 0.1], [0.7, 0.3]], draws=200, seed=3, top_k=1)
@@ -168,7 +168,7 @@ def recorded_stakeholder_weights(criteria: Criteria) -> tuple[tuple[str, ...], F
     the file's criterion order, ready for :func:`sample_hull_weights`; a
     stakeholder missing a criterion counts it as 0.
 
-    >>> from scorer.criteria import Criteria
+    >>> from scorer.model.criteria import Criteria
     >>> c = Criteria.model_validate({"name": "x", "criteria": {
     ...     "a": {"label": "A", "cites": "p", "weight": 1, "indicators": {"i": {"column": "c"}}},
     ...     "b": {"label": "B", "cites": "p", "weight": 1, "indicators": {"j": {"column": "d"}}}},

@@ -23,7 +23,7 @@ import numpy as np
 
 from scorer.elicitation.base import FloatArray, WeightResult, check_ids, normalise_weights
 from scorer.errors import ConfigError, Problem
-from scorer.formatting import plain_number
+from scorer.render.formatting import plain_number
 
 RankMethod = Literal["roc", "rank-sum", "rank-reciprocal"]
 RANK_METHODS: tuple[str, ...] = ("roc", "rank-sum", "rank-reciprocal")

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from scorer.core.result import ScoreResult
 from scorer.elicitation.ahp import ahp_weights, build_matrix, group_ahp
 from scorer.elicitation.base import WeightResult, check_ids
 from scorer.elicitation.direct import points_weights, swing_weights
@@ -15,7 +16,6 @@ from scorer.elicitation.group import Aggregate, aggregate_weights
 from scorer.elicitation.objective import ObjectiveMethod, objective_weights
 from scorer.elicitation.rank_order import RankMethod, rank_weights
 from scorer.errors import ConfigError, Problem
-from scorer.result import ScoreResult
 
 PeopleMethod = Literal["ahp", "swing", "points", "rank"]
 PEOPLE_METHODS: tuple[str, ...] = ("ahp", "swing", "points", "rank")

@@ -2,7 +2,7 @@
 
 In order: the user's mapping file, the file name ("KEN_UNSDCF_2022-2026.pdf",
 "Cooperation Framework - Côte d'Ivoire.docx"), then the title page. Names go
-through the same :class:`~scorer.countries.CountryResolver` as the
+through the same :class:`~scorer.prepare.countries.CountryResolver` as the
 spreadsheets, so every spelling a sheet may use (six UN languages, accents
 or not) works here too. Codes are accepted only as an upper-case ISO3 code
 opening the file name: "CF", "AND" or "PER" inside a name are too often
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from scorer.countries import CountryResolver
+from scorer.prepare.countries import CountryResolver
 
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _FILE_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -33,7 +33,7 @@ def _unique_name(words: list[str], resolver: CountryResolver) -> str | None:
 def country_from_file_name(file_name: str, resolver: CountryResolver) -> str | None:
     """The country a file name names, or None.
 
-    >>> from scorer.countries import default_resolver
+    >>> from scorer.prepare.countries import default_resolver
     >>> resolver = default_resolver()
     >>> [country_from_file_name(n, resolver) for n in ("KEN_UNSDCF.pdf", "UNSDCF_Papua_New_Guinea_2018.pdf",
     ...     "cadre-cooperation-cote-d'ivoire.docx", "Trade_and_CF.pdf")]
@@ -54,7 +54,7 @@ def country_from_file_name(file_name: str, resolver: CountryResolver) -> str | N
 def country_from_title_page(text: str, resolver: CountryResolver) -> str | None:
     """The first country named on a title page (longest name at each word), or None.
 
-    >>> from scorer.countries import default_resolver
+    >>> from scorer.prepare.countries import default_resolver
     >>> country_from_title_page("United Nations Cooperation Framework\\nPapua New Guinea 2018", default_resolver())
     'PNG'
     """
@@ -77,7 +77,7 @@ def identify_country(
 ) -> tuple[str | None, str]:
     """(ISO3 or None, where it was found: "mapping file", "file name" or "title page").
 
-    >>> from scorer.countries import default_resolver
+    >>> from scorer.prepare.countries import default_resolver
     >>> identify_country("annex.pdf", "Cadre de coopération\\nSénégal", default_resolver())
     ('SEN', 'title page')
     """

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scorer.cells import fold_text, is_missing
-from scorer.countries import CountryResolver
-from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
+from scorer.model.criteria import Criteria
+from scorer.prepare.cells import fold_text, is_missing
+from scorer.prepare.countries import CountryResolver
 
 if TYPE_CHECKING:
-    from scorer.template import TemplatePlan
+    from scorer.starter.data_entry import TemplatePlan
 
 EVIDENCE_LEVELS = ("none", "expressed", "requested", "included")
 
@@ -133,7 +133,7 @@ def apply_suggestions(
     countries without evidence stay blank and are counted in the report
     (``missing_policy``, the indicator's, is named there).
 
-    >>> from scorer.countries import default_resolver
+    >>> from scorer.prepare.countries import default_resolver
     >>> sheet = pd.DataFrame({"iso3": ["KEN", "PER", "CHL"], "gov_ip_interest": [None, "none", "expressed"]})
     >>> out, report = apply_suggestions(sheet, {"KEN": "requested", "PER": "included", "CHL": "expressed"},
     ...     column="gov_ip_interest", id_column="iso3", resolver=default_resolver())
@@ -201,7 +201,7 @@ def prefill_template(
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
-    >>> from scorer.template import plan_template
+    >>> from scorer.starter.data_entry import plan_template
     >>> plan = plan_template(load_criteria(default_criteria_path()), read_countries(demo_spreadsheet_path()))
     >>> new = prefill_template(plan, {"KEN": ("requested", "IP in an outcome")}, column="gov_ip_interest",
     ...                        source="ev.csv")
@@ -212,7 +212,7 @@ def prefill_template(
     """
     from dataclasses import replace
 
-    from scorer.template import TemplateColumn
+    from scorer.starter.data_entry import TemplateColumn
 
     ids = [str(v).strip().upper() if v is not None else "" for v in plan.columns[0].values]
     levels = [suggested[i][0] or None if i in suggested else None for i in ids]

@@ -1,7 +1,7 @@
 """The rules that turn mentions into a suggested level for criterion 3, as a term file or a criteria file declares them.
 
 Pure pydantic (no other import from the package's heavier modules), so that
-:mod:`scorer.criteria` can hold an ``evidence:`` block on criterion 3's
+:mod:`scorer.model.criteria` can hold an ``evidence:`` block on criterion 3's
 indicator:
 
 .. code-block:: yaml
@@ -23,7 +23,7 @@ indicator:
         otherwise: {level: none, because: no IP term where the rules look}
 
 Each ``level`` must be one of the indicator's levels
-(:func:`scorer.criteria_checks.check_criteria` says so, at its line).
+(:func:`scorer.model.checks.check_criteria` says so, at its line).
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from scorer.criteria import Criteria, check_criteria, did_you_mean
 from scorer.errors import ConfigError, Problem
-from scorer.formatting import plain_number
 from scorer.io.limits import Limits, raise_hint, read_limited
+from scorer.model.criteria import Criteria, check_criteria, did_you_mean
+from scorer.render.formatting import plain_number
 
 MAX_NODES = Limits.max_yaml_nodes
 MAX_BYTES = Limits.max_criteria_bytes

@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scorer.countries import CountryResolver, default_resolver
 from scorer.errors import ConfigError, DataError, Problem
 from scorer.evidence.analysis import analyse_document
 from scorer.evidence.identify import identify_country
@@ -32,6 +31,7 @@ from scorer.evidence.model import DocumentEvidence, DocumentText, EvidenceResult
 from scorer.evidence.suggestion import country_evidence
 from scorer.evidence.terms import Matcher, TermList
 from scorer.io.spreadsheet import decode_text
+from scorer.prepare.countries import CountryResolver, default_resolver
 
 SUFFIXES = (".pdf", ".docx", ".txt")
 MAX_DOCUMENT_BYTES = 100_000_000

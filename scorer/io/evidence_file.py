@@ -25,8 +25,6 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from scorer.countries import CountryResolver, default_resolver
-from scorer.criteria import Criteria
 from scorer.errors import ConfigError, DataError, OutputError, Problem
 from scorer.evidence.merge import MergeReport, apply_suggestions, evidence_column
 from scorer.evidence.model import EvidenceResult, Passage
@@ -36,6 +34,8 @@ from scorer.evidence.terms import Term, TermList
 from scorer.io.limits import check_regular_file
 from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
 from scorer.io.results import provenance
+from scorer.model.criteria import Criteria
+from scorer.prepare.countries import CountryResolver, default_resolver
 
 MAX_TERM_BYTES = 1_000_000
 EVIDENCE_FORMATS = (".csv", ".json", ".xlsx")

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scorer.errors import DataError, OutputError, Problem
-from scorer.fixing import CellFix
 from scorer.io.limits import Limits, read_limited
 from scorer.io.writer import write_atomic
+from scorer.prepare.fixing import CellFix
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", "")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

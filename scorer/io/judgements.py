@@ -1,7 +1,7 @@
 """Reading and writing judgement workbooks, and writing weights (criteria YAML, CSV, JSON, Markdown).
 
 A judgement workbook is made by ``unct-scorer template --judgements`` (layout
-in :mod:`scorer.judgement_template`). Reading it checks every stakeholder's
+in :mod:`scorer.starter.judgements`). Reading it checks every stakeholder's
 sheet against the criteria file and reports every bad cell at once, each
 named by file, sheet and cell, with what was expected and what was found.
 A folder is read as every ``.xlsx`` in it (one per person, or several people each).
@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scorer.criteria import Criteria
 from scorer.elicitation.ahp import judgement_value
 from scorer.elicitation.base import WeightResult
 from scorer.elicitation.workflow import Judgements
 from scorer.errors import DataError, Problem
-from scorer.formatting import plain_number
-from scorer.judgement_template import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
+from scorer.model.criteria import Criteria
+from scorer.render.formatting import plain_number
+from scorer.starter.judgements import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
 
 MAX_FILES = 500
 

@@ -130,7 +130,7 @@ def check_unknown_settings(env: Mapping[str, str] | None = None) -> list[Problem
     problems = []
     for name in sorted(env):
         if name.startswith(ENV_PREFIX) and name not in known:
-            from scorer.criteria import did_you_mean
+            from scorer.model.criteria import did_you_mean
 
             problems.append(
                 Problem(

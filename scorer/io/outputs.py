@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from scorer.errors import OutputError, Problem
-from scorer.formatting import yes_no
 from scorer.io.workbook import Table
 from scorer.io.writer import (
     OutputTransaction,
@@ -30,6 +29,7 @@ from scorer.io.writer import (
     write_atomic,
     write_bytes,
 )
+from scorer.render.formatting import yes_no
 
 __all__ = [
     "OUTPUT_FORMATS",
@@ -122,7 +122,7 @@ def excel_text(value: Any) -> Any:
 def safe_frame(df: pd.DataFrame, *, excel: bool = False) -> pd.DataFrame:
     """A copy with every text cell and header neutralised (and, for Excel, control characters made visible).
 
-    Booleans become ``yes``/``no`` (:func:`scorer.formatting.yes_no`), as in every output a person reads.
+    Booleans become ``yes``/``no`` (:func:`scorer.render.formatting.yes_no`), as in every output a person reads.
     """
     out = df.copy()
 

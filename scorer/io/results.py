@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from scorer import __version__
-from scorer.export import contributions_frame, criteria_frame, quality_frame, ranking_frame
+from scorer.core.result import ScoreResult
 from scorer.io.outputs import (
     check_target,
     frame_to_csv,
@@ -21,7 +21,7 @@ from scorer.io.outputs import (
     write_workbook,
 )
 from scorer.io.workbook import DICTIONARY, Context, Table, dictionary_table, table
-from scorer.result import ScoreResult
+from scorer.render.export import contributions_frame, criteria_frame, quality_frame, ranking_frame
 
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
@@ -280,7 +280,7 @@ def result_workbook(
     """The planner's workbook: one table per sheet, readable headers, a data dictionary, the provenance.
 
     ``groups`` (spreadsheet columns such as region, indexed like ``result.table``,
-    see :func:`scorer.export.grouping_frame`) sit beside the ranking, after the name.
+    see :func:`scorer.render.export.grouping_frame`) sit beside the ranking, after the name.
     The Stability table becomes two sheets: the weight intervals, and the countries.
 
     >>> from scorer import demo_result
@@ -465,8 +465,8 @@ def markdown_summary(
 
 def _ranking_markdown(result: ScoreResult, recommended: RecommendedSet | None) -> list[str]:
     """The ranking table, scores with the decimals that tell neighbours apart at the cut, ties marked."""
-    from scorer.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
-    from scorer.ranking import default_top_k
+    from scorer.core.ranking import default_top_k
+    from scorer.render.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals, score_texts
 
     ranking = marked_ranking(result, recommended)
     cut = default_top_k(result.criteria)

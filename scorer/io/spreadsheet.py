@@ -18,9 +18,9 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from scorer.cells import RowNumbers
 from scorer.errors import DataError, Problem
 from scorer.io.limits import Limits, raise_hint, read_limited, refuse_control_characters
+from scorer.prepare.cells import RowNumbers
 
 __all__ = ["Limits", "decode_text", "parse_csv_text", "read_countries", "read_csv_records"]
 

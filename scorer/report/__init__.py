@@ -33,7 +33,7 @@ from scorer.report.wording import (
     yaml_number,
 )
 from scorer.report.workflow import CriteriaSource, Report, extra_columns_for, make_report
-from scorer.selection_config import ROBUST_DRAWS
+from scorer.selection.config import ROBUST_DRAWS
 
 __all__ = [
     "PALETTE",

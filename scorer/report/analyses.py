@@ -4,7 +4,7 @@
   ``unct-scorer sensitivity`` runs, with its defaults: seed, draws, the
   indicators' declared uncertainty);
 * :func:`run_stability` is :func:`scorer.tuning.stability` (its sentences included);
-* :func:`recommend` is :mod:`scorer.selection_config` (what ``select`` runs),
+* :func:`recommend` is :mod:`scorer.selection.config` (what ``select`` runs),
   its robustness bounded by a count of draws, never by a clock.
 
 Nothing here computes a number a command computes differently.
@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.criteria import Aggregation, Criteria, Selection
+from scorer.core.result import ScoreResult
 from scorer.errors import ConfigError
+from scorer.model.criteria import Aggregation, Criteria, Selection
 from scorer.report.wording import interval_cells
-from scorer.result import ScoreResult
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def run_stability(result: ScoreResult, *, top_k: int) -> Stability:
 class RecommendedSet:
     """The best set of UNCTs under a ``selection:`` section, as the report shows it.
 
-    Everything is a rendering of the :class:`~scorer.selection_config.SelectionReport`
+    Everything is a rendering of the :class:`~scorer.selection.config.SelectionReport`
     that ``unct-scorer select`` prints, so the report says what it says:
     ``table`` (best score first), ``data`` (what ``select --format json``
     prints), ``summary`` its sentences, ``robust`` (id, name, share of weight
@@ -275,7 +275,7 @@ def recommend(
     >>> rec.ids == list(demo_result().table.index[:3]), rec.data["count"]
     (True, 3)
     """
-    from scorer.selection_config import select_from_result
+    from scorer.selection.config import select_from_result
 
     chosen = select_from_result(result, selection, data)
     unit = "office" if result.offices is not None else "country"

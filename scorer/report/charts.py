@@ -1,7 +1,7 @@
 """The report's charts as inline SVG: drawn in Python from the result objects, rendered by autoescaping templates.
 
 Each chart is a plain geometry record (a dict of numbers and texts, computed
-here from :class:`~scorer.result.ScoreResult` and
+here from :class:`~scorer.core.result.ScoreResult` and
 :class:`~scorer.report.analyses.Sensitivity`, the objects the tables read) and
 a template in ``templates/charts/`` that lays it out as SVG, so names and
 labels are escaped like every other value of the page. No script, no network:
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from scorer.formatting import format_score
+from scorer.render.formatting import format_score
 from scorer.report.page import PALETTE, environment
 from scorer.report.wording import pct
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scorer.core.result import ScoreResult
 from scorer.evidence.merge import MergeReport
 from scorer.evidence.model import Passage
-from scorer.result import ScoreResult
 
 
 @dataclass(frozen=True)

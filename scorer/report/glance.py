@@ -22,10 +22,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from scorer.formatting import format_score, score_decimals
+from scorer.core.result import ScoreResult
+from scorer.render.formatting import format_score, score_decimals
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability
 from scorer.report.wording import interval_cells, pct, plain
-from scorer.result import ScoreResult
 
 PartKind = Literal["text", "name", "code", "open", "close"]
 

@@ -28,10 +28,11 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from scorer.criteria import Aggregation
-from scorer.formatting import format_score, score_decimals
-from scorer.normalisation import describe
-from scorer.ranking import TIE_DECIMALS
+from scorer.core.normalisation import describe
+from scorer.core.ranking import TIE_DECIMALS
+from scorer.core.result import ScoreResult
+from scorer.model.criteria import Aggregation
+from scorer.render.formatting import format_score, score_decimals
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
 from scorer.report.glance import Glance, Part, build_glance, isolate, weights_parts
 from scorer.report.page_data import embed_json, page_data
@@ -40,7 +41,6 @@ from scorer.report.stakeholders import WHOSE_WEIGHTS, stakeholders_view
 from scorer.report.wording import cell_text, fmt, missing_words, pct, plain, rule_words, tier_words, yaml_number
 from scorer.report.workflow import CriteriaSource
 from scorer.report_assets import asset
-from scorer.result import ScoreResult
 
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
@@ -463,7 +463,7 @@ class PageView:
 
     def top_reasons(self) -> list[list[Part]]:
         """The worked example: what each indicator adds for the first five (weighted sums only), names isolated."""
-        from scorer.worked_example import top_reasons
+        from scorer.render.worked_example import top_reasons
 
         if not self.arithmetic or self.r.table.empty:
             return []

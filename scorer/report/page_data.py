@@ -1,7 +1,7 @@
 """The JSON data block of the report page: what its script recomputes from, at full precision.
 
 The script (``report_assets/report.js``) mirrors the one weighted-sum kernel
-(:func:`scorer.aggregation.effective_weights` and the weighted mean), the
+(:func:`scorer.core.aggregation.effective_weights` and the weighted mean), the
 ranking and the tiers; it starts from the criterion scores, masks and weights
 written here, taken from the result as they are.
 """
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scorer.aggregation import effective_weights
-from scorer.criteria import Indicator
-from scorer.ranking import TIE_DECIMALS
+from scorer.core.aggregation import effective_weights
+from scorer.core.ranking import TIE_DECIMALS
+from scorer.model.criteria import Indicator
 from scorer.report.wording import plain
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from scorer.analyses.wording import (
     value_change_words,
     weight_change_words,
 )
-from scorer.criteria import EligibilityRule, Indicator, MissingPolicy, Tier
+from scorer.model.criteria import EligibilityRule, Indicator, MissingPolicy, Tier
 
 __all__ = [
     "cell_text",
@@ -85,7 +85,7 @@ def yaml_number(x: float) -> str:
 def missing_words(indicator: Indicator) -> str:
     """The missing-data policy in plain words.
 
-    >>> from scorer.criteria import Indicator
+    >>> from scorer.model.criteria import Indicator
     >>> missing_words(Indicator(column="x", missing="median"))
     'a blank cell is filled with the median of the eligible countries that have a value'
     """
@@ -113,7 +113,7 @@ def missing_words(indicator: Indicator) -> str:
 def rule_words(rule: EligibilityRule) -> str:
     """An eligibility gate in plain words.
 
-    >>> from scorer.criteria import EligibilityRule
+    >>> from scorer.model.criteria import EligibilityRule
     >>> rule_words(EligibilityRule(column="has_unct", equals=True, reason="no UNCT"))
     "column 'has_unct' should be true (otherwise: no UNCT)"
     """
@@ -146,7 +146,7 @@ def _value_words(value: object) -> str:
 def tier_words(tier: Tier, *, last: bool) -> str:
     """A tier's rule in plain words.
 
-    >>> from scorer.criteria import Tier
+    >>> from scorer.model.criteria import Tier
     >>> tier_words(Tier(name="join", top=15), last=False)
     'the countries ranked 1 to 15 (a tie at 15 takes every tied country)'
     """

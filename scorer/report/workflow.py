@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scorer.criteria import Selection
+from scorer.core.result import ScoreResult
 from scorer.errors import ConfigError, Problem
-from scorer.export import grouping_frame
+from scorer.model.criteria import Selection
+from scorer.render.export import grouping_frame
 from scorer.report.analyses import (
     RecommendedSet,
     Sensitivity,
@@ -28,8 +29,7 @@ from scorer.report.analyses import (
     run_stability,
 )
 from scorer.report.wording import cell_text, yaml_number
-from scorer.result import ScoreResult
-from scorer.selection_config import ROBUST_DRAWS
+from scorer.selection.config import ROBUST_DRAWS
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
 from scorer.uncertainty.analysis import DEFAULT_SAMPLES
 from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
@@ -160,7 +160,7 @@ def make_report(
     ``unct-scorer sensitivity``. ``top_k`` defaults to the first tier's size
     (at most the number ranked). ``region_column`` defaults to ``region`` when
     the sheet has it; ``groups`` holds the sheet's grouping columns (region,
-    income group, ...; see :func:`scorer.export.grouping_frame`) for the workbook.
+    income group, ...; see :func:`scorer.render.export.grouping_frame`) for the workbook.
     ``stakeholders`` (their judgements turned into weights,
     :func:`scorer.elicitation.workflow.elicit`) adds the Whose weights section:
     :func:`scorer.elicitation.committee.weigh_committee` on ``data``, as

@@ -2,9 +2,9 @@
  *
  * The live recomputation mirrors the Python pipeline step for step so that the
  * page gives the numbers `unct-scorer rank -w ...` gives, to the last bit:
- *   scorer.aggregation.weighted_sum, the one weighted-sum kernel (effective
+ *   scorer.core.aggregation.weighted_sum, the one weighted-sum kernel (effective
  *   weights renormalised over the available criteria, then the sum of the
- *   contributions with numpy's pairwise summation), scorer.ranking.rank_scores
+ *   contributions with numpy's pairwise summation), scorer.core.ranking.rank_scores
  *   (competition "min" ranks on scores rounded to 12 decimals with numpy's
  *   round-half-even), ranking_order
  *   (score descending, then id by code point) and assign_tiers.
@@ -151,7 +151,7 @@
 
   /**
    * The fewest decimals (3 to 8) that tell neighbouring scores apart around the cut (every pair when 4 suffice);
-   * mirrors scorer.formatting.score_decimals on scores in ranking order.
+   * mirrors scorer.render.formatting.score_decimals on scores in ranking order.
    */
   function scoreDecimals(sorted, cut) {
     const separate = (a, b) => {
@@ -175,7 +175,7 @@
     return everywhere <= 4 ? Math.max(around, everywhere) : around;
   }
 
-  /** x with d decimals, blank when not a number, never "-0.000" (as scorer.formatting.format_score). */
+  /** x with d decimals, blank when not a number, never "-0.000" (as scorer.render.formatting.format_score). */
   function fixed(x, d) {
     if (!Number.isFinite(x)) return "";
     const text = x.toFixed(d);

@@ -6,5 +6,5 @@
 - :mod:`scorer.uncertainty.engine`: the vectorised model (lookup of precomputed matrices, weighted sums, ranks).
 - :mod:`scorer.uncertainty.analysis`: :func:`uncertainty_analysis`, returning an :class:`UncertaintyResult`.
 
-This package file imports nothing so that :mod:`scorer.criteria` can use the config model cheaply.
+This package file imports nothing so that :mod:`scorer.model.criteria` can use the config model cheaply.
 """

@@ -8,14 +8,14 @@ in chunks of :data:`CHUNK` rows (memory stays bounded; the cost grows linearly
 with ``N``).
 
 - Weights: ``A`` takes the first ``N`` draws of
-  ``scorer.sampling.sample_weights(constraints, 2N, seed=seed)``, ``B`` the
+  ``scorer.solvers.sampling.sample_weights(constraints, 2N, seed=seed)``, ``B`` the
   next ``N``: the draws ``unct-scorer sensitivity --draws 2N --seed seed`` uses.
 - Discrete choices: U(0, 1) mapped to equally likely alternatives.
 - Data error: U(-1, 1) per country and uncertain indicator.
 
 The rank statistics (median, 5-95% interval, P(top K), P(each tier)) are over
 the ``2N`` runs of ``A`` and ``B``, two independent samples of the joint
-distribution, with the definitions of :class:`scorer.sensitivity.SmaaResult`.
+distribution, with the definitions of :class:`scorer.solvers.smaa.SmaaResult`.
 Sobol' indices are of each country's rank and of its membership of the top K.
 """
 
@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.criteria import Criteria
 from scorer.errors import ConfigError, Problem
-from scorer.sampling import sample_weights, sampling_method
-from scorer.sensitivity import tier_rules
+from scorer.model.criteria import Criteria
+from scorer.solvers.sampling import sample_weights, sampling_method
+from scorer.solvers.smaa import tier_rules
 from scorer.tuning import DEFAULT_SEED, check_top_k, describe_constraints, frame_records, weight_constraints
 from scorer.uncertainty.engine import Batch, Model, build_model
 from scorer.uncertainty.factors import Factors, build_factors
@@ -389,7 +389,7 @@ def _factor_infos(factors: Factors, criteria: Criteria) -> list[FactorInfo]:
 def _summary(
     table: pd.DataFrame, counts: IntArray, tier_counts: IntArray, k: int, tiers: tuple[Any, ...], draws: int
 ) -> pd.DataFrame:
-    """Per country, with the definitions of :class:`scorer.sensitivity.SmaaResult` (inverted-cdf percentiles)."""
+    """Per country, with the definitions of :class:`scorer.solvers.smaa.SmaaResult` (inverted-cdf percentiles)."""
     cum = np.cumsum(counts, axis=1)
     p = cum[:, k - 1] / draws
     summary = pd.DataFrame(

@@ -23,7 +23,7 @@ column itself) and ``zscore`` are unbounded, so a geometric mean may not meet
 them; ``topsis`` is an aggregation alternative like the two means. The
 section is checked whenever the criteria file loads (``validate``, ``rank``,
 ``report``, ``uncertainty``), every problem located at its line. The model is plain pydantic and imports nothing from
-:mod:`scorer.criteria` (which holds it); the checks against the criteria live
+:mod:`scorer.model.criteria` (which holds it); the checks against the criteria live
 in :mod:`scorer.uncertainty.factors`.
 """
 

@@ -6,19 +6,19 @@ the project's own code: the table is read once
 (:func:`scorer.pipeline.prepare_countries`), imputed by
 :func:`scorer.pipeline.score_prepared` once per missing-data policy in play,
 and each column scaled by the registered normalisation method
-(:data:`scorer.normalisation.NORMALISATIONS`). A run is then a lookup of one
+(:data:`scorer.core.normalisation.NORMALISATIONS`). A run is then a lookup of one
 variant per indicator, optional data noise, and the criteria tree aggregated
 for a whole chunk of runs at once (numpy), then ranked. Without data noise the
 top-level criteria's scores are looked up too (every combination of their
 indicators' variants is precomputed when there are few).
 
-The batched aggregation kernels below mirror :mod:`scorer.aggregation`
+The batched aggregation kernels below mirror :mod:`scorer.core.aggregation`
 (weights renormalised over the available children, then the arithmetic mean,
 geometric mean or TOPSIS) on a leading axis of runs; the tests check that every
 alternative reproduces :func:`scorer.pipeline.score_prepared`. A country whose
 available criteria all weigh 0 in a draw scores 0, as in
-:mod:`scorer.sensitivity`. Ranks and tiers are
-:func:`scorer.sensitivity.min_ranks` and :func:`scorer.sensitivity.assign_tiers`.
+:mod:`scorer.solvers.smaa`. Ranks and tiers are
+:func:`scorer.solvers.smaa.min_ranks` and :func:`scorer.solvers.smaa.assign_tiers`.
 Data error follows :func:`scorer.tuning.data_sampler`: a normalised value
 times ``1 + e U(-1, 1)``, clipped to [0, 1] (unbounded methods, z-scores, are
 not clipped).
@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from scorer.criteria import Criteria
+from scorer.core.normalisation import NORMALISATIONS
+from scorer.core.result import ScoreResult
 from scorer.errors import DataError, Problem
-from scorer.normalisation import NORMALISATIONS
+from scorer.model.criteria import Criteria
 from scorer.pipeline import Prepared, prepare_countries, score_prepared
-from scorer.result import ScoreResult
-from scorer.sensitivity import assign_tiers, min_ranks
+from scorer.solvers.smaa import assign_tiers, min_ranks
 from scorer.uncertainty.factors import Factors, indicator_with
 
 FloatArray = NDArray[np.float64]
@@ -210,7 +210,7 @@ class Model:
 def combine(values: FloatArray, weights: FloatArray, method: str) -> FloatArray:
     """Aggregate the last axis of ``values (..., n, c)`` (NaN = unavailable) with ``weights (..., 1, c)``.
 
-    The batched form of :mod:`scorer.aggregation`'s kernels: per row, weights
+    The batched form of :mod:`scorer.core.aggregation`'s kernels: per row, weights
     renormalised over the available children; NaN where none is available or
     they all weigh 0. TOPSIS norms and ideals are taken over the ``n`` axis.
 
@@ -269,7 +269,7 @@ def _combine_complete(values: FloatArray, w: FloatArray, method: str) -> FloatAr
 
 
 def _closeness(values: FloatArray, w: FloatArray, mask: BoolArray) -> FloatArray:
-    """TOPSIS closeness as :func:`scorer.aggregation.topsis`, norms and ideals over the rows (axis -2)."""
+    """TOPSIS closeness as :func:`scorer.core.aggregation.topsis`, norms and ideals over the rows (axis -2)."""
     x = np.where(mask, np.nan_to_num(values), 0.0)
     norms = np.sqrt((x**2).sum(axis=-2, keepdims=True))
     r = np.where(mask, x / np.where(norms > 0, norms, 1.0), np.nan)

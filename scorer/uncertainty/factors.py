@@ -3,7 +3,7 @@
 Each input is one *factor* of the variance decomposition:
 
 - ``weights``: the criterion weights, drawn jointly (one group) uniformly from
-  the allowed region (each ``range`` and the ``weight_order``, see :mod:`scorer.sampling`);
+  the allowed region (each ``range`` and the ``weight_order``, see :mod:`scorer.solvers.sampling`);
 - one factor per discrete choice of ``uncertainty.alternatives`` (a list gives one
   choice for every indicator, a mapping one choice per named indicator), each
   sampled as U(0, 1) mapped to an equally likely alternative;
@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from scorer.aggregation import AGGREGATIONS
-from scorer.criteria import Criteria, Indicator, MissingPolicy, Normalisation, did_you_mean
+from scorer.core.aggregation import AGGREGATIONS
+from scorer.core.normalisation import NORMALISATIONS
 from scorer.errors import ConfigError, Problem
-from scorer.normalisation import NORMALISATIONS
+from scorer.model.criteria import Criteria, Indicator, MissingPolicy, Normalisation, did_you_mean
 from scorer.uncertainty.config import UncertaintySpec
 
 ChoiceKind = Literal["normalisation", "missing", "aggregation"]
@@ -139,7 +139,7 @@ def build_factors(
 def uncertainty_problems(criteria: Criteria) -> list[Problem]:
     """The ``uncertainty:`` section's cross-checks against the criteria, as problems (none without a section).
 
-    :func:`scorer.criteria_checks.check_criteria` calls this, so every command that loads the file
+    :func:`scorer.model.checks.check_criteria` calls this, so every command that loads the file
     (``validate`` and ``rank`` included) reports them, located at their line.
 
     >>> from scorer.resources import default_criteria_path

@@ -1,0 +1,197 @@
+"""Scoring a prepared matrix: normalise each indicator, then aggregate the criteria tree.
+
+Pure array code with no spreadsheet in sight: :func:`score_matrix` takes the
+raw (already imputed) values, one column per indicator in
+``criteria.indicator_items()`` order, and returns every intermediate. This is
+the function to call many times with alternative modelling choices: a copy
+of the criteria with another normalisation
+(:meth:`scorer.model.criteria.Criteria.with_normalisation`) or aggregation
+(:meth:`scorer.model.criteria.Criteria.with_aggregation`), on the same matrix.
+
+The tree: each criterion combines its indicators, or its sub-criteria, with
+its aggregation method; the top-level criteria combine into the score with
+the file's aggregation. Each node's effective weight within its parent is
+renormalised per row over the children with a value. A node's overall
+weight is the product of those weights up its path, and its contribution
+(overall weight x its score) exists when every aggregation above it is
+additive: then the contributions of a node's children add up to the node's
+own contribution, at every level, and the top-level ones to the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scorer.core.aggregation import AGGREGATIONS, AggregationMethod
+from scorer.core.normalisation import NORMALISATIONS
+from scorer.model.criteria import Criteria, Node
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+ROOT = "score"
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Everything one scoring of a matrix computed (rows = units, as given).
+
+    ``nodes`` lists every criterion at any depth, parents first; the
+    ``node_*`` arrays have one column per node in that order.
+    ``node_contributions`` and ``contributions`` are NaN where a
+    non-additive aggregation (geometric, TOPSIS) above makes shares
+    meaningless; ``no_contributions`` then says why, per node id ('score'
+    for the top). ``details`` holds each non-additive node's intermediates
+    (TOPSIS distances), keyed by node id.
+    """
+
+    normalised: FloatArray
+    scores: FloatArray
+    nodes: list[Node]
+    node_scores: FloatArray
+    node_weights: FloatArray
+    node_contributions: FloatArray
+    indicator_weights: FloatArray
+    contributions: FloatArray
+    no_contributions: dict[str, str]
+    details: dict[str, dict[str, FloatArray]]
+
+    @property
+    def node_ids(self) -> list[str]:
+        """The criterion ids, parents first."""
+        return [n.id for n in self.nodes]
+
+    def top_level(self) -> list[int]:
+        """Column positions of the top-level criteria in the ``node_*`` arrays."""
+        return [k for k, n in enumerate(self.nodes) if n.parent is None]
+
+
+def normalise_matrix(raw: FloatArray, criteria: Criteria) -> FloatArray:
+    """Each indicator column normalised by its method, direction applied.
+
+    >>> from scorer.io.criteria_file import parse_criteria_text
+    >>> c = parse_criteria_text("name: x\\ncriteria:\\n  a: {label: A, cites: p, weight: 1, "
+    ...     "indicators: {i: {column: c, direction: lower}}}")
+    >>> normalise_matrix(np.array([[1.0], [3.0]]), c).tolist()
+    [[1.0], [0.0]]
+    """
+    items = criteria.indicator_items()
+    columns = [NORMALISATIONS[ind.normalisation.value].scale(raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)]
+    return np.column_stack(columns) if columns else np.empty((len(raw), 0))
+
+
+def score_matrix(raw: FloatArray, criteria: Criteria) -> Scored:
+    """Normalise and aggregate a raw matrix (NaN = left out, weights renormalised).
+
+    >>> from scorer.io.criteria_file import parse_criteria_text
+    >>> c = parse_criteria_text("name: x\\ncriteria:\\n"
+    ...     "  a: {label: A, cites: p, weight: 3, indicators: {i: {column: c}}}\\n"
+    ...     "  b: {label: B, cites: p, weight: 1, indicators: {j: {column: d}}}")
+    >>> score_matrix(np.array([[0.0, 1.0], [1.0, 0.0]]), c).scores.tolist()
+    [0.25, 0.75]
+    """
+    return aggregate(normalise_matrix(raw, criteria), criteria)
+
+
+def aggregate(normalised: FloatArray, criteria: Criteria) -> Scored:
+    """Aggregate normalised indicator values up the criteria tree (see the module docstring)."""
+    n = len(normalised)
+    nodes = criteria.nodes()
+    position = {n_.id: k for k, n_ in enumerate(nodes)}
+    leaf = {iid: j for j, (_c, iid, _i) in enumerate(criteria.indicator_items())}
+    children: dict[str | None, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent, []).append(node)
+    node_scores = np.full((n, len(nodes)), np.nan)
+    within_node = np.zeros((n, len(nodes)))
+    within_leaf = np.zeros((n, len(leaf)))
+    details: dict[str, dict[str, FloatArray]] = {}
+
+    def combine(
+        key: str, method: AggregationMethod, values: FloatArray, weights: list[float]
+    ) -> tuple[FloatArray, FloatArray]:
+        step = method.combine(values, np.asarray(weights, dtype=float), ~np.isnan(values))
+        if step.details:
+            details[key] = step.details
+        return step.scores, step.weights
+
+    for node in reversed(nodes):  # children before parents
+        crit = node.criterion
+        method = AGGREGATIONS[node.aggregation.value]
+        if crit.indicators:
+            cols = [leaf[iid] for iid in crit.indicators]
+            weights = [ind.weight for ind in crit.indicators.values()]
+            node_scores[:, position[node.id]], within_leaf[:, cols] = combine(
+                node.id, method, normalised[:, cols], weights
+            )
+        else:
+            cols = [position[c.id] for c in children[node.id]]
+            weights = [c.criterion.weight for c in children[node.id]]
+            node_scores[:, position[node.id]], within_node[:, cols] = combine(
+                node.id, method, node_scores[:, cols], weights
+            )
+    top = [position[c.id] for c in children[None]]
+    root = AGGREGATIONS[criteria.aggregation.value]
+    scores, within_node[:, top] = combine(ROOT, root, node_scores[:, top], [c.criterion.weight for c in children[None]])
+    ordered = {key: details[key] for key in [ROOT, *position] if key in details}  # the score, then parents first
+    return _decompose(normalised, criteria, scores, node_scores, within_node, within_leaf, ordered)
+
+
+def _decompose(
+    normalised: FloatArray,
+    criteria: Criteria,
+    scores: FloatArray,
+    node_scores: FloatArray,
+    within_node: FloatArray,
+    within_leaf: FloatArray,
+    details: dict[str, dict[str, FloatArray]],
+) -> Scored:
+    """Overall weights and contributions, top down; NaN below a non-additive aggregation."""
+    nodes = criteria.nodes()
+    position = {n_.id: k for k, n_ in enumerate(nodes)}
+    n = len(normalised)
+    overall = np.zeros_like(within_node)
+    exists = np.zeros(len(nodes), dtype=bool)
+    no_contributions: dict[str, str] = {}
+    root = AGGREGATIONS[criteria.aggregation.value]
+    if not root.additive:
+        no_contributions[ROOT] = root.no_contributions
+    for k, node in enumerate(nodes):  # parents before children
+        if node.parent is None:
+            above, above_exists, parent_method = np.ones(n), True, root
+        else:
+            p = position[node.parent]
+            above, above_exists = overall[:, p], bool(exists[p])
+            parent_method = AGGREGATIONS[nodes[p].aggregation.value]
+        overall[:, k] = above * within_node[:, k]
+        exists[k] = above_exists and parent_method.additive
+        method = AGGREGATIONS[node.aggregation.value]
+        if not method.additive:
+            no_contributions[node.id] = method.no_contributions
+    node_contributions = np.where(
+        exists[np.newaxis, :], np.where(np.isnan(node_scores), 0.0, overall * np.nan_to_num(node_scores)), np.nan
+    )
+    indicator_weights = np.zeros_like(within_leaf)
+    contributions = np.full_like(within_leaf, np.nan)
+    for j, (_c, iid, _i) in enumerate(criteria.indicator_items()):
+        owner = next(node for node in nodes if iid in node.criterion.indicators)
+        k = position[owner.id]
+        indicator_weights[:, j] = overall[:, k] * within_leaf[:, j]
+        if exists[k] and AGGREGATIONS[owner.aggregation.value].additive:
+            value = normalised[:, j]
+            contributions[:, j] = np.where(np.isnan(value), 0.0, indicator_weights[:, j] * np.nan_to_num(value))
+    return Scored(
+        normalised=normalised,
+        scores=scores,
+        nodes=nodes,
+        node_scores=node_scores,
+        node_weights=overall,
+        node_contributions=node_contributions,
+        indicator_weights=indicator_weights,
+        contributions=contributions,
+        no_contributions=no_contributions,
+        details=details,
+    )

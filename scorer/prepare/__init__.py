@@ -1,0 +1,1 @@
+"""Data preparation: cells as people type them, country identity, panels, offices, territories, validation."""

@@ -1,0 +1,1 @@
+"""Renderers: numbers and words as people read them, export tables, charts, worked examples."""

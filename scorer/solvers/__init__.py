@@ -1,0 +1,1 @@
+"""Array-level solvers: weight sampling, SMAA, exact stability intervals, HiGHS calls, the fitting programmes."""

@@ -1,0 +1,619 @@
+"""Uniform random criterion weights under constraints, for SMAA.
+
+SMAA asks "how often would each country rank here if the weights were any
+*allowed* weights?", which only means something if every allowed weight vector
+is equally likely. So the sampler draws uniformly from the allowed region: the
+weight simplex cut by optional per-criterion bounds and an optional importance
+order. It never draws each weight and renormalises (that piles mass in the
+middle of the simplex).
+
+Methods, picked automatically (:func:`sampling_method`):
+
+- ``dirichlet``: no constraint; exact (normalised exponentials, Dirichlet(1, ..., 1)).
+- ``ordered``: an order only; exact. The simplex is symmetric under permuting
+  criteria, so sorting the ordered criteria's values of a uniform draw maps it
+  uniformly onto the ordered region (every point has the same number of
+  preimages), also when the order names only some criteria.
+- ``rejection``: bounds; draws of the two exact methods outside the bounds are
+  dropped. Exact; used when at least 2% of draws are kept (estimated once per
+  constraint set with a fixed pilot seed, so the choice never depends on ``seed``).
+- ``hit-and-run``: bounds leaving a small region; an MCMC walk that is uniform in
+  the limit, run as many parallel chains with burn-in, direction rounding from
+  the chains' spread, and thinning.
+- ``fixed``: the bounds leave a single weight vector.
+
+Weights pinned by zero-width bounds are taken out first, and the other weights
+are sampled on the smaller simplex that remains, so pinning one weight does not
+push the rest onto the approximate method.
+
+Draws come in a stream that does not depend on how many are asked for: the
+first ``m`` rows of ``sample_weights(c, n, seed=s)`` are ``sample_weights(c, m,
+seed=s)`` for ``m <= n``, and :func:`iter_weights` yields the same rows in chunks.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from scorer.errors import ConfigError, Problem, ProblemCollector
+from scorer.render.formatting import plain_number
+from scorer.solvers.highs import quietly
+
+FloatArray = NDArray[np.float64]
+Method = Literal["auto", "rejection", "hit-and-run"]
+
+_TOL = 1e-12
+_BLOCK = 4096
+_PILOT_DRAWS = 4000
+_PILOT_SEED = 20240611
+_MIN_ACCEPTANCE = 0.02
+_CHAINS = 512
+
+
+@dataclass(frozen=True, eq=False)
+class WeightConstraints:
+    """The allowed region for ``k`` normalised criterion weights.
+
+    ``lower``/``upper`` bound each normalised weight; ``order`` lists criterion
+    indices from most to least important, meaning ``w[order[0]] >= w[order[1]]
+    >= ...`` (criteria not listed are free). ``names`` only label messages.
+    Arrays are copied and made read-only. Raises :class:`ConfigError` listing
+    every problem when the constraints are malformed or leave no weights.
+
+    >>> c = WeightConstraints(3, lower=[0.1, 0.1, 0.1], order=(0, 2))
+    >>> c.tight_upper.round(6).tolist()
+    [0.8, 0.8, 0.8]
+    >>> WeightConstraints(2, upper=[0.3, 0.4])
+    Traceback (most recent call last):
+    ...
+    scorer.errors.ConfigError: weights.upper: the upper bounds should sum to at least 1, but they sum to 0.7
+    """
+
+    k: int
+    lower: FloatArray | None = None
+    upper: FloatArray | None = None
+    order: tuple[int, ...] | None = None
+    names: tuple[str, ...] | None = None
+    tight_lower: FloatArray = field(init=False, repr=False)
+    tight_upper: FloatArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        problems = ProblemCollector()
+        k = self.k
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise ConfigError(Problem("config.weights", f"should be a positive integer, but it is {k!r}", key="k"))
+        k = int(k)
+        object.__setattr__(self, "k", k)
+        if self.names is not None:
+            object.__setattr__(self, "names", tuple(str(x) for x in self.names))
+            if len(self.names) != k:
+                problems.add(
+                    Problem(
+                        "config.weights",
+                        f"should name {k} criteria, but it names {len(self.names)}",
+                        key="weights.names",
+                    )
+                )
+        lower = self._bound_array("lower", self.lower, 0.0, problems)
+        upper = self._bound_array("upper", self.upper, 1.0, problems)
+        order = self._order_tuple(problems)
+        problems.raise_if_any(ConfigError)
+        for i in np.flatnonzero(lower > upper + _TOL):
+            problems.add(
+                Problem(
+                    "config.weights",
+                    "lower bound should be <= the upper bound, "
+                    f"but it is {plain_number(lower[i])} > {plain_number(upper[i])}",
+                    key=f"weights.{self._label(int(i))}",
+                )
+            )
+        if lower.sum() > 1 + 1e-9:
+            problems.add(
+                Problem(
+                    "config.weights",
+                    f"the lower bounds should sum to at most 1, but they sum to {plain_number(lower.sum())}",
+                    key="weights.lower",
+                )
+            )
+        if upper.sum() < 1 - 1e-9:
+            problems.add(
+                Problem(
+                    "config.weights",
+                    f"the upper bounds should sum to at least 1, but they sum to {plain_number(upper.sum())}",
+                    key="weights.upper",
+                )
+            )
+        problems.raise_if_any(ConfigError)
+        upper = np.maximum(upper, lower)
+        tight_lower = np.maximum(lower, 1.0 - (upper.sum() - upper))
+        tight_upper = np.minimum(upper, 1.0 - (lower.sum() - lower))
+        tight_upper = np.maximum(tight_upper, tight_lower)
+        if order is not None and not _order_feasible(tight_lower, tight_upper, order):
+            raise ConfigError(
+                Problem(
+                    "config.weights",
+                    "the bounds and the weight order should leave at least one weight vector, but none meets both",
+                    key="weights.order",
+                    fix="widen the bounds or change the order",
+                )
+            )
+        for name, arr in (
+            ("lower", lower),
+            ("upper", upper),
+            ("tight_lower", tight_lower),
+            ("tight_upper", tight_upper),
+        ):
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "order", order)
+
+    def _label(self, i: int) -> str:
+        return self.names[i] if self.names is not None and len(self.names) == self.k else f"criterion {i}"
+
+    def _bound_array(self, name: str, raw: ArrayLike | None, default: float, problems: ProblemCollector) -> FloatArray:
+        if raw is None:
+            return np.full(self.k, default)
+        try:
+            arr = np.array(raw, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            problems.add(Problem("config.weights", f"should be numbers, but it is {raw!r}", key=f"weights.{name}"))
+            return np.full(self.k, default)
+        if arr.shape != (self.k,):
+            problems.add(
+                Problem(
+                    "config.weights",
+                    f"should have one bound per criterion ({self.k}), but it has {arr.size}",
+                    key=f"weights.{name}",
+                )
+            )
+            return np.full(self.k, default)
+        for i in np.flatnonzero(~np.isfinite(arr) | (arr < 0) | (arr > 1)):
+            problems.add(
+                Problem(
+                    "config.weights",
+                    f"{name} bound should be between 0 and 1, but it is {arr[i]}",
+                    key=f"weights.{self._label(int(i))}",
+                )
+            )
+        return arr
+
+    def _order_tuple(self, problems: ProblemCollector) -> tuple[int, ...] | None:
+        if self.order is None:
+            return None
+        raw = list(self.order)
+        if not all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in raw):
+            problems.add(
+                Problem("config.weights", f"should list criterion indices, but it is {raw!r}", key="weights.order")
+            )
+            return None
+        out = tuple(int(i) for i in raw)
+        bad = [i for i in out if not 0 <= i < self.k]
+        if bad:
+            problems.add(
+                Problem(
+                    "config.weights",
+                    f"should hold indices from 0 to {self.k - 1}, but it holds {bad[0]}",
+                    key="weights.order",
+                )
+            )
+        if len(set(out)) != len(out):
+            problems.add(
+                Problem(
+                    "config.weights", f"should name each criterion once, but it is {list(out)}", key="weights.order"
+                )
+            )
+        return out if len(out) >= 2 else None
+
+    @property
+    def has_bounds(self) -> bool:
+        """Whether the bounds cut the simplex at all (after tightening)."""
+        return bool(np.any(self.tight_lower > _TOL) or np.any(self.tight_upper < 1 - _TOL))
+
+
+def sampling_method(constraints: WeightConstraints) -> str:
+    """The method :func:`sample_weights` uses for these constraints (see the module doc).
+
+    >>> sampling_method(WeightConstraints(4)), sampling_method(WeightConstraints(4, order=(3, 1)))
+    ('dirichlet', 'ordered')
+    >>> sampling_method(WeightConstraints(2, lower=[0.3, 0.7], upper=[0.3, 0.7]))
+    'fixed'
+    """
+    return _make_sampler(constraints, "auto").method
+
+
+def sample_weights(constraints: WeightConstraints, n: int, *, seed: int | None, method: Method = "auto") -> FloatArray:
+    """``n`` weight vectors drawn uniformly from the allowed region, shape ``(n, k)``.
+
+    ``method`` forces ``"rejection"`` or ``"hit-and-run"`` for the bounded part
+    (for checks); ``"auto"`` picks as the module doc says. Same seed, same bytes.
+
+    >>> w = sample_weights(WeightConstraints(3, order=(0, 1, 2)), 5, seed=1)
+    >>> w.shape, bool(np.allclose(w.sum(axis=1), 1)), bool(np.all(np.diff(w, axis=1) <= 0))
+    ((5, 3), True, True)
+    """
+    chunks = list(iter_weights(constraints, n, seed=seed, method=method))
+    if not chunks:
+        return np.empty((0, constraints.k))
+    return np.concatenate(chunks)
+
+
+def iter_weights(
+    constraints: WeightConstraints,
+    n: int,
+    *,
+    seed: int | None,
+    chunk_size: int = _BLOCK,
+    method: Method = "auto",
+) -> Iterator[FloatArray]:
+    """The rows of :func:`sample_weights` in chunks of ``chunk_size`` (memory stays bounded).
+
+    >>> c = WeightConstraints(3, upper=[0.5, 0.5, 0.5])
+    >>> parts = list(iter_weights(c, 10, seed=7, chunk_size=4))
+    >>> [len(p) for p in parts], bool(np.array_equal(np.concatenate(parts), sample_weights(c, 10, seed=7)))
+    ([4, 4, 2], True)
+    """
+    _check_count("draws", n)
+    _check_count("chunk_size", chunk_size, minimum=1)
+    sampler = _make_sampler(constraints, method)
+    rng = np.random.default_rng(seed)
+    pending: list[FloatArray] = []
+    have = 0
+    left = n
+    stream = sampler.stream(rng)
+    while left > 0:
+        while have < min(chunk_size, left):
+            block = next(stream)
+            pending.append(block)
+            have += len(block)
+        buf = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        take = min(chunk_size, left)
+        yield buf[:take].copy()
+        rest = buf[take:]
+        pending = [rest] if len(rest) else []
+        have = len(rest)
+        left -= take
+
+
+def _check_count(name: str, value: int, *, minimum: int = 0) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ConfigError(
+            Problem("config.sampling", f"should be an integer >= {minimum}, but it is {value!r}", key=name)
+        )
+
+
+def _inequalities(
+    k: int, lower: FloatArray, upper: FloatArray, order: tuple[int, ...] | None
+) -> tuple[FloatArray, FloatArray]:
+    """``G w <= h`` for the bounds and the order (the simplex equality is implicit)."""
+    rows: list[FloatArray] = []
+    rhs: list[float] = []
+    eye = np.eye(k)
+    for i in range(k):
+        rows.append(-eye[i])
+        rhs.append(-float(lower[i]))
+        if upper[i] < 1 - _TOL:
+            rows.append(eye[i])
+            rhs.append(float(upper[i]))
+    if order is not None:
+        for a, b in pairwise(order):
+            rows.append(eye[b] - eye[a])
+            rhs.append(0.0)
+    return np.array(rows), np.array(rhs)
+
+
+def _order_feasible(lower: FloatArray, upper: FloatArray, order: tuple[int, ...]) -> bool:
+    """Whether some weights summing to 1 meet the bounds and ``w[order[0]] >= w[order[1]] >= ...`` (no LP).
+
+    Along the chain a weight is at most every upper bound before it and at least every lower
+    bound after it; those tightened bounds fall along the chain, so the lowest (and highest)
+    choice is itself ordered, and so is every mix of the two: the sums in between are all reached.
+
+    >>> _order_feasible(np.array([0.0, 0.5]), np.array([0.4, 1.0]), (0, 1))
+    False
+    >>> _order_feasible(np.array([0.0, 0.0, 0.3]), np.array([1.0, 0.6, 1.0]), (0, 1))
+    True
+    """
+    low, high = lower.copy(), upper.copy()
+    chain = list(order)
+    high[chain] = np.minimum.accumulate(upper[chain])
+    low[chain] = np.maximum.accumulate(lower[chain][::-1])[::-1]
+    return bool(np.all(low <= high + 1e-9) and low.sum() <= 1 + 1e-9 and high.sum() >= 1 - 1e-9)
+
+
+def _chebyshev(
+    g: FloatArray, h: FloatArray, eq: FloatArray | None = None, eq_rhs: FloatArray | None = None
+) -> tuple[FloatArray, float] | None:
+    """A point of ``{w: sum w = 1, G w <= h, E w = e}`` maximising the common slack, or None if empty."""
+    from scipy.optimize import linprog
+
+    k = g.shape[1]
+    a_eq = np.ones((1, k))
+    b_eq = np.ones(1)
+    if eq is not None and eq_rhs is not None and len(eq):
+        a_eq = np.vstack([a_eq, eq])
+        b_eq = np.concatenate([b_eq, eq_rhs])
+    norms = np.linalg.norm(g, axis=1)
+    a_ub = np.hstack([g, norms[:, None]])
+    cost = np.zeros(k + 1)
+    cost[-1] = -1.0
+    res = quietly(
+        linprog,
+        cost,
+        A_ub=a_ub,
+        b_ub=h,
+        A_eq=np.hstack([a_eq, np.zeros((len(a_eq), 1))]),
+        b_eq=b_eq,
+        bounds=[(None, None)] * k + [(None, 1.0)],
+        method="highs",
+    )
+    if res.status != 0 or res.x[-1] < -1e-9:
+        return None
+    return np.asarray(res.x[:k], dtype=np.float64), float(res.x[-1])
+
+
+class _Sampler(ABC):
+    """An endless stream of weight blocks, each row a draw."""
+
+    method: str
+
+    @abstractmethod
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        """Yield blocks of draws forever."""
+
+
+class _Embedded(_Sampler):
+    """Pinned weights fixed, the others sampled on the remaining simplex and scaled."""
+
+    def __init__(self, k: int, fixed: NDArray[np.intp], values: FloatArray, free: NDArray[np.intp], inner: _Sampler):
+        self.k, self.fixed, self.values, self.free, self.inner = k, fixed, values, free, inner
+        self.scale = max(0.0, 1.0 - float(values.sum()))
+        self.method = inner.method
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        for block in self.inner.stream(rng):
+            out = np.empty((len(block), self.k))
+            out[:, self.fixed] = self.values
+            out[:, self.free] = block * self.scale
+            yield out
+
+
+class _Fixed(_Sampler):
+    method = "fixed"
+
+    def __init__(self, point: FloatArray):
+        self.point = point
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        block = np.broadcast_to(self.point, (_BLOCK, len(self.point))).copy()
+        while True:
+            yield block.copy()
+
+
+class _Exact(_Sampler):
+    """Dirichlet(1, ..., 1), sorted along ``order`` when given."""
+
+    def __init__(self, k: int, order: tuple[int, ...] | None):
+        self.k, self.order = k, order
+        self.method = "ordered" if order is not None else "dirichlet"
+
+    def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
+        e = rng.standard_exponential((size, self.k))
+        w = e / e.sum(axis=1, keepdims=True)
+        if self.order is not None:
+            _sort_descending(w, list(self.order))
+        return w
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        while True:
+            yield self.draw(rng, _BLOCK)
+
+
+def _sort_descending(w: FloatArray, columns: list[int]) -> None:
+    """Sort the given columns of each row, largest first, in place (a few columns: a sorting network)."""
+    if len(columns) > 4:
+        w[:, columns] = -np.sort(-w[:, columns], axis=1)
+        return
+    network = {2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)], 4: [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)]}
+    cols = [w[:, c].copy() for c in columns]
+    for a, b in network[len(columns)]:
+        cols[a], cols[b] = np.maximum(cols[a], cols[b]), np.minimum(cols[a], cols[b])
+    for c, values in zip(columns, cols, strict=True):
+        w[:, c] = values
+
+
+class _Rejection(_Sampler):
+    method = "rejection"
+
+    def __init__(self, base: _Exact, lower: FloatArray, upper: FloatArray, acceptance: float):
+        self.base, self.lower, self.upper = base, lower, upper
+        self.batch = int(min(max(_BLOCK, np.ceil(1.2 * _BLOCK / max(acceptance, 1e-6))), 2_000_000 // base.k))
+
+    def accept(self, w: FloatArray) -> NDArray[np.bool_]:
+        ok: NDArray[np.bool_] = (w[:, 0] >= self.lower[0] - _TOL) & (w[:, 0] <= self.upper[0] + _TOL)
+        for j in range(1, w.shape[1]):  # column by column: a reduction along rows of k is slow
+            ok &= w[:, j] >= self.lower[j] - _TOL
+            ok &= w[:, j] <= self.upper[j] + _TOL
+        return ok
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        while True:
+            w = self.base.draw(rng, self.batch)
+            kept = w[self.accept(w)]
+            if len(kept):
+                yield kept
+
+
+class _HitAndRun(_Sampler):
+    """Parallel hit-and-run chains on ``{sum w = 1, G w <= h}`` within its affine hull."""
+
+    method = "hit-and-run"
+
+    def __init__(self, region: _Region, lower: FloatArray, upper: FloatArray):
+        self.lower, self.upper = lower, upper
+        self.point, self.basis = region.point, region.basis
+        self.dim = region.basis.shape[1]
+        active = np.linalg.norm(region.g @ region.basis, axis=1) > 1e-12
+        self.g, self.h = region.g[active], region.h[active]
+        self.burn = 50 + 25 * self.dim
+        self.thin = max(2, self.dim)
+
+    def _steps(self, rng: np.random.Generator, w: FloatArray, dirs: FloatArray, steps: int) -> FloatArray:
+        chains = len(w)
+        for _ in range(steps):
+            z = rng.standard_normal((chains, dirs.shape[0])) @ dirs
+            z /= np.linalg.norm(z, axis=1, keepdims=True)
+            slack = np.maximum(self.h - w @ self.g.T, 0.0)
+            rate = z @ self.g.T
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bound = slack / rate
+            hi = np.min(np.where(rate > 1e-15, bound, np.inf), axis=1)
+            lo = np.max(np.where(rate < -1e-15, bound, -np.inf), axis=1)
+            t = lo + (hi - lo) * rng.random(chains)
+            w = w + t[:, None] * z
+        return w
+
+    def _rounded(self, w: FloatArray) -> FloatArray:
+        """Directions shaped like the chains' spread (symmetric, so the walk stays uniform)."""
+        y = (w - self.point) @ self.basis
+        cov = np.cov(y, rowvar=False).reshape(self.dim, self.dim)
+        cov += 1e-12 * np.eye(self.dim) + 1e-3 * np.trace(cov) / self.dim * np.eye(self.dim)
+        chol = np.linalg.cholesky(cov)
+        out: FloatArray = chol.T @ self.basis.T
+        return out
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        w = np.broadcast_to(self.point, (_CHAINS, len(self.point))).copy()
+        dirs: FloatArray = self.basis.T
+        for _ in range(3):
+            w = self._steps(rng, w, dirs, self.burn)
+            dirs = self._rounded(w)
+        while True:
+            w = self._steps(rng, w, dirs, self.thin)
+            yield np.clip(w, self.lower, self.upper)
+
+
+def _implicit_equalities(g: FloatArray, h: FloatArray) -> NDArray[np.bool_]:
+    """Rows of ``G w <= h`` that hold with equality on the whole region."""
+    from scipy.optimize import linprog
+
+    k = g.shape[1]
+    out = np.zeros(len(g), dtype=bool)
+    for i in range(len(g)):
+        res = quietly(
+            linprog, g[i], A_ub=g, b_ub=h, A_eq=np.ones((1, k)), b_eq=[1.0], bounds=[(None, None)] * k, method="highs"
+        )
+        out[i] = res.status == 0 and h[i] - res.fun <= 1e-9
+    return out
+
+
+@dataclass(frozen=True)
+class _Region:
+    """The region's inequalities that are not always tight, an inner point, and its affine hull's basis."""
+
+    g: FloatArray
+    h: FloatArray
+    point: FloatArray
+    basis: FloatArray
+    full: bool
+
+
+def _region(g: FloatArray, h: FloatArray) -> _Region:
+    from scipy.linalg import null_space
+
+    start = _chebyshev(g, h)
+    assert start is not None, "constraints were checked feasible"
+    point, slack = start
+    k = g.shape[1]
+    if slack > 1e-9:
+        return _Region(g, h, point, null_space(np.ones((1, k))), True)
+    implicit = _implicit_equalities(g, h)
+    keep = ~implicit
+    centre = _chebyshev(g[keep], h[keep], g[implicit], h[implicit])
+    if centre is not None:
+        point = centre[0]
+    basis = null_space(np.vstack([np.ones((1, k)), g[implicit]]))
+    return _Region(g[keep], h[keep], point, basis, False)
+
+
+def _make_sampler(constraints: WeightConstraints, method: str) -> _Sampler:
+    if method not in ("auto", "rejection", "hit-and-run"):
+        raise ConfigError(
+            Problem(
+                "config.sampling",
+                f"should be 'auto', 'rejection' or 'hit-and-run', but it is {method!r}",
+                key="method",
+            )
+        )
+    k = constraints.k
+    lower, upper = constraints.tight_lower, constraints.tight_upper
+    pinned = upper - lower <= 1e-12
+    assert constraints.lower is not None and constraints.upper is not None
+    # Weights the user pinned exactly keep their exact values (the plain ranking's weights).
+    lower = np.where(constraints.lower == constraints.upper, constraints.lower, lower)
+    if pinned.all():
+        total = float(lower.sum())
+        return _Fixed(lower if abs(total - 1.0) <= 1e-12 else lower / total)
+    if pinned.any():
+        fixed = np.flatnonzero(pinned)
+        free = np.flatnonzero(~pinned)
+        values = lower[fixed]
+        scale = 1.0 - float(values.sum())
+        sub_lower = lower[free] / scale
+        sub_upper = np.minimum(upper[free] / scale, 1.0)
+        sub_order: tuple[int, ...] | None = None
+        if constraints.order is not None:
+            position = {int(c): p for p, c in enumerate(free)}
+            chain = constraints.order
+            for p, c in enumerate(chain):
+                if c not in position:
+                    continue
+                below = [lower[d] for d in chain[p + 1 :] if pinned[d]]
+                above = [lower[d] for d in chain[:p] if pinned[d]]
+                if below:
+                    sub_lower[position[c]] = max(sub_lower[position[c]], max(below) / scale)
+                if above:
+                    sub_upper[position[c]] = min(sub_upper[position[c]], min(above) / scale)
+            kept = tuple(position[c] for c in chain if c in position)
+            sub_order = kept if len(kept) >= 2 else None
+        sub = WeightConstraints(len(free), lower=np.minimum(sub_lower, sub_upper), upper=sub_upper, order=sub_order)
+        return _Embedded(k, fixed, values, free, _make_sampler(sub, method))
+    base = _Exact(k, constraints.order)
+    if not constraints.has_bounds:
+        if method != "auto":
+            raise ConfigError(
+                Problem(
+                    "config.sampling",
+                    f"should be 'auto' when no bound cuts the simplex, but it is {method!r}",
+                    key="method",
+                )
+            )
+        return base
+    pilot = base.draw(np.random.default_rng(_PILOT_SEED), _PILOT_DRAWS)
+    acceptance = float(_Rejection(base, lower, upper, 1.0).accept(pilot).mean())
+    if method in ("auto", "rejection") and acceptance >= _MIN_ACCEPTANCE:
+        # A region that keeps 2% of the draws has volume: it is full, and rejection needs no LP (no SciPy).
+        return _Rejection(base, lower, upper, acceptance)
+    region = _region(*_inequalities(k, lower, upper, constraints.order))
+    if region.basis.shape[1] == 0:
+        return _Fixed(np.clip(region.point, lower, upper))
+    if not region.full:
+        acceptance = 0.0
+    if method == "rejection" or (method == "auto" and acceptance >= _MIN_ACCEPTANCE):
+        if acceptance == 0.0:
+            raise ConfigError(
+                Problem(
+                    "config.sampling",
+                    f"rejection should keep some draws, but it kept none of {_PILOT_DRAWS}",
+                    key="method",
+                    fix="use method='hit-and-run'",
+                )
+            )
+        return _Rejection(base, lower, upper, acceptance)
+    return _HitAndRun(region, lower, upper)
