@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,7 @@ __all__ = [
     "ColumnPlan",
     "Identity",
     "Prepared",
+    "ReadOptions",
     "aggregate",
     "apply_weights",
     "choose_id_column",
@@ -65,6 +67,22 @@ __all__ = [
     "score_matrix",
     "score_prepared",
 ]
+
+
+class ReadOptions(TypedDict, total=False):
+    """How to read a country table: the keywords of :func:`score_countries` and :func:`prepare_countries`.
+
+    Each left out (or None) defaults to what :func:`scorer.read_countries` and the
+    command's reading options put in ``df.attrs``; see :func:`score_countries`.
+    """
+
+    source: str | None
+    first_row: int | None
+    decimal_comma: bool | None
+    id_column: str | None
+    year: int | None
+    year_column: str | None
+    group_by: str | None
 
 
 @dataclass(frozen=True)
@@ -115,18 +133,13 @@ def score_countries(
     criteria: Criteria,
     *,
     weights: Mapping[str, float] | None = None,
-    source: str | None = None,
-    first_row: int | None = None,
-    decimal_comma: bool | None = None,
-    id_column: str | None = None,
-    year: int | None = None,
-    year_column: str | None = None,
-    group_by: str | None = None,
+    **options: Unpack[ReadOptions],
 ) -> ScoreResult:
     """Score, rank and tier every eligible country of ``df``.
 
-    ``source`` and ``first_row`` (the spreadsheet row of ``df``'s first line)
-    locate problems; they default to what :func:`scorer.read_countries` put in
+    ``options`` (:class:`ReadOptions`) say how to read the table. ``source``
+    and ``first_row`` (the spreadsheet row of ``df``'s first line) locate
+    problems; they default to what :func:`scorer.read_countries` put in
     ``df.attrs``. The input frame is never modified.
 
     The id column is ``id_column``, else the criteria's ``id_column`` when the
@@ -149,18 +162,7 @@ def score_countries(
     _refuse_unbounded(criteria)  # before reading the data: a config error is not hidden behind data problems
     if weights:
         criteria = apply_weights(criteria, weights)
-    prepared = prepare_countries(
-        df,
-        criteria,
-        source=source,
-        first_row=first_row,
-        decimal_comma=decimal_comma,
-        id_column=id_column,
-        year=year,
-        year_column=year_column,
-        group_by=group_by,
-    )
-    return score_prepared(prepared)
+    return score_prepared(prepare_countries(df, criteria, **options))
 
 
 def _refuse_unbounded(criteria: Criteria) -> None:
@@ -173,20 +175,19 @@ def _refuse_unbounded(criteria: Criteria) -> None:
 def prepare_countries(
     df: pd.DataFrame,
     criteria: Criteria,
-    *,
-    source: str | None = None,
-    first_row: int | None = None,
-    decimal_comma: bool | None = None,
-    id_column: str | None = None,
-    year: int | None = None,
-    year_column: str | None = None,
-    group_by: str | None = None,
+    **options: Unpack[ReadOptions],
 ) -> Prepared:
     """Read and check ``df`` against the criteria: every data problem raised at once (see :func:`score_countries`)."""
-    source = source or str(df.attrs.get("source", "<data>"))
+    unknown = sorted(set(options) - ReadOptions.__optional_keys__)
+    if unknown:  # ``**options`` would otherwise take a misspelt keyword silently
+        raise TypeError(f"unexpected keyword argument(s) {', '.join(map(repr, unknown))}")
+    source = options.get("source") or str(df.attrs.get("source", "<data>"))
+    decimal_comma = options.get("decimal_comma")
     if decimal_comma is None:
         decimal_comma = bool(df.attrs.get("decimal_comma", False))
-    id_col = choose_id_column(df, criteria, id_column=id_column or df.attrs.get("id_column"))
+    first_row, group_by = options.get("first_row"), options.get("group_by")
+    year, year_column = options.get("year"), options.get("year_column")
+    id_col = choose_id_column(df, criteria, id_column=options.get("id_column") or df.attrs.get("id_column"))
     plan = plan_columns([str(c) for c in df.columns], criteria, source=source, id_column=id_col)
     panel = select_panel(
         df,

@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -70,15 +69,7 @@ def render_commands() -> str:
     return "\n".join(parts) + "\n"
 
 
-def main(argv: list[str]) -> int:
-    """Print the page, or write it to the file after ``-o``."""
-    page = render_commands()
-    if len(argv) == 2 and argv[0] in ("-o", "--output"):
-        Path(argv[1]).write_text(page, encoding="utf-8")
-        return 0
-    sys.stdout.write(page)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from _docgen import print_or_write  # beside this file: on the path when it runs as a script
+
+    sys.exit(print_or_write(render_commands, sys.argv[1:]))

@@ -21,7 +21,6 @@ import json
 import sys
 import typing
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 Schema = Mapping[str, Any]
@@ -223,15 +222,7 @@ def render_reference(schema: Schema | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv: list[str]) -> int:
-    """Print the page, or write it to the file after ``-o``."""
-    page = render_reference()
-    if len(argv) == 2 and argv[0] in ("-o", "--output"):
-        Path(argv[1]).write_text(page, encoding="utf-8")
-        return 0
-    sys.stdout.write(page)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from _docgen import print_or_write  # beside this file: on the path when it runs as a script
+
+    sys.exit(print_or_write(render_reference, sys.argv[1:]))

@@ -205,6 +205,71 @@ def seed_option(help: str = "Random seed: the same seed gives the same numbers, 
     return click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True, help=help)
 
 
+def draws_option(help: str) -> Callable[[F], F]:
+    """--draws N: weight vectors for the sensitivity analysis (the one default, :data:`scorer.tuning.DEFAULT_DRAWS`)."""
+    from scorer.tuning import DEFAULT_DRAWS
+
+    return click.option(
+        "--draws",
+        type=click.IntRange(min=1, max=10_000_000),
+        default=DEFAULT_DRAWS,
+        show_default=True,
+        help=help,
+    )
+
+
+def no_data_uncertainty_option(help: str) -> Callable[[F], F]:
+    """--no-data-uncertainty: vary the weights only, not the indicators' declared data errors."""
+    return click.option("--no-data-uncertainty", is_flag=True, help=help)
+
+
+def stakeholder_options(help: str, *, method_help: str) -> Callable[[F], F]:
+    """--stakeholders FILE|FOLDER (a judgement workbook, as ``weights`` reads it) and --judgement-method."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--judgement-method",
+            type=click.Choice(["ahp", "swing", "points", "rank"]),
+            default="ahp",
+            show_default=True,
+            help=method_help,
+        )(func)
+        return click.option("--stakeholders", "stakeholders_path", type=INPUT_PATH, default=None, help=help)(func)
+
+    return decorate
+
+
+def method_uncertainty_options(condition: str = "") -> Callable[[F], F]:
+    """--samples N and --bootstrap B of the method-uncertainty analysis, with its defaults.
+
+    ``condition`` starts each help text, for a command where they apply only with another option
+    (``report``: ``"With --uncertainty: "``).
+    """
+    from scorer.uncertainty.analysis import DEFAULT_SAMPLES
+    from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
+
+    def text(body: str) -> str:
+        return f"{condition}{body}" if condition else body[0].upper() + body[1:]
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--bootstrap",
+            type=click.IntRange(min=0, max=10_000),
+            default=DEFAULT_BOOTSTRAP,
+            show_default=True,
+            help=text("bootstrap replicates for the 95% intervals of the Sobol' indices (0: none)."),
+        )(func)
+        return click.option(
+            "--samples",
+            type=click.IntRange(min=2, max=1_000_000),
+            default=DEFAULT_SAMPLES,
+            show_default=True,
+            help=text("base samples N; the analysis runs the model N x (uncertain inputs + 2) times."),
+        )(func)
+
+    return decorate
+
+
 def format_option(func: F) -> F:
     """--format table|csv|json."""
     return click.option(
@@ -405,12 +470,21 @@ def output_kind(path: Path) -> str:
     return output_format(path).suffix
 
 
+def with_example(help: str, text: str) -> str:
+    """A command's help with an Example block after it (the lines of ``text``, indented, kept as they are).
+
+    >>> with_example("Rank.", "unct-scorer rank").splitlines()[-2:]
+    ['Example:', '  unct-scorer rank']
+    """
+    lines = "\n".join("  " + line for line in text.strip().splitlines())
+    return inspect.cleandoc(help) + "\n\n\b\nExample:\n" + lines
+
+
 def example(text: str) -> Callable[[F], F]:
-    """Append an Example block to a command's help (every command has one)."""
+    """Append an Example block to a command's help (every command has one; see :func:`with_example`)."""
 
     def decorate(func: F) -> F:
-        doc = inspect.cleandoc(func.__doc__ or "")
-        func.__doc__ = doc + "\n\n\b\nExample:\n" + "\n".join("  " + line for line in text.strip().splitlines())
+        func.__doc__ = with_example(func.__doc__ or "", text)
         return func
 
     return decorate

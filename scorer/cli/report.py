@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,16 +12,20 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.cli.common import (
-    INPUT_PATH,
     OUTPUT_PATH,
-    example,
+    draws_option,
     input_options,
     load_inputs,
+    method_uncertainty_options,
+    no_data_uncertainty_option,
     note,
     note_written,
     parse_weights,
     seed_option,
+    stakeholder_options,
+    top_option,
     weights_option,
+    with_example,
 )
 from scorer.cli.reproduce import rank_equivalent, reproduce_command
 from scorer.cli.select import require_costs, selection_options, selection_overrides
@@ -28,16 +33,14 @@ from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target
 from scorer.io.results import write_report
 from scorer.pipeline import score_countries
-from scorer.report import ROBUST_DRAWS, make_report
-from scorer.tuning import DEFAULT_DRAWS
-from scorer.uncertainty.analysis import DEFAULT_SAMPLES
-from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
+from scorer.report import ROBUST_DRAWS, Report, make_report
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from scorer.model.criteria import Criteria
     from scorer.report.evidence_section import EvidenceSection
+    from scorer.selection.config import Selection
 
 REPORT_FORMATS = (".html", ".htm", ".xlsx", ".md")
 DEFAULT_OUTPUT = Path("report.html")
@@ -91,7 +94,103 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     return targets
 
 
-@click.command("report")
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the report reads: the sheet (filled from the evidence file, if any), the criteria, the evidence
+    section, and every input file by role (recorded in the report's provenance)."""
+
+    df: pd.DataFrame
+    criteria: Criteria
+    evidence: EvidenceSection | None
+    paths: dict[str, Path]
+
+
+def read_inputs(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    *,
+    stakeholders: Path | None,
+    evidence: Path | None,
+) -> ReportInputs:
+    """Read the sheet and criteria as every command does, then the evidence file (as ``rank --evidence``)."""
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    paths = {"spreadsheet": data_path, "criteria": crit_path}
+    if stakeholders is not None and stakeholders.is_file():
+        paths["judgements"] = stakeholders
+    section = None
+    if evidence is not None:
+        df, section = load_evidence_section(df, criteria, evidence)
+        paths["evidence"] = evidence
+    return ReportInputs(df, criteria, section, paths)
+
+
+def command_selection(criteria: Criteria) -> Selection | None:
+    """The selection options given (over the criteria file's ``selection:``), else None: the report then uses the
+    file's own section, if any."""
+    overrides = selection_overrides()
+    selection = overrides.apply(criteria.selection) if overrides is not None else None
+    if selection is not None:
+        require_costs(selection, overrides)
+    return selection
+
+
+def say_done(report: Report, *, draws: int, seed: int, seconds: float) -> None:
+    """The notes on stderr after the analyses: the recommended set, the draws and runs, how long it took."""
+    took = f"{seconds:.1f} s (not in the report)"
+    if report.recommended is not None:
+        robust = f"; robustness: {report.recommended.robust_note}" if report.recommended.robust_note else ""
+        note(f"Recommended set: {len(report.recommended.ids)} UNCTs{robust}")
+    if report.sensitivity is not None:
+        note(f"Sensitivity: {draws:,} draws (seed {seed}); all analyses in {took}")
+    if report.uncertainty is not None:
+        note(f"Method uncertainty: {report.uncertainty.runs:,} runs (seed {seed}); all analyses in {took}")
+
+
+HELP = """Write a report a committee can read: one self-contained HTML page.
+
+The page holds the summary, the ranking (sortable, filterable, searchable),
+each country's contributions, the criteria and weights, data quality, a
+methodology annex and the provenance, plus sliders that re-rank live exactly
+as `rank -w` does. It loads nothing from a network: email it, open it
+offline. .xlsx and .md outputs hold the same ranking as tables.
+
+Every report also says what would change the list, exactly (no sampling,
+as `stability` computes it): how far each weight can move before the top
+K changes, and for the countries near the cut the smallest change of one
+weight or one value that moves them in or out (two Stability sheets in
+.xlsx).
+
+When the criteria file has a `selection:` section, or the selection
+options are given (as for `select`), the report adds the Recommended set:
+the best set of UNCTs within capacity, what binds, the best country left
+out and the price of balance, as `select` computes it; the ranking marks
+the chosen countries.
+
+With --stakeholders (the judgement workbook or folder `weights` reads),
+the report adds Whose weights: each stakeholder's weights and own top K,
+the consensus, the two who disagree most and on which countries, and the
+compromise weights with their distance to each, as `weights` prints them.
+
+--uncertainty adds the Method uncertainty section, with the numbers
+`unct-scorer uncertainty` prints for the same --seed, --samples,
+--bootstrap and K: each country's median rank and 5-95% interval over
+every modelling choice the criteria file declares (a chart and its
+table) and the Sobol' indices of each choice. --evidence EVIDENCE fills
+blank government-interest cells as `rank --evidence` does and quotes,
+for the countries in or near the top K, the passages behind each level.
+"""
+
+EXAMPLE = """
+unct-scorer report -o report.html
+unct-scorer report countries.xlsx -c criteria/default.yaml --sensitivity -o report.html -o results.xlsx
+unct-scorer report -w engagement=0.5 --top 20 -o summary.md --plots charts
+unct-scorer report --capacity 25 --min-per region:3 -o report.html -o results.xlsx
+unct-scorer report -c criteria/uncertainty_example.yaml --uncertainty --evidence evidence.csv -o report.html
+"""
+
+
+@click.command("report", help=with_example(HELP, EXAMPLE))
 @input_options
 @weights_option
 @selection_options
@@ -105,13 +204,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     help="File to write, by extension: .html (the report; default report.html), .xlsx (workbook), .md "
     "(summary for documents). Repeat for several.",
 )
-@click.option(
-    "--top",
-    "top_k",
-    type=click.IntRange(min=1),
-    default=None,
-    help="K for the summary and P(top K) (default: the size of the first tier, else 15).",
-)
+@top_option("K for the summary and P(top K) (default: the size of the first tier, else 15).")
 @click.option(
     "--sensitivity",
     is_flag=True,
@@ -119,19 +212,9 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     "intervals, rank acceptability; with a selection, also how often each country is in the optimal set "
     "(--selection-draws).",
 )
-@click.option(
-    "--draws",
-    type=click.IntRange(min=1, max=10_000_000),
-    default=DEFAULT_DRAWS,
-    show_default=True,
-    help="Weight draws for --sensitivity (as `sensitivity --draws`).",
-)
+@draws_option("Weight draws for --sensitivity (as `sensitivity --draws`).")
 @seed_option("Random seed for --sensitivity and the selection's robustness (as `sensitivity --seed`).")
-@click.option(
-    "--no-data-uncertainty",
-    is_flag=True,
-    help="With --sensitivity: ignore the indicators' declared uncertainty, vary the weights only.",
-)
+@no_data_uncertainty_option("With --sensitivity: ignore the indicators' declared uncertainty, vary the weights only.")
 @click.option(
     "--selection-draws",
     type=click.IntRange(min=1, max=1000),
@@ -147,20 +230,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     help="Add the method-uncertainty section, as `unct-scorer uncertainty` computes it with the same --seed, "
     "--samples, --bootstrap and K: rank intervals per country and the Sobol' indices of each modelling choice.",
 )
-@click.option(
-    "--samples",
-    type=click.IntRange(min=2, max=1_000_000),
-    default=DEFAULT_SAMPLES,
-    show_default=True,
-    help="Base samples for --uncertainty (as `uncertainty --samples`).",
-)
-@click.option(
-    "--bootstrap",
-    type=click.IntRange(min=0, max=10_000),
-    default=DEFAULT_BOOTSTRAP,
-    show_default=True,
-    help="Bootstrap replicates for --uncertainty's Sobol' intervals (as `uncertainty --bootstrap`).",
-)
+@method_uncertainty_options("With --uncertainty (as `uncertainty`): ")
 @click.option(
     "--evidence",
     "evidence_path",
@@ -182,30 +252,11 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     default=None,
     help="Spreadsheet column for the region filter (default: 'region' when the sheet has it).",
 )
-@click.option(
-    "--stakeholders",
-    "stakeholders_path",
-    type=INPUT_PATH,
-    default=None,
-    help="Judgement workbook or folder (as `weights` reads it): add the Whose weights section.",
-)
-@click.option(
-    "--judgement-method",
-    type=click.Choice(["ahp", "swing", "points", "rank"]),
-    default="ahp",
-    show_default=True,
-    help="With --stakeholders: which judgements become each stakeholder's weights (as `weights --method`).",
+@stakeholder_options(
+    "Judgement workbook or folder (as `weights` reads it): add the Whose weights section.",
+    method_help="With --stakeholders: which judgements become each stakeholder's weights (as `weights --method`).",
 )
 @click.option("--force", is_flag=True, help="Replace output files that exist.")
-@example(
-    """
-unct-scorer report -o report.html
-unct-scorer report countries.xlsx -c criteria/default.yaml --sensitivity -o report.html -o results.xlsx
-unct-scorer report -w engagement=0.5 --top 20 -o summary.md --plots charts
-unct-scorer report --capacity 25 --min-per region:3 -o report.html -o results.xlsx
-unct-scorer report -c criteria/uncertainty_example.yaml --uncertainty --evidence evidence.csv -o report.html
-"""
-)
 def command(
     spreadsheet: Path | None,
     criteria_path: Path | None,
@@ -228,97 +279,47 @@ def command(
     judgement_method: str,
     force: bool,
 ) -> None:
-    """Write a report a committee can read: one self-contained HTML page.
-
-    The page holds the summary, the ranking (sortable, filterable, searchable),
-    each country's contributions, the criteria and weights, data quality, a
-    methodology annex and the provenance, plus sliders that re-rank live exactly
-    as `rank -w` does. It loads nothing from a network: email it, open it
-    offline. .xlsx and .md outputs hold the same ranking as tables.
-
-    Every report also says what would change the list, exactly (no sampling,
-    as `stability` computes it): how far each weight can move before the top
-    K changes, and for the countries near the cut the smallest change of one
-    weight or one value that moves them in or out (two Stability sheets in
-    .xlsx).
-
-    When the criteria file has a `selection:` section, or the selection
-    options are given (as for `select`), the report adds the Recommended set:
-    the best set of UNCTs within capacity, what binds, the best country left
-    out and the price of balance, as `select` computes it; the ranking marks
-    the chosen countries.
-
-    With --stakeholders (the judgement workbook or folder `weights` reads),
-    the report adds Whose weights: each stakeholder's weights and own top K,
-    the consensus, the two who disagree most and on which countries, and the
-    compromise weights with their distance to each, as `weights` prints them.
-
-    --uncertainty adds the Method uncertainty section, with the numbers
-    `unct-scorer uncertainty` prints for the same --seed, --samples,
-    --bootstrap and K: each country's median rank and 5-95% interval over
-    every modelling choice the criteria file declares (a chart and its
-    table) and the Sobol' indices of each choice. --evidence EVIDENCE fills
-    blank government-interest cells as `rank --evidence` does and quotes,
-    for the countries in or near the top K, the passages behind each level.
-    """
+    """Write the committee report (its help is :data:`HELP`): read, score, :func:`scorer.report.make_report`, write."""
     targets = report_targets(outputs)
-    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    inputs = {"spreadsheet": data_path, "criteria": crit_path}
-    if stakeholders_path is not None and stakeholders_path.is_file():
-        inputs["judgements"] = stakeholders_path
-    evidence = None
-    if evidence_path is not None:
-        df, evidence = load_evidence_section(df, criteria, evidence_path)
-        inputs["evidence"] = evidence_path
+    inputs = read_inputs(spreadsheet, criteria_path, sheet, stakeholders=stakeholders_path, evidence=evidence_path)
     for target in targets:
-        check_target(target, force=force, inputs=tuple(inputs.values()))
+        check_target(target, force=force, inputs=tuple(inputs.paths.values()))
     if plots_dir is not None:
         from scorer.render.plots import check_plots
 
         check_plots(plots_dir, sensitivity=sensitivity, force=force)
     stamp = generated_time()
-    result = score_countries(df, criteria, weights=parse_weights(weights))
+    result = score_countries(inputs.df, inputs.criteria, weights=parse_weights(weights))
     committee = None
     if stakeholders_path is not None:
         from scorer.io.judgements import read_elicitation
 
-        committee = read_elicitation(stakeholders_path, criteria, method=judgement_method)
-    overrides = selection_overrides()
-    selection = overrides.apply(criteria.selection) if overrides is not None else None
-    if selection is not None:
-        require_costs(selection, overrides)
+        committee = read_elicitation(stakeholders_path, inputs.criteria, method=judgement_method)
     started = time.monotonic()
     report = make_report(
         result,
-        df,
+        inputs.df,
         top_k=top_k,
         sensitivity=sensitivity,
         draws=draws,
         seed=seed,
         data_uncertainty=not no_data_uncertainty,
-        selection=selection,
+        selection=command_selection(inputs.criteria),
         selection_draws=selection_draws,
         region_column=region_column,
         stakeholders=committee,
         uncertainty=method_uncertainty,
         samples=samples,
         bootstrap=bootstrap,
-        evidence=evidence,
+        evidence=inputs.evidence,
     )
-    seconds = f"{time.monotonic() - started:.1f} s (not in the report)"
-    if report.recommended is not None:
-        robust = f"; robustness: {report.recommended.robust_note}" if report.recommended.robust_note else ""
-        note(f"Recommended set: {len(report.recommended.ids)} UNCTs{robust}")
-    if report.sensitivity is not None:
-        note(f"Sensitivity: {draws:,} draws (seed {seed}); all analyses in {seconds}")
-    if report.uncertainty is not None:
-        note(f"Method uncertainty: {report.uncertainty.runs:,} runs (seed {seed}); all analyses in {seconds}")
+    say_done(report, draws=draws, seed=seed, seconds=time.monotonic() - started)
     for target in targets:
         write_report(
             report,
             target,
             force=force,
-            inputs=inputs,
+            inputs=inputs.paths,
             command=reproduce_command(),
             generated=stamp,
             command_prefix=rank_equivalent(),

@@ -11,26 +11,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scorer.analyses import (
-    DEFAULT_DRAWS,
-    SensitivityReport,
-    check_top_k,
-    indicator_uncertainty,
-    sensitivity,
-)
+from scorer.analyses import SensitivityReport, check_top_k, indicator_uncertainty, sensitivity
 from scorer.cli.common import (
-    INPUT_PATH,
     check_suffix,
+    draws_option,
     echo_frame,
     example,
     format_option,
     input_options,
     load_inputs,
+    no_data_uncertainty_option,
     note,
     note_written,
     output_options,
     render_table,
     seed_option,
+    stakeholder_options,
     top_option,
 )
 from scorer.cli.progress import progress_bar as bar
@@ -80,34 +76,14 @@ def read_committee(path: Path | None, criteria: Criteria, method: str) -> Stakeh
 
 @click.command("sensitivity")
 @input_options
-@click.option(
-    "--draws",
-    type=click.IntRange(min=1, max=10_000_000),
-    default=DEFAULT_DRAWS,
-    show_default=True,
-    help="Weight vectors drawn uniformly from the allowed weights.",
-)
+@draws_option("Weight vectors drawn uniformly from the allowed weights.")
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
-@click.option(
-    "--no-data-uncertainty",
-    is_flag=True,
-    help="Ignore the indicators' declared uncertainty: vary the weights only.",
-)
-@click.option(
-    "--stakeholders",
-    "stakeholders_path",
-    type=INPUT_PATH,
-    default=None,
-    help="Judgement workbook or folder (as `weights` reads it): draw the weights within the stakeholders' "
+@no_data_uncertainty_option("Ignore the indicators' declared uncertainty: vary the weights only.")
+@stakeholder_options(
+    "Judgement workbook or folder (as `weights` reads it): draw the weights within the stakeholders' "
     "convex hull (any mix of their own weights) instead of the criteria's allowed weights.",
-)
-@click.option(
-    "--judgement-method",
-    type=click.Choice(["ahp", "swing", "points", "rank"]),
-    default="ahp",
-    show_default=True,
-    help="With --stakeholders: which judgements become each stakeholder's weights.",
+    method_help="With --stakeholders: which judgements become each stakeholder's weights.",
 )
 @output_options("Write the analysis")
 @format_option

@@ -14,6 +14,7 @@ from scorer.cli.common import (
     format_option,
     input_options,
     load_inputs,
+    method_uncertainty_options,
     note,
     note_written,
     output_options,
@@ -24,8 +25,7 @@ from scorer.cli.common import (
 from scorer.cli.sensitivity import check_output, progress_bar
 from scorer.io.outputs import check_target, to_json
 from scorer.io.tuning_results import write_tables
-from scorer.uncertainty.analysis import DEFAULT_SAMPLES, UncertaintyResult, uncertainty_analysis
-from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP
+from scorer.uncertainty.analysis import UncertaintyResult, uncertainty_analysis
 
 
 def table_view(result: UncertaintyResult) -> str:
@@ -48,22 +48,9 @@ def table_view(result: UncertaintyResult) -> str:
 
 @click.command("uncertainty")
 @input_options
-@click.option(
-    "--samples",
-    type=click.IntRange(min=2, max=1_000_000),
-    default=DEFAULT_SAMPLES,
-    show_default=True,
-    help="Base samples N; the analysis runs the model N x (uncertain inputs + 2) times.",
-)
+@method_uncertainty_options()
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
-@click.option(
-    "--bootstrap",
-    type=click.IntRange(min=0, max=10_000),
-    default=DEFAULT_BOOTSTRAP,
-    show_default=True,
-    help="Bootstrap replicates for the 95% intervals of the Sobol' indices (0: none).",
-)
 @output_options("Write the analysis")
 @format_option
 @example(

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from scorer.uncertainty.analysis import UncertaintyResult, share_text
+from scorer.analyses.common import format_share
+from scorer.uncertainty.analysis import UncertaintyResult
 
 SHOWN = 30
 """Countries in the chart: those with the best median ranks."""
@@ -50,7 +51,7 @@ def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[s
     names = {str(i): str(n) for i, n in s["name"].items()}
     chance = {str(i): float(p) for i, p in s["p_top_k"].items()}
     rest = [
-        {"id": i, "name": names[i], "chance": share_text(chance[i])}
+        {"id": i, "name": names[i], "chance": format_share(chance[i])}
         for i in sorted(result.ids("some"), key=lambda x: (-chance[x], x))
         if i not in in_chart
     ]
@@ -85,7 +86,7 @@ def _row(ident: str, row: Any, shares: dict[str, str], varies: bool) -> dict[str
         "name": str(row["name"]),
         "rank": int(row["rank"]),
         "robustness": str(row["robustness"]),
-        "chance": share_text(float(row["p_top_k"])),
+        "chance": format_share(float(row["p_top_k"])),
         "median": int(row["median_rank"]),
         "low": int(row["rank_p05"]),
         "high": int(row["rank_p95"]),

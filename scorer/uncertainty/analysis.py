@@ -21,7 +21,6 @@ Sobol' indices are of each country's rank and of its membership of the top K.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,12 +29,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from scorer.analyses.common import format_share, wrap_text
 from scorer.errors import ConfigError, Problem
 from scorer.model.criteria import Criteria
 from scorer.solvers.sampling import sample_weights, sampling_method
 from scorer.solvers.smaa import tier_rules
 from scorer.tuning import DEFAULT_SEED, check_top_k, describe_constraints, frame_records, weight_constraints
-from scorer.uncertainty.engine import Batch, Model, build_model
+from scorer.uncertainty.engine import Batch, Model, Outcome, build_model
 from scorer.uncertainty.factors import Factors, build_factors
 from scorer.uncertainty.sobol import DEFAULT_BOOTSTRAP, DEFAULT_LEVEL, SobolAccumulator, SobolEstimate
 
@@ -105,7 +105,7 @@ class UncertaintyResult:
         s, k = self.summary, self.top_k
         what = f"top {k}" + (f" (tier {self.top_k_tier!r})" if self.top_k_tier else "")
         out = [
-            _wrap(
+            wrap_text(
                 f"Method uncertainty: {self.samples:,} base samples, {self.runs:,} runs (seed {self.seed}), "
                 "varying jointly: " + "; ".join(f.describe() for f in self.factors) + "."
             )
@@ -113,7 +113,7 @@ class UncertaintyResult:
         name = {str(i): str(x) for i, x in s["name"].items()}
         always, some, never = self.ids("always"), self.ids("some"), self.ids("never")
         out.append(
-            _wrap(
+            wrap_text(
                 f"In the {what} whatever the choices ({len(always)}): "
                 + (", ".join(f"{name[i]} ({i})" for i in always) or "none")
                 + "."
@@ -126,7 +126,7 @@ class UncertaintyResult:
             str(i): (int(a), int(b), int(c)) for i, a, b, c in s[["median_rank", "rank_p05", "rank_p95"]].itertuples()
         }
         for i in sorted(some, key=lambda x: (-p[x], x)):
-            share = share_text(p[i])
+            share = format_share(p[i])
             chance = f"p {share[0]} {share[1:]}" if share[0] in "<>" else f"p = {share}"
             median, low, high = ranks[i]
             variance = f"; rank variance: {shares[i]}" if i in shares else ""
@@ -244,26 +244,16 @@ def uncertainty_analysis(
     design = _Design(model, factors, criteria, samples, seed)
     tiers = tier_rules(criteria.tiers)
     n = len(model.ids)
-    counts = np.zeros(n * n, dtype=np.int64)
-    tier_counts = np.zeros(n * (len(tiers) + 1), dtype=np.int64)
-    acc = SobolAccumulator(len(factors.names), 2 * n, bootstrap=bootstrap, seed=seed)
-    country = np.arange(n, dtype=np.int64)
-    by_choice = _ByChoice([len(c.options) for c in factors.choices], n, k)
+    tally = _Tally(n, len(tiers), factors, k, bootstrap=bootstrap, seed=seed)
     for start in range(0, samples, CHUNK):
         stop = min(start + CHUNK, samples)
-        outcome = model.evaluate(design.batch(start, stop))
-        c, d = stop - start, len(factors.names)
-        ranks = outcome.ranks.reshape(d + 2, c, n)
-        tier = np.where(outcome.tiers < 0, len(tiers), outcome.tiers).reshape(d + 2, c, n)
-        counts += np.bincount((country * n + ranks[:2] - 1).reshape(-1), minlength=n * n)
-        tier_counts += np.bincount((country * (len(tiers) + 1) + tier[:2]).reshape(-1), minlength=tier_counts.size)
-        y = np.concatenate([ranks, ranks <= k], axis=2).astype(np.float64)
-        acc.add(y[0], y[1], y[2:])
-        by_choice.add(np.concatenate([design.choice_a[start:stop], design.choice_b[start:stop]]), ranks[:2])
+        tally.add(model.evaluate(design.batch(start, stop)), design.choices(start, stop))
         if progress is not None:
             progress(stop, samples)
-    estimate = acc.result(level=level, pools=[slice(0, n), slice(n, 2 * n)])
-    summary = _summary(nominal.table, counts.reshape(n, n), tier_counts.reshape(n, -1), k, tiers, 2 * samples)
+    estimate = tally.sobol.result(level=level, pools=[slice(0, n), slice(n, 2 * n)])
+    summary = _summary(
+        nominal.table, tally.counts.reshape(n, n), tally.tier_counts.reshape(n, -1), k, tiers, 2 * samples
+    )
     infos = _factor_infos(factors, criteria)
     sobol, drivers = _sobol_tables(estimate, nominal.table, [f.name for f in infos], n)
     first = criteria.tiers[0]
@@ -285,7 +275,7 @@ def uncertainty_analysis(
         summary=summary,
         sobol=sobol,
         drivers=drivers,
-        by_choice=by_choice.frame(factors, nominal.table),
+        by_choice=tally.by_choice.frame(factors, nominal.table),
         notes=notes,
     )
 
@@ -305,6 +295,10 @@ class _Design:
         self.choice_a = np.minimum((u_a * sizes).astype(np.int64), sizes - 1)
         self.choice_b = np.minimum((u_b * sizes).astype(np.int64), sizes - 1)
         self.noisy = int((model.errors > 0).sum()) if factors.data_error else 0
+
+    def choices(self, start: int, stop: int) -> IntArray:
+        """The alternatives picked in the chunk's A rows, then its B rows."""
+        return np.concatenate([self.choice_a[start:stop], self.choice_b[start:stop]])
 
     def batch(self, start: int, stop: int) -> Batch:
         n, c = len(self.model.ids), stop - start
@@ -329,6 +323,32 @@ class _Design:
             choices=np.concatenate(choices),
             noise=None if noise_a is None else np.concatenate([x for x in noise if x is not None]),
         )
+
+
+class _Tally:
+    """What the chunks add up: rank and tier counts of the A and B runs, the Sobol' sums, the means by choice."""
+
+    def __init__(self, n: int, tiers: int, factors: Factors, k: int, *, bootstrap: int, seed: int) -> None:
+        self.n, self.tiers, self.k, self.d = n, tiers, k, len(factors.names)
+        self.counts = np.zeros(n * n, dtype=np.int64)
+        self.tier_counts = np.zeros(n * (tiers + 1), dtype=np.int64)
+        self.sobol = SobolAccumulator(self.d, 2 * n, bootstrap=bootstrap, seed=seed)
+        self.by_choice = _ByChoice([len(c.options) for c in factors.choices], n, k)
+
+    def add(self, outcome: Outcome, choices: IntArray) -> None:
+        """One chunk's runs (A, B, then each A_B^(i)) and the alternatives of its A and B rows."""
+        n, d = self.n, self.d
+        c = outcome.ranks.shape[0] // (d + 2)
+        country = np.arange(n, dtype=np.int64)
+        ranks = outcome.ranks.reshape(d + 2, c, n)
+        tier = np.where(outcome.tiers < 0, self.tiers, outcome.tiers).reshape(d + 2, c, n)
+        self.counts += np.bincount((country * n + ranks[:2] - 1).reshape(-1), minlength=n * n)
+        self.tier_counts += np.bincount(
+            (country * (self.tiers + 1) + tier[:2]).reshape(-1), minlength=self.tier_counts.size
+        )
+        y = np.concatenate([ranks, ranks <= self.k], axis=2).astype(np.float64)
+        self.sobol.add(y[0], y[1], y[2:])
+        self.by_choice.add(choices, ranks[:2])
 
 
 class _ByChoice:
@@ -455,23 +475,6 @@ def _sobol_tables(
     return sobol, pd.DataFrame(pooled)
 
 
-def share_text(p: float) -> str:
-    """A probability that never prints as 0 or 1 unless it is (as ``sensitivity`` prints it).
-
-    >>> share_text(0.9996), share_text(0.5), share_text(0.0)
-    ('>0.99', '0.50', '0')
-    """
-    if p <= 0:
-        return "0"
-    if p >= 1:
-        return "1"
-    if p < 0.005:
-        return "<0.01"
-    if p > 0.995:
-        return ">0.99"
-    return f"{p:.2f}"
-
-
 def index_text(value: float, low: float, high: float) -> str:
     """``0.42 [0.38, 0.46]`` (the interval left out when there is none).
 
@@ -487,7 +490,3 @@ def index_text(value: float, low: float, high: float) -> str:
     if np.isnan(low):
         return text(value)
     return f"{text(value)} [{text(low)}, {text(high)}]"
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, width=100, subsequent_indent="  ", break_on_hyphens=False)
