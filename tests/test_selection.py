@@ -663,3 +663,61 @@ def test_a_budget_without_costs_names_the_python_parameters() -> None:
         "costs: costs should be given with spec.budget, but they are missing "
         "(pass costs=, or groups= holding the column spec.cost_column names)"
     )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sorting_path_equals_the_integer_program(seed: int) -> None:
+    """Capacity and forced countries only: the sorted optimum equals HiGHS's (forced onto it by a slack row)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    codes = [f"U{i:04d}" for i in rng.permutation(n)]
+    # Rounded scores in half the cases: many exact ties for the tie-break to settle.
+    raw = rng.uniform(-0.2, 1.0, n)
+    scores = pd.Series(np.round(raw, 1) if seed % 2 else raw, index=codes)
+    include = tuple(rng.choice(codes, int(rng.integers(0, 3)), replace=False))
+    exclude = tuple(c for c in rng.choice(codes, int(rng.integers(0, 3)), replace=False) if c not in include)
+    capacity = int(rng.integers(len(include), n + 1))
+    spec = SelectionSpec(capacity=capacity, include=include, exclude=exclude)
+    # A group maximum that never binds sends the same program to HiGHS.
+    groups = pd.DataFrame({"all": "x"}, index=codes)
+    slack = SelectionSpec(capacity=capacity, include=include, exclude=exclude, bounds=(GroupBound("all", "x", max=n),))
+    fast = select_countries(scores, spec, groups=groups)
+    solver = select_countries(scores, slack, groups=groups)
+    assert fast.iso3 == solver.iso3
+    assert fast.unconstrained == solver.unconstrained
+    assert fast.best_left_out == solver.best_left_out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_leaving_out_dominated_countries_keeps_the_optimum(seed: int) -> None:
+    """Groups, a budget and forced countries: the program on the undominated countries equals the whole program."""
+    from scorer.selection.program import _candidates, _milp, _solve
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 120))
+    codes = [f"U{i:04d}" for i in range(n)]
+    scores = pd.Series(np.round(rng.uniform(0, 1, n), int(rng.integers(1, 4))), index=codes)
+    groups = pd.DataFrame({"region": rng.choice(["A", "B", "C"], n), "ldc": rng.choice(["yes", "no"], n)}, index=codes)
+    costs = pd.Series(rng.integers(1, 6, n).astype(float), index=codes, name="cost")
+    include = tuple(rng.choice(codes, int(rng.integers(0, 3)), replace=False))
+    exclude = tuple(c for c in rng.choice(codes, 2, replace=False) if c not in include)
+    spec = SelectionSpec(
+        capacity=int(rng.integers(3, 12)),
+        budget=float(rng.integers(8, 30)) if seed % 3 else None,
+        bounds=(GroupBound("region", "A", min=1, max=4), GroupBound("ldc", "yes", min=int(rng.integers(0, 3)))),
+        include=include,
+        exclude=exclude,
+    )
+    prep = _prepare(scores, spec, groups, costs)
+    values = prep.values(prep.score)
+    scale = float(np.max(np.abs(values)))
+    c = -(values / (TIE_RESOLUTION * scale) + prep.tiebreak)
+    whole = _milp(c, [r.coef for r in prep.rows], prep.rows)
+    reduced = _solve(values, prep.rows, prep.tiebreak)
+    assert len(_candidates(c, prep.rows)) < n
+    if whole is None:
+        assert reduced is None
+    else:
+        assert reduced is not None
+        assert float(c @ reduced) == pytest.approx(float(c @ whole), abs=1e-6)
+        assert reduced.tolist() == whole.tolist()
