@@ -77,10 +77,11 @@ def command(
 
         df, merged = apply_evidence_file(df, criteria, evidence_path)
         inputs["evidence"] = evidence_path
-        for line in merged.lines():
-            note(f"Evidence: {line}")
     given = parse_weights(weights)
     result = score_countries(df, criteria, weights=given)
+    if evidence_path is not None:
+        for line in merged.among_ranked(result.exclusions["id"]).lines():
+            note(f"Evidence: {line}")
     for name, value in given.items():
         if name in result.weights:
             note(f"-w {name} {value:g} \N{RIGHTWARDS ARROW} share {result.weights[name]:.2f} (weights are relative)")

@@ -71,8 +71,6 @@ def load_evidence_section(df: pd.DataFrame, criteria: Criteria, path: Path) -> t
     from scorer.report.evidence_section import EvidenceSection
 
     filled, merged = apply_evidence_file(df, criteria, path)
-    for line in merged.lines():
-        note(f"Evidence: {line}")
     suggestions = {iso3: level for _number, iso3, level in read_suggestions(path)}
     return filled, EvidenceSection(path.name, suggestions, read_passages(path), merged)
 
@@ -138,6 +136,9 @@ def command_selection(criteria: Criteria) -> Selection | None:
 def say_done(report: Report, *, draws: int, seed: int, seconds: float) -> None:
     """The notes on stderr after the analyses: the recommended set, the draws and runs, how long it took."""
     took = f"{seconds:.1f} s (not in the report)"
+    if report.evidence is not None and report.evidence.merge is not None:
+        for line in report.evidence.merge.lines():  # blank cells counted among the ranked countries
+            note(f"Evidence: {line}")
     if report.recommended is not None:
         robust = f"; robustness: {report.recommended.robust_note}" if report.recommended.robust_note else ""
         note(f"Recommended set: {len(report.recommended.ids)} UNCTs{robust}")

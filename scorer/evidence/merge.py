@@ -9,7 +9,7 @@ suggestion.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -27,7 +27,14 @@ EVIDENCE_LEVELS = ("none", "expressed", "requested", "included")
 
 @dataclass(frozen=True)
 class MergeReport:
-    """What merging did: cells filled, typed values kept over a different suggestion, leftovers."""
+    """What merging did: cells filled, typed values kept over a different suggestion, leftovers.
+
+    ``blank_without_evidence`` holds the ids (ISO3 where the id resolves) of
+    the sheet's rows whose cell is blank and has no suggestion. The merge runs
+    before scoring, so these are rows; :meth:`among_ranked` keeps those the
+    ranking scored (the missing-data policy applies only to them), and the
+    sentence then counts ranked countries.
+    """
 
     column: str
     source: str
@@ -36,8 +43,21 @@ class MergeReport:
     agreed: tuple[str, ...]
     not_in_sheet: tuple[str, ...]
     without_suggestion: tuple[str, ...]
-    blank_without_evidence: int = 0
+    blank_without_evidence: tuple[str, ...] = ()
     missing_policy: str = ""
+    ranked_only: bool = False
+
+    def among_ranked(self, excluded: Collection[str]) -> MergeReport:
+        """The report with the blank rows narrowed to ranked countries (``excluded``: the ids scoring left out).
+
+        >>> m = MergeReport("c", "ev.csv", (), (), (), (), (), ("KEN", "GBR"), "worst")
+        >>> m.among_ranked({"GBR"}).lines()
+        ["c: 1 ranked country has neither a typed value nor evidence; the criteria's missing-data policy (worst) \
+decides for it"]
+        """
+        gone = set(excluded)
+        kept = tuple(i for i in self.blank_without_evidence if i not in gone)
+        return replace(self, blank_without_evidence=kept, ranked_only=True)
 
     def lines(self) -> list[str]:
         """Sentences for the terminal.
@@ -65,18 +85,29 @@ class MergeReport:
                 f"{'is' if n == 1 else 'are'} not in the sheet ({_listed(self.not_in_sheet)})"
             )
         if self.blank_without_evidence:
-            n = self.blank_without_evidence
-            policy = f" ({self.missing_policy})" if self.missing_policy else ""
-            out.append(
-                f"{self.column}: {n} {'country has' if n == 1 else 'countries have'} neither a typed value nor "
-                f"evidence; the criteria's missing-data policy{policy} decides for them"
-            )
+            out.append(self._blank_line())
         if self.without_suggestion:
             out.append(
                 f"{self.column}: no suggestion for {_listed(self.without_suggestion)} "
                 "(their documents had no readable text); left as they were"
             )
         return out
+
+    def _blank_line(self) -> str:
+        n = len(self.blank_without_evidence)
+        policy = f" ({self.missing_policy})" if self.missing_policy else ""
+        if self.ranked_only:
+            who = "ranked country has" if n == 1 else "ranked countries have"
+            them = "it" if n == 1 else "them"
+            return (
+                f"{self.column}: {n} {who} neither a typed value nor evidence; the criteria's missing-data "
+                f"policy{policy} decides for {them}"
+            )
+        rows = "row of the sheet has" if n == 1 else "rows of the sheet have"
+        return (
+            f"{self.column}: {n} {rows} neither a typed value nor evidence; for the countries ranked, the "
+            f"criteria's missing-data policy{policy} decides"
+        )
 
 
 def _listed(codes: tuple[str, ...], *, limit: int = 12) -> str:
@@ -148,11 +179,12 @@ def apply_suggestions(
     without: list[str] = []
     seen: set[str] = set()
     named = {fold_text(level) for level in levels}
-    blank = 0
+    blank: list[str] = []
     for index, raw_id in enumerate(out[id_column].tolist()):
         codes = resolver.candidates(raw_id) if not is_missing(raw_id) else ()
         if len(codes) != 1 or codes[0] not in suggestions:
-            blank += _is_blank(cells[index], named)
+            if _is_blank(cells[index], named):
+                blank.append(codes[0] if len(codes) == 1 else str(raw_id).strip())
             continue
         iso3 = codes[0]
         seen.add(iso3)
@@ -177,7 +209,7 @@ def apply_suggestions(
         agreed=tuple(agreed),
         not_in_sheet=tuple(sorted(set(suggestions) - seen)),
         without_suggestion=tuple(without),
-        blank_without_evidence=blank,
+        blank_without_evidence=tuple(blank),
         missing_policy=missing_policy,
     )
     return out, report

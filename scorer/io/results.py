@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +21,11 @@ from scorer.io.outputs import (
     write_text,
     write_workbook,
 )
+from scorer.io.report_sections import Sections, report_sections
 from scorer.io.workbook import DICTIONARY, Context, Table, dictionary_table, table
 from scorer.render.export import contributions_frame, criteria_frame, quality_frame, ranking_frame
 
 if TYPE_CHECKING:
-    from scorer.elicitation.committee import CommitteeReport
     from scorer.report import CriteriaSource, RecommendedSet, Report, Stability
 
 
@@ -205,7 +206,7 @@ def write_result(
     extra_provenance: dict[str, str] | None = None,
     groups: pd.DataFrame | None = None,
     top_k: int | None = None,
-    committee: CommitteeReport | None = None,
+    sections: Sections | None = None,
 ) -> None:
     """Write the ranking in the format the extension names.
 
@@ -217,7 +218,8 @@ def write_result(
     Selection summary (and Selection robustness) and a Recommended set section.
     A workbook is :func:`result_workbook`: ``groups`` (e.g. region) beside the
     ranking, ``top_k`` the K of its "P(in top K)" header, and a generation time
-    in its Provenance unless ``SOURCE_DATE_EPOCH`` is set.
+    in its Provenance unless ``SOURCE_DATE_EPOCH`` is set. ``sections`` (a report's Whose weights, Method
+    uncertainty and Evidence, :func:`scorer.io.report_sections.report_sections`) add their sheets and Markdown.
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
@@ -229,10 +231,14 @@ def write_result(
         data = {"provenance": prov, **result.to_dict()}
         write_text(path, to_json(data), force=force, inputs=guard)
     elif suffix == ".md":
-        text = markdown_summary(result, prov, sensitivity=sensitivity, recommended=recommended, stability=stability)
-        if committee is not None:  # the report's Whose weights, before the provenance
-            head, sep, tail = text.rpartition("## Provenance")
-            text = head + "\n".join(_committee_markdown(committee)) + "\n" + sep + tail
+        text = markdown_summary(
+            result,
+            prov,
+            sensitivity=sensitivity,
+            recommended=recommended,
+            stability=stability,
+            sections=sections.markdown if sections is not None else (),
+        )
         write_text(path, text, force=force, inputs=guard)
     else:
         stamp = generation_stamp()
@@ -244,17 +250,9 @@ def write_result(
             recommended=recommended,
             stability=stability,
             top_k=top_k,
+            sections=sections,
         )
         write_workbook(path, book, force=force, inputs=guard)
-
-
-def _committee_markdown(committee: CommitteeReport) -> list[str]:
-    """The Whose weights section: the weights table and the lines ``unct-scorer weights`` prints."""
-    from scorer.report.stakeholders import WHOSE_WEIGHTS
-
-    frame = committee.weights_frame().reset_index()
-    lines = [f"## {WHOSE_WEIGHTS[1]}", "", frame_to_markdown(frame, float_digits=3), ""]
-    return lines + [f"- {markdown_text(line)}" for line in committee.lines() if line.strip()] + [""]
 
 
 def generation_stamp() -> str | None:
@@ -276,12 +274,14 @@ def result_workbook(
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
     top_k: int | None = None,
+    sections: Sections | None = None,
 ) -> dict[str, Table]:
     """The planner's workbook: one table per sheet, readable headers, a data dictionary, the provenance.
 
     ``groups`` (spreadsheet columns such as region, indexed like ``result.table``,
     see :func:`scorer.render.export.grouping_frame`) sit beside the ranking, after the name.
-    The Stability table becomes two sheets: the weight intervals, and the countries.
+    The Stability table becomes two sheets: the weight intervals, and the countries. ``sections``
+    add their sheets after the analyses, before the data dictionary.
 
     >>> from scorer import demo_result
     >>> book = result_workbook(demo_result(), {"tool": "unct-scorer"})
@@ -296,6 +296,7 @@ def result_workbook(
         arithmetic=result.criteria.aggregation.value == "arithmetic",
         groups=[str(c) for c in groups.columns] if groups is not None else (),
         offices=result.offices is not None,
+        stakeholders=sections.stakeholders if sections is not None else (),
     )
     frames: dict[str, pd.DataFrame] = {
         "Ranking": marked_ranking(result, recommended, groups=groups),
@@ -309,6 +310,8 @@ def result_workbook(
         frames.update(stability_sheets(stability))
     if recommended is not None:
         frames.update(selection_sheets(recommended))
+    if sections is not None:
+        frames.update(sections.sheets)
     book = {name: table(name, frame, ctx) for name, frame in frames.items()}
     rows = [*({"key": k, "value": v} for k, v in prov.items()), *({"key": "note", "value": n} for n in result.notes)]
     provenance_sheet = table("Provenance", pd.DataFrame(rows, columns=["key", "value"]), ctx)
@@ -337,7 +340,7 @@ def stability_sheets(stability: Stability) -> dict[str, pd.DataFrame]:
 
 
 def report_provenance(report: Report) -> dict[str, str]:
-    """What a report's provenance adds to the inputs and command: the seed and the counts of draws."""
+    """What a report's provenance adds to the inputs and command: the seed and the counts of draws and samples."""
     extra: dict[str, str] = {}
     smaa = report.sensitivity
     if smaa is not None:
@@ -347,6 +350,12 @@ def report_provenance(report: Report) -> dict[str, str]:
     rec = report.recommended
     if rec is not None and rec.robust is not None:
         extra["selection_draws"] = str(rec.robust_draws)
+    method = report.uncertainty
+    if method is not None:
+        extra |= {"seed": str(method.seed), "samples": str(method.samples), "bootstrap": str(method.bootstrap)}
+    hull = report.committee.hull if report.committee is not None else None
+    if hull is not None:
+        extra |= {"seed": str(hull.seed), "hull_draws": str(hull.draws)}
     return extra
 
 
@@ -389,7 +398,7 @@ def write_report(
         extra_provenance=extra,
         groups=report.groups,
         top_k=report.top_k,
-        committee=report.committee,
+        sections=report_sections(report),
     )
 
 
@@ -438,8 +447,9 @@ def markdown_summary(
     sensitivity: pd.DataFrame | None = None,
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
+    sections: Sequence[str] = (),
 ) -> str:
-    """A Markdown summary for pasting into a committee document."""
+    """A Markdown summary for pasting into a committee document (``sections``: lines put before the provenance)."""
     lines = [f"# UNCT ranking: {markdown_text(result.criteria.name)}", ""]
     for n in result.notes:
         lines += [f"> **{markdown_text(n)}**", ""]
@@ -458,7 +468,7 @@ def markdown_summary(
         lines += ["## Sensitivity to the weights", "", frame_to_markdown(sensitivity, float_digits=3)]
     if stability is not None:
         lines += _stability_markdown(stability)
-    lines += ["## Provenance", ""]
+    lines += [*sections, "## Provenance", ""]
     lines += [f"- {k}: {markdown_code(v)}" for k, v in prov.items()]
     return "\n".join(lines) + "\n"
 

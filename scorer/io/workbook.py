@@ -27,6 +27,8 @@ SHARE = "0.000"
 """Weights as shares of the total (the report writes 0.313)."""
 SCORE = "0.0000"
 WHOLE = "0"
+INDEX = "0.00"
+"""Sobol' indices: shares of variance, shown as ``uncertainty`` prints them (0.42)."""
 DICTIONARY = "Data dictionary"
 
 
@@ -72,6 +74,7 @@ class Context:
     arithmetic: bool = True
     groups: Sequence[str] = ()
     offices: bool = False
+    stakeholders: Sequence[str] = ()
 
 
 GROUP_HEADERS = {
@@ -175,7 +178,110 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Stability weights", "in_words"): Column("In words", "how far the weight can move, in words"),
     ("Data quality", "id"): Column("Code", "country code of the row (blank when it has none)"),
     ("Provenance", "value"): Column("Value", "the provenance item's value"),
+    ("Stakeholder weights", "stakeholder"): Column(
+        "Stakeholder", "whose weights: a stakeholder's sheet, the group's aggregate or the compromise"
+    ),
+    ("Stakeholder weights", "consistency_ratio"): Column(
+        "Consistency ratio",
+        "Saaty's consistency ratio of the stakeholder's pairwise comparisons (above 0.10: worth revisiting)",
+        "ratio",
+        SHARE,
+    ),
+    ("Stakeholder weights", "distance_to_group"): Column(
+        "Distance to the group",
+        "total-variation distance between these weights and the group's (0 = the same, 1 = nothing shared)",
+        "0-1",
+        SHARE,
+    ),
+    ("Stakeholder weights", "distance_to_compromise"): Column(
+        "Distance to the compromise",
+        "total-variation distance between these weights and the compromise weights (0 = the same)",
+        "0-1",
+        SHARE,
+    ),
+    ("Stakeholder consensus", "group_rank"): Column(
+        "Rank with the group's weights", "rank under the group's aggregate weights", "rank", WHOLE
+    ),
+    ("Stakeholder consensus", "n_top_k"): Column(
+        "Stakeholders with it in their top K", "how many stakeholders' own rankings put it in the top K", "", WHOLE
+    ),
+    ("Stakeholder consensus", "consensus"): Column(
+        "Consensus", "in the top K for every stakeholder, a majority, a minority or none"
+    ),
+    ("Stakeholder disagreement", "stakeholder"): Column("Stakeholder", "one stakeholder of the pair"),
+    ("Stakeholder hull", "rank"): Column("Rank", "rank with the group's weights", "rank", WHOLE),
+    ("Uncertainty countries", "rank"): Column(
+        "Rank (declared methods)", "rank with the criteria file's declared methods and weights", "rank", WHOLE
+    ),
+    ("Uncertainty countries", "robustness"): Column(
+        "How often in the top K", "always, some or never in the top K over the runs (every declared choice varied)"
+    ),
+    ("Uncertainty countries", "mean_rank"): Column("Mean rank", "mean rank over the runs", "rank", "0.0"),
+    ("Uncertainty countries", "median_rank"): Column("Median rank", "median rank over the runs", "rank", WHOLE),
+    ("Uncertainty countries", "rank_p05"): Column(
+        "Rank, 5th percentile", "the best rank held in 95% of the runs (5th percentile)", "rank", WHOLE
+    ),
+    ("Uncertainty countries", "rank_p95"): Column(
+        "Rank, 95th percentile", "the worst rank held in 95% of the runs (95th percentile)", "rank", WHOLE
+    ),
+    ("Uncertainty countries", "rank_variance_from"): Column(
+        "Where its rank variance comes from",
+        "the inputs whose first-order Sobol' share of the country's rank variance is 5% or more",
+    ),
+    ("Uncertainty drivers", "output"): Column("Output", "what varies: each country's rank, or membership of the top K"),
+    ("Uncertainty drivers", "factor"): Column("Uncertain input", "a modelling choice the criteria file declares"),
+    ("Uncertainty drivers", "first"): Column(
+        "Alone (first order)",
+        "share of the output's variance, summed over countries, due to this input alone (Saltelli 2010)",
+        "share of variance",
+        INDEX,
+    ),
+    ("Uncertainty drivers", "first_low"): Column(
+        "Alone, interval from", "lower end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty drivers", "first_high"): Column(
+        "Alone, interval to", "upper end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty drivers", "total"): Column(
+        "With interactions (total)",
+        "share of the output's variance due to this input with its interactions (Jansen 1999)",
+        "share of variance",
+        INDEX,
+    ),
+    ("Uncertainty drivers", "total_low"): Column(
+        "Total, interval from", "lower end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty drivers", "total_high"): Column(
+        "Total, interval to", "upper end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Evidence countries", "rank"): Column("Rank", "position in this report's ranking", "rank", WHOLE),
+    ("Evidence countries", "in_top_k"): Column("In the top K", "true when the country is in the top K"),
+    ("Evidence countries", "suggested_level"): Column(
+        "Suggested level", "the level `unct-scorer evidence` suggests from the documents (a reading aid, not a finding)"
+    ),
+    ("Evidence countries", "used"): Column("What the ranking used", "the suggestion or the typed value, in words"),
+    ("Evidence countries", "passages"): Column(
+        "Passages quoted", "how many passages the Evidence passages sheet quotes", "passages", WHOLE
+    ),
+    ("Evidence passages", "passage"): Column(
+        "Passage", "order of the passage (the one behind the level first)", "", WHOLE
+    ),
+    ("Evidence passages", "text"): Column("Passage text", "the words of the document, as extracted"),
+    ("Evidence passages", "file"): Column("Document", "the document's file name"),
+    ("Evidence passages", "page"): Column("Page", "the page of the document", "page", WHOLE),
+    ("Evidence passages", "contexts"): Column(
+        "Where it occurs", "the part of the document (outcome, output, partners, narrative, ...)"
+    ),
 }
+
+SECTION_SHEETS = ("Stakeholder ", "Uncertainty ", "Evidence ")
+"""The report sections' sheets, whose own headers name the K of "top K"."""
+
+DRAWN_OVER = {
+    "Uncertainty countries": "runs of the whole scoring (every declared modelling choice varied)",
+    "Stakeholder hull": "weights drawn between the stakeholders' own",
+}
+"""What P(top K) and P(tier) count over, by sheet (else the weight draws of the sensitivity analysis)."""
 
 _OFFICE = {
     "id": Column("Office id", "the office's id (the --group-by column's value)"),
@@ -195,7 +301,13 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
     >>> describe("Ranking", "government_interest", Context(labels={"government_interest": "Interest"})).header
     'Government interest: contribution'
     """
-    known = _BY_SHEET.get((sheet, column_id)) or _ANY_SHEET.get(column_id)
+    own = _BY_SHEET.get((sheet, column_id)) or _stakeholder_column(sheet, column_id, ctx)
+    if own is not None and ctx.top_k is not None and sheet.startswith(SECTION_SHEETS):
+        k = f"top {ctx.top_k}"
+        return Column(own.header.replace("top K", k), own.meaning.replace("top K", k), own.unit, own.number_format)
+    if own is not None:
+        return own
+    known = _ANY_SHEET.get(column_id)
     if ctx.offices and sheet == "Ranking" and column_id in _OFFICE:
         return _OFFICE[column_id]
     if column_id in ctx.groups and column_id not in _ANY_SHEET:  # a group column never renames a result column
@@ -204,12 +316,13 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
     if known is not None:
         return known
     k = str(ctx.top_k) if ctx.top_k is not None else "K"
+    over = DRAWN_OVER.get(sheet, "weight draws")
     if column_id == "p_top_k":
-        meaning = f"share of weight draws with the country in the top {k}"
+        meaning = f"share of {over} with the country in the top {k}"
         return Column(f"P(in top {k})", meaning, "probability", PERCENT)
     if column_id.startswith("p_") and column_id[2:] in ctx.tiers:
         tier = column_id[2:]
-        meaning = f"share of weight draws with the country in tier {tier}"
+        meaning = f"share of {over} with the country in tier {tier}"
         return Column(f"P(tier {tier})", meaning, "probability", PERCENT)
     if column_id.startswith("w_") and column_id[2:] in ctx.labels:
         label = ctx.labels[column_id[2:]]
@@ -230,6 +343,30 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
         n = k if top.group(1) == "k" else top.group(1)
         return Column(f"In the top {n} now", f"whether the country is in the top {n} with this report's weights")
     return Column(words(column_id))
+
+
+def _stakeholder_column(sheet: str, column_id: str, ctx: Context) -> Column | None:
+    """Columns of the Whose weights sheets named after a criterion or a stakeholder (not a contribution).
+
+    >>> ctx = Context(labels={"engagement": "Engagement"}, stakeholders=("Ana",))
+    >>> _stakeholder_column("Stakeholder weights", "engagement", ctx).header
+    'Weight: Engagement'
+    >>> _stakeholder_column("Stakeholder ranks", "Ana", ctx).meaning
+    "rank under Ana's weights"
+    """
+    if sheet == "Stakeholder weights" and column_id in ctx.labels:
+        label = ctx.labels[column_id]
+        meaning = f"share of the total weight given to criterion {column_id} ({label})"
+        return Column(f"Weight: {words(column_id)}", meaning, "share", SHARE)
+    who = {"group": "the group's weights", "compromise": "the compromise weights"}
+    who |= {name: f"{name}'s weights" for name in ctx.stakeholders}
+    if sheet == "Stakeholder ranks" and column_id in who:
+        return Column(f"Rank: {column_id}", f"rank under {who[column_id]}", "rank", WHOLE)
+    k = str(ctx.top_k) if ctx.top_k is not None else "K"
+    if sheet == "Stakeholder disagreement" and column_id in ctx.stakeholders:
+        meaning = f"countries in the top {k} of only one of the two: this row's stakeholder and {column_id}"
+        return Column(f"With {column_id}", meaning, "countries", WHOLE)
+    return None
 
 
 def table(sheet: str, frame: pd.DataFrame, ctx: Context) -> Table:

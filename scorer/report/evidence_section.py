@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from scorer.core.result import ScoreResult
 from scorer.evidence.merge import MergeReport
 from scorer.evidence.model import Passage
@@ -101,3 +103,57 @@ def evidence_view(section: EvidenceSection, result: ScoreResult, *, top_k: int) 
         "merge_lines": section.merge.lines() if section.merge is not None else [],
         "notes": list(section.notes),
     }
+
+
+NO_DOCUMENTS = "no documents were read for it"
+"""What the ranking used, for a country near the cut with no documents in the evidence file."""
+
+
+def evidence_sheets(section: EvidenceSection, result: ScoreResult, *, top_k: int) -> dict[str, pd.DataFrame]:
+    """The section as workbook sheets, from :func:`evidence_view` (the same countries, levels and passages).
+
+    * Evidence countries: one row per country of the first 2K (rank, id, name, in the top K, suggested level,
+      what the ranking used, passages quoted); a country without documents has no level;
+    * Evidence passages: one row per quoted passage (id, name, order, text, document, page, where it occurs);
+    * Evidence summary: the source, what the merge did and the notes.
+
+    >>> from scorer import demo_result
+    >>> passage = Passage("NGA_cf.pdf", 3, "WIPO and partners", ("partners",), ("wipo",), 9.0)
+    >>> sheets = evidence_sheets(EvidenceSection("ev.csv", {"NGA": "included"}, {"NGA": [passage]}), demo_result(),
+    ...                          top_k=2)
+    >>> countries = sheets["Evidence countries"]
+    >>> countries[["id", "suggested_level", "passages"]].values.tolist()[0], len(countries), countries["used"].iloc[1]
+    (['NGA', 'included', 1], 4, 'no documents were read for it')
+    >>> sheets["Evidence passages"][["id", "page", "contexts"]].values.tolist()
+    [['NGA', 3, 'partners']]
+    """
+    view = evidence_view(section, result, top_k=top_k)
+    table = result.table
+    rows = [
+        {"rank": c["rank"], "id": c["id"], "name": c["name"], "in_top_k": c["inside"], "suggested_level": c["level"]}
+        | {"used": c["status"], "passages": len(c["passages"])}
+        for c in view["countries"]
+    ]
+    for iso3, name in view["without"]:
+        rank = int(table.loc[iso3, "rank"])
+        rows.append(
+            {"rank": rank, "id": iso3, "name": name, "in_top_k": rank <= top_k, "suggested_level": ""}
+            | {"used": NO_DOCUMENTS, "passages": 0}
+        )
+    rows.sort(key=lambda r: (r["rank"], r["id"]))
+    passages = [
+        {"id": c["id"], "name": c["name"], "passage": n, **q}
+        for c in view["countries"]
+        for n, q in enumerate(c["passages"], start=1)
+    ]
+    items = [("source", view["source"]), *(("merge", line) for line in view["merge_lines"])]
+    items += [("note", n) for n in view["notes"]]
+    return {
+        "Evidence countries": pd.DataFrame(rows, columns=[*EVIDENCE_COLUMNS]),
+        "Evidence passages": pd.DataFrame(passages, columns=[*PASSAGE_COLUMNS]),
+        "Evidence summary": pd.DataFrame(items, columns=["item", "text"]),
+    }
+
+
+EVIDENCE_COLUMNS = ("rank", "id", "name", "in_top_k", "suggested_level", "used", "passages")
+PASSAGE_COLUMNS = ("id", "name", "passage", "text", "file", "page", "contexts")

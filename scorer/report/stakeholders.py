@@ -11,13 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
 
-__all__ = ["WHOSE_WEIGHTS", "stakeholders_view", "whose_weights_lines"]
+__all__ = ["SHEETS", "WHOSE_WEIGHTS", "committee_sheets", "stakeholders_view", "whose_weights_lines"]
 
 WHOSE_WEIGHTS = ("whose-weights", "Whose weights")
 """The section's anchor and its title (in the table of contents)."""
+
+SHEETS = {
+    "Weights": "Stakeholder weights",
+    "Ranks": "Stakeholder ranks",
+    "Consensus": "Stakeholder consensus",
+    "Disagreement": "Stakeholder disagreement",
+    "Hull": "Stakeholder hull",
+}
+"""The report workbook's name for each of :meth:`CommitteeReport.tables` (as ``weights -o x.xlsx`` names them)."""
 
 CATEGORIES = (
     ("every", "In the top {k} for every stakeholder"),
@@ -119,3 +130,21 @@ def stakeholders_view(committee: CommitteeReport) -> dict[str, Any]:
 def whose_weights_lines(committee: CommitteeReport) -> list[str]:
     """The section as plain lines (for Markdown): exactly what ``weights`` prints after its table."""
     return committee.lines()
+
+
+def committee_sheets(committee: CommitteeReport) -> dict[str, pd.DataFrame]:
+    """The Whose weights section as workbook sheets: :meth:`CommitteeReport.tables`, one table each, then the
+    lines ``weights`` prints (sheet Stakeholder summary, one line a row, ``item`` saying which part it is from).
+
+    Each table's index (stakeholder, or country id) becomes its first column; nothing is recomputed.
+    """
+    sheets = {SHEETS[name]: frame.reset_index() for name, frame in committee.tables().items()}
+    parts = [("judgements", committee.elicitation.lines())]
+    if committee.analysis is not None:
+        parts.append(("committee", committee.analysis.lines()))
+    if committee.hull is not None:
+        parts.append(("hull", committee.hull.lines()))
+    parts.append(("note", list(committee.notes)))
+    rows = [(item, line.strip()) for item, lines in parts for line in lines if line.strip()]
+    sheets["Stakeholder summary"] = pd.DataFrame(rows, columns=["item", "text"])
+    return sheets

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
+
 from scorer.analyses.common import format_share
 from scorer.uncertainty.analysis import UncertaintyResult
 
@@ -42,11 +44,8 @@ def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[s
     (5, 'NGA', True)
     """
     s = result.summary
-    ordered = s.assign(_order=range(len(s))).sort_values(["median_rank", "rank_p05", "_order"], kind="stable")
-    shares = result.variance_shares()
-    ranks = result.sobol[result.sobol["output"] == "rank"]
-    varies = {str(i) for i, v in zip(ranks["id"], ranks["variance"], strict=True) if v > 0}
-    rows = [_row(str(ident), row, shares, str(ident) in varies) for ident, row in ordered.head(shown).iterrows()]
+    sources = rank_variance_sources(result)
+    rows = [_row(str(ident), row, sources[str(ident)]) for ident, row in section_order(result).head(shown).iterrows()]
     in_chart = {row["id"] for row in rows}
     names = {str(i): str(n) for i, n in s["name"].items()}
     chance = {str(i): float(p) for i, p in s["p_top_k"].items()}
@@ -65,22 +64,112 @@ def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[s
         "rows": rows,
         "rest": rest,
         "chart": rank_chart(rows, top_k=result.top_k, countries=len(s)),
-        "drivers": [
-            ("rank", "the rank of each country", result.driver_rows("rank")),
-            ("top_k", f"membership of the top {result.top_k}", result.driver_rows("top_k")),
-        ],
+        "drivers": [(key, title, result.driver_rows(key)) for key, title in driver_outputs(result)],
+        "command": command(result),
         "level": f"{result.level:.0%}",
         "notes": list(result.notes),
     }
 
 
-def _row(ident: str, row: Any, shares: dict[str, str], varies: bool) -> dict[str, Any]:
-    if ident in shares:
-        where = shares[ident]
-    elif varies:
-        where = "no input alone explains 5% or more (interactions)"
-    else:
-        where = "its rank does not vary"
+def section_order(result: UncertaintyResult) -> pd.DataFrame:
+    """The summary in the section's order: best median rank first, then best 5th percentile, then nominal rank."""
+    s = result.summary
+    ordered = s.assign(_order=range(len(s))).sort_values(["median_rank", "rank_p05", "_order"], kind="stable")
+    return ordered.drop(columns="_order")
+
+
+def rank_variance_sources(result: UncertaintyResult) -> dict[str, str]:
+    """Per country id, where its rank variance comes from, in words (the section's last column)."""
+    shares = result.variance_shares()
+    ranks = result.sobol[result.sobol["output"] == "rank"]
+    varies = {str(i) for i, v in zip(ranks["id"], ranks["variance"], strict=True) if v > 0}
+    out = {}
+    for ident in (str(i) for i in result.summary.index):
+        if ident in shares:
+            out[ident] = shares[ident]
+        elif ident in varies:
+            out[ident] = "no input alone explains 5% or more (interactions)"
+        else:
+            out[ident] = "its rank does not vary"
+    return out
+
+
+def driver_outputs(result: UncertaintyResult) -> list[tuple[str, str]]:
+    """The outputs whose variance the drivers table splits, with their titles: (``rank``, ...), (``top_k``, ...)."""
+    return [("rank", "the rank of each country"), ("top_k", f"membership of the top {result.top_k}")]
+
+
+def uncertainty_sheets(result: UncertaintyResult) -> dict[str, pd.DataFrame]:
+    """The section as workbook sheets, one table each, from ``result`` only (no number recomputed).
+
+    * Uncertainty countries: every country's row of ``result.summary`` in the section's order, with
+      ``rank_variance_from`` (the section's last column);
+    * Uncertainty drivers: the Sobol' indices per output and input, largest total first (as printed);
+    * Uncertainty summary: settings, the command that gives the same numbers, the inputs varied, who is in
+      the top K whatever the choices, and the notes.
+
+    >>> from scorer import load_criteria, read_countries
+    >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
+    >>> from scorer.uncertainty.analysis import uncertainty_analysis
+    >>> r = uncertainty_analysis(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path()),
+    ...                          samples=32, bootstrap=0)
+    >>> sheets = uncertainty_sheets(r)
+    >>> list(sheets), len(sheets["Uncertainty countries"]), sheets["Uncertainty drivers"]["factor"].tolist()
+    (['Uncertainty countries', 'Uncertainty drivers', 'Uncertainty summary'], 162, ['weights', 'weights'])
+    """
+    sources = rank_variance_sources(result)
+    countries = section_order(result).reset_index()
+    countries["rank_variance_from"] = [sources[str(i)] for i in countries["id"]]
+    drivers = []
+    for output, title in driver_outputs(result):
+        d = result.drivers[result.drivers["output"] == output]
+        if not d["first"].isna().all():  # as driver_rows: an output that never changes has no drivers
+            drivers.append(d.sort_values("total", ascending=False).assign(output=title))
+    columns = ["output", "factor", "first", "first_low", "first_high", "total", "total_low", "total_high"]
+    driver_frame = pd.concat(drivers, ignore_index=True)[columns] if drivers else pd.DataFrame(columns=columns)
+    return {
+        "Uncertainty countries": countries,
+        "Uncertainty drivers": driver_frame,
+        "Uncertainty summary": pd.DataFrame(summary_items(result), columns=["item", "text"]),
+    }
+
+
+def summary_items(result: UncertaintyResult) -> list[tuple[str, str]]:
+    """(item, sentence) pairs: what the section says in its opening paragraphs and notes."""
+    names = {str(i): str(n) for i, n in result.summary["name"].items()}
+    what = f"top {result.top_k}" + (f" (tier {result.top_k_tier})" if result.top_k_tier else "")
+    always = result.ids("always")
+    items = [
+        (
+            "settings",
+            f"{result.samples:,} base samples, {result.runs:,} runs of the whole scoring (seed {result.seed}), "
+            f"{result.bootstrap} bootstrap replicates for {result.level:.0%} intervals",
+        ),
+        ("command", command(result)),
+        *(("varied", f.describe()) for f in result.factors),
+        (
+            "always",
+            f"In the {what} whatever the choices ({len(always)}): "
+            + (", ".join(f"{names[i]} ({i})" for i in always) or "none"),
+        ),
+        ("some", f"In the {what} under some choices only: {len(result.ids('some'))}"),
+        ("never", f"Never in the {what}: {len(result.ids('never'))}"),
+    ]
+    for output, title in driver_outputs(result):
+        if not result.driver_rows(output):
+            items.append(("drivers", f"What drives {title}: nothing (it never changes)"))
+    return items + [("note", n) for n in result.notes]
+
+
+def command(result: UncertaintyResult) -> str:
+    """The ``unct-scorer uncertainty`` options that print the same numbers."""
+    return (
+        f"unct-scorer uncertainty --samples {result.samples} --seed {result.seed} --top {result.top_k} "
+        f"--bootstrap {result.bootstrap}"
+    )
+
+
+def _row(ident: str, row: Any, where: str) -> dict[str, Any]:
     return {
         "id": ident,
         "name": str(row["name"]),

@@ -11,7 +11,7 @@ indicators' uncertainty honoured), from the same call.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -176,22 +176,8 @@ def make_report(
     (10, 10, True)
     """
     k = min(top_k or default_top_k_for(result), len(result.table))
-    if region_column is not None and (data is None or region_column not in data.columns):
-        raise ConfigError(
-            Problem(
-                "config.region_column",
-                f"should be a column of the spreadsheet, but {region_column!r} is not",
-                file=result.source,
-                key="--region-column",
-            )
-        )
-    region = region_column or ("region" if data is not None and "region" in data.columns else None)
-    chosen = selection if selection is not None else result.criteria.selection
-    recommended = None
-    if chosen is not None:
-        if data is None:
-            raise ConfigError(Problem("config.selection", "needs the scored sheet (data), but none was given"))
-        recommended = recommend(result, data, chosen, robust_draws=selection_draws if sensitivity else 0, seed=seed)
+    region = _region_column(result, data, region_column)
+    recommended = _recommended(result, data, selection, robust_draws=selection_draws if sensitivity else 0, seed=seed)
     smaa = None
     if sensitivity:
         smaa = run_sensitivity(
@@ -199,11 +185,7 @@ def make_report(
         )
     method = None
     if uncertainty:
-        if data is None:
-            raise ConfigError(Problem("config.uncertainty", "needs the scored sheet (data), but none was given"))
-        from scorer.uncertainty.analysis import uncertainty_analysis
-
-        method = uncertainty_analysis(data, result.criteria, samples=samples, seed=seed, top_k=k, bootstrap=bootstrap)
+        method = _method_uncertainty(result, data, samples=samples, seed=seed, top_k=k, bootstrap=bootstrap)
     return Report(
         result=result,
         top_k=k,
@@ -215,8 +197,56 @@ def make_report(
         groups=grouping_frame(result, data, also=[region] if region else ()) if data is not None else None,
         committee=_committee(result, data, stakeholders, top_k=k, seed=seed),
         uncertainty=method,
-        evidence=evidence,
+        evidence=_ranked_evidence(evidence, result),
     )
+
+
+def _sheet(data: pd.DataFrame | None, key: str) -> pd.DataFrame:
+    """The scored sheet, which section ``key`` (e.g. ``config.selection``) needs."""
+    if data is None:
+        raise ConfigError(Problem(key, "needs the scored sheet (data), but none was given"))
+    return data
+
+
+def _region_column(result: ScoreResult, data: pd.DataFrame | None, given: str | None) -> str | None:
+    """The region column: ``given`` (which the sheet should have), else ``region`` when the sheet has it."""
+    if given is not None and (data is None or given not in data.columns):
+        raise ConfigError(
+            Problem(
+                "config.region_column",
+                f"should be a column of the spreadsheet, but {given!r} is not",
+                file=result.source,
+                key="--region-column",
+            )
+        )
+    return given or ("region" if data is not None and "region" in data.columns else None)
+
+
+def _recommended(
+    result: ScoreResult, data: pd.DataFrame | None, given: Selection | None, *, robust_draws: int, seed: int
+) -> RecommendedSet | None:
+    """The recommended set for ``given`` (else the criteria's ``selection:`` section); None without either."""
+    chosen = given if given is not None else result.criteria.selection
+    if chosen is None:
+        return None
+    return recommend(result, _sheet(data, "config.selection"), chosen, robust_draws=robust_draws, seed=seed)
+
+
+def _method_uncertainty(
+    result: ScoreResult, data: pd.DataFrame | None, *, samples: int, seed: int, top_k: int, bootstrap: int
+) -> UncertaintyResult:
+    """What ``unct-scorer uncertainty`` computes on the scored sheet with the same settings."""
+    from scorer.uncertainty.analysis import uncertainty_analysis
+
+    sheet = _sheet(data, "config.uncertainty")
+    return uncertainty_analysis(sheet, result.criteria, samples=samples, seed=seed, top_k=top_k, bootstrap=bootstrap)
+
+
+def _ranked_evidence(evidence: EvidenceSection | None, result: ScoreResult) -> EvidenceSection | None:
+    """The evidence section whose merge counts blank cells among the ranked countries only (not excluded rows)."""
+    if evidence is None or evidence.merge is None:
+        return evidence
+    return replace(evidence, merge=evidence.merge.among_ranked(result.exclusions["id"]))
 
 
 def _committee(
@@ -225,11 +255,9 @@ def _committee(
     """The committee's weights, rankings and consensus on the scored sheet (None without stakeholders)."""
     if stakeholders is None:
         return None
-    if data is None:
-        raise ConfigError(Problem("config.stakeholders", "needs the scored sheet (data), but none was given"))
     from scorer.elicitation.committee import weigh_committee
 
-    return weigh_committee(data, result.criteria, stakeholders, top_k=top_k, seed=seed)
+    return weigh_committee(_sheet(data, "config.stakeholders"), result.criteria, stakeholders, top_k=top_k, seed=seed)
 
 
 def default_top_k_for(result: ScoreResult) -> int:
