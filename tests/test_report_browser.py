@@ -21,6 +21,7 @@ from scorer import load_criteria, read_countries, score_countries
 from scorer.cli import main
 from scorer.io.results import criteria_source
 from scorer.report import yaml_number
+from scorer.report.wording import plain
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from tests.test_report import HOSTILE_NAME, hostile_inputs
 
@@ -259,38 +260,41 @@ def test_a_slider_moves_the_ranking(opened: Page, demo_inputs: tuple[Any, Any]) 
 def test_every_sentence_stating_weights_follows_a_slider_on_screen_and_in_print(
     opened: Page, demo_inputs: tuple[Any, Any]
 ) -> None:
-    """Issue 10, defect 5: the summary stated the file's weights above a top 15 computed with others."""
+    """Issue 10, defect 5: the summary stated the file's weights above a top 15 computed with others.
+
+    The weights are now stated at a glance and, once moved, in the banner (issue 13); the summary states none.
+    """
     df, criteria = demo_inputs
     page = opened.page
-    labels = [c.label for c in criteria.criteria.values()]
-    report_words = ", ".join(f"{label} {s}%" for label, s in zip(labels, (40, 25, 35), strict=True))
-    summary = page.locator("#summary-weights-text")
-    assert summary.inner_text() == (
-        f"Weights of this report: {report_words}; the sections after the ranking describe these weights."
-    )
+    ids = list(criteria.criteria)
+
+    def shares(weights: list[float]) -> str:
+        return ", ".join(f"{plain(c)} {w / sum(weights) * 100:.0f}%" for c, w in zip(ids, weights, strict=True))
+
+    report_words = shares([0.4, 0.25, 0.35])
+    banner, glance = page.locator("#tuned-banner"), page.locator("#glance-weights")
+    assert glance.inner_text() == report_words and not banner.is_visible()
+    assert page.locator("#summary-weights").count() == 0
     assert not page.locator("#criteria .only-when-changed").is_visible()
     slider = page.locator("#w-range-0")
     slider.evaluate("(el) => { el.value = '0.9'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
     moved = {"engagement": 0.9, "representation": 0.25, "government_interest": 0.35}
-    shares = [w / sum(moved.values()) for w in moved.values()]
-    words = ", ".join(f"{label} {s * 100:.0f}%" for label, s in zip(labels, shares, strict=True))
+    words = shares(list(moved.values()))
     want = score_countries(df, criteria, weights=moved).table
     top = page.eval_on_selector_all("#top-list li", "items => items.map(li => li.firstChild.textContent.trim())")
     assert top == list(want["name"].head(15))
     for media in ("screen", "print"):
         page.emulate_media(media=media)
-        assert summary.is_visible()
-        text = summary.inner_text()
-        assert text.startswith(f"Weights moved in this page, not this report's: {words}; the top 15")
-        assert text.endswith(
-            f"Still on the weights this report was made with ({report_words}): the greyed sentences at a glance, the "
-            "sensitivity columns and what would change the list, and the sections after the ranking."
+        assert banner.is_visible()
+        assert banner.inner_text().startswith(
+            f"Weights moved in this page: {words}, not the weights this report was made with ({report_words})."
         )
+        assert glance.inner_text() == f"{words} (moved in this page; this report's: {report_words})"
         for section_id in ("criteria", "methodology", "stability"):
             assert page.locator(f"#{section_id} .only-when-changed").is_visible(), (media, section_id)
     page.emulate_media(media="screen")
     page.click("#reset-weights")
-    assert summary.inner_text().startswith(f"Weights of this report: {report_words};")
+    assert glance.inner_text() == report_words and not banner.is_visible()
     assert not page.locator("#criteria .only-when-changed").is_visible()
     assert page.locator("#weights-status").inner_text() == "Showing the weights this report was made with."
     assert opened.errors() == []

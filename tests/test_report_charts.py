@@ -58,7 +58,7 @@ def test_the_contributions_chart_is_well_formed_and_described() -> None:
         found["contributions-chart-title"]
         == "What each criterion contributes to the score of the 30 best-ranked countries"
     )
-    assert "WIPO's engagement in the country (plain)" in found["contributions-chart-desc"]
+    assert "\u2068WIPO's engagement in the country\u2069 (plain)" in found["contributions-chart-desc"]  # isolated
     assert "(dots)" in found["contributions-chart-desc"]
     assert '<a href="#ranking-table">Data table: the ranking</a>' in page
     assert '<a href="#charts">Charts</a>' in page

@@ -140,6 +140,19 @@ def isolate(text: str, values: Iterable[str]) -> list[Part]:
     return parts
 
 
+def isolate_text(text: object) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: ``<bdi>`` for plain-text places.
+
+    Where markup cannot go (SVG ``<text>`` and ``<title>``, tooltips, accessible
+    names), these two invisible characters keep a right-to-left name or a stray
+    U+202E inside the name, so that the words and digits after it keep their order.
+
+    >>> isolate_text("Evil\u202eland") + ": 0.513" == "\u2068Evil\u202eland\u2069: 0.513"
+    True
+    """
+    return f"\u2068{text}\u2069"
+
+
 def chance(p: float) -> str:
     """A share of draws as a percentage that reads 0% or 100% only when it is exactly that.
 
@@ -190,19 +203,23 @@ def build_glance(
 ) -> Glance:
     """The claims of the glance block, in reading order, from the result and the analyses the report shows.
 
+    What is recommended (with how sure, in short) and what would change it come
+    first, so that a phone's first screen and the first printed page hold them;
+    who is sure, who depends on the weighting, the cut and the basis follow.
+
     >>> from scorer import demo_result
     >>> from scorer.report.analyses import run_stability
     >>> r = demo_result()
     >>> g = build_glance(r, top_k=15, stability=run_stability(r, top_k=15))
-    >>> [c.key for c in g.claims][:3], g.sensitivity_run
-    (['decision', 'sure', 'in-out'], False)
+    >>> [c.key for c in g.claims][:4], g.sensitivity_run
+    (['decision', 'limits', 'sure', 'in-out'], False)
     """
     units = "offices" if result.offices is not None else "countries"
     if sensitivity is not None:
         certainty, sure = _chances(result, top_k, sensitivity)
     else:
         certainty, sure = _single_weight_changes(result, top_k, stability)
-    claims = [_decision(result, top_k, recommended, units, sure), *certainty, _limits(top_k, stability)]
+    claims = [_decision(result, top_k, recommended, units, sure), _limits(top_k, stability), *certainty]
     claims += _cut(result, top_k)
     if recommended is not None:
         claims.append(_set_robustness(result, recommended))
@@ -385,28 +402,29 @@ def _lower(text: str) -> str:
 
 
 def _limits(k: int, st: Stability) -> Claim:
-    """How far each weight can move, one at a time, before the top K changes (the stability intervals)."""
+    """How far each weight can move, one at a time, before the top K changes (the stability intervals).
+
+    The smallest move leads (it is what would change the list first); the limits of every share follow.
+    """
     w = st.weights
     if w is None:
         return Claim("limits", "What would change it", (Part(_lower(st.reason)),), "#stability", "why")
-    parts: list[Part] = [Part(f"the same {k} stay in the top {k} while each share stays between these limits: ")]
+    limits: list[Part] = []
     margins = []
     for i, (cid, row) in enumerate(w.iterrows()):
         now, lo, hi = interval_cells(float(row["weight"]), float(row["low"]), float(row["high"]))
         if i:
-            parts.append(Part(", "))
-        parts += [Part(plain(str(cid)), "name"), Part(f" {lo} to {hi} (now {now})")]
+            limits.append(Part(", "))
+        limits += [Part(plain(str(cid)), "name"), Part(f" {lo} to {hi} (now {now})")]
         margin = min(float(row["weight"]) - float(row["low"]), float(row["high"]) - float(row["weight"]))
         margins.append((margin, str(cid), plain(str(cid))))
-    parts.append(Part(", one share at a time, the others keeping their proportions"))
     tight = min(margins)
+    parts: list[Part] = []
     if len(margins) > 1 and math.isfinite(tight[0]):
-        parts += [
-            Part(". The tightest: "),
-            Part(tight[2], "name"),
-            Part(f", which a move of {_step(tight[0])} changes"),
-        ]
-    parts.append(Part("."))
+        parts += [Part(f"the top {k} changes if the share of "), Part(tight[2], "name")]
+        parts.append(Part(f" moves by {_step(tight[0])}; "))
+    parts.append(Part(f"the same {k} stay in it while each share stays between these limits: "))
+    parts += [*limits, Part(", one share at a time, the others keeping their proportions.")]
     return Claim("limits", "What would change it", tuple(parts), "#stability", "what would change the list")
 
 

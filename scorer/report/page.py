@@ -34,7 +34,7 @@ from scorer.core.result import ScoreResult
 from scorer.model.criteria import Aggregation
 from scorer.render.formatting import format_score, score_decimals
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
-from scorer.report.glance import Glance, Part, build_glance, isolate, weights_parts
+from scorer.report.glance import Glance, Part, build_glance, isolate, isolate_text, weights_parts
 from scorer.report.page_data import embed_json, page_data
 from scorer.report.sections import selection_view, sensitivity_view, stability_view
 from scorer.report.stakeholders import WHOSE_WEIGHTS, stakeholders_view
@@ -63,7 +63,14 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        pct=pct, fmt=fmt, score=format_score, yaml_number=yaml_number, plain=plain, words=_column_words, cell=cell_text
+        pct=pct,
+        fmt=fmt,
+        score=format_score,
+        yaml_number=yaml_number,
+        plain=plain,
+        words=_column_words,
+        cell=cell_text,
+        iso=isolate_text,
     )
     env.filters["repr"] = repr
     return env
@@ -255,7 +262,7 @@ class PageView:
         return "; ".join(bits)
 
     def toc(self) -> list[tuple[str, str]]:
-        links = [("glance", "At a glance"), ("summary", "Summary")]
+        links = [("summary", "Summary")]
         if self.rec is not None:
             links.append(("selection", "Recommended set"))
         links += [
@@ -280,27 +287,13 @@ class PageView:
         columns = {iid: ind.column for _cid, iid, ind in self.c.indicator_items()}
         return [(col, columns.get(iid, iid)) for iid, col in sorted(self.r.illustrative.items())]
 
-    def tier_counts(self) -> list[tuple[str, int]]:
+    def tier_counts(self) -> list[tuple[str, int, str]]:
+        """(tier, how many countries it holds, its description) per tier, best first."""
         counts = self.r.table["tier"].value_counts()
-        return [(t.name, int(counts.get(t.name, 0))) for t in self.c.tiers]
-
-    def first_tier_names(self) -> list[str]:
-        t = self.r.table
-        return [str(v) for v in t.loc[t["tier"] == self.c.tiers[0].name, "name"]]
+        return [(t.name, int(counts.get(t.name, 0)), t.description or "") for t in self.c.tiers]
 
     def top_rows(self) -> list[tuple[str, float]]:
         return [(str(row["name"]), float(row["score"])) for _, row in self.r.table.head(self.top_k).iterrows()]
-
-    def label_weight_parts(self) -> list[Part]:
-        """``Label 40%, ...``: this report's weight shares, labels isolated (the script states moved ones alike)."""
-        parts: list[Part] = []
-        for i, (cid, crit) in enumerate(self.c.criteria.items()):
-            parts += [
-                *([Part(", ")] if i else []),
-                Part(crit.label, "name"),
-                Part(" " + pct(float(self.r.weights[cid]))),
-            ]
-        return parts
 
     def file_weight_parts(self) -> list[Part]:
         """``engagement 40%, ...`` as sentence parts: the glance block's wording of this report's weights."""

@@ -374,11 +374,6 @@
       const node = document.getElementById("tier-count-" + t);
       if (node) node.textContent = String(state.tier.filter((x) => x === t).length);
     }
-    const first = document.getElementById("first-tier-list");
-    if (first) {
-      const names = order.filter((i) => state.tier[i] === 0).map((i) => countries[i].name);
-      first.replaceChildren(...(names.length ? names.flatMap((name, j) => (j ? [", ", bdi(name)] : [bdi(name)])) : ["none"]));
-    }
   }
 
   /* ---------- country detail ---------- */
@@ -489,8 +484,8 @@
         ])
       );
     }
-    const wrap = (table) => el("div", { class: "table-wrap" }, [table]);
-    detail.replaceChildren(head, ...extra, wrap(critTable), ...what, wrap(indTable), close);
+    const wrap = (table, label) => el("div", { class: "table-wrap", "data-label": label + " of " + iso(c.name) }, [table]);
+    detail.replaceChildren(head, ...extra, wrap(critTable, "Criteria"), ...what, wrap(indTable, "Indicators"), close);
     detail.setAttribute("aria-label", "Breakdown of " + iso(c.name));
     detail.hidden = false;
     focusableScrollers();
@@ -520,24 +515,6 @@
     if (parts.length === 0) return "";
     return parts.length === 1 ? parts[0] : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
   })();
-
-  const summaryWeights = document.getElementById("summary-weights-text");
-  const reportWeightsNodes = summaryWeights ? Array.from(summaryWeights.childNodes) : [];
-  const reportWeightsLabels = document.getElementById("summary-weights-list");
-  const reportWeightsList = reportWeightsLabels ? Array.from(reportWeightsLabels.childNodes) : [];
-
-  /** The summary's sentence on weights: the report's, or the ones moved in the page and what still uses the report's. */
-  function summaryWeightsNodes(total) {
-    if (sameAsFile()) return reportWeightsNodes;
-    const moved = crits.flatMap((k, c) => [...(c ? [", "] : []), bdi(k.label), " " + pct(weights[c] / total, 0)]);
-    return [
-      "Weights moved in this page, not this report's: ",
-      ...moved,
-      "; the top " + data.top_k + ", tiers and ranking follow them. Still on the weights this report was made with (",
-      ...reportWeightsList.map((node) => node.cloneNode(true)),
-      "): " + (staleParts ? staleParts + ", and " : "") + "the sections after the ranking.",
-    ];
-  }
 
   function sameAsFile() {
     return weights.every((v, c) => v === fileWeights[c]);
@@ -588,7 +565,6 @@
       cliLine.textContent =
         data.command_prefix + crits.map((k, c) => " -w " + k.id + "=" + yamlNumber(weights[c])).join("");
     }
-    if (summaryWeights) summaryWeights.replaceChildren(...summaryWeightsNodes(total));
     showTuned(changed);
     for (const node of document.querySelectorAll(".stale-when-changed")) node.classList.toggle("stale", changed);
     document.body.classList.toggle("weights-changed", changed);
@@ -670,6 +646,9 @@
     resetButton.addEventListener("click", () => setWeights(fileWeights.slice()));
     const bannerReset = document.getElementById("tuned-reset");
     if (bannerReset) bannerReset.addEventListener("click", () => setWeights(fileWeights.slice()));
+    for (const button of document.querySelectorAll("button[data-reset-weights]")) {
+      button.addEventListener("click", () => setWeights(fileWeights.slice()));
+    }
     if (downloadButton) downloadButton.addEventListener("click", download);
     showWeights();
   }
@@ -712,13 +691,35 @@
     }
   });
 
+  let labelCount = 0;
+
+  /** The element that names a box: its table's caption or its chart's title, else the nearest heading or
+   * <summary> before it (in it or in a parent's earlier siblings); given an id when it has none. */
+  function labelIdFor(box) {
+    let label = box.querySelector("caption, svg > title");
+    for (let node = box; !label && node && node !== document.body; node = node.parentElement) {
+      for (let prev = node.previousElementSibling; prev && !label; prev = prev.previousElementSibling) {
+        if (/^(H[1-6]|SUMMARY)$/.test(prev.tagName)) label = prev;
+      }
+    }
+    if (!label) return null;
+    if (!label.id) label.id = "scroll-label-" + ++labelCount;
+    return label.id;
+  }
+
   /** A box that scrolls (a wide table or chart on a narrow screen) takes the keyboard focus, so arrow keys
-   * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable); a box that fits is no extra tab stop. */
+   * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable), and is a region named by its caption or heading
+   * (WCAG 4.1.2), or by its data-label; a box that fits is no extra tab stop and no landmark. */
   function focusableScrollers() {
     for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
       const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
-      if (scrolls) box.setAttribute("tabindex", "0");
-      else box.removeAttribute("tabindex");
+      const labelId = scrolls && !box.dataset.label ? labelIdFor(box) : null;
+      for (const name of ["tabindex", "role", "aria-label", "aria-labelledby"]) box.removeAttribute(name);
+      if (!scrolls) continue;
+      box.setAttribute("tabindex", "0");
+      if (box.dataset.label || labelId) box.setAttribute("role", "region");
+      if (box.dataset.label) box.setAttribute("aria-label", box.dataset.label);
+      else if (labelId) box.setAttribute("aria-labelledby", labelId);
     }
   }
   focusableScrollers();
