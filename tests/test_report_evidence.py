@@ -58,13 +58,17 @@ def test_the_report_quotes_the_passages_behind_each_level(
     page = target.read_text(encoding="utf-8")
     section = page[page.index('<section id="evidence">') : page.index("</section>", page.index('id="evidence"'))]
     kenya = section[section.index('data-id="KEN"') : section.index("</article>", section.index('data-id="KEN"'))]
-    assert "Suggested level: <strong>included</strong>; suggested level used (the cell was blank)." in kenya
+    assert (
+        "Suggested level: <strong>included</strong> (WIPO is named in a partner list or on the signature page); "
+        "suggested level used (the cell was blank)."
+    ) in kenya
     # the quote behind the level first, with its document and page, then the strongest other; markup escaped
     assert kenya.count("<q>") == 2
     assert '<li><q>Partners: UNDP, WIPO</q> <span class="note">(KEN_cf.txt, page 2, partners)</span></li>' in kenya
     assert "&lt;b&gt;patents&lt;/b&gt; &amp; trademarks" in kenya and "<b>patents" not in kenya
     peru = section[section.index('data-id="PER"') : section.index("</article>", section.index('data-id="PER"'))]
-    assert "Suggested level: <strong>requested</strong>; typed value &#39;none&#39; used" in peru
+    assert "Suggested level: <strong>requested</strong> (an IP term is in an outcome or output statement" in peru
+    assert "; typed value &#39;none&#39; used (it overrides the suggestion)." in peru
     assert 'href="#evidence"' in page
     # the page's "same result on the command line" ranks the same filled cells
     assert f"unct-scorer rank {sheet} --evidence {evidence_files[suffix]} -w " in page

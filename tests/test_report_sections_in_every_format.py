@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from scorer.analyses.common import format_share
 from scorer.cli import main
 from scorer.uncertainty.analysis import index_text
-from tests.evidence_docs import write_text
+from tests.evidence_docs import IMAGE_PAGE, write_pdf, write_text
 from tests.workbook_helpers import column_ids, sheet_records
 
 IDS = ["engagement", "representation", "government_interest"]
@@ -50,6 +50,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     docs.mkdir()
     for iso3, pages in DOCUMENTS.items():
         write_text(docs / f"{iso3}_cf.txt", pages)
+    write_pdf(docs / "DZA_scan.pdf", [IMAGE_PAGE])  # a scan: no text layer, so no suggestion
     evidence = folder / "ev.csv"
     run("-q", "evidence", str(docs), "-o", str(evidence))
     out = {suffix: folder / f"report{suffix}" for suffix in (".html", ".xlsx", ".md")}
@@ -154,11 +155,21 @@ def test_whose_weights_has_the_same_weights_in_the_page_the_workbook_and_the_mar
     book = {
         r["stakeholder"]: [f"{r[c]:.3f}" for c in IDS] for r in sheet_records(outputs["xlsx"], "Stakeholder weights")
     }
-    md = {row[0]: row[1:4] for row in md_table(md_section(outputs["md"], "Whose weights"), "stakeholder")}
+    md = {row[0]: row[1:4] for row in md_table(md_section(outputs["md"], "Whose weights"), "Stakeholder")}
     assert page == book == md
-    summary = [r["text"] for r in sheet_records(outputs["xlsx"], "Stakeholder summary")]
-    pair = next(line for line in summary if line.startswith("Most divided:"))
-    assert f"- {pair}" in outputs["md"]
+    # the most divided pair: the largest count of the disagreement sheet, named alike on the page and in the .md
+    counts = {
+        (r["stakeholder"], other): r[other]
+        for r in sheet_records(outputs["xlsx"], "Stakeholder disagreement")
+        for other in SWINGS
+        if other > r["stakeholder"]
+    }
+    assert (
+        max(counts.values()) == 6 and counts[("Bo", "Cy")] == 6
+    )  # Ana-Bo ties: the pair whose rankings differ more overall is named
+    sentence = "Bo and Cy: 6 countries in only one of their top 5."
+    assert sentence in md_section(outputs["md"], "Whose weights")
+    assert sentence in re.sub(r"<[^>]+>", "", html_section(outputs["html"], "whose-weights")).replace(" :", ":")
 
 
 def _html_uncertainty_rows(page: str) -> dict[str, tuple[str, ...]]:
@@ -214,13 +225,31 @@ def test_method_uncertainty_has_the_same_numbers_in_the_page_the_workbook_and_th
     ]
 
 
-def _html_evidence(page: str) -> dict[str, tuple[str, str, list[tuple[str, str, str]]]]:
+Shown = tuple[str, str, str, list[tuple[str, ...]]]
+"""A country of the Evidence section: level, why, what the ranking used, passages (text, document, page)."""
+HTML_LEVEL = re.compile(r"Suggested level: <strong>(.*?)</strong>(?: \((.*?)\))?; (.*?)\.</p>")
+MD_LEVEL = re.compile(r"Suggested level: \*\*(.*?)\*\*(?: \((.*?)\))?; (.*?)\.\n")
+
+
+def _html_evidence(page: str) -> dict[str, Shown]:
     out = {}
     section = html_section(page, "evidence")
     for ident, body in re.findall(r'<article class="evidence-country" data-id="(\w+)">(.*?)</article>', section, re.S):
-        level, status = re.search(r"Suggested level: <strong>(.*?)</strong>; (.*?)\.</p>", body).groups()  # type: ignore[union-attr]
+        level, basis, status = (html.unescape(x or "") for x in HTML_LEVEL.search(body).groups())  # type: ignore[union-attr]
         quotes = re.findall(r'<q>(.*?)</q> <span class="note">\((.*?), page (\d+)', body)
-        out[ident] = (level, html.unescape(status), [tuple(html.unescape(x) for x in q) for q in quotes])
+        out[ident] = (level, basis, status, [tuple(html.unescape(x) for x in q) for q in quotes])
+    return out
+
+
+def _md_evidence(section: str) -> dict[str, Shown]:
+    def unescape(x: str | None) -> str:
+        return html.unescape(re.sub(r"\\(.)", r"\1", x or ""))
+
+    out = {}
+    for ident, body in re.findall(r"^### .*? \((\w+)\): rank \d+.*?\n\n(.*?)(?=^### |\Z)", section, re.S | re.M):
+        level, basis, status = (unescape(x) for x in MD_LEVEL.search(body).groups())  # type: ignore[union-attr]
+        quotes = re.findall(r"^\d+\. \u201c(.*?)\u201d \((.*?), page (\d+)", body, re.M)
+        out[ident] = (level, basis, status, [tuple(unescape(x) for x in q) for q in quotes])
     return out
 
 
@@ -228,14 +257,21 @@ def test_evidence_has_the_same_levels_and_passages_in_the_page_the_workbook_and_
     outputs: dict[str, Any],
 ) -> None:
     page = _html_evidence(outputs["html"])
-    assert set(page) == {"NGA", "BRA", "COL"}
-    assert page["NGA"][:2] == ("included", "suggested level used (the cell was blank)")
-    assert page["NGA"][2][0] == ("Partners: UNDP, WIPO, ILO", "NGA_cf.txt", "2")
+    assert set(page) == {"NGA", "BRA", "COL", "DZA"}
+    assert page["DZA"] == ("no suggestion", "", "no suggestion (no readable text); the cell was left as it was", [])
+    assert page["NGA"][:3] == (
+        "included",
+        "WIPO is named in a partner list or on the signature page",
+        "suggested level used (the cell was blank)",
+    )
+    assert page["NGA"][3][0] == ("Partners: UNDP, WIPO, ILO", "NGA_cf.txt", "2")
+    assert page["COL"][0] == "none" and page["COL"][3] == []
     countries = {r["id"]: r for r in sheet_records(outputs["xlsx"], "Evidence countries")}
     passages = sheet_records(outputs["xlsx"], "Evidence passages")
     book = {
         i: (
             countries[i]["suggested_level"],
+            countries[i]["suggestion_basis"] or "",
             countries[i]["used"],
             [(p["text"], p["file"], str(p["page"])) for p in passages if p["id"] == i],
         )
@@ -243,13 +279,11 @@ def test_evidence_has_the_same_levels_and_passages_in_the_page_the_workbook_and_
     }
     assert book == page
     section = md_section(outputs["md"], "Evidence for criterion 3")
-    md = {}
-    for ident, body in re.findall(r"^### .*? \((\w+)\): rank \d+.*?\n\n(.*?)(?=^### |\Z)", section, re.S | re.M):
-        level, status = re.search(r"Suggested level: \*\*(.*?)\*\*; (.*?)\.\n", body).groups()  # type: ignore[union-attr]
-        quotes = re.findall(r"^\d+\. \u201c(.*?)\u201d \((.*?), page (\d+)", body, re.M)
-        unescape = lambda x: html.unescape(re.sub(r"\\(.)", r"\1", x))  # noqa: E731
-        md[ident] = (unescape(level), unescape(status), [tuple(unescape(x) for x in q) for q in quotes])
-    assert md == page
+    assert _md_evidence(section) == page
+    assert "No passage of its documents mentions IP or WIPO." in section.split("(COL)")[1].split("###")[0]
+    unread = "No text could be read from its documents (scanned or damaged), so nothing is quoted."
+    assert unread in section.split("(DZA)")[1].split("###")[0]
+    assert unread in html_section(outputs["html"], "evidence").split('data-id="DZA"')[1].split("</article>")[0]
     # the countries of the first 2K without documents are listed, in every format
     top = {r["id"] for r in sheet_records(outputs["xlsx"], "Ranking") if r["rank"] <= 10}
     without = sorted(top - set(page))
@@ -259,9 +293,10 @@ def test_evidence_has_the_same_levels_and_passages_in_the_page_the_workbook_and_
 
 def test_the_evidence_note_counts_ranked_countries_not_sheet_rows(outputs: dict[str, Any]) -> None:
     # the demo has 165 rows; 162 are ranked (GBR, NLD and NZL have no UNCT). Three blank cells take a level
-    # (NGA included, BRA requested, COL none: its documents do not mention IP): 162 - 3 are left blank.
+    # (NGA included, BRA requested, COL none: its documents do not mention IP) and DZA has no suggestion
+    # (a scan): 162 - 4 are left blank without evidence.
     line = (
-        "gov_ip_interest: 159 ranked countries have neither a typed value nor evidence; the criteria's "
+        "gov_ip_interest: 158 ranked countries have neither a typed value nor evidence; the criteria's "
         "missing-data policy (worst) decides for them"
     )
     assert f"Evidence: {line}" in outputs["stderr"]

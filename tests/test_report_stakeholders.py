@@ -111,4 +111,5 @@ def test_the_markdown_report_has_the_section_too(workbook: Path, runner, tmp_pat
     text = out.read_text(encoding="utf-8")
     section = text[text.index("## Whose weights") : text.index("## Provenance")]
     assert "| Ana | 0.588 | 0.118 | 0.294 |" in section
-    assert "- Most divided: Bo and Cy (12 countries in only one of their top 15)" in section
+    assert "Bo and Cy: 12 countries in only one of their top 15. Only Bo's: Nigeria (NGA), Brazil (BRA)," in section
+    assert "- **Ana**: " in section and "### Compromise" in section  # own top K, as on the page

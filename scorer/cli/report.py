@@ -67,12 +67,13 @@ def generated_time() -> str:
 
 def load_evidence_section(df: pd.DataFrame, criteria: Criteria, path: Path) -> tuple[pd.DataFrame, EvidenceSection]:
     """The sheet filled from an evidence file (as ``rank --evidence``) and what the report quotes from it."""
-    from scorer.io.evidence_file import apply_evidence_file, read_passages, read_suggestions
+    from scorer.io.evidence_file import apply_evidence_file, read_levels, read_passages, read_suggestions
     from scorer.report.evidence_section import EvidenceSection
 
     filled, merged = apply_evidence_file(df, criteria, path)
     suggestions = {iso3: level for _number, iso3, level in read_suggestions(path)}
-    return filled, EvidenceSection(path.name, suggestions, read_passages(path), merged)
+    bases = {iso3: basis for iso3, (_level, basis) in read_levels(path, criteria)[3].items()}
+    return filled, EvidenceSection(path.name, suggestions, read_passages(path), merged, bases=bases)
 
 
 def report_targets(outputs: tuple[Path, ...]) -> list[Path]:

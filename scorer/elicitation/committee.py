@@ -51,7 +51,8 @@ class HullReport:
         p = self.summary["p_top_k"]
         names = self.summary["name"]
         always = [f"{names[i]} ({i})" for i in p.index[p >= 1.0]]
-        some = [f"{names[i]} ({i}) p={_share(float(p[i]))}" for i in p.index[(p > 0) & (p < 1)]]
+        shares = {i: _share(float(p[i])) for i in p.index[(p > 0) & (p < 1)]}
+        some = [f"{names[i]} ({i}) p{'' if s[0] in '<>' else '='}{s}" for i, s in shares.items()]  # p>0.99, p=0.25
         return [
             f"Under any weighting between the stakeholders' own ({self.draws:,} draws, seed {self.seed}; "
             f"{HULL_DESCRIPTION}):",

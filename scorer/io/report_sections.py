@@ -12,7 +12,7 @@ Markdown and the page give the same numbers and words. Nothing is computed here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -65,12 +65,61 @@ def report_sections(report: Report) -> Sections:
 
 
 def committee_markdown(committee: CommitteeReport) -> list[str]:
-    """The Whose weights section: the weights table and the lines ``unct-scorer weights`` prints."""
-    from scorer.report.stakeholders import WHOSE_WEIGHTS
+    """The Whose weights section, from the page's view: weights, own top K, consensus, most divided, compromise."""
+    from scorer.report.stakeholders import WHOSE_WEIGHTS, stakeholders_view
 
-    frame = committee.weights_frame().reset_index()
-    lines = [f"## {WHOSE_WEIGHTS[1]}", "", frame_to_markdown(frame, float_digits=3), ""]
-    return lines + [f"- {markdown_text(line.strip())}" for line in committee.lines() if line.strip()] + [""]
+    view = stakeholders_view(committee)
+    lines = [
+        f"## {WHOSE_WEIGHTS[1]}",
+        "",
+        f"The committee's judgements ({markdown_text(view['method'])}), as `unct-scorer weights` computes them from "
+        "the same file: each stakeholder's weights, the group's, and a compromise that keeps the largest move for "
+        "anyone as small as possible (distance: the share of the weight that moves).",
+        "",
+    ]
+    table = {"Stakeholder": [row["who"] for row in view["rows"]]}
+    table |= {c: [row["weights"][j] for row in view["rows"]] for j, c in enumerate(view["criteria"])}
+    if view["ahp"]:
+        table["Consistency ratio"] = [row["cr"] for row in view["rows"]]
+    table["Distance to compromise"] = [row["to_compromise"] for row in view["rows"]]
+    lines += [frame_to_markdown(pd.DataFrame(table), right_align=tuple(list(table)[1:]))]
+    lines += [f"- {markdown_text(line.strip())}" for line in view["lines"] if line.strip()] + [""]
+    k = view["top_k"]
+    if k is not None:
+        lines += _committee_lists(view, k)
+        if committee.analysis is not None and len(committee.analysis.stakeholders) > 1:
+            lines += [f"Countries in only one of two stakeholders' top {k}:", ""]
+            lines += [frame_to_markdown(committee.analysis.disagreement.rename_axis("Stakeholder").reset_index())]
+        lines += ["### Compromise", "", markdown_text(view["compromise"]), ""]
+    if view["hull"]:
+        lines += ["### Any weighting between theirs", "", *(f"- {markdown_text(x.strip())}" for x in view["hull"]), ""]
+    return lines + [f"> {markdown_text(n)}\n" for n in view["notes"]]
+
+
+def _committee_lists(view: dict[str, Any], k: int) -> list[str]:
+    """Each stakeholder's own top K, the consensus and the most divided pair, as the page lists them."""
+
+    def named(countries: list[Any]) -> str:
+        return ", ".join(f"{markdown_text(c.name)} ({c.id})" for c in countries) or "none"
+
+    lines = [f"### Each stakeholder's own top {k}", ""]
+    lines += [f"- **{markdown_text(t['who'])}**: {named(t['countries'])}" for t in view["tops"]]
+    lines += ["", "### Consensus", ""]
+    lines += [f"- {g['title']} ({len(g['countries'])}): {named(g['countries'])}." for g in view["consensus"]]
+    lines += [f"- In the top {k} for none: {view['n_none']} countries.", ""]
+    pair = view["pair"]
+    if pair is not None:
+        lines += ["### Most divided", ""]
+        a, b = markdown_text(pair["a"]), markdown_text(pair["b"])
+        if pair["n"] == 0:
+            lines += [f"Every pair of stakeholders has the same top {k}.", ""]
+        else:
+            lines += [
+                f"{a} and {b}: {pair['n']} countries in only one of their top {k}. Only {a}'s: "
+                f"{named(pair['only_a'])}. Only {b}'s: {named(pair['only_b'])}.",
+                "",
+            ]
+    return lines
 
 
 def uncertainty_markdown(result: UncertaintyResult) -> list[str]:
@@ -154,10 +203,11 @@ def evidence_markdown(report: Report) -> list[str]:
         lines += [f"- {markdown_text(line)}" for line in view["merge_lines"]] + [""]
     for c in view["countries"]:
         where = "in" if c["inside"] else "outside"
+        basis = f" ({markdown_text(c['basis'])})" if c["basis"] else ""
         lines += [
             f"### {markdown_text(c['name'])} ({c['id']}): rank {c['rank']}, {where} the top {k}",
             "",
-            f"Suggested level: **{markdown_text(c['level'])}**; {markdown_text(c['status'])}.",
+            f"Suggested level: **{markdown_text(c['level'])}**{basis}; {markdown_text(c['status'])}.",
             "",
         ]
         for n, q in enumerate(c["passages"], start=1):
@@ -165,7 +215,7 @@ def evidence_markdown(report: Report) -> list[str]:
             lines.append(
                 f"{n}. \u201c{markdown_text(q['text'])}\u201d ({markdown_text(q['file'])}, page {q['page']}{context})"
             )
-        lines += [""] if c["passages"] else ["No passage of its documents mentions IP or WIPO.", ""]
+        lines += [""] if c["passages"] else [c["empty"], ""]
     if view["without"]:
         names = ", ".join(f"{markdown_text(name)} ({ident})" for ident, name in view["without"])
         lines += [f"No documents were read for: {names}.", ""]

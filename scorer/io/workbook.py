@@ -259,6 +259,9 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Evidence countries", "suggested_level"): Column(
         "Suggested level", "the level `unct-scorer evidence` suggests from the documents (a reading aid, not a finding)"
     ),
+    ("Evidence countries", "suggestion_basis"): Column(
+        "Why this level", "the level rule that gave the suggestion (blank: no documents)"
+    ),
     ("Evidence countries", "used"): Column("What the ranking used", "the suggestion or the typed value, in words"),
     ("Evidence countries", "passages"): Column(
         "Passages quoted", "how many passages the Evidence passages sheet quotes", "passages", WHOLE

@@ -29,6 +29,7 @@ class EvidenceSection:
 
     ``merge`` (None when the sheet was not filled from the file) says which
     blank cells took the suggestion and which typed values overrode it.
+    ``bases`` says, by ISO3, why the level was suggested (the rule that fired).
     """
 
     source: str
@@ -36,6 +37,7 @@ class EvidenceSection:
     passages: Mapping[str, Sequence[Passage]]
     merge: MergeReport | None = None
     notes: Sequence[str] = field(default_factory=tuple)
+    bases: Mapping[str, str] = field(default_factory=dict)
 
     def status(self, iso3: str) -> str:
         """What the ranking used for this country, in words.
@@ -59,6 +61,11 @@ class EvidenceSection:
         if iso3 in m.without_suggestion:
             return "no suggestion (no readable text); the cell was left as it was"
         return "the sheet's value was used"
+
+
+NO_PASSAGE = "No passage of its documents mentions IP or WIPO."
+NO_TEXT = "No text could be read from its documents (scanned or damaged), so nothing is quoted."
+"""What the section says under a country with no passage: the documents were read, or could not be."""
 
 
 def evidence_view(section: EvidenceSection, result: ScoreResult, *, top_k: int) -> dict[str, Any]:
@@ -87,7 +94,9 @@ def evidence_view(section: EvidenceSection, result: ScoreResult, *, top_k: int) 
                 "tier": str(row["tier"]),
                 "inside": int(row["rank"]) <= top_k,
                 "level": section.suggestions.get(iso3, "") or "no suggestion",
+                "basis": section.bases.get(iso3, "") if section.suggestions.get(iso3, "") else "",
                 "status": section.status(iso3),
+                "empty": NO_PASSAGE if section.suggestions.get(iso3, "") else NO_TEXT,
                 "passages": [
                     {"text": p.text, "file": p.file, "page": p.page, "contexts": ", ".join(p.contexts)}
                     for p in section.passages.get(iso3, ())
@@ -112,8 +121,8 @@ NO_DOCUMENTS = "no documents were read for it"
 def evidence_sheets(section: EvidenceSection, result: ScoreResult, *, top_k: int) -> dict[str, pd.DataFrame]:
     """The section as workbook sheets, from :func:`evidence_view` (the same countries, levels and passages).
 
-    * Evidence countries: one row per country of the first 2K (rank, id, name, in the top K, suggested level,
-      what the ranking used, passages quoted); a country without documents has no level;
+    * Evidence countries: one row per country of the first 2K (rank, id, name, in the top K, suggested level
+      and why, what the ranking used, passages quoted); a country without documents has no level;
     * Evidence passages: one row per quoted passage (id, name, order, text, document, page, where it occurs);
     * Evidence summary: the source, what the merge did and the notes.
 
@@ -131,14 +140,14 @@ def evidence_sheets(section: EvidenceSection, result: ScoreResult, *, top_k: int
     table = result.table
     rows = [
         {"rank": c["rank"], "id": c["id"], "name": c["name"], "in_top_k": c["inside"], "suggested_level": c["level"]}
-        | {"used": c["status"], "passages": len(c["passages"])}
+        | {"suggestion_basis": c["basis"], "used": c["status"], "passages": len(c["passages"])}
         for c in view["countries"]
     ]
     for iso3, name in view["without"]:
         rank = int(table.loc[iso3, "rank"])
         rows.append(
             {"rank": rank, "id": iso3, "name": name, "in_top_k": rank <= top_k, "suggested_level": ""}
-            | {"used": NO_DOCUMENTS, "passages": 0}
+            | {"suggestion_basis": "", "used": NO_DOCUMENTS, "passages": 0}
         )
     rows.sort(key=lambda r: (r["rank"], r["id"]))
     passages = [
@@ -155,5 +164,5 @@ def evidence_sheets(section: EvidenceSection, result: ScoreResult, *, top_k: int
     }
 
 
-EVIDENCE_COLUMNS = ("rank", "id", "name", "in_top_k", "suggested_level", "used", "passages")
+EVIDENCE_COLUMNS = ("rank", "id", "name", "in_top_k", "suggested_level", "suggestion_basis", "used", "passages")
 PASSAGE_COLUMNS = ("id", "name", "passage", "text", "file", "page", "contexts")
