@@ -13,10 +13,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from scorer.errors import ConfigError, DataError, ScorerError, ScoringError
-
 if TYPE_CHECKING:
     from scorer.core.result import Explanation, ScoreResult
+    from scorer.errors import ConfigError, DataError, ScorerError, ScoringError
     from scorer.io.criteria_file import load_criteria
     from scorer.io.spreadsheet import read_countries
     from scorer.model.criteria import Criteria
@@ -25,6 +24,10 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _LAZY = {
+    "ConfigError": "scorer.errors",
+    "DataError": "scorer.errors",
+    "ScorerError": "scorer.errors",
+    "ScoringError": "scorer.errors",
     "Criteria": "scorer.model.criteria",
     "load_criteria": "scorer.io.criteria_file",
     "read_countries": "scorer.io.spreadsheet",
@@ -32,7 +35,8 @@ _LAZY = {
     "Explanation": "scorer.core.result",
     "ScoreResult": "scorer.core.result",
 }
-"""Public names loaded on first use: ``import scorer`` (and the CLI's ``--help``) stays free of pandas."""
+"""Public names loaded on first use: ``import scorer`` (and the CLI's ``--help`` and ``--version``) loads none
+of them, not even the error classes."""
 
 
 def __getattr__(name: str) -> Any:
