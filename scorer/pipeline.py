@@ -402,7 +402,7 @@ def _impute_units(prepared: Prepared, criteria: Criteria) -> _Units:
     items = criteria.indicator_items()
     idx = np.flatnonzero(prepared.eligible)
     ids = prepared.identity.ids
-    raw = prepared.cells.raw[idx].copy()
+    raw = prepared.cells.raw[idx]  # a copy (an index array takes one)
     observed = ~np.isnan(raw)
     raw, imputations = impute_cells(
         raw,

@@ -127,14 +127,38 @@ def _matmul_into(a: FloatArray, b: FloatArray, out: FloatArray) -> FloatArray:
 
 def _contributions(values: FloatArray, weights: FloatArray, mask: BoolArray | None) -> FloatArray:
     """Effective weight times value per cell, shape ``(..., n, k)`` (0 where unavailable)."""
+    return _arithmetic_parts(values, weights, mask)[0]
+
+
+def _arithmetic_parts(
+    values: FloatArray, weights: FloatArray, mask: BoolArray | None
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """(contributions, effective weights, available or None when every cell is): :func:`_contributions`' work.
+
+    Each row's weights are renormalised over its available columns, ``w_j / sum_l w_l``
+    (0 where none weighs); the contributions are those times the values (NaN read as 0).
+    Where every cell is available the effective weights are one row, shape ``(..., 1, k)``,
+    that broadcasts: a large table then costs one new array, the contributions, and the
+    numbers are the same, bit for bit, as when each row is renormalised on its own.
+    """
     w = np.asarray(weights, dtype=np.float64)[..., np.newaxis, :]
-    available = np.ones(np.shape(values), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    kept = np.where(available, w, 0.0)
+    available = None if mask is None else np.asarray(mask, dtype=bool)
+    if available is not None and available.all():
+        available = None
+    kept = np.array(w) if available is None else np.where(available, w, 0.0)
     total = kept.sum(axis=-1, keepdims=True)
+    positive = total > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        effective = np.where(total > 0, kept / np.where(total > 0, total, 1.0), 0.0)
-    out: FloatArray = np.where(available, effective * np.nan_to_num(values), 0.0)
-    return out
+        np.divide(kept, np.where(positive, total, 1.0), out=kept)
+    np.copyto(kept, 0.0, where=~positive)
+    out = np.nan_to_num(np.asarray(values, dtype=np.float64))  # a new array: multiplied in place
+    if out.shape == np.broadcast_shapes(out.shape, kept.shape):
+        np.multiply(out, kept, out=out)
+    else:
+        out = out * kept
+    if available is not None:
+        np.copyto(out, 0.0, where=~available)
+    return out, kept, available
 
 
 def weighted_arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray) -> tuple[FloatArray, FloatArray]:
@@ -146,10 +170,24 @@ def weighted_arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray
     >>> s.tolist(), c.tolist()
     ([0.6], [[0.6, 0.0]])
     """
-    contributions = _contributions(values, weights, mask)
+    scores, contributions, _effective = _arithmetic(values, weights, mask)
+    return scores, contributions
+
+
+def _arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`weighted_arithmetic` and the effective weights, shape ``(n, k)`` (a read-only broadcast when every
+    cell is available)."""
+    contributions, effective, available = _arithmetic_parts(values, weights, mask)
     scores = contributions.sum(axis=1)
-    usable = mask.any(axis=1) & (np.where(mask, weights[np.newaxis, :], 0.0).sum(axis=1) > 0)
-    return np.where(usable, scores, np.nan), contributions
+    w = np.asarray(weights, dtype=np.float64)
+    usable: BoolArray
+    if available is None:  # every cell available: the same test on every row
+        usable = np.full(len(scores), bool(np.asarray(mask).shape[-1]) and w.sum() > 0)
+    elif w.min(initial=0.0) >= 0:  # a sum of non-negative weights is positive when one of them is
+        usable = (available & (w > 0)).any(axis=1)
+    else:
+        usable = available.any(axis=1) & (np.where(available, w[np.newaxis, :], 0.0).sum(axis=1) > 0)
+    return np.where(usable, scores, np.nan), contributions, np.broadcast_to(effective, contributions.shape)
 
 
 def weighted_geometric(values: FloatArray, weights: FloatArray, mask: BoolArray) -> FloatArray:
@@ -291,8 +329,8 @@ class Arithmetic(AggregationMethod):
     additive = True
 
     def combine(self, values: FloatArray, weights: FloatArray, mask: BoolArray) -> Combined:
-        scores, contributions = weighted_arithmetic(values, weights, mask)
-        return Combined(scores, effective_weights(weights, mask), contributions)
+        scores, contributions, effective = _arithmetic(values, weights, mask)
+        return Combined(scores, effective, contributions)
 
     def describe(self) -> str:
         return "a weighted arithmetic mean (a weighted sum; the contributions add up to the score)"

@@ -171,9 +171,10 @@ def _decompose(
         method = AGGREGATIONS[node.aggregation.value]
         if not method.additive:
             no_contributions[node.id] = method.no_contributions
-    node_contributions = np.where(
-        exists[np.newaxis, :], np.where(np.isnan(node_scores), 0.0, overall * np.nan_to_num(node_scores)), np.nan
-    )
+    node_contributions = np.nan_to_num(node_scores)  # overall weight x score, 0 where no score, NaN where none exist
+    np.multiply(overall, node_contributions, out=node_contributions)
+    np.copyto(node_contributions, 0.0, where=np.isnan(node_scores))
+    node_contributions[:, ~exists] = np.nan
     indicator_weights = np.zeros_like(within_leaf)
     contributions = np.full_like(within_leaf, np.nan)
     for j, (_c, iid, _i) in enumerate(criteria.indicator_items()):

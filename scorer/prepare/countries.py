@@ -58,6 +58,8 @@ _ISO3 = re.compile(r"[A-Za-z]{3}")
 _M49 = re.compile(r"[0-9]{1,3}")
 _NOT_ALNUM = re.compile(r"[\W_]+")  # what str.isalnum() rejects (\w is isalnum() and "_")
 _ASCII_DIGIT = re.compile(r"[0-9]")
+# A text with an ASCII digit that is not an M49 number ('unit-000123'): no code, and no name when none has a digit
+_DIGIT_NOT_M49 = re.compile(r"(?![0-9]{1,3}\Z).*?[0-9]", re.DOTALL)
 
 _ID_HEADERS = (
     "iso3",
@@ -282,6 +284,18 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
         """
         return self._match(_as_text(text)).codes
 
+    def count_named(self, texts: Sequence[str]) -> int:
+        """How many of ``texts`` (clean text, as a cell reads) name exactly one country.
+
+        The same count as ``sum(len(self.candidates(t)) == 1 for t in texts)``, with one
+        regular-expression test, not a lookup, for each label with digits such as 'unit-000123'.
+
+        >>> default_resolver().count_named(["Peru", "PER", "Congo", "unit-000123", "4"])
+        3
+        """
+        skip = None if self._names.digits[0] else _DIGIT_NOT_M49.match
+        return sum(1 for t in texts if not (skip and skip(t)) and len(self._match(t).codes) == 1)
+
     def resolve_many(
         self,
         values: Sequence[object],
@@ -414,6 +428,8 @@ or COD (Democratic Republic of the Congo); write the ISO3 code or the full name
 
 def _as_text(value: object) -> str:
     """Turn a cell into text: integral numbers (M49) lose any ".0"."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None or isinstance(value, bool):
         return "" if value is None else str(value)
     if isinstance(value, numbers.Integral):

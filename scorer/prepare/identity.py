@@ -60,7 +60,7 @@ def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: s
     texts = [_id_text(v) for v in raw]
     present = [(i, t) for i, t in enumerate(texts) if t]
     distinct = list(dict.fromkeys(t for _i, t in present))
-    resolved = sum(len(resolver.candidates(t)) == 1 for t in distinct)  # no hints: nothing is reported yet
+    resolved = resolver.count_named(distinct)  # no hints: nothing is reported yet
     countries = bool(distinct) and resolved * 2 >= len(distinct)
     problems: list[Problem] = []
     conversions: list[dict[str, object]] = []
@@ -83,6 +83,17 @@ def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: s
             f"only {resolved} of {len(distinct)} ids in column {column!r} read as countries; "
             "the ids are used as written"
         )
+    keys = ids if countries else [t.casefold() for t in texts]  # what must not repeat
+    if len(present) < len(texts) or len(set(keys)) < len(keys):  # a set is one C pass: the loop only when needed
+        problems += _blank_and_repeated(texts, ids, rows, countries=countries, column=column, source=source)
+    return Identity(ids, names, texts, countries, problems, conversions, notes)
+
+
+def _blank_and_repeated(
+    texts: list[str], ids: list[str], rows: np.ndarray, *, countries: bool, column: str, source: str
+) -> list[Problem]:
+    """A problem for each blank id and for each repeat of an id (the same country, or the same label in any case)."""
+    problems: list[Problem] = []
     seen: dict[str, tuple[int, str]] = {}
     for i, text in enumerate(texts):
         row = int(rows[i])
@@ -105,4 +116,4 @@ def identify_rows(values: pd.Series, rows: np.ndarray, *, column: str, source: s
             problems.append(Problem("data.duplicate_id", message, file=source, row=row, column=column, value=text))
         else:
             seen[key] = (row, text)
-    return Identity(ids, names, texts, countries, problems, conversions, notes)
+    return problems
