@@ -184,7 +184,7 @@ def _arithmetic(values: FloatArray, weights: FloatArray, mask: BoolArray) -> tup
     if available is None:  # every cell available: the same test on every row
         usable = np.full(len(scores), bool(np.asarray(mask).shape[-1]) and w.sum() > 0)
     elif w.min(initial=0.0) >= 0:  # a sum of non-negative weights is positive when one of them is
-        usable = (available & (w > 0)).any(axis=1)
+        usable = np.asarray((available & (w > 0)).any(axis=1))
     else:
         usable = available.any(axis=1) & (np.where(available, w[np.newaxis, :], 0.0).sum(axis=1) > 0)
     return np.where(usable, scores, np.nan), contributions, np.broadcast_to(effective, contributions.shape)
