@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scorer.cli import main
+from scorer.cli import all_commands, main
 from scorer.solvers.highs import captured_stdout
+from tests.elicitation_helpers import fill_sheet
 
 CHATTER = Path(__file__).parent / "data" / "highs_chatter"
 CHATTY_SELECT = [
@@ -52,6 +53,16 @@ def _decisions(folder: Path) -> Path:
     return path
 
 
+def _judgements(folder: Path, criteria: str) -> Path:
+    path = folder / "judgements.xlsx"
+    made = CliRunner().invoke(main, ["-q", "template", "--judgements", "-c", criteria, "-o", str(path)])
+    assert made.exit_code == 0, made.output
+    ids = ["engagement", "representation", "government_interest"]
+    fill_sheet(path, "Stakeholder 1", ids, swing={"engagement": 100, "representation": 40, "government_interest": 70})
+    fill_sheet(path, "Stakeholder 2", ids, swing={"engagement": 60, "representation": 100, "government_interest": 50})
+    return path
+
+
 def _commands(folder: Path) -> dict[str, list[str]]:
     default = str(CHATTER / "criteria.yaml")
     other = folder / "other.yaml"
@@ -67,7 +78,27 @@ def _commands(folder: Path) -> dict[str, list[str]]:
         "sweep": ["sweep", "engagement", *inputs, "--steps", "5"],
         "compare": ["compare", default, str(other), "-s", inputs[0]],
         "fit": ["fit", "--decisions", str(_decisions(folder)), *inputs],
+        "uncertainty": ["uncertainty", *inputs, "--samples", "16", "--bootstrap", "0"],
+        "weights": [
+            "weights",
+            str(_judgements(folder, default)),
+            "-c",
+            default,
+            "--method",
+            "swing",
+            "--data",
+            inputs[0],
+        ],
     }
+
+
+def _with_format() -> list[str]:
+    """Every command that has a --format option."""
+    return sorted(name for name, command in all_commands().items() if any(p.name == "fmt" for p in command.params))
+
+
+def test_every_command_with_a_format_option_is_checked(tmp_path: Path) -> None:
+    assert sorted(_commands(tmp_path)) == _with_format()
 
 
 def _parse(fmt: str, text: str) -> object:
@@ -80,7 +111,20 @@ def _parse(fmt: str, text: str) -> object:
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 @pytest.mark.parametrize(
-    "name", ["rank", "explain", "validate", "select", "sensitivity", "stability", "sweep", "compare", "fit"]
+    "name",
+    [
+        "rank",
+        "explain",
+        "validate",
+        "select",
+        "sensitivity",
+        "stability",
+        "sweep",
+        "compare",
+        "fit",
+        "uncertainty",
+        "weights",
+    ],
 )
 def test_every_command_prints_only_the_requested_format(
     name: str, fmt: str, tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

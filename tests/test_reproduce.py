@@ -21,11 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from scorer.cli import main
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from tests.elicitation_helpers import fill_sheet
+from tests.evidence_docs import write_text
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 MESSY = ("data.xlsx", "--sheet", "Data", "--header-row", "3", "--decimal-comma", "--year", "2022")
@@ -60,12 +63,39 @@ def write_messy_workbook(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with data.xlsx (messy), data.csv (the demo), crit.yaml and decisions.csv."""
+    """A folder with data.xlsx (messy), data.csv (the demo), crit.yaml, decisions.csv, judgements.xlsx (two
+    stakeholders' judgements), docs/ (two cooperation frameworks) and ev.csv (the evidence found in them)."""
     folder = tmp_path_factory.mktemp("inputs")
     write_messy_workbook(folder / "data.xlsx")
     shutil.copy(demo_spreadsheet_path(), folder / "data.csv")
     shutil.copy(default_criteria_path(), folder / "crit.yaml")
     (folder / "decisions.csv").write_text("country,decision\nChina,yes\nSingapore,yes\nPeru,no\nBhutan,no\n", "utf-8")
+    judgements = folder / "judgements.xlsx"
+    made = CliRunner().invoke(
+        main,
+        [
+            "template",
+            "--judgements",
+            "-c",
+            str(folder / "crit.yaml"),
+            "--stakeholder",
+            "Ana",
+            "--stakeholder",
+            "Bo",
+            "-o",
+            str(judgements),
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    ids = ["engagement", "representation", "government_interest"]
+    fill_sheet(judgements, "Ana", ids, swing={"engagement": 100, "representation": 40, "government_interest": 70})
+    fill_sheet(judgements, "Bo", ids, swing={"engagement": 50, "representation": 100, "government_interest": 60})
+    docs = folder / "docs"
+    docs.mkdir()
+    write_text(docs / "KEN_cf.txt", [["Kenya 2022-2026"], ["Outcome 1: firms file patents.", "Partners: UNDP, WIPO"]])
+    write_text(docs / "URY_cf.txt", [["Uruguay 2021-2025"], ["Salud y empleo."]])
+    found = CliRunner().invoke(main, ["evidence", str(docs), "-o", str(folder / "ev.csv")])
+    assert found.exit_code == 0, found.output
     return folder
 
 
@@ -78,13 +108,18 @@ def recorded_command(path: Path) -> str:
     if suffix == ".json":
         return str(json.loads(path.read_text(encoding="utf-8"))["provenance"]["command"])
     if suffix == ".xlsx":
-        rows = load_workbook(path)["Provenance"].iter_rows(min_row=2, values_only=True)
+        book = load_workbook(path)
+        if "Provenance" not in book.sheetnames:  # a workbook to fill in keeps it in its properties
+            return str(book.properties.description).removeprefix("Command: ")
+        rows = book["Provenance"].iter_rows(min_row=2, values_only=True)
         return str(dict((k, v) for k, v, *_ in rows)["command"])
     text = path.read_text(encoding="utf-8")
     if suffix == ".md":
         found = re.search(r"^- command: `(.*)`$", text, re.M)
-    elif suffix == ".yaml":
+    elif suffix == ".yaml":  # a fitted file's header, else the provenance of the weights it was given
         found = re.search(r"^# Command: (.*)$", text, re.M)
+        if found is None:
+            return str(yaml.safe_load(text)["elicitation"]["command"])
     elif suffix == ".svg":
         found = re.search(r"<dc:description>Command: (.*?)</dc:description>", text, re.S)
     else:
@@ -244,3 +279,92 @@ def test_charts_record_the_command_that_rewrites_them(
     args = ["sweep", "engagement", *GROUPED, "-c", "crit.yaml", "--steps", "5", "--plot", "sweep.svg"]
     (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, ["sweep.svg"])
     assert same_words(recorded, args)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [".csv", ".md", pytest.param(".json", marks=SLOW), pytest.param(".xlsx", marks=SLOW)],
+)
+def test_uncertainty_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    args = ["uncertainty", *GROUPED, "-c", "crit.yaml", "--samples", "16", "--bootstrap", "5", "-o", f"u{kind}"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"u{kind}"])
+    assert same_words(recorded, [*args, "--seed", "20210816"])
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [".yaml", ".json", pytest.param(".csv", marks=SLOW), pytest.param(".md", marks=SLOW), ".xlsx"],
+)
+def test_weights_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    args = ["weights", "judgements.xlsx", "-c", "crit.yaml", "--data", *MESSY, "--method", "swing"]
+    args += ["--hull-draws", "50", "-o", f"w{kind}"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"w{kind}"])
+    assert same_words(recorded, [*args, "--seed", "20210816"])
+
+
+@pytest.mark.parametrize("kind", [".csv", ".json"])
+def test_evidence_outputs_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    args = ["evidence", "docs", "-c", "crit.yaml", "-o", f"e{kind}"]
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, [f"e{kind}"])
+    assert same_words(recorded, args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["template", "-c", "crit.yaml", "-o", "t.xlsx"],
+        ["template", "-c", "crit.yaml", "--evidence", "ev.csv", "-o", "t.xlsx"],
+        ["template", "--judgements", "-c", "crit.yaml", "--stakeholder", "Ana", "-o", "t.xlsx"],
+    ],
+    ids=["data-entry", "with-evidence", "judgements"],
+)
+def test_templates_record_the_command_that_rewrites_them(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    (recorded,) = regenerate(inputs, tmp_path, monkeypatch, args, ["t.xlsx"])
+    assert same_words(recorded, args)
+
+
+@SLOW
+def test_a_report_with_every_section_records_the_command_that_rewrites_it(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = ["r.html", "r.xlsx", "r.md"]
+    args = ["report", *MESSY, "-c", "crit.yaml", "--sensitivity", "--draws", "200", "--capacity", "8"]
+    args += ["--uncertainty", "--samples", "16", "--bootstrap", "5", "--stakeholders", "judgements.xlsx"]
+    args += ["--judgement-method", "swing"]
+    args += ["--evidence", "ev.csv", *(w for o in outputs for w in ("-o", o))]
+    commands = regenerate(inputs, tmp_path, monkeypatch, args, outputs)
+    assert len(set(commands)) == 1
+    assert same_words(commands[0], [*args, "--seed", "20210816", "--selection-draws", "100"])
+
+
+def test_a_slow_clock_changes_no_byte_of_any_report_kind(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No content depends on timing (issue 10, defect 3: the selection's robustness had a 10-second budget)."""
+    import itertools
+    import time
+
+    outputs = ["r.html", "r.xlsx", "r.md"]
+    args = ["report", *PLAIN, "-c", "crit.yaml", "--capacity", "8", "--min-per", "region:1", "--sensitivity"]
+    args += ["--draws", "200", "--selection-draws", "20", *(w for o in outputs for w in ("-o", o))]
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    for folder in (fast, slow):
+        shutil.copytree(inputs, folder)
+    run_in(fast, args, monkeypatch)
+    ticks = itertools.count(0.0, 1000.0)  # every reading of the clock 1,000 s after the last
+    monkeypatch.setattr(time, "monotonic", lambda: next(ticks))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks))
+    run_in(slow, args, monkeypatch)
+    for name in outputs:
+        assert (slow / name).read_bytes() == (fast / name).read_bytes(), name
+    assert "### Robustness: share of plausible weightings selecting each country" in (fast / "r.md").read_text(
+        encoding="utf-8"
+    )

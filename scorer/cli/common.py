@@ -388,6 +388,19 @@ def load_inputs(
     return df, criteria, data_path, crit_path
 
 
+def record_command(workbook: Any) -> None:
+    """Keep the command that rewrites a workbook the user fills in (a template) in its file properties.
+
+    Such a workbook has no Provenance sheet (its sheets are the user's to fill), so the command goes in the
+    properties' description ("Comments" in Excel's file information), as ``Command: unct-scorer ...``.
+    """
+    from scorer.cli.reproduce import reproduce_command
+
+    command = reproduce_command()
+    if command is not None:
+        workbook.properties.description = f"Command: {command}"
+
+
 def is_quiet() -> bool:
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.find_root().meta.get("scorer.quiet"))

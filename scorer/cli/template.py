@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import criteria_option, example, is_verbose, note, note_written, output_options
+from scorer.cli.common import (
+    criteria_option,
+    example,
+    is_verbose,
+    note,
+    note_written,
+    output_options,
+    record_command,
+)
 from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
@@ -39,6 +47,7 @@ def make_plan(criteria_path: Path | None, output: Path, *, criteria_file: str | 
 def save_workbook(plan: TemplatePlan, output: Path, *, force: bool, inputs: tuple[Path, ...] = ()) -> None:
     """Build the workbook and write it atomically."""
     workbook = build_workbook(plan)
+    record_command(workbook)
 
     def writer(tmp: Path) -> None:
         workbook.save(tmp)

@@ -18,6 +18,7 @@ from scorer.cli.common import (
     note_written,
     output_options,
     read_sheet,
+    record_command,
     render_table,
     resolve_inputs,
     seed_option,
@@ -231,6 +232,7 @@ def write_judgement_template(
     workbook = build_judgement_workbook(
         criteria, names, workbook=str(output), criteria_file=str(criteria_path) if criteria_path else None
     )
+    record_command(workbook)
     save_judgement_workbook(workbook, output, force=force, inputs=(criteria_path,) if criteria_path else ())
     c = f" -c {criteria_path}" if criteria_path else ""
     note_written(

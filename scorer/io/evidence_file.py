@@ -32,8 +32,8 @@ from scorer.evidence.rules import EvidenceRules
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
 from scorer.evidence.terms import Term, TermList
 from scorer.io.limits import check_regular_file
-from scorer.io.outputs import frame_to_csv, to_json, write_text, write_workbook
-from scorer.io.results import provenance
+from scorer.io.outputs import to_json, write_text, write_workbook
+from scorer.io.results import provenance, write_csv
 from scorer.model.criteria import Criteria
 from scorer.prepare.countries import CountryResolver, default_resolver
 
@@ -184,8 +184,8 @@ def write_evidence(
     """Write the evidence in the format the extension names (.csv, .json or .xlsx)."""
     suffix = path.suffix.lower()
     countries = pd.DataFrame(country_rows(result), columns=list(COUNTRY_COLUMNS))
-    if suffix == ".csv":
-        write_text(path, frame_to_csv(countries), force=force, inputs=inputs)
+    if suffix == ".csv":  # its provenance beside it, as for every CSV output
+        write_csv(path, countries, provenance_data, force=force, guard=inputs)
     elif suffix == ".json":
         data = {
             "provenance": provenance_data,
