@@ -6,9 +6,9 @@ import inspect
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 import numpy as np
@@ -399,6 +399,79 @@ def record_command(workbook: Any) -> None:
     command = reproduce_command()
     if command is not None:
         workbook.properties.description = f"Command: {command}"
+
+
+ANALYSIS_OUTPUTS = (".csv", ".json", ".xlsx", ".md")
+"""What ``-o`` of an analysis command (sensitivity, stability, uncertainty) writes."""
+
+
+class Analysis(Protocol):
+    """What an analysis command prints and writes: its sentences and its JSON-ready data."""
+
+    def lines(self) -> list[str]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def analysis_inputs(
+    spreadsheet: Path | None,
+    criteria_path: Path | None,
+    sheet: str | None,
+    output: Path | None,
+    *,
+    force: bool,
+    extra: Mapping[str, Path] | None = None,
+) -> tuple[pd.DataFrame, Criteria, dict[str, Path]]:
+    """An analysis command's sheet and criteria, and its input files by role (``extra`` added), with ``-o``
+    checked first: a format the command writes, not an input, not a file that exists without ``--force``."""
+    from scorer.io.outputs import check_target
+
+    check_suffix(output, ANALYSIS_OUTPUTS)
+    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path, **(extra or {})}
+    if output is not None:
+        check_target(output, force=force, inputs=tuple(inputs.values()))
+    return df, criteria, inputs
+
+
+def emit_analysis(
+    analysis: Analysis,
+    output: Path | None,
+    fmt: str,
+    *,
+    title: str,
+    sheets: Mapping[str, pd.DataFrame],
+    text: Callable[[], list[str]],
+    force: bool,
+    inputs: dict[str, Path],
+    extra_provenance: dict[str, str] | None = None,
+) -> None:
+    """Write ``-o`` (its first sheet as the CSV), then print JSON, the first sheet as CSV, or ``text()``."""
+    import sys
+
+    from scorer.io.outputs import to_json
+    from scorer.io.tuning_results import write_tables
+
+    if output is not None:
+        write_tables(
+            output,
+            title=title,
+            lines=analysis.lines(),
+            sheets=sheets,
+            data=analysis.to_dict(),
+            force=force,
+            inputs=inputs,
+            argv=sys.argv[1:],
+            extra_provenance=extra_provenance,
+        )
+        note_written(f"Wrote {output}")
+    if fmt == "json":
+        click.echo(to_json(analysis.to_dict()), nl=False)
+    elif fmt == "csv":
+        echo_frame(next(iter(sheets.values())).reset_index(), "csv")
+    else:
+        for line in text():
+            click.echo(line)
 
 
 def is_quiet() -> bool:

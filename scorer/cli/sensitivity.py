@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,16 +12,14 @@ import click
 
 from scorer.analyses import SensitivityReport, check_top_k, indicator_uncertainty, sensitivity
 from scorer.cli.common import (
-    check_suffix,
+    analysis_inputs,
     draws_option,
-    echo_frame,
+    emit_analysis,
     example,
     format_option,
     input_options,
-    load_inputs,
     no_data_uncertainty_option,
     note,
-    note_written,
     output_options,
     render_table,
     seed_option,
@@ -30,22 +27,14 @@ from scorer.cli.common import (
     top_option,
 )
 from scorer.cli.progress import progress_bar as bar
-from scorer.io.outputs import check_target, to_json
-from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
 
 if TYPE_CHECKING:
     from scorer.elicitation.hull import Stakeholders
     from scorer.model.criteria import Criteria
 
-OUTPUTS = (".csv", ".json", ".xlsx", ".md")
 BAR_DRAWS = 500_000
 """Draws from which a progress bar is worth showing (without data uncertainty; a tenth with it)."""
-
-
-def check_output(path: Path | None) -> None:
-    """An output file's extension must be one the command writes."""
-    check_suffix(path, OUTPUTS)
 
 
 @contextmanager
@@ -125,13 +114,8 @@ def command(
     them). `unct-scorer stability` says which single change of a weight or a
     value would move a country in or out.
     """
-    check_output(output)
-    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    inputs = {"spreadsheet": data_path, "criteria": crit_path}
-    if stakeholders_path is not None and stakeholders_path.is_file():
-        inputs["stakeholders"] = stakeholders_path
-    if output is not None:
-        check_target(output, force=force, inputs=tuple(inputs.values()))
+    extra = {"stakeholders": stakeholders_path} if stakeholders_path is not None and stakeholders_path.is_file() else {}
+    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force, extra=extra)
     stakeholders = read_committee(stakeholders_path, criteria, judgement_method)
     result = score_countries(df, criteria)
     k = check_top_k(top_k, result, key="--top")
@@ -150,26 +134,19 @@ def command(
     note(f"Sensitivity: {draws:,} draws in {time.monotonic() - started:.2f} s")
     for text in result.notes:
         click.echo(f"Note: {text}", err=True)
-    if output is not None:
-        write_tables(
-            output,
-            title=f"Sensitivity to the weights: {criteria.name}",
-            lines=report.lines(),
-            sheets={"Summary": report.summary, "Rank acceptability": report.acceptability},
-            data=report.to_dict(),
-            force=force,
-            inputs=inputs,
-            argv=sys.argv[1:],
-            extra_provenance={"seed": str(seed), "draws": str(draws)},
-        )
-        note_written(f"Wrote {output}")
-    if fmt == "json":
-        click.echo(to_json(report.to_dict()), nl=False)
-    elif fmt == "csv":
-        echo_frame(report.summary.reset_index(), "csv")
-    else:
-        for line in report.lines():
-            click.echo(line)
-        click.echo("What single change of a weight or of the data would move a country: unct-scorer stability")
-        click.echo("")
-        click.echo(table_view(report))
+    emit_analysis(
+        report,
+        output,
+        fmt,
+        title=f"Sensitivity to the weights: {criteria.name}",
+        sheets={"Summary": report.summary, "Rank acceptability": report.acceptability},
+        text=lambda: [
+            *report.lines(),
+            "What single change of a weight or of the data would move a country: unct-scorer stability",
+            "",
+            table_view(report),
+        ],
+        force=force,
+        inputs=inputs,
+        extra_provenance={"seed": str(seed), "draws": str(draws)},
+    )

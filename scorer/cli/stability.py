@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from scorer.analyses import check_top_k, stability
 from scorer.cli.common import (
-    echo_frame,
+    analysis_inputs,
+    emit_analysis,
     example,
     format_option,
     input_options,
-    load_inputs,
     note,
-    note_written,
     output_options,
     parse_weights,
     top_option,
     weights_option,
 )
 from scorer.cli.progress import progress_bar
-from scorer.cli.sensitivity import check_output
-from scorer.io.outputs import check_target, to_json
-from scorer.io.tuning_results import write_tables
 from scorer.pipeline import score_countries
 from scorer.solvers.intervals import reporting_progress
 
@@ -65,11 +60,7 @@ def command(
     interval of the weight within which its tier stays the same (in CSV,
     JSON and the -o outputs).
     """
-    check_output(output)
-    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    inputs = {"spreadsheet": data_path, "criteria": crit_path}
-    if output is not None:
-        check_target(output, force=force, inputs=tuple(inputs.values()))
+    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     k = check_top_k(top_k, result, key="--top")
     criteria_count = sum(1 for node in result.criteria.nodes() if node.parent is None)
@@ -86,26 +77,21 @@ def command(
 
             with reporting_progress(advance):
                 report = stability(result, top_k=k)
-    for text in result.notes:
-        click.echo(f"Note: {text}", err=True)
-    if output is not None:
-        write_tables(
-            output,
-            title=f"Stability of the top {report.top_k}: {criteria.name}",
-            lines=report.lines(),
-            sheets={"Countries": report.countries, "Weights": report.weights, "Options": report.options},
-            data=report.to_dict(),
-            force=force,
-            inputs=inputs,
-            argv=sys.argv[1:],
-        )
-        note_written(f"Wrote {output}")
-    if fmt == "json":
-        click.echo(to_json(report.to_dict()), nl=False)
-    elif fmt == "csv":
-        echo_frame(report.countries.reset_index(), "csv")
-    else:
-        weights_text = ", ".join(f"{k} {v:.2f}" for k, v in result.weights.items())
-        note(f"Criteria: {criteria.name} ({crit_path.name}); weights: {weights_text}")
-        for line in [*report.lines(), "", *report.country_lines()]:
-            click.echo(line)
+    for remark in result.notes:
+        click.echo(f"Note: {remark}", err=True)
+
+    def text() -> list[str]:
+        weights_text = ", ".join(f"{name} {v:.2f}" for name, v in result.weights.items())
+        note(f"Criteria: {criteria.name} ({inputs['criteria'].name}); weights: {weights_text}")
+        return [*report.lines(), "", *report.country_lines()]
+
+    emit_analysis(
+        report,
+        output,
+        fmt,
+        title=f"Stability of the top {report.top_k}: {criteria.name}",
+        sheets={"Countries": report.countries, "Weights": report.weights, "Options": report.options},
+        text=text,
+        force=force,
+        inputs=inputs,
+    )

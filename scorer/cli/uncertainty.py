@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import click
 
 from scorer.cli.common import (
-    echo_frame,
+    analysis_inputs,
+    emit_analysis,
     example,
     format_option,
     input_options,
-    load_inputs,
     method_uncertainty_options,
     note,
-    note_written,
     output_options,
     render_table,
     seed_option,
     top_option,
 )
-from scorer.cli.sensitivity import check_output, progress_bar
-from scorer.io.outputs import check_target, to_json
-from scorer.io.tuning_results import write_tables
+from scorer.cli.sensitivity import progress_bar
 from scorer.uncertainty.analysis import UncertaintyResult, uncertainty_analysis
 
 
@@ -84,41 +80,26 @@ def command(
     choice. Without an `uncertainty:` section only the weights (and declared
     data errors) vary.
     """
-    check_output(output)
-    df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
-    inputs = {"spreadsheet": data_path, "criteria": crit_path}
-    if output is not None:
-        check_target(output, force=force, inputs=tuple(inputs.values()))
+    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force)
     started = time.monotonic()
     with progress_bar(samples * 50, heavy=False) as progress:
         result = uncertainty_analysis(
             df, criteria, samples=samples, seed=seed, top_k=top_k, bootstrap=bootstrap, progress=progress
         )
     note(f"Uncertainty: {result.runs:,} runs in {time.monotonic() - started:.2f} s")
-    if output is not None:
-        write_tables(
-            output,
-            title=f"Method uncertainty: {criteria.name}",
-            lines=result.lines(),
-            sheets={
-                "Summary": result.summary,
-                "Drivers": result.drivers,
-                "Sobol": result.sobol,
-                "By choice": result.by_choice,
-            },
-            data=result.to_dict(),
-            force=force,
-            inputs=inputs,
-            argv=sys.argv[1:],
-            extra_provenance={"seed": str(seed), "samples": str(samples), "bootstrap": str(bootstrap)},
-        )
-        note_written(f"Wrote {output}")
-    if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
-    elif fmt == "csv":
-        echo_frame(result.summary.reset_index(), "csv")
-    else:
-        for line in result.lines():
-            click.echo(line)
-        click.echo("")
-        click.echo(table_view(result))
+    emit_analysis(
+        result,
+        output,
+        fmt,
+        title=f"Method uncertainty: {criteria.name}",
+        sheets={
+            "Summary": result.summary,
+            "Drivers": result.drivers,
+            "Sobol": result.sobol,
+            "By choice": result.by_choice,
+        },
+        text=lambda: [*result.lines(), "", table_view(result)],
+        force=force,
+        inputs=inputs,
+        extra_provenance={"seed": str(seed), "samples": str(samples), "bootstrap": str(bootstrap)},
+    )
