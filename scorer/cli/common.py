@@ -54,21 +54,36 @@ def input_options(func: F) -> F:
     return click.argument("spreadsheet", type=INPUT_PATH, required=False)(func)
 
 
-def check_suffix(path: Path | None, allowed: Sequence[str]) -> None:
+def check_suffix(path: Path | None, allowed: Sequence[str], *, what: str | None = None, key: str | None = None) -> None:
     """An output file's extension must be one of ``allowed`` (lower case, with the dot), the ones the command writes.
 
+    ``what`` says what the one allowed kind is; ``key`` names the option when it is not ``-o``.
+
     >>> check_suffix(Path("a.CSV"), (".csv",))
+    >>> try:
+    ...     check_suffix(Path("fit.txt"), (".yaml", ".yml"))
+    ... except Exception as exc:
+    ...     print(exc)
+    fit.txt: should end in .yaml or .yml, but it ends in '.txt'
     """
     from scorer.errors import OutputError
 
-    if path is not None and path.suffix.lower() not in allowed:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in one of {', '.join(allowed)}, but it ends in {path.suffix or 'nothing'!r}",
-                file=str(path),
-            )
+    if path is None or path.suffix.lower() in allowed:
+        return
+    if len(allowed) == 1:
+        expected = allowed[0] + (f" ({what})" if what else "")
+    elif len(allowed) == 2:
+        expected = f"{allowed[0]} or {allowed[1]}"
+    else:
+        expected = f"one of {', '.join(allowed)}"
+    raise OutputError(
+        Problem(
+            "output.format",
+            f"should end in {expected}, but it ends in {path.suffix or 'nothing'!r}",
+            file=str(path),
+            key=key,
         )
+    )
 
 
 def sheet_options(func: F) -> F:

@@ -10,6 +10,7 @@ from scorer.analyses import fit
 from scorer.cli.common import (
     INPUT_PATH,
     OUTPUT_PATH,
+    check_suffix,
     echo_frame,
     example,
     format_option,
@@ -17,7 +18,6 @@ from scorer.cli.common import (
     load_inputs,
     note_written,
 )
-from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json, write_text
 from scorer.io.spreadsheet import read_countries
 from scorer.io.tuning_results import fitted_criteria_text
@@ -88,14 +88,7 @@ def command(
     original only in its weights, with a comment naming the decisions file
     and its SHA-256.
     """
-    if output is not None and output.suffix.lower() not in YAML_SUFFIXES:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in .yaml or .yml, but it ends in {output.suffix or 'nothing'!r}",
-                file=str(output),
-            )
-        )
+    check_suffix(output, YAML_SUFFIXES)
     decisions = read_countries(decisions_path)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = (data_path, crit_path, decisions_path)

@@ -13,6 +13,7 @@ import click
 
 from scorer.cli.common import (
     OUTPUT_PATH,
+    check_suffix,
     draws_option,
     input_options,
     load_inputs,
@@ -80,14 +81,7 @@ def report_targets(outputs: tuple[Path, ...]) -> list[Path]:
     """The files to write (default report.html): each a report format, none named twice."""
     targets = list(outputs) or [DEFAULT_OUTPUT]
     for target in targets:
-        if target.suffix.lower() not in REPORT_FORMATS:
-            raise OutputError(
-                Problem(
-                    "output.format",
-                    f"should end in one of {', '.join(REPORT_FORMATS)}, but it ends in {target.suffix or 'nothing'!r}",
-                    file=str(target),
-                )
-            )
+        check_suffix(target, REPORT_FORMATS)
     if len({t.resolve() for t in targets}) < len(targets):
         raise OutputError(Problem("output.duplicate", "-o names the same file twice", key="--output"))
     return targets

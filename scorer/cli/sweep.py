@@ -9,6 +9,7 @@ import click
 from scorer.analyses import check_top_k, find_criterion, frame_records, sweep
 from scorer.cli.common import (
     OUTPUT_PATH,
+    check_suffix,
     echo_frame,
     example,
     format_option,
@@ -20,7 +21,6 @@ from scorer.cli.common import (
     top_option,
     weights_option,
 )
-from scorer.errors import OutputError, Problem
 from scorer.io.outputs import check_target, to_json
 from scorer.pipeline import score_countries
 
@@ -73,15 +73,7 @@ def command(
     their rank at each weight (CSV and JSON: every country). --plot draws the
     rank of each country of the current top K along the way.
     """
-    if plot is not None and plot.suffix.lower() not in PLOT_FORMATS:
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in .png or .svg, but it ends in {plot.suffix or 'nothing'!r}",
-                file=str(plot),
-                key="--plot",
-            )
-        )
+    check_suffix(plot, PLOT_FORMATS, key="--plot")
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     cid = find_criterion(criteria, criterion)
     if plot is not None:

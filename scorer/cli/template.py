@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from scorer.cli.common import (
+    check_suffix,
     criteria_option,
     example,
     is_verbose,
@@ -15,7 +16,6 @@ from scorer.cli.common import (
     output_options,
     record_command,
 )
-from scorer.errors import OutputError, Problem
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
 from scorer.io.spreadsheet import read_countries
@@ -27,14 +27,7 @@ from scorer.starter.workbook import build_workbook
 
 def check_xlsx(path: Path) -> None:
     """The workbook must be an .xlsx file: that is what Excel and ``rank`` both read."""
-    if path.suffix.lower() != ".xlsx":
-        raise OutputError(
-            Problem(
-                "output.format",
-                f"should end in .xlsx (an Excel workbook), but it ends in {path.suffix or 'nothing'!r}",
-                file=str(path),
-            )
-        )
+    check_suffix(path, (".xlsx",), what="an Excel workbook")
 
 
 def make_plan(criteria_path: Path | None, output: Path, *, criteria_file: str | None) -> TemplatePlan:
