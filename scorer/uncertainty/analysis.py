@@ -162,12 +162,16 @@ class UncertaintyResult:
 
     def variance_shares(self) -> dict[str, str]:
         """Per country id, ``60% weights, 30% aggregation``: the first-order shares of its rank variance of 5% or
-        more, largest first (countries whose rank never varies are left out)."""
+        more, largest first (countries whose rank never varies are left out).
+
+        A share is at most 100%: an estimate above 1 (sampling error of Saltelli's estimator, common where
+        one choice drives everything) is said as 100%; the Sobol' table keeps the estimate and its interval.
+        """
         d = self.sobol[(self.sobol["output"] == "rank") & (self.sobol["first"] >= 0.05)]
         out: dict[str, str] = {}
         for ident, part in d.sort_values(["id", "first"], ascending=[True, False]).groupby("id", sort=False):
             out[str(ident)] = ", ".join(
-                f"{first:.0%} {factor}" for factor, first in zip(part["factor"], part["first"], strict=True)
+                f"{min(first, 1.0):.0%} {factor}" for factor, first in zip(part["factor"], part["first"], strict=True)
             )
         return out
 
