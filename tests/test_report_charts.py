@@ -16,6 +16,7 @@ from scorer import demo_result, load_criteria, read_countries, score_countries
 from scorer.model.criteria import Aggregation
 from scorer.report import build_report, run_sensitivity
 from scorer.report.charts import blue, nice_top
+from scorer.report.page import PALETTE
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data
 from tests.test_report_browser import CHROMIUM, Page, browser, write_report
 
@@ -62,11 +63,12 @@ def test_the_contributions_chart_is_well_formed_and_described() -> None:
     assert "(dots)" in found["contributions-chart-desc"]
     assert '<a href="#ranking-table">Data table: the ranking</a>' in page
     assert '<a href="#charts">Charts</a>' in page
-    # one pattern per criterion, used by the bars and by the legend
-    patterns = [p.get("id") for p in root.iter(f"{SVG}pattern")]
-    assert patterns == ["chart-pattern-0", "chart-pattern-1", "chart-pattern-2"]
     legend = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-legend"]
     assert [g.get("data-criterion") for g in legend] == ["engagement", "representation", "government_interest"]
+    # one colour and one drawn pattern per criterion, the same in the bars and in the legend (the first is plain)
+    assert [[r.get("fill") for r in g.iter(f"{SVG}rect")] for g in legend] == [[c] for c in PALETTE[:3]]
+    inked = [[p.get("d", "")[:1] for p in g.iter(f"{SVG}path")] for g in legend]
+    assert inked == [[], ["M"], ["M"]]
 
 
 def test_every_bar_draws_the_tables_numbers() -> None:
