@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from scorer.analyses.comparison import compare_results
-from scorer.cli.common import INPUT_PATH, echo_frame, example, format_option, note, read_sheet, sheet_options
+from scorer.cli.common import echo_frame, note, read_sheet
+from scorer.cli.options import INPUT_PATH, example, format_option, sheet_options
 from scorer.io.criteria_file import load_criteria
 from scorer.pipeline import score_countries
 from scorer.resources import demo_spreadsheet_path

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import INPUT_PATH, criteria_option, example, note, note_written, output_options
+from scorer.cli.common import note, note_written
+from scorer.cli.options import INPUT_PATH, criteria_option, example, output_options
 from scorer.cli.progress import progress_bar
 
 

@@ -8,16 +8,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scorer.cli.common import (
-    echo_frame,
-    example,
-    format_option,
-    input_options,
-    load_inputs,
-    parse_weights,
-    render_table,
-    weights_option,
-)
+from scorer.cli.common import echo_frame, load_inputs, parse_weights, render_table
+from scorer.cli.options import example, format_option, input_options, weights_option
 from scorer.pipeline import score_countries
 
 

@@ -7,17 +7,8 @@ from pathlib import Path
 import click
 
 from scorer.analyses import fit
-from scorer.cli.common import (
-    INPUT_PATH,
-    OUTPUT_PATH,
-    check_suffix,
-    echo_frame,
-    example,
-    format_option,
-    input_options,
-    load_inputs,
-    note_written,
-)
+from scorer.cli.common import check_suffix, echo_frame, load_inputs, note_written
+from scorer.cli.options import INPUT_PATH, OUTPUT_PATH, example, format_option, input_options
 from scorer.io.outputs import check_target, to_json, write_text
 from scorer.io.spreadsheet import read_countries
 from scorer.io.tuning_results import fitted_criteria_text

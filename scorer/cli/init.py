@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from scorer import __version__
-from scorer.cli.common import criteria_option, example, is_verbose, note_written
+from scorer.cli.common import is_verbose, note_written
+from scorer.cli.options import criteria_option, example
 from scorer.cli.template import describe_columns, make_plan, save_workbook
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.criteria_file import load_criteria, parse_criteria_text

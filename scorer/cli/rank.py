@@ -8,21 +8,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scorer.cli.common import (
-    INPUT_PATH,
-    echo_frame,
-    example,
-    format_option,
-    input_options,
-    is_verbose,
-    load_inputs,
-    note,
-    note_written,
-    output_kind,
-    output_options,
-    parse_weights,
-    weights_option,
-)
+from scorer.cli.common import echo_frame, is_verbose, load_inputs, note, note_written, output_kind, parse_weights
+from scorer.cli.options import INPUT_PATH, example, format_option, input_options, output_options, weights_option
 from scorer.core.ranking import default_top_k
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries

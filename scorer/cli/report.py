@@ -11,17 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scorer.cli.common import (
+from scorer.cli.common import check_suffix, load_inputs, note, note_written, parse_weights
+from scorer.cli.options import (
     OUTPUT_PATH,
-    check_suffix,
     draws_option,
     input_options,
-    load_inputs,
     method_uncertainty_options,
     no_data_uncertainty_option,
-    note,
-    note_written,
-    parse_weights,
     seed_option,
     stakeholder_options,
     top_option,

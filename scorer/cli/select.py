@@ -9,20 +9,22 @@ from typing import Any
 import click
 
 from scorer.cli.common import (
-    F,
-    FiniteFloatRange,
     echo_frame,
-    example,
-    format_option,
-    input_options,
     is_verbose,
     load_inputs,
     note,
     note_written,
     output_kind,
-    output_options,
     parse_weights,
     render_table,
+)
+from scorer.cli.options import (
+    F,
+    FiniteFloatRange,
+    example,
+    format_option,
+    input_options,
+    output_options,
     seed_option,
     weights_option,
 )

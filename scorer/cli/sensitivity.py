@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.analyses import SensitivityReport, check_top_k, indicator_uncertainty, sensitivity
-from scorer.cli.common import (
-    analysis_inputs,
+from scorer.cli.common import analysis_inputs, emit_analysis, note, render_table
+from scorer.cli.options import (
     draws_option,
-    emit_analysis,
     example,
     format_option,
     input_options,
     no_data_uncertainty_option,
-    note,
     output_options,
-    render_table,
     seed_option,
     stakeholder_options,
     top_option,

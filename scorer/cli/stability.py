@@ -7,18 +7,8 @@ from pathlib import Path
 import click
 
 from scorer.analyses import check_top_k, stability
-from scorer.cli.common import (
-    analysis_inputs,
-    emit_analysis,
-    example,
-    format_option,
-    input_options,
-    note,
-    output_options,
-    parse_weights,
-    top_option,
-    weights_option,
-)
+from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights
+from scorer.cli.options import example, format_option, input_options, output_options, top_option, weights_option
 from scorer.cli.progress import progress_bar
 from scorer.pipeline import score_countries
 from scorer.solvers.intervals import reporting_progress

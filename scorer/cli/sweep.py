@@ -7,20 +7,8 @@ from pathlib import Path
 import click
 
 from scorer.analyses import check_top_k, find_criterion, frame_records, sweep
-from scorer.cli.common import (
-    OUTPUT_PATH,
-    check_suffix,
-    echo_frame,
-    example,
-    format_option,
-    input_options,
-    load_inputs,
-    note_written,
-    parse_weights,
-    render_table,
-    top_option,
-    weights_option,
-)
+from scorer.cli.common import check_suffix, echo_frame, load_inputs, note_written, parse_weights, render_table
+from scorer.cli.options import OUTPUT_PATH, example, format_option, input_options, top_option, weights_option
 from scorer.io.outputs import check_target, to_json
 from scorer.pipeline import score_countries
 

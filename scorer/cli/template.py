@@ -6,16 +6,8 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import (
-    check_suffix,
-    criteria_option,
-    example,
-    is_verbose,
-    note,
-    note_written,
-    output_options,
-    record_command,
-)
+from scorer.cli.common import check_suffix, is_verbose, note, note_written, record_command
+from scorer.cli.options import criteria_option, example, output_options
 from scorer.io.criteria_file import load_criteria
 from scorer.io.outputs import check_target, fix_zip_times, write_atomic
 from scorer.io.spreadsheet import read_countries

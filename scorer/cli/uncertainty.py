@@ -7,16 +7,13 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import (
-    analysis_inputs,
-    emit_analysis,
+from scorer.cli.common import analysis_inputs, emit_analysis, note, render_table
+from scorer.cli.options import (
     example,
     format_option,
     input_options,
     method_uncertainty_options,
-    note,
     output_options,
-    render_table,
     seed_option,
     top_option,
 )

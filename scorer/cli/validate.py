@@ -7,17 +7,8 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import (
-    OUTPUT_PATH,
-    announce_inputs,
-    example,
-    input_options,
-    note,
-    note_written,
-    reading_options,
-    render_table,
-    resolve_inputs,
-)
+from scorer.cli.common import announce_inputs, note, note_written, render_table, resolve_inputs
+from scorer.cli.options import OUTPUT_PATH, example, input_options, reading_options
 from scorer.io.outputs import frame_to_csv
 from scorer.prepare.validation import Validation, problem_table, validate_files
 

@@ -9,18 +9,20 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.cli.common import (
-    INPUT_PATH,
     check_suffix,
-    criteria_option,
     echo_frame,
-    example,
-    format_option,
     note_written,
-    output_options,
     read_sheet,
     record_command,
     render_table,
     resolve_inputs,
+)
+from scorer.cli.options import (
+    INPUT_PATH,
+    criteria_option,
+    example,
+    format_option,
+    output_options,
     seed_option,
     sheet_options,
     top_option,
