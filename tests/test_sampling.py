@@ -202,7 +202,8 @@ def test_bad_draw_count_and_method() -> None:
 
 
 def test_order_feasibility_without_an_lp_agrees_with_the_lp() -> None:
-    from scorer.solvers.sampling import _chebyshev, _inequalities, _order_feasible
+    from scorer.solvers.sampling import _chebyshev, _inequalities
+    from scorer.solvers.weight_region import _order_feasible
 
     rng = np.random.default_rng(7)
     seen = {True: 0, False: 0}

@@ -14,7 +14,7 @@ from scipy.stats import rankdata
 
 from scorer.core.ranking import TIE_DECIMALS
 from scorer.errors import ConfigError, ScoringError
-from scorer.solvers import smaa as sensitivity
+from scorer.solvers import rank_counts
 from scorer.solvers.sampling import WeightConstraints, sample_weights
 from scorer.solvers.smaa import (
     SmaaResult,
@@ -305,7 +305,7 @@ def test_zero_rows_with_different_masks_equal_brute_force() -> None:
 @pytest.mark.parametrize("masked", [False, True])
 def test_integer_keys_for_many_countries_equal_brute_force(monkeypatch: pytest.MonkeyPatch, masked: bool) -> None:
     # Above 4096 distinct rows the sort keys are integers, not float bit patterns; force that path here.
-    monkeypatch.setattr(sensitivity, "_FLOAT_KEY_BITS", 0)
+    monkeypatch.setattr(rank_counts, "_FLOAT_KEY_BITS", 0)
     values, mask, draws = small_case(12)
     values[5] = values[2].round(1)
     values[2] = values[5]
@@ -314,6 +314,38 @@ def test_integer_keys_for_many_countries_equal_brute_force(monkeypatch: pytest.M
     want = brute_force_acceptability(values, draws, mask=m, top_k=4, tiers=TIERS)
     for name, expected in want.items():
         np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize(("masked", "rules"), [(False, TIERS), (True, TIERS), (True, TIERS[:1] + TIERS[2:])])
+def test_compact_counts_for_many_countries_equal_brute_force(
+    monkeypatch: pytest.MonkeyPatch, masked: bool, rules: list[tuple[str, int | None, float | None]]
+) -> None:
+    # Past BINCOUNT_CELLS the counts are uint16, added in place, and only the first ranks' shares are kept.
+    monkeypatch.setattr(rank_counts, "BINCOUNT_CELLS", 0)
+    monkeypatch.setattr(rank_counts, "ALL_RANKS_UP_TO", 5)
+    monkeypatch.setattr(rank_counts, "RANKS_KEPT", 6)
+    monkeypatch.setattr(rank_counts, "_RESULT_CELLS", 25)  # a few rows per block
+    rng = np.random.default_rng(30)
+    values = rng.random((30, 3))
+    values[[5, 17]] = values[2]
+    values[20] = 0.0
+    mask = rng.random((30, 3)) > 0.25
+    mask[:, 0] = True
+    mask[[5, 17]] = mask[2]
+    draws = rng.dirichlet(np.ones(3), size=300)
+    m = mask if masked else None
+    got = acceptability(values, draws, mask=m, top_k=4, tiers=rules, chunk_size=64)
+    want = brute_force_acceptability(values, draws, mask=m, top_k=4, tiers=rules)
+    assert got.rank_acceptability.shape == (30, 18)  # 2K + 10 ranks kept
+    want["rank_acceptability"] = want["rank_acceptability"][:, :18]
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_compact_count_type_holds_every_draw() -> None:
+    assert rank_counts._count_type(65_535) is np.uint16
+    assert rank_counts._count_type(65_536) is np.uint32
+    assert rank_counts._count_type(2**32) is np.uint64
 
 
 @settings(max_examples=30, deadline=None)

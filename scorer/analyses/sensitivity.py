@@ -43,7 +43,9 @@ class SensitivityReport:
     ``mean_rank``, ``median_rank``, ``rank_p05``, ``rank_p95``,
     ``confidence_factor`` and the central weights ``w_<criterion>`` (the mean
     weights under which the country is in the top K; blank if never).
-    ``acceptability``: the share of draws at each rank (columns 1..n).
+    ``acceptability``: the share of draws at each rank (columns 1..n; past 1,000
+    countries the first ranks only, see :func:`scorer.solvers.rank_counts.ranks_kept`,
+    and ``notes`` says so).
     """
 
     criteria_name: str
@@ -256,11 +258,17 @@ def sensitivity(
         )
     t = result.table
     summary = _summary(result, ids, smaa, k, data=sampler is not None)
-    ranks = np.arange(1, len(t) + 1)
+    kept = smaa.rank_acceptability.shape[1]
+    ranks = np.arange(1, kept + 1)
     acceptability_frame = pd.DataFrame(smaa.rank_acceptability, index=pd.Index(t.index, name="id"), columns=ranks)
     acceptability_frame.insert(0, "name", t["name"].to_numpy(dtype=object))
     first = criteria.tiers[0]
     notes = []
+    if kept < len(t):
+        notes.append(
+            f"the rank shares are kept for ranks 1 to {kept} of {len(t):,} (an n x n table would not fit in "
+            "memory); the rank bands, mean ranks and tier shares count every rank"
+        )
     if sampler is not None and smaa.sampling_method == "fixed":
         notes.append("the weights are fixed (zero-width ranges): only the data vary")
     return SensitivityReport(
