@@ -219,3 +219,26 @@ def test_asking_twice_gives_equal_and_independent_answers() -> None:
     first[0][:] = -1.0  # the caller's copy: the remembered answer must not change
     again = tier_intervals(values, [0.6, 0.4], 0, tiers=[("a", 1, None), ("b", None, None)])
     assert again[0].tolist() == kept and min(kept) >= 0.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_pass_for_top_k_and_tiers_equals_two(seed: int) -> None:
+    """The shared pass over the crossings gives what top_k_interval and tier_intervals give alone."""
+    from scorer.solvers import intervals
+    from scorer.solvers.intervals import tier_intervals, top_k_and_tier_intervals, top_k_interval
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((40, 3)), 1 + seed % 2)
+    mask = rng.random((40, 3)) > 0.15 if seed % 3 else None
+    if mask is not None:
+        mask[:, 0] = True
+    weights = rng.dirichlet(np.ones(3))
+    tiers = [("join", 5, None), ("consider", None, 0.45), ("watch", 20, 0.3), ("rest", None, None)]
+    for j in range(3):
+        intervals._RECENT.clear()
+        top, (lo_t, hi_t) = top_k_and_tier_intervals(values, weights, j, top_k=5, tiers=tiers, mask=mask)
+        intervals._RECENT.clear()
+        assert top == top_k_interval(values, weights, j, top_k=5, mask=mask)
+        alone = tier_intervals(values, weights, j, tiers=tiers, mask=mask)
+        assert lo_t.tolist() == alone[0].tolist()
+        assert hi_t.tolist() == alone[1].tolist()

@@ -22,8 +22,7 @@ from scorer.core.result import ScoreResult
 from scorer.model.criteria import Criteria
 from scorer.solvers.intervals import (
     end_changes,
-    tier_intervals,
-    top_k_interval,
+    top_k_and_tier_intervals,
     value_change_to_flip,
     weight_change_to_flip,
 )
@@ -122,10 +121,13 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
     weights = result.weights[ids].to_numpy(dtype=float)
     m = None if mask.all() else mask
 
-    weight_frame = _weight_intervals(result, ids, values, weights, k, m)
+    # One pass over each weight's crossings gives the top K's interval and every tier's; what it takes re-uses it.
+    both = [
+        top_k_and_tier_intervals(values, weights, j, top_k=k, tiers=criteria.tiers, mask=m) for j in range(len(ids))
+    ]
+    weight_frame = _weight_intervals(result, ids, values, weights, k, m, [top for top, _ in both])
     countries, option_rows = _what_it_takes(result, ids, values, mask, weights, k)
-    for j, cid in enumerate(ids):
-        lo_t, hi_t = tier_intervals(values, weights, j, tiers=criteria.tiers, mask=m)
+    for cid, (_top, (lo_t, hi_t)) in zip(ids, both, strict=True):
         countries[f"tier_low_{cid}"] = lo_t
         countries[f"tier_high_{cid}"] = hi_t
     first = criteria.tiers[0]
@@ -140,13 +142,19 @@ def stability(result: ScoreResult, *, top_k: int | None = None) -> StabilityRepo
 
 
 def _weight_intervals(
-    result: ScoreResult, ids: list[str], values: FloatArray, weights: FloatArray, k: int, m: BoolArray | None
+    result: ScoreResult,
+    ids: list[str],
+    values: FloatArray,
+    weights: FloatArray,
+    k: int,
+    m: BoolArray | None,
+    intervals: list[tuple[float, float]],
 ) -> pd.DataFrame:
-    """One row per criterion: its weight's interval keeping the top K, whether each end is open, in words."""
+    """One row per criterion: its weight's interval keeping the top K (given), whether each end is open, in words."""
     criteria = result.criteria
     weight_rows = []
     for j, cid in enumerate(ids):
-        lo, hi = top_k_interval(values, weights, j, top_k=k, mask=m)
+        lo, hi = intervals[j]
         at0, at1 = end_changes(values, weights, j, top_k=k, mask=m)
         open_low, open_high = bool(lo > 0 or at0.any()), bool(hi < 1 or at1.any())
         rng = criteria.criteria[cid].range

@@ -138,6 +138,35 @@ def tier_intervals(
     return _intervals(v, m, w, _check_criterion(j, len(w)), rules)
 
 
+def top_k_and_tier_intervals(
+    values: ArrayLike,
+    weights: ArrayLike,
+    j: int,
+    *,
+    top_k: int,
+    tiers: Iterable[TierInput],
+    mask: ArrayLike | None = None,
+) -> tuple[tuple[float, float], tuple[FloatArray, FloatArray]]:
+    """:func:`top_k_interval` and :func:`tier_intervals` from one pass over the crossings (about half the work).
+
+    The crossings are kept for :func:`weight_change_to_flip` too, which asks for the top K's again.
+
+    >>> v = [[0.9, 0.2], [0.5, 0.6], [0.1, 0.9]]
+    >>> tiers = [("a", 1, None), ("b", None, 0.5), ("c", None, None)]
+    >>> (lo, hi), (tier_lo, tier_hi) = top_k_and_tier_intervals(v, [0.6, 0.4], 0, top_k=1, tiers=tiers)
+    >>> (lo, hi), tier_lo.round(3).tolist()
+    ((0.5, 1.0), [0.5, 0.5, 0.5])
+    """
+    v, m = check_values(values, mask)
+    w = _check_weights(weights, v.shape[1])
+    k = check_top_k(top_k, v.shape[0])
+    rules = tier_rules(tiers)
+    if not rules:
+        raise ConfigError(Problem("config.invalid", "should list at least one tier, but it is empty", key="tiers"))
+    (lo, hi), by_tier = _intervals_for(v, m, w, _check_criterion(j, len(w)), (_membership(k), rules))
+    return (float(lo.max()), float(hi.min())), by_tier
+
+
 def weight_change_to_flip(
     values: ArrayLike, weights: ArrayLike, *, top_k: int, mask: ArrayLike | None = None
 ) -> FloatArray:
@@ -355,35 +384,46 @@ def _pair_roots(
 def _intervals(
     v: FloatArray, m: BoolArray | None, w: FloatArray, j: int, rules: tuple[TierRule, ...]
 ) -> tuple[FloatArray, FloatArray]:
-    """Per country, the open interval of ``w_j`` around its current value with an unchanged tier.
+    """Per country, the open interval of ``w_j`` around its current value with an unchanged tier."""
+    return _intervals_for(v, m, w, j, (rules,))[0]
+
+
+def _intervals_for(
+    v: FloatArray, m: BoolArray | None, w: FloatArray, j: int, rule_sets: tuple[tuple[TierRule, ...], ...]
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`_intervals` for several sets of tier rules from one pass over the crossings.
 
     All crossings of a country (with every other country, and with each
-    ``min_score``) are sorted once; the count of countries above it and the
-    threshold states on each side of ``t0`` follow by cumulative sums.
+    ``min_score`` of any set) are sorted once; the count of countries above it
+    and the threshold states on each side of ``t0`` follow by cumulative sums,
+    and each set's tiers are read from them. (Crossings of a threshold a set
+    does not use change none of its tiers.)
     """
-    key = (v.tobytes(), v.shape, None if m is None else m.tobytes(), w.tobytes(), j, rules)
+    base = (v.tobytes(), v.shape, None if m is None else m.tobytes(), w.tobytes(), j)
     progress = _PROGRESS.get()
-    if key in _RECENT:  # top_k_interval and weight_change_to_flip ask for the same crossings
-        lo, hi = _RECENT[key]
+    if all((*base, rules) in _RECENT for rules in rule_sets):  # one analysis asks for the same crossings twice
         if progress is not None:
-            progress(len(v))
-        return lo.copy(), hi.copy()
+            progress(len(rule_sets) * len(v))
+        return [(_RECENT[(*base, rules)][0].copy(), _RECENT[(*base, rules)][1].copy()) for rules in rule_sets]
     t0 = float(w[j])
     s0 = weighted_sum_scores(v, w, mask=m)
-    current = assign_tiers(s0, min_ranks(s0), rules)
+    ranks = min_ranks(s0)
+    current = [assign_tiers(s0, ranks, rules) for rules in rule_sets]
     a, b, c, d = _coefficients(v, m, w, j)
-    lo = np.empty(len(v))
-    hi = np.empty(len(v))
+    out = [(np.empty(len(v)), np.empty(len(v))) for _ in rule_sets]
     step = max(1, _CHUNK_CELLS // len(v))  # a block of countries at a time: memory O(n), not O(n^2)
     for start in range(0, len(v), step):
         rows = slice(start, min(start + step, len(v)))
-        lo[rows], hi[rows] = _intervals_of(a, b, c, d, rows, t0, current[rows], rules)
+        found = _intervals_of(a, b, c, d, rows, t0, [now[rows] for now in current], rule_sets)
+        for (lo, hi), (block_lo, block_hi) in zip(out, found, strict=True):
+            lo[rows], hi[rows] = block_lo, block_hi
         if progress is not None:
-            progress(rows.stop - rows.start)
-    _RECENT[key] = (lo.copy(), hi.copy())
+            progress(len(rule_sets) * (rows.stop - rows.start))
+    for rules, (lo, hi) in zip(rule_sets, out, strict=True):
+        _RECENT[(*base, rules)] = (lo.copy(), hi.copy())
     while len(_RECENT) > _RECENT_SIZE:
         del _RECENT[next(iter(_RECENT))]
-    return lo, hi
+    return out
 
 
 def _intervals_of(
@@ -393,10 +433,10 @@ def _intervals_of(
     d: FloatArray,
     block: slice,
     t0: float,
-    current: IntArray,
-    rules: tuple[TierRule, ...],
-) -> tuple[FloatArray, FloatArray]:
-    """:func:`_intervals` for the countries of ``block`` (their crossings with every country)."""
+    current: list[IntArray],
+    rule_sets: tuple[tuple[TierRule, ...], ...],
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`_intervals_for` for the countries of ``block`` (their crossings with every country)."""
     r1, r2, first = _pair_roots(a, b, c, d, block)
     linear = not d.any()  # one root per pair at most: the second column of roots is empty
     n = len(r1)
@@ -405,8 +445,8 @@ def _intervals_of(
     deltas = [np.where(first < 0, 1, -1).astype(np.int32)]
     if not linear:
         deltas.append(np.where(first > 0, 1, -1).astype(np.int32))
-    thresholds = [(t, rule.min_score) for t, rule in enumerate(rules) if rule.min_score is not None]
-    met_right, met_left, roots = _threshold_states(a[block], b[block], c[block], d[block], thresholds, t0)
+    thetas = sorted({rule.min_score for rules in rule_sets for rule in rules if rule.min_score is not None})
+    met_right, met_left, roots = _threshold_states(a[block], b[block], c[block], d[block], thetas, t0)
     cols += [root[:, None] for root in roots]
     deltas += [np.zeros((n, 1), dtype=np.int32) for _ in roots]
     times = np.concatenate(cols, axis=1) if len(cols) > 1 else r1
@@ -430,27 +470,33 @@ def _intervals_of(
         (above_left - cum[rows, p_left])[:, None] + cum[:, :-1],
     )
     met: list[BoolArray] = []
-    if thresholds:
+    if thetas:
         kind = np.full(step.shape, -1, dtype=np.int8)
-        kind[:, width - len(thresholds) :] = np.arange(len(thresholds), dtype=np.int8)
+        kind[:, width - len(thetas) :] = np.arange(len(thetas), dtype=np.int8)
         kind = kind.reshape(-1)[flat]
-        for q in range(len(thresholds)):
+        for q in range(len(thetas)):
             seen = np.zeros((n, width + 1), dtype=np.int32)
             np.cumsum(kind == q, axis=1, out=seen[:, 1:])
             crossed_right = seen[:, 1:] > seen[rows, p_right][:, None]
             crossed_left = seen[:, :-1] < seen[rows, p_left][:, None]
             met.append(np.where(right, met_right[q][:, None] ^ crossed_right, met_left[q][:, None] ^ crossed_left))
-    changed = (_tier_of(above, met, thresholds, rules) != current[:, None]) & np.isfinite(ts)
+    finite = np.isfinite(ts)
     same_as_next = ts[:, 1:] == ts[:, :-1]
-    up = changed & right
-    up[:, :-1] &= ~same_as_next  # the last crossing of a group at one weight
-    down = changed & left
-    down[:, 1:] &= ~same_as_next  # the first one
-    hi = np.where(up.any(axis=1), ts[rows, np.argmax(up, axis=1)], 1.0)
-    lo = np.where(down.any(axis=1), ts[rows, width - 1 - np.argmax(down[:, ::-1], axis=1)], 0.0)
-    hi[_tier_of(above_right, met_right, thresholds, rules) != current] = t0
-    lo[_tier_of(above_left, met_left, thresholds, rules) != current] = t0
-    return lo, hi
+    out = []
+    for rules, now in zip(rule_sets, current, strict=True):
+        used = [(t, rule.min_score) for t, rule in enumerate(rules) if rule.min_score is not None]
+        pick = [thetas.index(theta) for _, theta in used]
+        changed = (_tier_of(above, [met[q] for q in pick], used, rules) != now[:, None]) & finite
+        up = changed & right
+        up[:, :-1] &= ~same_as_next  # the last crossing of a group at one weight
+        down = changed & left
+        down[:, 1:] &= ~same_as_next  # the first one
+        hi = np.where(up.any(axis=1), ts[rows, np.argmax(up, axis=1)], 1.0)
+        lo = np.where(down.any(axis=1), ts[rows, width - 1 - np.argmax(down[:, ::-1], axis=1)], 0.0)
+        hi[_tier_of(above_right, [met_right[q] for q in pick], used, rules) != now] = t0
+        lo[_tier_of(above_left, [met_left[q] for q in pick], used, rules) != now] = t0
+        out.append((lo, hi))
+    return out
 
 
 def _above(first: NDArray[np.int8], r1: FloatArray, r2: FloatArray, t0: float, *, right: bool) -> IntArray:
@@ -462,13 +508,13 @@ def _above(first: NDArray[np.int8], r1: FloatArray, r2: FloatArray, t0: float, *
 
 
 def _threshold_states(
-    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray, thresholds: list[tuple[int, float]], t0: float
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray, thetas: list[float], t0: float
 ) -> tuple[list[BoolArray], list[BoolArray], list[FloatArray]]:
     """Per ``min_score``: whether each score meets it just right and just left of ``t0``, and where it crosses it."""
     met_right: list[BoolArray] = []
     met_left: list[BoolArray] = []
     roots: list[FloatArray] = []
-    for _, theta in thresholds:
+    for theta in thetas:
         slope = b - theta * d
         level = a - theta * c
         with np.errstate(divide="ignore", invalid="ignore"):
