@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from scorer.core.aggregation import weighted_sum, weighted_sums
-from scorer.solvers import smaa
+from scorer.core.ranking import TIE_DECIMALS
+from scorer.solvers import rank_counts, smaa
 
 
 def table(seed: int, n: int, k: int, *, holes: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -68,20 +69,20 @@ def test_the_buffers_are_filled_in_place() -> None:
 def test_the_sensitivity_loop_scores_with_the_batched_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     """SMAA's scores come from ``weighted_sums`` (one product), not from a product of its own."""
     calls: list[tuple[int, ...]] = []
-    real = smaa.weighted_sums
+    real = rank_counts.weighted_sums
 
     def spy(weights, values, mask=None, **kw):  # type: ignore[no-untyped-def]
         calls.append(np.shape(weights))
         return real(weights, values, mask, **kw)
 
-    monkeypatch.setattr(smaa, "weighted_sums", spy)
+    monkeypatch.setattr(rank_counts, "weighted_sums", spy)
     values, mask = table(7, 30, 3, holes=True)
     draws = np.random.default_rng(8).dirichlet(np.ones(3), size=300)
     res = smaa.acceptability(values, draws, mask=mask, top_k=5)
     assert sum(shape[0] for shape in calls if len(shape) == 2) >= 300
     brute = np.zeros(30)
     for w in draws:
-        s = np.round(weighted_sum(values, w, mask), smaa.TIE_DECIMALS)
+        s = np.round(weighted_sum(values, w, mask), TIE_DECIMALS)
         brute += (s[None, :] > s[:, None]).sum(axis=1) < 5
     np.testing.assert_array_equal(np.rint(res.p_top_k * 300), brute)
 
