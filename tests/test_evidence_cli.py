@@ -41,7 +41,7 @@ def test_evidence_writes_one_row_per_country(runner, folder: Path, tmp_path: Pat
     res = run(runner, "evidence", str(folder), "-o", str(out))
     assert res.exit_code == 1  # annex.txt names no country: reported, the rest still written
     assert res.stderr.splitlines()[0] == (
-        "Error: annex.txt: should name a country in its file name or on its title page, but no country was found; "
+        "Error: annex.txt: should name one country in its file name or on its title page, but no country was found; "
         "add the file to a mapping file (--countries)"
     )
     rows = read_csv(out)

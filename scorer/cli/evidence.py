@@ -133,12 +133,19 @@ def command(
         output,
         force=force,
         provenance_data=evidence_provenance(
-            terms, term_files, sys.argv[1:], rules_file=rules_from if rules is not None else None
+            terms,
+            term_files,
+            sys.argv[1:],
+            rules_file=rules_from if rules is not None else None,
+            mapping_file=mapping_path,
+            result=result,
         ),
         inputs=inputs,
     )
     for problem in result.problems:
         click.echo(f"Error: {problem.format()}", err=True)
+    for line in result.notes:
+        note(f"Note: {line}")
     for doc in (d for c in result.countries for d in c.documents):
         if doc.pages_without_text:
             scanned = ", ".join(map(str, doc.pages_without_text))

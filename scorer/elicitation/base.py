@@ -82,14 +82,17 @@ def normalise_weights(values: ArrayLike, *, what: str = "weights") -> FloatArray
 
     >>> normalise_weights([3, 1]).tolist()
     [0.75, 0.25]
+    >>> normalise_weights([1e308, 1e308, 0]).tolist()
+    [0.5, 0.5, 0.0]
     """
     v = np.asarray(values, dtype=np.float64)
     if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0):
         raise ConfigError(Problem("config.weights", f"{what} should be finite numbers >= 0, but they are {v.tolist()}"))
-    total = v.sum()
-    if total <= 0:
+    top = v.max()
+    if top <= 0:
         raise ConfigError(Problem("config.weights", f"{what} should not all be 0, but they are"))
-    out: FloatArray = v / total
+    scaled = v / top  # first into [0, 1]: the sum of values near 1e308 would overflow to inf
+    out: FloatArray = scaled / scaled.sum()
     return out
 
 

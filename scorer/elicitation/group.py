@@ -291,9 +291,9 @@ def analyse_group(
     weights = pd.DataFrame(rows, index=list(ids)).T
     results = {name: score(dict(zip(ids, vec.tolist(), strict=True))) for name, vec in rows.items()}
     base = results["group"].table
-    ranks = pd.DataFrame({"name": base["name"]}, index=base.index)
-    for name, res in results.items():
-        ranks[name] = res.table["rank"].reindex(base.index).to_numpy()
+    columns = {"name": base["name"].to_numpy()}
+    columns.update({name: res.table["rank"].reindex(base.index).to_numpy() for name, res in results.items()})
+    ranks = pd.DataFrame(columns, index=base.index)  # built at once: 100 stakeholders do not fragment it
     k = int(top_k)
     if not 1 <= k <= len(base):
         raise ConfigError(

@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from scorer.errors import DataError, Problem
 from scorer.evidence.contexts import SectionState, classify_lines
 from scorer.evidence.model import DocumentEvidence, DocumentText, Mention, Passage
 from scorer.evidence.terms import Matcher
@@ -29,6 +30,17 @@ _SENTENCE_END = re.compile(r"[.!?;。！？؛](?=\s|$)|\n\s*\n")
 _NEWLINE = re.compile("\n")
 _REACH = 240
 _QUOTE_CHARS = 400
+
+
+def _too_many(file: str, limit: int) -> DataError:
+    return DataError(
+        Problem(
+            "data.document",
+            f"should hold at most {limit:,} term mentions (a Cooperation Framework holds tens), but it holds more",
+            file=file,
+            fix="set UNCT_SCORER_MAX_DOCUMENT_MENTIONS to a larger number if this is intended",
+        )
+    )
 
 
 def quote_sentence(
@@ -61,8 +73,12 @@ def quote_sentence(
     return begin, finish, text[:_QUOTE_CHARS]
 
 
-def analyse_document(document: DocumentText, matcher: Matcher) -> DocumentEvidence:
+def analyse_document(document: DocumentText, matcher: Matcher, *, max_mentions: int | None = None) -> DocumentEvidence:
     """The mentions of one document, with its title, period, language and word count.
+
+    More than ``max_mentions`` mentions is a :class:`~scorer.errors.DataError`
+    naming the document (a Cooperation Framework has tens; a file stuffed with
+    terms would otherwise cost a passage object each).
 
     >>> from scorer.evidence.terms import sample_terms
     >>> terms = sample_terms()
@@ -83,7 +99,9 @@ def analyse_document(document: DocumentText, matcher: Matcher) -> DocumentEviden
         words += count_words(display)
         folded = fold_text(display)
         contexts = classify_lines(display, folded.text, state)
-        mentions.extend(_page_mentions(document.file, number, display, folded, contexts, matcher))
+        mentions.extend(_page_mentions(document.file, number, display, folded, contexts, matcher, max_mentions))
+        if max_mentions is not None and len(mentions) > max_mentions:
+            raise _too_many(document.file, max_mentions)
     first_page = next((d for d in displays if d), "")
     title = document.metadata_title.strip() or find_title(first_page)
     return DocumentEvidence(
@@ -96,6 +114,7 @@ def analyse_document(document: DocumentText, matcher: Matcher) -> DocumentEviden
         words=words,
         mentions=tuple(mentions),
         title_page=first_page[:3000],
+        sha256=document.sha256,
     )
 
 
@@ -106,11 +125,14 @@ def _page_mentions(
     folded: FoldedText,
     contexts: Sequence[tuple[str, bool]],
     matcher: Matcher,
+    max_mentions: int | None = None,
 ) -> list[Mention]:
     """Mentions on one page; mentions in one sentence share one passage (their scores added)."""
     matches = matcher.find(folded.text)
     if not matches:
         return []
+    if max_mentions is not None and len(matches) > max_mentions:
+        raise _too_many(file, max_mentions)
     line_starts = [0]
     line_starts.extend(hit.end() for hit in _NEWLINE.finditer(folded.text))
     block_starts = [folded.span(line_starts[i], line_starts[i] + 1)[0] for i, (_, new) in enumerate(contexts) if new]

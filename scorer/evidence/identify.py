@@ -30,25 +30,44 @@ def _unique_name(words: list[str], resolver: CountryResolver) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-def country_from_file_name(file_name: str, resolver: CountryResolver) -> str | None:
-    """The country a file name names, or None.
+def file_name_countries(file_name: str, resolver: CountryResolver) -> tuple[str, ...]:
+    """Every country a file name names, longest names first, each word counted once.
 
     >>> from scorer.prepare.countries import default_resolver
     >>> resolver = default_resolver()
-    >>> [country_from_file_name(n, resolver) for n in ("KEN_UNSDCF.pdf", "UNSDCF_Papua_New_Guinea_2018.pdf",
-    ...     "cadre-cooperation-cote-d'ivoire.docx", "Trade_and_CF.pdf")]
-    ['KEN', 'PNG', 'CIV', None]
+    >>> [file_name_countries(n, resolver) for n in ("Niger_Nigeria_CF.pdf", "UNSDCF_Papua_New_Guinea.pdf",
+    ...     "Sudan and South Sudan.txt", "KEN_UNSDCF.pdf")]
+    [('NER', 'NGA'), ('PNG',), ('SSD', 'SDN'), ('KEN',)]
     """
     stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     tokens = _FILE_TOKEN.findall(stem)
     if tokens and len(tokens[0]) == 3 and tokens[0].isupper() and tokens[0] in resolver.codes:
-        return tokens[0]
+        return (tokens[0],)
+    used = [False] * len(tokens)
+    found: list[str] = []
     for size in range(min(_MAX_WORDS, len(tokens)), 0, -1):
         for first in range(len(tokens) - size + 1):
+            if any(used[first : first + size]):
+                continue
             code = _unique_name(tokens[first : first + size], resolver)
             if code is not None:
-                return code
-    return None
+                used[first : first + size] = [True] * size
+                if code not in found:
+                    found.append(code)
+    return tuple(found)
+
+
+def country_from_file_name(file_name: str, resolver: CountryResolver) -> str | None:
+    """The country a file name names, or None (also when it names several: "Niger_Nigeria.pdf").
+
+    >>> from scorer.prepare.countries import default_resolver
+    >>> resolver = default_resolver()
+    >>> [country_from_file_name(n, resolver) for n in ("KEN_UNSDCF.pdf", "UNSDCF_Papua_New_Guinea_2018.pdf",
+    ...     "cadre-cooperation-cote-d'ivoire.docx", "Trade_and_CF.pdf", "Guinea-Bissau_and_Guinea.pdf")]
+    ['KEN', 'PNG', 'CIV', None, None]
+    """
+    found = file_name_countries(file_name, resolver)
+    return found[0] if len(found) == 1 else None
 
 
 def country_from_title_page(text: str, resolver: CountryResolver) -> str | None:

@@ -24,6 +24,7 @@ class DocumentText:
     pages: tuple[str, ...]
     metadata_title: str = ""
     pages_without_text: tuple[int, ...] = ()
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class DocumentEvidence:
     iso3: str | None = None
     country_source: str = ""
     problem: str = ""
+    sha256: str = ""
 
     def describe(self) -> dict[str, object]:
         """The document row of the outputs."""
@@ -105,6 +107,7 @@ class DocumentEvidence:
             "ip_mentions": sum(m.kind == "ip" for m in self.mentions),
             "wipo_mentions": sum(m.kind == "wipo" for m in self.mentions),
             "problem": self.problem,
+            "sha256": self.sha256,
         }
 
 
@@ -164,6 +167,19 @@ class EvidenceResult:
     problems: tuple[Problem, ...] = ()
     terms_version: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def documents_sha256(self) -> str:
+        """One SHA-256 over every document read (its name and its own SHA-256, in name order), for provenance.
+
+        >>> doc = DocumentEvidence("KEN.txt", "t", "", "en", 1, (), 10, (), sha256="ab")
+        >>> EvidenceResult((), (doc,)).documents_sha256()[:12]
+        'fe558ae47178'
+        """
+        import hashlib
+
+        docs = [d for c in self.countries for d in c.documents] + list(self.unassigned)
+        lines = sorted(f"{d.sha256}  {d.file}\n" for d in docs if d.sha256)
+        return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
     def country(self, iso3: str) -> CountryEvidence:
         """The evidence of one country (KeyError when it has none)."""

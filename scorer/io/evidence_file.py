@@ -128,53 +128,86 @@ def _check_new_terms(terms: TermList, patch: dict[str, Any], file: str) -> None:
 def load_mapping(path: Path, resolver: CountryResolver | None = None) -> dict[str, str]:
     """A CSV with columns ``file`` and ``country`` (a name or code): file name -> ISO3.
 
-    Every bad row is reported at once, with its row number.
+    Every bad row is reported at once, with its row number: a blank file or
+    country, a country that names no or several countries, a file given twice
+    with two countries. The file is read within the spreadsheet byte limit.
     """
-    resolver = resolver or default_resolver()
-    check_regular_file(path, error=DataError, code="data.mapping", what="CSV file")
+    from scorer.io.limits import Limits, read_limited
     from scorer.io.spreadsheet import decode_text
 
-    rows = list(csv.DictReader(io.StringIO(decode_text(path.read_bytes(), file=str(path)))))
-    header = {name.strip().casefold() for name in (rows[0].keys() if rows else [])}
-    if not {"file", "country"} <= header:
+    resolver = resolver or default_resolver()
+    file = str(path)
+    data = read_limited(
+        path,
+        limit=Limits.from_env().max_bytes,
+        limit_name="max_bytes",
+        error=DataError,
+        code="data.mapping",
+        what="CSV file",
+    )
+    reader = csv.DictReader(io.StringIO(decode_text(data, file=file)))
+    header = {name.strip().casefold(): name for name in reader.fieldnames or [] if name}
+    if not {"file", "country"} <= set(header):
         raise DataError(
             Problem(
                 "data.mapping",
                 f"should have the columns file and country, but it has {', '.join(sorted(header)) or 'none'}",
-                file=str(path),
+                file=file,
             )
         )
     mapping: dict[str, str] = {}
+    first: dict[str, int] = {}
     problems: list[Problem] = []
-    for number, row in enumerate(rows, start=2):
-        cells = {k.strip().casefold(): (v or "").strip() for k, v in row.items() if k}
-        codes = resolver.candidates(cells["country"])
+
+    def problem(message: str, number: int, column: str) -> None:
+        problems.append(Problem("data.mapping", message, file=file, row=number, column=column))
+
+    for number, row in enumerate(reader, start=2):
+        name = (row.get(header["file"]) or "").strip()
+        country = (row.get(header["country"]) or "").strip()
+        if not name and not country:
+            continue
+        if not name:
+            problem(f"should name a document of the folder for {country!r}, but it is blank", number, "file")
+            continue
+        codes = resolver.candidates(country) if country else []
         if len(codes) != 1:
-            problems.append(
-                Problem(
-                    "data.mapping",
-                    f"should name one country, but {cells['country']!r} names {len(codes) or 'no'} known countries",
-                    file=str(path),
-                    row=number,
-                    column="country",
-                )
+            found = repr(country) + f" names {len(codes) or 'no'} known countries" if country else "it is blank"
+            problem(f"should name one country, but {found}", number, "country")
+        elif name in mapping and mapping[name] != codes[0]:
+            problem(
+                f"should give {name!r} one country, but it gives {codes[0]} here and {mapping[name]} "
+                f"in row {first[name]}",
+                number,
+                "country",
             )
-        elif cells["file"]:
-            mapping[cells["file"]] = codes[0]
+        else:
+            mapping[name] = codes[0]
+            first.setdefault(name, number)
     if problems:
         raise DataError(problems)
     return mapping
 
 
 def evidence_provenance(
-    terms: TermList, term_files: Sequence[Path], argv: Sequence[str] | None, *, rules_file: Path | None = None
+    terms: TermList,
+    term_files: Sequence[Path],
+    argv: Sequence[str] | None,
+    *,
+    rules_file: Path | None = None,
+    mapping_file: Path | None = None,
+    result: EvidenceResult | None = None,
 ) -> dict[str, str]:
-    """Tool, command, term list version, the user's term files and the criteria file whose level rules were
-    used (``rules_file``), with their SHA-256 (no clock)."""
+    """Tool, command, term list version, the user's term files, the mapping file and the criteria file whose
+    level rules were used (``rules_file``), with their SHA-256, and one SHA-256 over the documents read (no clock)."""
     inputs = {f"terms_{i + 1}": path for i, path in enumerate(term_files)}
     if rules_file is not None:
         inputs["criteria"] = rules_file
+    if mapping_file is not None:
+        inputs["countries"] = mapping_file
     extra = {"terms_version": terms.version, "level_rules": "criteria file" if rules_file else "term file"}
+    if result is not None:
+        extra["documents_sha256"] = result.documents_sha256()
     return provenance(inputs, argv=list(argv) if argv is not None else None, extra=extra)
 
 
@@ -199,6 +232,7 @@ def write_evidence(
             ],
             "documents": document_rows(result),
             "problems": [p.to_dict() for p in result.problems],
+            "notes": list(result.notes),
         }
         write_text(path, to_json(data), force=force, inputs=inputs)
     elif suffix == ".xlsx":

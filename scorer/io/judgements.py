@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,14 @@ from scorer.elicitation.workflow import Judgements
 from scorer.errors import DataError, Problem
 from scorer.model.criteria import Criteria
 from scorer.render.formatting import plain_number
-from scorer.starter.judgements import MATRIX_ROW, RESERVED_SHEETS, TABLE_COLUMNS, TABLE_HEADERS, table_row
+from scorer.starter.judgements import (
+    MATRIX_ROW,
+    RESERVED_NAMES,
+    RESERVED_SHEETS,
+    TABLE_COLUMNS,
+    TABLE_HEADERS,
+    table_row,
+)
 
 MAX_FILES = 500
 
@@ -39,12 +47,29 @@ def _formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
+_SHOWN_CHARS = 40
+
+
+def _clip(text: object) -> str:
+    """A cell's text for a one-line message: quoted, at most 40 characters, the length given when cut.
+
+    >>> _clip("9" * 500)
+    "'9999999999999999999999999999999999999999…' (500 characters)"
+    """
+    text = str(text)
+    if len(text) <= _SHOWN_CHARS:
+        return repr(text)
+    return f"{text[:_SHOWN_CHARS]!r}"[:-1] + f"…' ({len(text):,} characters)"
+
+
 def _shown(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return (
             f"a date ({value:%Y-%m-%d}); Excel turned the judgement into a date: format the cell as Text and retype it"
         )
-    return repr(value) if isinstance(value, str) else plain_number(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15:
+        return f"a number of {len(plain_number(abs(value)).split('.')[0]):,} digits"
+    return _clip(value) if isinstance(value, str) else plain_number(value) if isinstance(value, float) else str(value)
 
 
 class _Sheet:
@@ -64,6 +89,46 @@ class _Sheet:
         from openpyxl.utils import get_column_letter
 
         return f"{get_column_letter(column)}{row}"
+
+    def check_name(self) -> bool:
+        """The sheet's name names the stakeholder in every output: no control or text-direction characters."""
+        from scorer.starter.judgements import unsafe_name_character
+
+        bad = unsafe_name_character(self.title)
+        if bad:
+            self.problems.append(
+                Problem(
+                    "data.judgement_layout",
+                    f"should have a name without control or text-direction characters (it names the stakeholder "
+                    f"in every output), but it has U+{ord(bad):04X}; rename the sheet",
+                    file=self.file,
+                    key=f"sheet {self.title!r}",
+                )
+            )
+        elif self.title in RESERVED_NAMES:
+            self.problems.append(
+                Problem(
+                    "data.judgement_layout",
+                    f"should not be called {self.title!r} (the outputs use it for the group's rows); rename the sheet",
+                    file=self.file,
+                    key=f"sheet {self.title!r}",
+                )
+            )
+        return not bad and self.title not in RESERVED_NAMES
+
+    def check_merged(self) -> bool:
+        """No merged range over the cells read: a merge keeps only its first cell's value, silently."""
+        n = len(self.ids)
+        last_row, last_col = table_row(n) + n, max(n + 1, len(TABLE_HEADERS))
+        before = len(self.problems)
+        for merged in sorted(self.ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if merged.min_row <= last_row and merged.max_row >= MATRIX_ROW and merged.min_col <= last_col:
+                self.add(
+                    merged.coord,
+                    "should be separate cells (each judgement needs its own), but they are merged; unmerge them",
+                    code="data.judgement_layout",
+                )
+        return len(self.problems) == before
 
     def check_layout(self) -> bool:
         before = len(self.problems)
@@ -89,8 +154,8 @@ class _Sheet:
         for i, a in enumerate(self.ids):
             for j in range(i + 1, len(self.ids)):
                 b = self.ids[j]
-                upper = self._judgement(MATRIX_ROW + 1 + i, 2 + j, a, b)
-                lower = self._judgement(MATRIX_ROW + 1 + j, 2 + i, b, a)
+                upper = self._judgement(MATRIX_ROW + 1 + i, 2 + j, a, b, typed=True)
+                lower = self._judgement(MATRIX_ROW + 1 + j, 2 + i, b, a, typed=False)
                 if upper is not None and lower is not None and abs(upper * lower - 1) > 1e-6:
                     self.add(
                         self.ref(MATRIX_ROW + 1 + j, 2 + i),
@@ -103,9 +168,17 @@ class _Sheet:
                     out[(a, b)] = 1.0 / lower
         return out
 
-    def _judgement(self, row: int, col: int, a: str, b: str) -> float | None:
+    def _judgement(self, row: int, col: int, a: str, b: str, *, typed: bool) -> float | None:
+        """The judgement in a cell; a formula is the template's reciprocal below the diagonal, an error above it."""
         raw = self.value(row, col)
-        if _blank(raw) or _formula(raw):
+        if _blank(raw) or (_formula(raw) and not typed):
+            return None
+        if _formula(raw):
+            self.add(
+                self.ref(row, col),
+                f"({a} vs {b}) should be a value typed from Saaty's scale (9, 8, ..., 1, 1/2, ..., 1/9), "
+                f"but it is the formula {_clip(raw)} (its result is not stored for reading); type the value",
+            )
             return None
         try:
             return judgement_value(raw)
@@ -216,9 +289,10 @@ def _checked_workbook_bytes(path: Path) -> bytes:
     )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        message = f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__})"
-        raise DataError(Problem("data.format", message, file=file)) from None
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DataError(
+            Problem("data.format", f"should be an .xlsx workbook, but {_what_instead(data)}", file=file)
+        ) from None
     with archive:
         check_archive(archive, file=file, limits=limits)
         for name in archive.namelist():
@@ -226,6 +300,21 @@ def _checked_workbook_bytes(path: Path) -> bytes:
                 with archive.open(name) as stream:
                     scan_sheet(stream, file=file, sheet=name, limits=limits)
     return data
+
+
+def _what_instead(data: bytes) -> str:
+    """What a file that is not a zip archive (as every .xlsx is) looks like, for the message.
+
+    >>> _what_instead(b"%PDF-1.7"), _what_instead(b"")
+    ('it is a PDF', 'it is empty')
+    """
+    if not data:
+        return "it is empty"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "it is an old .xls file or a workbook protected by a password; save it as .xlsx without a password"
+    if data.startswith(b"%PDF"):
+        return "it is a PDF"
+    return "it is not one (an .xlsx file is a zip archive; was another file renamed?)"
 
 
 def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None) -> list[Judgements]:
@@ -254,10 +343,12 @@ def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None
         try:
             wb = load_workbook(io.BytesIO(data), data_only=False)
         except Exception as exc:  # BadZipFile, InvalidFileException, XML errors
+            reason = " ".join(str(exc).split())[:120]
             problems.append(
                 Problem(
                     "data.format",
-                    f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__})",
+                    f"should be an .xlsx workbook, but it cannot be opened ({type(exc).__name__}"
+                    f"{': ' + reason if reason else ''})",
                     file=str(f),
                 )
             )
@@ -270,7 +361,7 @@ def read_judgements(path: Path, criteria: Criteria, *, method: str | None = None
                 )
             for ws in sheets:
                 sheet = _Sheet(ws, str(f), ids, problems)
-                if not sheet.check_layout():
+                if not sheet.check_name() or not sheet.check_merged() or not sheet.check_layout():
                     continue
                 wanted = {method} if method else {"ahp", "swing", "points", "rank"}
                 j = Judgements(

@@ -34,6 +34,15 @@ LIMITS: dict[str, tuple[int, str]] = {
     "max_yaml_depth": (40, "levels of nesting in a YAML file"),
     "max_yaml_nodes": (100_000, "YAML nodes once aliases are expanded"),
     "max_scalar_chars": (100_000, "characters in one YAML value"),
+    "max_documents": (20_000, "documents in an evidence folder"),
+    "max_document_bytes": (100_000_000, "bytes in one evidence document (PDF, DOCX or text)"),
+    "max_document_pages": (2_000, "pages in one evidence document"),
+    "max_document_chars": (5_000_000, "characters of text in one evidence document"),
+    "max_document_unpacked_bytes": (
+        50_000_000,
+        "bytes of one document unpacked (a PDF's page contents, a DOCX's parts)",
+    ),
+    "max_document_mentions": (10_000, "term mentions in one evidence document"),
 }
 
 
@@ -78,6 +87,12 @@ class Limits:
     max_yaml_depth: int = LIMITS["max_yaml_depth"][0]
     max_yaml_nodes: int = LIMITS["max_yaml_nodes"][0]
     max_scalar_chars: int = LIMITS["max_scalar_chars"][0]
+    max_documents: int = LIMITS["max_documents"][0]
+    max_document_bytes: int = LIMITS["max_document_bytes"][0]
+    max_document_pages: int = LIMITS["max_document_pages"][0]
+    max_document_chars: int = LIMITS["max_document_chars"][0]
+    max_document_unpacked_bytes: int = LIMITS["max_document_unpacked_bytes"][0]
+    max_document_mentions: int = LIMITS["max_document_mentions"][0]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:

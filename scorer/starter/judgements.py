@@ -20,6 +20,7 @@ does not turn it into a date.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ from scorer.model.criteria import Criteria
 HELP_SHEET = "How to fill"
 SCALE_SHEET = "Scale"
 RESERVED_SHEETS = (HELP_SHEET, SCALE_SHEET)
+RESERVED_NAMES = ("group", "compromise", "name")
+"""Row names the outputs give the group's weights (:func:`scorer.elicitation.group.analyse_group`): no stakeholder's."""
 MATRIX_ROW = 4
 """Header row of the pairwise matrix; criterion ids in column A from the next row, and in this row from column B."""
 TABLE_HEADERS = ("criterion", "rank (1 = most important)", "swing points (0-100)", "direct points", "label")
@@ -49,6 +52,23 @@ def table_row(n: int) -> int:
     10
     """
     return MATRIX_ROW + n + 3
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def unsafe_name_character(name: str) -> str:
+    """The first control or text-direction character of a name ("" if none).
+
+    Names are printed in tables, Markdown and CSV; a right-to-left override
+    (U+202E) would reverse the figures that follow it on the line. Arabic or
+    Hebrew letters themselves are fine.
+
+    >>> unsafe_name_character("أحمد"), unsafe_name_character("Ana\u202e")
+    ('', '\u202e')
+    """
+    found = _UNSAFE.search(name)
+    return found.group() if found else ""
 
 
 def check_stakeholder_names(names: Sequence[str]) -> list[str]:
@@ -70,7 +90,12 @@ def check_stakeholder_names(names: Sequence[str]) -> list[str]:
             problems.append(f"stakeholder name should be 1 to {MAX_SHEET_NAME} characters, but it is {name!r}")
         elif set(name) & _BAD_SHEET_CHARS:
             problems.append(f"stakeholder name should not contain any of []:*?/\\, but it is {name!r}")
-        elif name in RESERVED_SHEETS or name.strip("'") != name:
+        elif unsafe_name_character(name):
+            code = f"U+{ord(unsafe_name_character(name)):04X}"
+            problems.append(
+                f"stakeholder name should have no control or text-direction characters, but {name!r} has {code}"
+            )
+        elif name in RESERVED_SHEETS or name in RESERVED_NAMES or name.strip("'") != name:
             problems.append(f"stakeholder name should not be {name!r} (a reserved sheet name)")
     return problems
 
