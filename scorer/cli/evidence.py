@@ -6,12 +6,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scorer.cli.common import note, note_written
 from scorer.cli.options import INPUT_PATH, criteria_option, example, output_options
 from scorer.cli.progress import progress_bar
+
+if TYPE_CHECKING:
+    from scorer.evidence.model import EvidenceResult
 
 
 @contextmanager
@@ -142,6 +146,13 @@ def command(
         ),
         inputs=inputs,
     )
+    _summary(result, total, output)
+    if result.problems:
+        raise click.exceptions.Exit(1)
+
+
+def _summary(result: EvidenceResult, total: int, output: Path) -> None:
+    """The problems, notes, scanned pages and a one-line count, on stderr."""
     for problem in result.problems:
         click.echo(f"Error: {problem.format()}", err=True)
     for line in result.notes:
@@ -159,5 +170,3 @@ def command(
         f"{'country' if countries == 1 else 'countries'}; suggested: {summary or 'none'}"
     )
     note_written(f"Wrote {output} (levels are suggestions: check the passages; typed values in your sheet win)")
-    if result.problems:
-        raise click.exceptions.Exit(1)
