@@ -88,11 +88,14 @@ def normalise_weights(values: ArrayLike, *, what: str = "weights") -> FloatArray
     v = np.asarray(values, dtype=np.float64)
     if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0):
         raise ConfigError(Problem("config.weights", f"{what} should be finite numbers >= 0, but they are {v.tolist()}"))
-    top = v.max()
-    if top <= 0:
+    if v.max() <= 0:
         raise ConfigError(Problem("config.weights", f"{what} should not all be 0, but they are"))
-    scaled = v / top  # first into [0, 1]: the sum of values near 1e308 would overflow to inf
-    out: FloatArray = scaled / scaled.sum()
+    with np.errstate(over="ignore"):
+        total = v.sum()
+    if not np.isfinite(total):  # values near 1e308: scale into [0, 1] first, the ratios are what matter
+        v = v / v.max()
+        total = v.sum()
+    out: FloatArray = v / total
     return out
 
 
