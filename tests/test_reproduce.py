@@ -32,6 +32,7 @@ from scorer.cli import main
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from tests.elicitation_helpers import fill_sheet
 from tests.evidence_docs import write_text
+from tests.workbook_helpers import sheet_records as planner_records
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 MESSY = ("data.xlsx", "--sheet", "Data", "--header-row", "3", "--decimal-comma", "--year", "2022")
@@ -374,3 +375,45 @@ def test_a_slow_clock_changes_no_byte_of_any_report_kind(inputs: Path, tmp_path:
         assert (slow / name).read_bytes() == (fast / name).read_bytes(), name
     markdown = (fast / "r.md").read_text(encoding="utf-8")
     assert "### Robustness: share of plausible weightings selecting each country" in markdown
+
+
+@SLOW
+def test_the_reports_analyses_under_w_are_the_commands_under_w(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`report -w ... --sensitivity --uncertainty` prints what `sensitivity -w ...` and `uncertainty -w ...` print."""
+    folder = tmp_path / "w"
+    shutil.copytree(inputs, folder)
+    weight = ["-w", "engagement=0.9"]
+    run_in(
+        folder,
+        [
+            "report",
+            *PLAIN,
+            *weight,
+            "--sensitivity",
+            "--draws",
+            "300",
+            "--uncertainty",
+            "--samples",
+            "32",
+            "--bootstrap",
+            "0",
+            "-o",
+            "r.xlsx",
+        ],
+        monkeypatch,
+    )
+    run_in(folder, ["sensitivity", *PLAIN, *weight, "--draws", "300", "-o", "s.xlsx"], monkeypatch)
+    run_in(folder, ["uncertainty", *PLAIN, *weight, "--samples", "32", "--bootstrap", "0", "-o", "u.json"], monkeypatch)
+    run_in(folder, ["uncertainty", *PLAIN, "--samples", "32", "--bootstrap", "0", "-o", "plain.json"], monkeypatch)
+    report = {row["id"]: row for row in planner_records(folder / "r.xlsx", "Sensitivity")}
+    header, *rows = load_workbook(folder / "s.xlsx")["Summary"].iter_rows(values_only=True)
+    alone = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert report == alone
+    columns = ["rank", "p_top_k", "median_rank", "rank_p05", "rank_p95"]
+    section = {r["id"]: [r[c] for c in columns] for r in planner_records(folder / "r.xlsx", "Uncertainty countries")}
+    for name, same in (("u.json", True), ("plain.json", False)):
+        countries = json.loads((folder / name).read_text(encoding="utf-8"))["countries"]
+        printed = {r["id"]: [r[c] for c in columns] for r in countries}
+        assert (printed == section) is same, name

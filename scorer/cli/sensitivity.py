@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.analyses import SensitivityReport, check_top_k, indicator_uncertainty, sensitivity
-from scorer.cli.common import analysis_inputs, emit_analysis, note, render_table
+from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights, render_table
 from scorer.cli.options import (
     draws_option,
     example,
@@ -22,6 +22,7 @@ from scorer.cli.options import (
     seed_option,
     stakeholder_options,
     top_option,
+    weights_option,
 )
 from scorer.cli.progress import progress_bar as bar
 from scorer.pipeline import score_countries
@@ -62,6 +63,7 @@ def read_committee(path: Path | None, criteria: Criteria, method: str) -> Stakeh
 
 @click.command("sensitivity")
 @input_options
+@weights_option
 @draws_option("Weight vectors drawn uniformly from the allowed weights.")
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
@@ -85,6 +87,7 @@ def command(
     spreadsheet: Path | None,
     criteria_path: Path | None,
     sheet: str | None,
+    weights: tuple[str, ...],
     draws: int,
     seed: int,
     top_k: int | None,
@@ -114,7 +117,7 @@ def command(
     extra = {"stakeholders": stakeholders_path} if stakeholders_path is not None and stakeholders_path.is_file() else {}
     df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force, extra=extra)
     stakeholders = read_committee(stakeholders_path, criteria, judgement_method)
-    result = score_countries(df, criteria)
+    result = score_countries(df, criteria, weights=parse_weights(weights))
     k = check_top_k(top_k, result, key="--top")
     heavy = bool(indicator_uncertainty(criteria)) and not no_data_uncertainty
     started = time.monotonic()

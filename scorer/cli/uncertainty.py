@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import analysis_inputs, emit_analysis, note, render_table
+from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights, render_table
 from scorer.cli.options import (
     example,
     format_option,
@@ -16,8 +16,10 @@ from scorer.cli.options import (
     output_options,
     seed_option,
     top_option,
+    weights_option,
 )
 from scorer.cli.sensitivity import progress_bar
+from scorer.pipeline import apply_weights
 from scorer.uncertainty.analysis import UncertaintyResult, uncertainty_analysis
 
 
@@ -41,6 +43,7 @@ def table_view(result: UncertaintyResult) -> str:
 
 @click.command("uncertainty")
 @input_options
+@weights_option
 @method_uncertainty_options()
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
@@ -56,6 +59,7 @@ def command(
     spreadsheet: Path | None,
     criteria_path: Path | None,
     sheet: str | None,
+    weights: tuple[str, ...],
     samples: int,
     seed: int,
     top_k: int | None,
@@ -78,6 +82,9 @@ def command(
     data errors) vary.
     """
     df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force)
+    given = parse_weights(weights)
+    if given:  # the nominal weights, as `rank -w` (and `report -w --uncertainty`) use them
+        criteria = apply_weights(criteria, given)
     started = time.monotonic()
     with progress_bar(samples * 50, heavy=False) as progress:
         result = uncertainty_analysis(
