@@ -169,3 +169,37 @@ def test_every_name_in_the_block_is_isolated_and_escaped(tmp_path: Path) -> None
         outside = re.sub(r"<bdi>.*?</bdi>", "", html)
         assert escaped not in outside
     assert html.count("<bdi>&lt;b&gt;N15\u202e&lt;/b&gt;</bdi>") >= 1  # 16th: at the cut
+
+
+def test_every_chart_isolates_the_names_it_draws(tmp_path: Path) -> None:
+    """Issue 13, item 2: an Arabic name or a U+202E in an SVG's text or tooltip cannot reorder what follows it.
+
+    Markup cannot go there, so each name sits between U+2068 and U+2069 (:func:`isolate_text`); checked in
+    all three charts: contributions, rank acceptability (--sensitivity) and rank intervals (--uncertainty).
+    """
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    rows = list(csv.reader(io.StringIO(demo_spreadsheet_path().read_text(encoding="utf-8"))))
+    table = score_countries(read_countries(demo_spreadsheet_path()), load_criteria(default_criteria_path())).table
+    names = {str(table.index[0]): "المغرب", str(table.index[1]): "Evil\u202eland"}
+    for row in rows[1:]:
+        row[1] = names.get(row[0], row[1])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    sheet = tmp_path / "bidi.csv"
+    sheet.write_text(out.getvalue(), encoding="utf-8")
+    example = Path(__file__).resolve().parent.parent / "criteria" / "uncertainty_example.yaml"
+    target = tmp_path / "report.html"
+    args = ["-q", "report", str(sheet), "-c", str(example), "--sensitivity", "--draws", "100", "--uncertainty"]
+    res = CliRunner().invoke(main, [*args, "--samples", "16", "--bootstrap", "2", "-o", str(target)])
+    assert res.exit_code == 0, res.output
+    page = target.read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    assert len(svgs) == 3
+    for svg in svgs:
+        texts = re.findall(r"<(?:text|title)[^>]*>([^<]*)", svg)
+        for name in names.values():
+            mentions = [t for t in texts if name in t]
+            assert mentions and [t for t in mentions if f"\u2068{name}\u2069" not in t] == [], svg[:80]
