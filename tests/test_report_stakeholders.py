@@ -113,3 +113,23 @@ def test_the_markdown_report_has_the_section_too(workbook: Path, runner, tmp_pat
     assert "| Ana | 0.588 | 0.118 | 0.294 |" in section
     assert "Bo and Cy: 12 countries in only one of their top 15. Only Bo's: Nigeria (NGA), Brazil (BRA)," in section
     assert "- **Ana**: " in section and "### Compromise" in section  # own top K, as on the page
+
+
+@pytest.mark.parametrize("name", ["id", "stakeholder"])
+def test_a_stakeholder_named_like_a_table_column_is_refused_in_one_line(
+    name: str,
+    runner,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    book = tmp_path / "j.xlsx"
+    args = ["template", "--judgements", "-o", str(book), "--stakeholder", name, "--stakeholder", "Bo"]
+    assert runner.invoke(main, args).exit_code == 0
+    for who, swing in ((name, SWINGS["Ana"]), ("Bo", SWINGS["Bo"])):
+        fill_sheet(book, who, IDS, swing=swing)
+    out = tmp_path / "r.xlsx"
+    res = runner.invoke(main, ["report", "--stakeholders", str(book), "--judgement-method", "swing", "-o", str(out)])
+    assert res.exit_code == 1
+    assert res.stderr.splitlines()[-1] == (
+        f"Error: {name}: a stakeholder should not be called {name!r} (a reserved name), but one is"
+    )
+    assert not out.exists()

@@ -42,6 +42,10 @@ Aggregate = Literal["mean", "median"]
 Scorer = Callable[[Mapping[str, float]], ScoreResult]
 
 
+RESERVED = frozenset({"group", "compromise", "name", "id", "stakeholder"})
+"""Names a stakeholder cannot have: rows and columns of the committee's tables (ranks by id, weights by stakeholder)."""
+
+
 def weight_distance(a: Sequence[float] | FloatArray, b: Sequence[float] | FloatArray) -> float:
     """Total-variation distance between two weight vectors (each normalised to sum 1 first).
 
@@ -273,7 +277,7 @@ def analyse_group(
     """
     ids, w = weight_matrix(people)
     check_ids(list(people), what="stakeholders")
-    taken = sorted(set(people) & {"group", "compromise", "name"})
+    taken = sorted(set(people) & RESERVED)
     if taken:
         raise ConfigError(
             Problem(
