@@ -8,6 +8,7 @@ the demo data changes.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -203,3 +204,20 @@ def test_every_chart_isolates_the_names_it_draws(tmp_path: Path) -> None:
         for name in names.values():
             mentions = [t for t in texts if name in t]
             assert mentions and [t for t in mentions if f"\u2068{name}\u2069" not in t] == [], svg[:80]
+
+
+def test_the_summary_adds_what_it_alone_says_and_repeats_no_glance_sentence(result: ScoreResult) -> None:
+    """Issue 13 (review item 4): the decision, weights and inputs are said once, at a glance."""
+    sens = run_sensitivity(result, draws=200, seed=5, top_k=K)
+    page = build_report(result, sensitivity=sens, provenance={"spreadsheet_file": "demo.csv"})
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+    stability = run_stability(result, top_k=K)
+    glance = build_glance(result, top_k=K, stability=stability, sensitivity=sens, data_name="demo.csv")
+    for claim in glance.claims:
+        said = " ".join("".join(p.text for p in claim.parts).split())
+        assert text.count(said) == 1, claim.key
+    start = page.index('<section id="summary"')
+    summary = page[start : page.index("</section>", start)]
+    assert 'id="top-list"' in summary and 'id="tier-count-0"' in summary
+    for repeated in ("First tier", "Recommended", "Weights of this report", "demo.csv", "%"):
+        assert repeated not in summary, repeated
