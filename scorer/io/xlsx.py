@@ -22,13 +22,10 @@ from typing import Any
 import pandas as pd
 
 from scorer.errors import DataError, Problem
+from scorer.io.csv_text import HEADER_SEARCH_ROWS
+from scorer.io.csv_text import read_error as _fail
 from scorer.io.limits import Limits, raise_hint
-from scorer.io.spreadsheet import (
-    HEADER_SEARCH_ROWS,
-    _fail,
-    frame_below_header,
-    settle_decimal_comma,
-)
+from scorer.io.spreadsheet import frame_below_header, settle_decimal_comma
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_ROW, _NS_C, _NS_V, _NS_T, _NS_F, _NS_MERGE = (_NS + tag for tag in ("row", "c", "v", "t", "f", "mergeCell"))
