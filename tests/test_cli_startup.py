@@ -55,6 +55,13 @@ def test_help_and_version_do_not_import_pandas(args: list[str]) -> None:
     assert not {"pandas", "numpy", "scipy", "pydantic", "openpyxl", "yaml"} & loaded
 
 
+def test_rank_loads_neither_the_evidence_reader_nor_scipy_openpyxl_matplotlib_or_jinja2() -> None:
+    loaded = _modules_loaded(["-q", "rank", "--format", "csv"])
+    assert "scorer.pipeline" in loaded
+    heavy = {"scipy", "openpyxl", "matplotlib", "jinja2", "scorer.evidence.analysis", "scorer.evidence.terms"}
+    assert not heavy & loaded
+
+
 def test_completion_lists_commands_without_importing_pandas() -> None:
     loaded = _modules_loaded(
         [], env={"_UNCT_SCORER_COMPLETE": "bash_complete", "COMP_WORDS": "unct-scorer s", "COMP_CWORD": "1"}

@@ -90,3 +90,23 @@ def test_a_plain_file_read_column_by_column_equals_the_record_by_record_reading(
     text = "\n".join(lines)
     fast = outcome(lambda: parse_csv_text(text, file="x.csv", header_row=header_row, decimal_comma=False))
     assert fast == outcome(lambda: read_record_by_record(text, header_row=header_row))
+
+
+id_texts = st.sampled_from(["Peru", "PER", "pe", "604", "4", "004", "1234", "Congo", "unit-1", "U-2", "Atlantis"])
+
+
+@given(st.lists(id_texts, max_size=12))
+def test_count_named_counts_what_the_candidates_give(texts: list[str]) -> None:
+    resolver = default_resolver()
+    assert resolver.count_named(texts) == sum(len(resolver.candidates(t)) == 1 for t in texts)
+
+
+@given(st.lists(st.sampled_from(["unit-1", "UNIT-1", "unit-2", "", " ", "Peru", "PER", "x"]), min_size=1, max_size=8))
+def test_blank_and_repeated_ids_are_reported_in_row_order_whichever_way_they_are_found(texts: list[str]) -> None:
+    identity = identify_rows(pd.Series(texts, dtype=object), np.arange(2, 2 + len(texts)), column="c", source="s")
+    rows = [p.row for p in identity.problems if p.code in ("data.blank_id", "data.duplicate_id")]
+    assert rows == sorted(rows)
+    blanks = [i + 2 for i, t in enumerate(texts) if not t.strip()]
+    assert [p.row for p in identity.problems if p.code == "data.blank_id"] == blanks
+    keys = [identity.ids[i] if identity.countries else t.strip().casefold() for i, t in enumerate(texts) if t.strip()]
+    assert sum(p.code == "data.duplicate_id" for p in identity.problems) == len(keys) - len(set(keys))
