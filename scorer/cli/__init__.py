@@ -69,6 +69,9 @@ own short help.
 """
 
 
+_FROZEN = False
+
+
 def load_command(name: str) -> click.Command:
     """The click command called ``name`` (imported on first use).
 
@@ -76,8 +79,11 @@ def load_command(name: str) -> click.Command:
     'rank'
     """
     # Loading a command imports pandas, pydantic and the library: hundreds of thousands of long-lived objects
-    # that the cyclic collector would scan again and again while they load and never free. It pauses for the
-    # import and then moves them out of its way (gc.freeze), which takes about a tenth off `rank`'s start-up.
+    # that the cyclic collector would scan again and again, while they load and at every full collection of
+    # the command's work, and never free. It pauses for the import, and the first load in a process moves
+    # them out of its way for good (gc.freeze): `rank` on the demo takes about a third less CPU. Only the
+    # first: a process that runs many commands (tests, a notebook) freezes what is alive once, not each time.
+    global _FROZEN
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -85,7 +91,9 @@ def load_command(name: str) -> click.Command:
     finally:
         if paused:
             gc.enable()
-    gc.freeze()
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
     return command
 
 
