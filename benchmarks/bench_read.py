@@ -45,10 +45,9 @@ def criteria_text(columns: int) -> str:
 
 def write_sheet(path: Path, rows: int, columns: int) -> None:
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"unit": [f"unit-{i:07d}" for i in range(rows)]})
-    for j in range(columns):
-        frame[f"x{j}"] = np.round(rng.normal(50, 15, rows), 3)
-    frame.to_csv(path, index=False)
+    columns_ = {"unit": [f"unit-{i:07d}" for i in range(rows)]}
+    columns_ |= {f"x{j}": np.round(rng.normal(50, 15, rows), 3) for j in range(columns)}
+    pd.DataFrame(columns_).to_csv(path, index=False)
 
 
 def child(path: Path, columns: int) -> dict[str, float]:

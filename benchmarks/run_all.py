@@ -4,7 +4,7 @@ Run on demand: python benchmarks/run_all.py [--quick] [--only startup,read,...]
 
 Each benchmark runs as its own process, as it runs alone (``python benchmarks/bench_X.py``),
 so one's memory and imports never colour another's figures. Its output is shown as it comes;
-every line that states a target ("...: met" or "...: NOT met") is collected into the summary
+every line that states a target ("...: met", "... - NOT met") is collected into the summary
 at the end, with the load average when that benchmark finished (the machine is shared).
 ``--quick`` passes each benchmark its smaller settings, for a look, not for the record.
 """
@@ -25,10 +25,11 @@ BENCHES = {  # name: (script, full arguments, quick arguments)
     "startup": ("bench_startup.py", ["--runs", "7"], ["--runs", "3"]),
     "read": ("bench_read.py", ["--runs", "3"], ["--rows", "20000", "--runs", "1"]),
     "sensitivity": ("bench_sensitivity.py", [], []),
-    "scale": ("bench_scale.py", [], ["--scale", "0.1"]),
+    "analyses": ("bench_analyses_scale.py", [], ["--repeats", "1"]),
+    "panel": ("bench_scale.py", ["--only", "panel"], ["--only", "panel", "--scale", "0.1"]),
 }
 
-TARGET_LINE = re.compile(r":\s*(met|NOT met)\s*$")
+TARGET_LINE = re.compile(r"[:-]\s*(met|NOT met)\s*$")  # "...: met" or "... - NOT met"
 
 
 def run(name: str, quick: bool) -> list[str]:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     summary: list[str] = []
     for name in args.only.split(","):
         summary += run(name.strip(), args.quick)
-    met = sum(line.split("   [load")[0].endswith(": met") for line in summary)
+    met = sum(TARGET_LINE.search(line.split("   [load")[0]).group(1) == "met" for line in summary)
     print(f"== targets: {met} of {len(summary)} met")
     for line in summary:
         print(line)
