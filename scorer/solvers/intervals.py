@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scorer.errors import ConfigError, Problem
+from scorer.solvers.heap import keep_freed_memory
 from scorer.solvers.smaa import (
     TierInput,
     TierRule,
@@ -405,6 +406,7 @@ def _intervals_for(
         if progress is not None:
             progress(len(rule_sets) * len(v))
         return [(_RECENT[(*base, rules)][0].copy(), _RECENT[(*base, rules)][1].copy()) for rules in rule_sets]
+    keep_freed_memory()  # blocks of pair arrays: without it, each block faults its pages in afresh
     t0 = float(w[j])
     s0 = weighted_sum_scores(v, w, mask=m)
     ranks = min_ranks(s0)
@@ -501,9 +503,9 @@ def _intervals_of(
 
 def _above(first: NDArray[np.int8], r1: FloatArray, r2: FloatArray, t0: float, *, right: bool) -> IntArray:
     """Per country of the block, how many countries score above it just right (or left) of ``t0``."""
-    crossed = ((r1 <= t0) if right else (r1 < t0)).astype(np.int8)
-    crossed += (r2 <= t0) if right else (r2 < t0)
-    out: IntArray = (first * np.where(crossed % 2 == 1, -1, 1) > 0).sum(axis=1)
+    odd = (r1 <= t0) if right else (r1 < t0)  # an odd number of roots passed: the sign has flipped
+    odd ^= (r2 <= t0) if right else (r2 < t0)
+    out: IntArray = np.count_nonzero(np.where(odd, first < 0, first > 0), axis=1)
     return out
 
 
