@@ -377,3 +377,24 @@ def test_sensitivity_on_the_demo_does_not_import_scipy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_report_past_the_rank_cap_keeps_the_first_ranks_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ALL_RANKS_UP_TO countries the report's acceptability holds the first ranks; everything else is unchanged."""
+    from scorer import demo_result
+    from scorer.tuning import sensitivity as run
+
+    result = demo_result()
+    full = run(result, draws=300, seed=3)
+    monkeypatch.setattr(rank_counts, "ALL_RANKS_UP_TO", 100)
+    monkeypatch.setattr(rank_counts, "RANKS_KEPT", 20)
+    capped = run(result, draws=300, seed=3)
+    n = len(result.table)
+    assert full.acceptability.shape == (n, n + 1) and not full.notes
+    assert capped.acceptability.shape == (n, 2 * capped.top_k + 10 + 1)  # the name column and 2K + 10 ranks
+    assert capped.notes == [
+        f"the rank shares are kept for ranks 1 to {2 * capped.top_k + 10} of {n} (an n x n table would not fit in "
+        "memory); the rank bands, mean ranks and tier shares count every rank"
+    ]
+    assert capped.acceptability.equals(full.acceptability.iloc[:, : capped.acceptability.shape[1]])
+    assert capped.summary.equals(full.summary)
