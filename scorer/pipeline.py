@@ -402,7 +402,7 @@ def _impute_units(prepared: Prepared, criteria: Criteria) -> _Units:
     items = criteria.indicator_items()
     idx = np.flatnonzero(prepared.eligible)
     ids = prepared.identity.ids
-    raw = prepared.cells.raw[idx]  # a copy (an index array takes one)
+    raw = prepared.cells.raw if len(idx) == len(prepared.cells.raw) else prepared.cells.raw[idx]  # read, not written
     observed = ~np.isnan(raw)
     raw, imputations = impute_cells(
         raw,
@@ -538,7 +538,7 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
         criteria=criteria,
         source=prepared.source,
         table=table,
-        criterion_scores=node_scores[top].copy(),
+        criterion_scores=node_scores[top],  # a new frame already (columns chosen by a list)
         criterion_mask=~node_scores[top].isna(),
         raw=frame(units.raw, item_ids),
         normalised=frame(scored.normalised, item_ids),

@@ -135,7 +135,8 @@ def aggregate(normalised: FloatArray, criteria: Criteria) -> Scored:
             )
     top = [position[c.id] for c in children[None]]
     root = AGGREGATIONS[criteria.aggregation.value]
-    scores, within_node[:, top] = combine(ROOT, root, node_scores[:, top], [c.criterion.weight for c in children[None]])
+    values = node_scores if top == list(range(len(nodes))) else node_scores[:, top]  # no copy when all are top
+    scores, within_node[:, top] = combine(ROOT, root, values, [c.criterion.weight for c in children[None]])
     ordered = {key: details[key] for key in [ROOT, *position] if key in details}  # the score, then parents first
     return _decompose(normalised, criteria, scores, node_scores, within_node, within_leaf, ordered)
 
