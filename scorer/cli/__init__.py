@@ -197,7 +197,16 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    The command owns this process, so it may tune the process's heap
+    (:func:`scorer.solvers.heap.keep_freed_memory`: the exact stability
+    intervals free and reallocate blocks of pair arrays); a library caller's
+    process is left as it is.
+    """
+    from scorer.solvers.heap import keep_freed_memory
+
+    keep_freed_memory()
     main(prog_name="unct-scorer")
 
 

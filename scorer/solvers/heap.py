@@ -8,7 +8,8 @@ page in again: on 10,000 countries that was 17 s of system time for 17 s of
 work. :func:`keep_freed_memory` sets the two thresholds once per process (arrays
 below 32 MB come from the heap, which keeps up to 64 MB free at its top), the
 values glibc's own adaptive rule works towards, without the trimming in between.
-Elsewhere (not glibc) it does nothing.
+Elsewhere (not glibc) it does nothing. Only the console command calls it
+(:func:`scorer.cli.run`): a library never changes its caller's process-wide heap settings.
 """
 
 from __future__ import annotations

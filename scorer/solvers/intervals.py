@@ -37,7 +37,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scorer.errors import ConfigError, Problem
-from scorer.solvers.heap import keep_freed_memory
 from scorer.solvers.smaa import (
     TierInput,
     TierRule,
@@ -406,7 +405,6 @@ def _intervals_for(
         if progress is not None:
             progress(len(rule_sets) * len(v))
         return [(_RECENT[(*base, rules)][0].copy(), _RECENT[(*base, rules)][1].copy()) for rules in rule_sets]
-    keep_freed_memory()  # blocks of pair arrays: without it, each block faults its pages in afresh
     t0 = float(w[j])
     s0 = weighted_sum_scores(v, w, mask=m)
     ranks = min_ranks(s0)
