@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from scorer.core.aggregation import weighted_sums
 from scorer.core.ranking import TIE_DECIMALS, TierRule
+from scorer.solvers.rank_stats import rank_statistics
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -346,7 +347,6 @@ class RankCounts:
         """
         d, n, size, k = self.draws, self.n, self.size, self.top_k
         counts = self.counts.reshape(size, n)
-        ranks = np.arange(1, n + 1)
         out: dict[str, NDArray[Any]] = {"shares": np.empty((size, kept))}
         for name in ("in_top", "rank_sum", "median", "p05", "p95"):
             out[name] = np.empty(size, dtype=np.int64)
@@ -354,14 +354,12 @@ class RankCounts:
         step = max(1, _RESULT_CELLS // n)
         for start in range(0, size, step):
             rows = slice(start, min(start + step, size))
-            block = counts[rows].astype(np.int64, copy=False)
-            cum = np.cumsum(block, axis=1)
+            block = counts[rows]
+            stats = rank_statistics(block, draws=d, top_k=k)
+            cum = stats.cumulative
             out["shares"][rows] = block[:, :kept] / d
-            out["in_top"][rows] = cum[:, k - 1]
-            out["rank_sum"][rows] = block @ ranks
-            out["median"][rows] = 1 + np.argmax(cum * 2 >= d, axis=1)
-            out["p05"][rows] = 1 + np.argmax(cum * 100 >= 5 * d, axis=1)
-            out["p95"][rows] = 1 + np.argmax(cum * 100 >= 95 * d, axis=1)
+            for name in ("in_top", "rank_sum", "median", "p05", "p95"):
+                out[name][rows] = getattr(stats, name)
             if not self.by_score:
                 taken = np.zeros(len(cum), dtype=np.int64)
                 for t, rule in enumerate(self.rules):

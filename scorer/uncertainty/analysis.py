@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from scorer.analyses.common import format_share, wrap_text
 from scorer.errors import ConfigError, Problem
 from scorer.model.criteria import Criteria
+from scorer.solvers.rank_stats import rank_statistics
 from scorer.solvers.sampling import sample_weights, sampling_method
 from scorer.solvers.smaa import tier_rules
 from scorer.tuning import DEFAULT_SEED, check_top_k, describe_constraints, frame_records, weight_constraints
@@ -413,9 +414,9 @@ def _factor_infos(factors: Factors, criteria: Criteria) -> list[FactorInfo]:
 def _summary(
     table: pd.DataFrame, counts: IntArray, tier_counts: IntArray, k: int, tiers: tuple[Any, ...], draws: int
 ) -> pd.DataFrame:
-    """Per country, with the definitions of :class:`scorer.solvers.smaa.SmaaResult` (inverted-cdf percentiles)."""
-    cum = np.cumsum(counts, axis=1)
-    p = cum[:, k - 1] / draws
+    """Per country, read from the rank counts by :func:`scorer.solvers.rank_stats.rank_statistics`, as SMAA."""
+    stats = rank_statistics(counts, draws=draws, top_k=k)
+    p = stats.in_top / draws
     summary = pd.DataFrame(
         {
             "name": table["name"].to_numpy(dtype=object),
@@ -429,10 +430,10 @@ def _summary(
     for t, rule in enumerate(tiers):
         column = f"p_{rule.name}" if f"p_{rule.name}" not in summary.columns else f"p_tier_{rule.name}"
         summary[column] = tier_counts[:, t] / draws
-    summary["mean_rank"] = counts @ np.arange(1, counts.shape[1] + 1) / draws
-    summary["median_rank"] = 1 + np.argmax(cum * 2 >= draws, axis=1)
-    summary["rank_p05"] = 1 + np.argmax(cum * 100 >= 5 * draws, axis=1)
-    summary["rank_p95"] = 1 + np.argmax(cum * 100 >= 95 * draws, axis=1)
+    summary["mean_rank"] = stats.rank_sum / draws
+    summary["median_rank"] = stats.median
+    summary["rank_p05"] = stats.p05
+    summary["rank_p95"] = stats.p95
     return summary
 
 
