@@ -276,3 +276,23 @@ def test_evidence_csv_has_its_provenance_beside_it(folder: Path, tmp_path: Path)
     assert meta["url"] == "e.csv"
     assert meta["provenance"]["command"] == f"unct-scorer evidence {folder} -o {out}"
     assert len(meta["provenance"]["documents_sha256"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("النتيجة 1: الملكية\u200f الفكرية", "الملكية الفكرية"),  # a right-to-left mark Word puts between words
+        ("النتيجة 1: الملكية\u061c\nالفكرية", "الملكية\nالفكرية"),  # an Arabic letter mark and a line break
+        ("Outcome 1: intellectual\u202e property", "intellectual property"),
+        ("Результат 1: интеллектуаль-\nная собственность", "интеллектуальная собственность"),
+    ],
+)
+def test_text_direction_marks_do_not_hide_a_phrase_nor_reach_the_quotes(text: str, matched: str) -> None:
+    from scorer.evidence.analysis import analyse_document
+    from scorer.evidence.model import DocumentText
+    from scorer.evidence.terms import Matcher
+
+    evidence = analyse_document(DocumentText("EGY.txt", ("Title", text)), Matcher(load_terms()))
+    assert [(m.term_id, m.matched) for m in evidence.mentions] == [("intellectual_property", matched)]
+    quote = evidence.mentions[0].passage.text
+    assert not {"\u200f", "\u061c", "\u202e"} & set(quote)

@@ -35,6 +35,10 @@ _PUNCTUATION = str.maketrans(
         "\u200c": None,
         "\u200d": None,
         "\ufeff": None,
+        "\u200e": None,  # left-to-right and right-to-left marks, Arabic letter mark: Word puts them between words
+        "\u200f": None,
+        "\u061c": None,
+        **dict.fromkeys([*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]),  # bidi controls
         "\u0640": None,  # Arabic tatweel (elongation)
         "\f": "\n",
         "\r": "\n",
@@ -64,6 +68,8 @@ def clean_text(text: str) -> str:
     'intellectual property rights'
     >>> clean_text("知识\\n产权\\n\\n\\n\\nNext")
     '知识产权\\n\\nNext'
+    >>> clean_text("الملكية\\u200f الفكرية \\u202e21")
+    'الملكية الفكرية 21'
     """
     out = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     out = _HYPHEN_BREAK.sub(r"\1\2", out)
