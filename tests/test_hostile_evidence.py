@@ -296,3 +296,16 @@ def test_text_direction_marks_do_not_hide_a_phrase_nor_reach_the_quotes(text: st
     assert [(m.term_id, m.matched) for m in evidence.mentions] == [("intellectual_property", matched)]
     quote = evidence.mentions[0].passage.text
     assert not {"\u200f", "\u061c", "\u202e"} & set(quote)
+
+
+def test_a_line_break_in_a_document_name_cannot_forge_a_line(folder: Path, tmp_path: Path) -> None:
+    write_text(folder / "KEN\nError: forged.txt", [["Kenya"], ["WIPO"]])
+    out = tmp_path / "e.csv"
+    code, err = run("evidence", str(folder), "-o", str(out))
+    assert code == 1
+    assert errors(err) == [
+        "Error: 'KEN\\nError: forged.txt': should have a name without line breaks or control characters, "
+        "but it has '\\n'"
+    ]
+    assert "\nError: forged" not in out.read_text(encoding="utf-8")
+    ghana_still_read(out)

@@ -33,7 +33,7 @@ from scorer.evidence.identify import file_name_countries, identify_country
 from scorer.evidence.model import DocumentEvidence, DocumentText, EvidenceResult
 from scorer.evidence.suggestion import country_evidence
 from scorer.evidence.terms import Matcher, TermList
-from scorer.io.limits import LIMITS, Limits, file_kind, os_reason, raise_hint, read_limited
+from scorer.io.limits import _CONTROL, LIMITS, Limits, file_kind, os_reason, printable_name, raise_hint, read_limited
 from scorer.io.spreadsheet import decode_text
 from scorer.prepare.countries import CountryResolver, default_resolver
 
@@ -120,7 +120,8 @@ def scan_folder(folder: Path, *, max_documents: int | None = None) -> tuple[list
                 continue
             reason = _not_a_document(path, root)
             if reason:
-                problems.append(Problem("data.document", reason, file=path.relative_to(folder).as_posix()))
+                shown = printable_name(path.relative_to(folder).as_posix())
+                problems.append(Problem("data.document", reason, file=shown))
                 continue
             paths.append(path)
             if len(paths) > limit:
@@ -137,6 +138,9 @@ def scan_folder(folder: Path, *, max_documents: int | None = None) -> tuple[list
 
 def _not_a_document(path: Path, root: Path) -> str:
     """Why a path with a document's suffix cannot be read as one ("" when it can)."""
+    control = _CONTROL.search(path.name)
+    if control:  # the name is written into every output and message: a line break could forge a line
+        return f"should have a name without line breaks or control characters, but it has {control.group()!r}"
     try:
         info = path.stat()
     except OSError as exc:
@@ -182,7 +186,7 @@ def _read_bytes(path: Path, file: str, limits: DocumentLimits) -> bytes:
             path, limit=limits.max_bytes, limit_name="max_document_bytes", error=DataError, code="data.document"
         )
     except DataError as exc:
-        raise UnreadableDocument(replace(exc.problems[0], file=file)) from None
+        raise UnreadableDocument(replace(exc.problems[0], file=printable_name(file))) from None
     if not data:
         raise _unreadable(file, "should hold a document, but it is empty")
     return data
