@@ -1,6 +1,6 @@
 """Time and peak memory of each hostile case of issue 16, as a Markdown table.
 
-Run on demand: python benchmarks/hostile_cases.py [--quick] [--timeout 60]
+Run on demand: python benchmarks/hostile_cases.py [--quick] [--timeout 60] [--only TEXT]
 
 Each case builds its input in a temporary folder (not timed), then runs the
 whole `unct-scorer` process once, measuring wall time and the child's peak
@@ -576,6 +576,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller bombs")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--only", metavar="TEXT", help="run only the cases whose name holds TEXT")
     parser.add_argument("--build", nargs=2, metavar=("INDEX", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -584,6 +585,8 @@ def main() -> None:
     print("| case | outcome | exit | time (s) | peak memory (MB) | first line |")
     print("| --- | --- | ---: | ---: | ---: | --- |")
     for index, case in enumerate(cases(args.quick)):
+        if args.only and args.only not in case.name:
+            continue
         verdict, code, seconds, peak, first = run_case(index, case, args.timeout, args.quick)
         shown = first.replace("|", "\\|").replace("\n", " ")[:160]
         print(f"| {case.name} | {verdict} | {code} | {seconds:.2f} | {peak:.0f} | {shown} |", flush=True)

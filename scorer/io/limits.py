@@ -39,7 +39,7 @@ LIMITS: dict[str, tuple[int, str]] = {
     "max_document_pages": (2_000, "pages in one evidence document"),
     "max_document_chars": (5_000_000, "characters of text in one evidence document"),
     "max_document_unpacked_bytes": (
-        50_000_000,
+        5_000_000,
         "bytes of one document unpacked (a PDF's page contents, a DOCX's parts)",
     ),
     "max_document_mentions": (10_000, "term mentions in one evidence document"),
