@@ -145,9 +145,16 @@ def test_a_sheet_named_like_the_group_row_is_located(workbook: Path) -> None:
     code, _out, err = run("weights", str(workbook))
     assert code == 1
     assert errors(err) == [
-        f"Error: {workbook}: sheet 'compromise': should not be called 'compromise' (the outputs use it for the "
-        "group's rows); rename the sheet"
+        f"Error: {workbook}: sheet 'compromise': should not be called 'compromise' (the outputs use it for a row "
+        "or column); rename the sheet"
     ]
+
+
+def test_the_workbook_reserves_the_names_the_committee_tables_use() -> None:
+    from scorer.elicitation.group import RESERVED
+    from scorer.starter.judgements import RESERVED_NAMES
+
+    assert set(RESERVED_NAMES) == RESERVED
 
 
 def test_points_near_the_largest_float_give_their_ratios_not_an_overflow(workbook: Path) -> None:

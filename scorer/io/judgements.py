@@ -109,7 +109,7 @@ class _Sheet:
             self.problems.append(
                 Problem(
                     "data.judgement_layout",
-                    f"should not be called {self.title!r} (the outputs use it for the group's rows); rename the sheet",
+                    f"should not be called {self.title!r} (the outputs use it for a row or column); rename the sheet",
                     file=self.file,
                     key=f"sheet {self.title!r}",
                 )

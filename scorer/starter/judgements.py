@@ -32,8 +32,8 @@ from scorer.model.criteria import Criteria
 HELP_SHEET = "How to fill"
 SCALE_SHEET = "Scale"
 RESERVED_SHEETS = (HELP_SHEET, SCALE_SHEET)
-RESERVED_NAMES = ("group", "compromise", "name")
-"""Row names the outputs give the group's weights (:func:`scorer.elicitation.group.analyse_group`): no stakeholder's."""
+RESERVED_NAMES = ("compromise", "group", "id", "name", "stakeholder")
+"""Rows and columns of the committee's tables (:data:`scorer.elicitation.group.RESERVED`, held equal by a test)."""
 MATRIX_ROW = 4
 """Header row of the pairwise matrix; criterion ids in column A from the next row, and in this row from column B."""
 TABLE_HEADERS = ("criterion", "rank (1 = most important)", "swing points (0-100)", "direct points", "label")
