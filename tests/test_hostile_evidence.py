@@ -300,12 +300,15 @@ def test_text_direction_marks_do_not_hide_a_phrase_nor_reach_the_quotes(text: st
 
 def test_a_line_break_in_a_document_name_cannot_forge_a_line(folder: Path, tmp_path: Path) -> None:
     write_text(folder / "KEN\nError: forged.txt", [["Kenya"], ["WIPO"]])
+    (folder / "sub\rfolder").mkdir()
+    write_text(folder / "sub\rfolder" / "NGA.txt", [["Nigeria"], ["WIPO"]])
     out = tmp_path / "e.csv"
     code, err = run("evidence", str(folder), "-o", str(out))
     assert code == 1
     assert errors(err) == [
         "Error: 'KEN\\nError: forged.txt': should have a name without line breaks or control characters, "
-        "but it has '\\n'"
+        "but it has '\\n'",
+        "Error: 'sub\\rfolder/NGA.txt': should have a name without line breaks or control characters, but it has '\\r'",
     ]
     assert "\nError: forged" not in out.read_text(encoding="utf-8")
     ghana_still_read(out)

@@ -118,7 +118,7 @@ def scan_folder(folder: Path, *, max_documents: int | None = None) -> tuple[list
             path = Path(top) / name
             if path.suffix.lower() not in SUFFIXES or _skipped(path, folder):
                 continue
-            reason = _not_a_document(path, root)
+            reason = _not_a_document(path, root, path.relative_to(folder).as_posix())
             if reason:
                 shown = printable_name(path.relative_to(folder).as_posix())
                 problems.append(Problem("data.document", reason, file=shown))
@@ -136,9 +136,9 @@ def scan_folder(folder: Path, *, max_documents: int | None = None) -> tuple[list
     return sorted(paths), problems
 
 
-def _not_a_document(path: Path, root: Path) -> str:
-    """Why a path with a document's suffix cannot be read as one ("" when it can)."""
-    control = _CONTROL.search(path.name)
+def _not_a_document(path: Path, root: Path, name: str) -> str:
+    """Why a path with a document's suffix cannot be read as one ("" when it can); ``name``: its name in the folder."""
+    control = _CONTROL.search(name)
     if control:  # the name is written into every output and message: a line break could forge a line
         return f"should have a name without line breaks or control characters, but it has {control.group()!r}"
     try:
