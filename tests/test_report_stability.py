@@ -22,7 +22,7 @@ from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import StabilityReport, stability
 from tests.test_report import HOSTILE_NAME, QUOTED_COLUMN, QUOTED_LABEL, hostile_inputs, page_data, run
 from tests.test_report_browser import CHROMIUM, Page, browser, write_report  # noqa: F401 (browser: a fixture)
-from tests.workbook_helpers import sheet_records
+from tests.workbook_helpers import column_ids, sheet_records
 
 
 def esc(text: str) -> str:
@@ -339,6 +339,6 @@ def test_stability_and_the_report_name_each_column_alike(runner, tmp_path: Path)
         ("Stability countries", "Countries", cli_json["countries"]),
     ):
         report_columns = list(read_sheet(theirs, sheet)[0])  # ids from the report's Data dictionary
-        cli_columns = [c.value for c in load_workbook(mine)[cli_sheet][1]]  # `stability -o` heads columns by id
+        cli_columns = column_ids(mine, cli_sheet)  # `stability -o` has a Data dictionary too
         assert set(report_columns) <= set(cli_columns) == set(records[0])
     assert "in_top_k" in report_columns and not any(c.startswith("in_top_1") for c in report_columns)

@@ -153,7 +153,7 @@ def test_stability_writes_a_workbook(tmp_path: Path) -> None:
 
     out = tmp_path / "s.xlsx"
     assert run("-q", "stability", "-o", str(out)).exit_code == 0
-    assert load_workbook(out).sheetnames == ["Countries", "Weights", "Options", "Provenance"]
+    assert load_workbook(out).sheetnames == ["Countries", "Weights", "Options", "Data dictionary", "Provenance"]
 
 
 def test_sweep_table_json_and_errors(demo) -> None:  # type: ignore[no-untyped-def]

@@ -233,6 +233,7 @@ def emit_analysis(
             inputs=inputs,
             argv=sys.argv[1:],
             extra_provenance=extra_provenance,
+            kind=click.get_current_context().command.name or "",
         )
         note_written(f"Wrote {output}")
     if fmt == "json":

@@ -213,6 +213,7 @@ def _write(output: Path, report: CommitteeReport, *, crit_path: Path, inputs: di
         force=force,
         inputs=files,
         argv=sys.argv[1:],
+        kind="weights",
     )
 
 

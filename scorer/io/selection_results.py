@@ -9,6 +9,8 @@ import pandas as pd
 
 from scorer.io.outputs import frame_to_markdown, to_json, write_text, write_workbook
 from scorer.io.results import provenance, write_csv
+from scorer.io.tuning_results import analysis_context
+from scorer.io.workbook import analysis_book
 
 
 def write_selection(
@@ -56,5 +58,5 @@ def write_selection(
         }
         if robust is not None:
             sheets["Robustness"] = robust
-        sheets["Provenance"] = pd.DataFrame([{"key": k, "value": v} for k, v in prov.items()])
-        write_workbook(path, sheets, force=force, inputs=guard)
+        context = analysis_context(inputs.get("criteria"), {})
+        write_workbook(path, analysis_book("select", sheets, prov, context), force=force, inputs=guard)

@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from scorer.io.criteria_file import parse_criteria_text
+from scorer.io.criteria_file import load_criteria, parse_criteria_text
 from scorer.io.outputs import frame_to_markdown, to_json, write_text, write_workbook
 from scorer.io.results import criteria_source, current_command, provenance, sha256_of, write_csv
+from scorer.io.workbook import Context, analysis_book
 
 MODELINE = "# yaml-language-server:"
 
@@ -27,13 +28,17 @@ def write_tables(
     argv: list[str] | None = None,
     command: str | None = None,
     extra_provenance: dict[str, str] | None = None,
+    kind: str = "",
 ) -> None:
     """Write an analysis in the format the extension names, never over an input.
 
     ``.csv``: the first sheet; ``.json``: ``data`` after the provenance;
     ``.md``: the title, ``lines`` and every sheet as a table; ``.xlsx``: the
-    sheets, then Provenance. Frames indexed by a named index (the country id)
-    get it as their first column.
+    sheets with readable headers and number formats (``kind``, the command's
+    name, says whose columns they are, see
+    :data:`scorer.io.workbook.ANALYSIS_SHEETS`), the Data dictionary, then
+    Provenance. Frames indexed by a named index (the country id) get it as
+    their first column.
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
@@ -50,9 +55,26 @@ def write_tables(
         parts += ["## Provenance", "", *(f"- {k}: `{v}`" for k, v in prov.items())]
         write_text(path, "\n".join(parts) + "\n", force=force, inputs=guard)
     else:
-        book = dict(flat)
-        book["Provenance"] = pd.DataFrame([{"key": k, "value": v} for k, v in prov.items()])
+        book = analysis_book(kind, flat, prov, analysis_context(inputs.get("criteria"), data))
         write_workbook(path, book, force=force, inputs=guard)
+
+
+def analysis_context(criteria_path: Path | None, data: Mapping[str, Any]) -> Context:
+    """What an analysis workbook's headers depend on: the criteria file's labels and tiers, the analysis's K."""
+    analysis = data.get("analysis")
+    top_k = data.get("top_k", analysis.get("top_k") if isinstance(analysis, Mapping) else None)
+    people = data.get("stakeholders")
+    stakeholders = [str(name) for name in people] if isinstance(people, Mapping) else []
+    if criteria_path is None or not criteria_path.is_file():
+        return Context(labels={}, top_k=top_k, stakeholders=stakeholders)
+    criteria = load_criteria(criteria_path)
+    return Context(
+        labels={cid: c.label for cid, c in criteria.criteria.items()},
+        tiers=[t.name for t in criteria.tiers],
+        top_k=top_k,
+        arithmetic=criteria.aggregation.value == "arithmetic",
+        stakeholders=stakeholders,
+    )
 
 
 def fitted_criteria_text(

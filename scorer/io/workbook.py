@@ -153,7 +153,7 @@ _ANY_SHEET: dict[str, Column] = {
     "value_needed": Column("Spreadsheet value needed", "the spreadsheet value that criterion score takes, if one"),
     "value_in_words": Column("One criterion score, in words", "the criterion-score change, in words"),
     "pick": Column("Pick", "order in the recommended set (best score first)", "", WHOLE),
-    "cost": Column("Cost", "the cost the selection counts (cost column)"),
+    "cost": Column("Cost", "the cost the selection counts (cost column)", "", "General"),
     "cost_defaulted": Column("Cost assumed", "true when the cost was blank and the default was assumed"),
     "forced": Column("Forced in", "true when the selection's constraints force the country in"),
     "share_selected": Column(
@@ -167,7 +167,7 @@ _ANY_SHEET: dict[str, Column] = {
 }
 
 _BY_SHEET: dict[tuple[str, str], Column] = {
-    ("Stability weights", "label"): Column("Criterion", "the criterion's label"),
+    ("Stability weights", "label"): Column("Criterion label", "the criterion's label in the criteria file"),
     ("Stability weights", "weight"): Column(
         "Share now", "the criterion's share of the weight in this report", "share", SHARE
     ),
@@ -275,14 +275,64 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Evidence passages", "contexts"): Column(
         "Where it occurs", "the part of the document (outcome, output, partners, narrative, ...)"
     ),
+    ("Uncertainty Sobol", "output"): Column(
+        "Output", "what varies: the country's rank, or its membership of the top K"
+    ),
+    ("Uncertainty Sobol", "factor"): Column("Uncertain input", "a modelling choice the criteria file declares"),
+    ("Uncertainty Sobol", "first"): Column(
+        "Alone (first order)",
+        "share of this country's output variance due to this input alone (Saltelli 2010; blank: it never moves)",
+        "share of variance",
+        INDEX,
+    ),
+    ("Uncertainty Sobol", "first_low"): Column(
+        "Alone, interval from", "lower end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty Sobol", "first_high"): Column(
+        "Alone, interval to", "upper end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty Sobol", "total"): Column(
+        "With interactions (total)",
+        "share of this country's output variance due to this input with its interactions (Jansen 1999)",
+        "share of variance",
+        INDEX,
+    ),
+    ("Uncertainty Sobol", "total_low"): Column(
+        "Total, interval from", "lower end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty Sobol", "total_high"): Column(
+        "Total, interval to", "upper end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+    ("Uncertainty Sobol", "variance"): Column(
+        "Variance of the output",
+        "the output's variance over the runs (ranks squared; for the top K, a share)",
+        "",
+        SCORE,
+    ),
+    ("Uncertainty by choice", "factor"): Column("Modelling choice", "a discrete choice the criteria file declares"),
+    ("Uncertainty by choice", "option"): Column("Alternative", "one alternative of that choice"),
+    ("Uncertainty by choice", "samples"): Column("Runs with it", "how many runs used this alternative", "runs", WHOLE),
+    ("Uncertainty by choice", "p_top_k"): Column(
+        "P(in top K)", "share of the runs using this alternative with the country in the top K", "probability", PERCENT
+    ),
+    ("Uncertainty by choice", "mean_rank"): Column(
+        "Mean rank", "mean rank over the runs using this alternative", "rank", "0.0"
+    ),
+    ("Selection lines", "summary"): Column("Summary", "one sentence of the selection's summary"),
+    ("Selection binding", "constraint"): Column(
+        "Constraint", "the constraint's kind (capacity, budget, a group's quota)"
+    ),
+    ("Selection binding", "bound"): Column("Limit", "the limit the constraint sets", "", "General"),
+    ("Selection binding", "actual"): Column(
+        "In the chosen set", "what the chosen set reaches against that limit", "", "General"
+    ),
+    ("Selection binding", "label"): Column("Binding constraint", "the constraint that binds, in words"),
 }
-
-SECTION_SHEETS = ("Stakeholder ", "Uncertainty ", "Evidence ")
-"""The report sections' sheets, whose own headers name the K of "top K"."""
 
 DRAWN_OVER = {
     "Uncertainty countries": "runs of the whole scoring (every declared modelling choice varied)",
     "Stakeholder hull": "weights drawn between the stakeholders' own",
+    "Uncertainty Sobol": "runs of the whole scoring (every declared modelling choice varied)",
 }
 """What P(top K) and P(tier) count over, by sheet (else the weight draws of the sensitivity analysis)."""
 
@@ -293,6 +343,7 @@ _OFFICE = {
 """Ranking by office (``--group-by``): each row is an office, not a country."""
 
 _IN_TOP = re.compile(r"^in_top_(\d+|k)$")
+_TIER_BOUND = re.compile(r"^tier_(low|high)_(.+)$")
 
 
 def describe(sheet: str, column_id: str, ctx: Context) -> Column:
@@ -304,10 +355,16 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
     >>> describe("Ranking", "government_interest", Context(labels={"government_interest": "Interest"})).header
     'Government interest: contribution'
     """
+    found = _described(sheet, column_id, ctx)
+    if ctx.top_k is None:
+        return found
+    k = f"top {ctx.top_k}"
+    return Column(found.header.replace("top K", k), found.meaning.replace("top K", k), found.unit, found.number_format)
+
+
+def _described(sheet: str, column_id: str, ctx: Context) -> Column:
+    """:func:`describe` before "top K" gets its number."""
     own = _BY_SHEET.get((sheet, column_id)) or _stakeholder_column(sheet, column_id, ctx)
-    if own is not None and ctx.top_k is not None and sheet.startswith(SECTION_SHEETS):
-        k = f"top {ctx.top_k}"
-        return Column(own.header.replace("top K", k), own.meaning.replace("top K", k), own.unit, own.number_format)
     if own is not None:
         return own
     known = _ANY_SHEET.get(column_id)
@@ -341,6 +398,15 @@ def describe(sheet: str, column_id: str, ctx: Context) -> Column:
             meaning = f"what criterion {column_id} ({label}) adds to the score: its share times its criterion score"
             return Column(f"{short}: contribution", meaning, "score points", SCORE)
         return Column(f"{short}: criterion score", f"the criterion score of {column_id} ({label})", "0-1", SCORE)
+    if sheet == "Rank acceptability" and column_id.isdigit():
+        return Column(
+            f"P(rank {column_id})", f"share of {over} with the country at rank {column_id}", "probability", PERCENT
+        )
+    bound = _TIER_BOUND.match(column_id)
+    if bound and bound.group(2) in ctx.labels:
+        end, cid = ("lowest", "down to") if bound.group(1) == "low" else ("highest", "up to"), bound.group(2)
+        meaning = f"{end[0]} share of criterion {cid} ({ctx.labels[cid]}) keeping the country's tier (moved alone)"
+        return Column(f"Same tier, {words(cid).lower()} {end[1]}", meaning, "share", SHARE)
     top = _IN_TOP.match(column_id)
     if top:
         n = k if top.group(1) == "k" else top.group(1)
@@ -375,6 +441,50 @@ def _stakeholder_column(sheet: str, column_id: str, ctx: Context) -> Column | No
 def table(sheet: str, frame: pd.DataFrame, ctx: Context) -> Table:
     """``frame`` as a sheet: every column described by :func:`describe`."""
     return Table(frame, {str(c): describe(sheet, str(c), ctx) for c in frame.columns})
+
+
+ANALYSIS_SHEETS: dict[tuple[str, str], str] = {
+    ("sensitivity", "Summary"): "Sensitivity",
+    ("sensitivity", "Rank acceptability"): "Rank acceptability",
+    ("stability", "Countries"): "Stability countries",
+    ("stability", "Weights"): "Stability weights",
+    ("stability", "Options"): "Stability options",
+    ("uncertainty", "Summary"): "Uncertainty countries",
+    ("uncertainty", "Drivers"): "Uncertainty drivers",
+    ("uncertainty", "Sobol"): "Uncertainty Sobol",
+    ("uncertainty", "By choice"): "Uncertainty by choice",
+    ("weights", "Weights"): "Stakeholder weights",
+    ("weights", "Consensus"): "Stakeholder consensus",
+    ("weights", "Ranks"): "Stakeholder ranks",
+    ("weights", "Disagreement"): "Stakeholder disagreement",
+    ("weights", "Hull"): "Stakeholder hull",
+    ("select", "Selection"): "Selection",
+    ("select", "Summary"): "Selection lines",
+    ("select", "Binding"): "Selection binding",
+    ("select", "Robustness"): "Selection robustness",
+}
+"""An analysis command's sheet, by (command, sheet title), and the sheet whose column meanings it shares."""
+
+
+def analysis_book(
+    command: str, sheets: Mapping[str, pd.DataFrame], provenance: Mapping[str, str], ctx: Context
+) -> dict[str, Table]:
+    """An analysis command's workbook: its sheets described, the data dictionary, then the provenance.
+
+    A sheet's columns read as those of the report workbook's sheet that holds the same
+    table (:data:`ANALYSIS_SHEETS`), so `sensitivity -o` and `report --sensitivity` agree.
+
+    >>> ctx = Context(labels={}, tiers=("join",), top_k=15)
+    >>> book = analysis_book("sensitivity", {"Summary": pd.DataFrame({"p_join": [0.5]})}, {"command": "x"}, ctx)
+    >>> list(book), book["Summary"].column("p_join").header
+    (['Summary', 'Data dictionary', 'Provenance'], 'P(tier join)')
+    """
+    book = {name: table(ANALYSIS_SHEETS.get((command, name), name), frame, ctx) for name, frame in sheets.items()}
+    rows = pd.DataFrame([{"key": k, "value": v} for k, v in provenance.items()], columns=["key", "value"])
+    provenance_sheet = table("Provenance", rows, ctx)
+    book[DICTIONARY] = dictionary_table({**book, "Provenance": provenance_sheet})
+    book["Provenance"] = provenance_sheet
+    return book
 
 
 def dictionary_table(sheets: Mapping[str, Table]) -> Table:
