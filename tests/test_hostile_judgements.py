@@ -225,3 +225,16 @@ def test_a_file_that_is_not_a_workbook_says_why(tmp_path: Path, content: bytes, 
     code, _out, err = run("weights", str(path))
     assert code == 1
     assert errors(err) == [f"Error: {path}: should be an .xlsx workbook, but {reason}"]
+
+
+def test_a_refused_judgement_sheet_is_named_by_its_title_not_its_zip_part(tmp_path: Path) -> None:
+    from tests.hostile_files import merged_range_workbook
+
+    book = merged_range_workbook(tmp_path / "j.xlsx")
+    code, _out, err = run("weights", str(book))
+    assert code == 1
+    assert errors(err) == [
+        f"Error: {book}: sheet 'Data': merged range A10:XFD1048576 should lie within 100,030 rows and 1,000 "
+        "columns, but it reaches row 1,048,576, column 16,384 (set UNCT_SCORER_MAX_ROWS to a larger number if this "
+        "is intended)"
+    ]

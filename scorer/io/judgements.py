@@ -295,11 +295,26 @@ def _checked_workbook_bytes(path: Path) -> bytes:
         ) from None
     with archive:
         check_archive(archive, file=file, limits=limits)
+        titles = _sheet_titles(data)
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with archive.open(name) as stream:
-                    scan_sheet(stream, file=file, sheet=name, limits=limits)
+                    scan_sheet(stream, file=file, sheet=titles.get(name, name), limits=limits)
     return data
+
+
+def _sheet_titles(data: bytes) -> dict[str, str]:
+    """Each worksheet part's sheet name (read from the workbook part only), so a refusal names the sheet."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # the full load reports what is wrong, with its reason
+        return {}
+    try:
+        return {str(getattr(ws, "_worksheet_path", "")).lstrip("/"): str(ws.title) for ws in wb.worksheets}
+    finally:
+        wb.close()
 
 
 def _what_instead(data: bytes) -> str:
