@@ -122,3 +122,22 @@ def test_an_unregistered_column_has_no_meaning_so_the_dictionary_test_catches_it
     bound = describe("Countries", "tier_low_engagement", ctx)
     assert (bound.header, bound.number_format) == ("Same tier, engagement down to", "0.000")
     assert describe("Sensitivity", "robustness", ctx).header == "How often in the top 12"
+
+
+def test_the_selection_workbook_keeps_the_notes_and_constraints_the_markdown_shows(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(folder)
+    for out in ("sel.xlsx", "sel.md"):
+        args = ["select", "data.csv", "-c", "crit.yaml", "--capacity", "6", "--min-per", "region:1", "-o", out]
+        res = CliRunner().invoke(main, [*args, "--force"], env={"SOURCE_DATE_EPOCH": "1"})
+        assert res.exit_code == 0, res.stderr
+    rows = sheet_records(folder / "sel.xlsx", "Summary")
+    assert [c.value for c in load_workbook(folder / "sel.xlsx")["Summary"][1]] == ["Item", "Text"]
+    markdown = (folder / "sel.md").read_text(encoding="utf-8")
+    assert {r["item"] for r in rows} == {"note", "constraint", "summary"}
+    notes = [r["text"] for r in rows if r["item"] == "note"]
+    assert notes and all(f"> **{n}**" in markdown for n in notes)
+    assert any(n.startswith("ILLUSTRATIVE DATA") for n in notes)
+    summary = [r["text"] for r in rows if r["item"] == "summary"]
+    assert summary and all(f"- {s}" in markdown for s in summary)

@@ -408,8 +408,7 @@ def test_the_reports_analyses_under_w_are_the_commands_under_w(
     run_in(folder, ["uncertainty", *PLAIN, *weight, "--samples", "32", "--bootstrap", "0", "-o", "u.json"], monkeypatch)
     run_in(folder, ["uncertainty", *PLAIN, "--samples", "32", "--bootstrap", "0", "-o", "plain.json"], monkeypatch)
     report = {row["id"]: row for row in planner_records(folder / "r.xlsx", "Sensitivity")}
-    header, *rows = load_workbook(folder / "s.xlsx")["Summary"].iter_rows(values_only=True)
-    alone = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    alone = {row["id"]: row for row in planner_records(folder / "s.xlsx", "Summary")}
     assert report == alone
     columns = ["rank", "p_top_k", "median_rank", "rank_p05", "rank_p95"]
     section = {r["id"]: [r[c] for c in columns] for r in planner_records(folder / "r.xlsx", "Uncertainty countries")}

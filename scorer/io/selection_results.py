@@ -28,8 +28,10 @@ def write_selection(
     """Write the chosen set in the format the extension names.
 
     ``.csv``: the chosen set; ``.json``: ``data`` plus provenance; ``.md``:
-    summary sentences and tables; ``.xlsx``: sheets Selection, Summary,
-    Binding, Robustness (with ``--robust``) and Provenance.
+    summary sentences and tables; ``.xlsx``: sheets Selection, Summary (the
+    notes, constraints and summary sentences, one per row, as the report's
+    Selection summary), Binding, Robustness (with ``--robust``), the Data
+    dictionary and Provenance.
     """
     suffix = path.suffix.lower()
     guard = tuple(inputs.values())
@@ -51,9 +53,10 @@ def write_selection(
         lines += ["## Provenance", ""] + [f"- {k}: `{v}`" for k, v in prov.items()]
         write_text(path, "\n".join(lines) + "\n", force=force, inputs=guard)
     else:
+        rows = [("note", n) for n in data.get("notes", [])] + [("constraint", c) for c in data["constraints"]]
         sheets = {
             "Selection": table,
-            "Summary": pd.DataFrame({"summary": summary}),
+            "Summary": pd.DataFrame([*rows, *(("summary", s) for s in summary)], columns=["item", "text"]),
             "Binding": pd.DataFrame(data["binding"], columns=["constraint", "bound", "actual", "label"]),
         }
         if robust is not None:
