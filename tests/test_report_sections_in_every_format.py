@@ -78,6 +78,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "xlsx": out[".xlsx"],
         "md": out[".md"].read_text(encoding="utf-8"),
         "stderr": res.stderr,
+        "evidence": evidence,
     }
 
 
@@ -218,7 +219,8 @@ def test_method_uncertainty_has_the_same_numbers_in_the_page_the_workbook_and_th
     ]
     assert [tuple(html.unescape(x) for x in d[1:]) for d in drivers_page] == drivers_md == drivers_book
     assert drivers_book[0][0] == "the rank of each country"
-    command = "unct-scorer uncertainty --samples 64 --seed 3 --top 5 --bootstrap 5"
+    # complete: the report's inputs (its --evidence here) come before the analysis's settings
+    command = f"unct-scorer uncertainty --evidence {outputs['evidence']} --samples 64 --seed 3 --top 5 --bootstrap 5"
     assert f"<code>{command}</code>" in outputs["html"] and f"`{command}`" in section
     assert ("command", command) in [
         (r["item"], r["text"]) for r in sheet_records(outputs["xlsx"], "Uncertainty summary")

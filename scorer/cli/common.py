@@ -204,6 +204,21 @@ def analysis_inputs(
     return df, criteria, inputs
 
 
+def fill_from_evidence(
+    df: pd.DataFrame, criteria: Criteria, path: Path | None, inputs: dict[str, Path]
+) -> tuple[pd.DataFrame, Any]:
+    """The sheet with its blank government-interest cells filled from ``--evidence`` (typed values win), and the
+    merge (None without a file); the file is added to ``inputs``. The one merge ``rank``, ``report`` and the
+    analyses use (:func:`scorer.io.evidence_file.apply_evidence_file`)."""
+    if path is None:
+        return df, None
+    from scorer.io.evidence_file import apply_evidence_file
+
+    filled, merged = apply_evidence_file(df, criteria, path)
+    inputs["evidence"] = path
+    return filled, merged
+
+
 def emit_analysis(
     analysis: Analysis,
     output: Path | None,

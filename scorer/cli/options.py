@@ -147,6 +147,18 @@ def weights_option(func: F) -> F:
     )(func)
 
 
+EVIDENCE_HELP = (
+    "Fill blank government-interest cells with the levels suggested by `unct-scorer evidence` (.csv/.json/.xlsx); "
+    "values typed in the sheet win."
+)
+
+
+def evidence_option(help: str = EVIDENCE_HELP) -> Callable[[F], F]:
+    """--evidence FILE (the ``evidence_path`` parameter): one declaration for every command that merges an evidence
+    file into the sheet (``rank``, ``report``, the analyses), all by :func:`scorer.cli.common.fill_from_evidence`."""
+    return click.option("--evidence", "evidence_path", type=INPUT_PATH, metavar="FILE", default=None, help=help)
+
+
 def output_options(
     what: str = "Write the full result", *, help: str | None = None, required: bool = False
 ) -> Callable[[F], F]:

@@ -8,8 +8,17 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from scorer.cli.common import echo_frame, is_verbose, load_inputs, note, note_written, output_kind, parse_weights
-from scorer.cli.options import INPUT_PATH, example, format_option, input_options, output_options, weights_option
+from scorer.cli.common import (
+    echo_frame,
+    fill_from_evidence,
+    is_verbose,
+    load_inputs,
+    note,
+    note_written,
+    output_kind,
+    parse_weights,
+)
+from scorer.cli.options import evidence_option, example, format_option, input_options, output_options, weights_option
 from scorer.core.ranking import default_top_k
 from scorer.io.results import write_result
 from scorer.pipeline import score_countries
@@ -21,15 +30,7 @@ from scorer.render.formatting import LOOKS_TIED, TIE, TIE_LEGEND, score_decimals
 @input_options
 @weights_option
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N countries.")
-@click.option(
-    "--evidence",
-    "evidence_path",
-    type=INPUT_PATH,
-    metavar="FILE",
-    default=None,
-    help="Fill blank government-interest cells with the levels suggested by `unct-scorer evidence` "
-    "(.csv/.json/.xlsx); values typed in the sheet win.",
-)
+@evidence_option()
 @output_options("Write the full result")
 @format_option
 @example(
@@ -59,14 +60,10 @@ def command(
         output_kind(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
     inputs = {"spreadsheet": data_path, "criteria": crit_path}
-    if evidence_path is not None:
-        from scorer.io.evidence_file import apply_evidence_file
-
-        df, merged = apply_evidence_file(df, criteria, evidence_path)
-        inputs["evidence"] = evidence_path
+    df, merged = fill_from_evidence(df, criteria, evidence_path, inputs)
     given = parse_weights(weights)
     result = score_countries(df, criteria, weights=given)
-    if evidence_path is not None:
+    if merged is not None:
         for line in merged.among_ranked(result.exclusions["id"]).lines():
             note(f"Evidence: {line}")
     for name, value in given.items():

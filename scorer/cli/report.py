@@ -15,6 +15,7 @@ from scorer.cli.common import check_suffix, load_inputs, note, note_written, par
 from scorer.cli.options import (
     OUTPUT_PATH,
     draws_option,
+    evidence_option,
     input_options,
     method_uncertainty_options,
     no_data_uncertainty_option,
@@ -24,7 +25,7 @@ from scorer.cli.options import (
     weights_option,
     with_example,
 )
-from scorer.cli.reproduce import rank_equivalent, reproduce_command
+from scorer.cli.reproduce import report_commands, reproduce_command
 from scorer.cli.select import require_costs, selection_options, selection_overrides
 from scorer.errors import ConfigError, OutputError, Problem
 from scorer.io.outputs import check_target
@@ -223,14 +224,10 @@ unct-scorer report -c criteria/uncertainty_example.yaml --uncertainty --evidence
     "--samples, --bootstrap and K: rank intervals per country and the Sobol' indices of each modelling choice.",
 )
 @method_uncertainty_options("With --uncertainty (as `uncertainty`): ")
-@click.option(
-    "--evidence",
-    "evidence_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="An evidence file from `unct-scorer evidence` (.csv/.json/.xlsx): fill blank government-interest cells "
+@evidence_option(
+    "An evidence file from `unct-scorer evidence` (.csv/.json/.xlsx): fill blank government-interest cells "
     "with its suggested levels (typed values win, as `rank --evidence`) and quote the passages behind each level "
-    "for the countries near the cut.",
+    "for the countries near the cut."
 )
 @click.option(
     "--plots",
@@ -304,6 +301,7 @@ def command(
         samples=samples,
         bootstrap=bootstrap,
         evidence=inputs.evidence,
+        commands=report_commands(),
     )
     say_done(report, draws=draws, seed=seed, seconds=time.monotonic() - started)
     for target in targets:
@@ -314,7 +312,6 @@ def command(
             inputs=inputs.paths,
             command=reproduce_command(),
             generated=stamp,
-            command_prefix=rank_equivalent(),
         )
         note_written(f"Wrote {target}")
     if plots_dir is not None:

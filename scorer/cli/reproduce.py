@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
+
+if TYPE_CHECKING:
+    from scorer.report.commands import ReportCommands
 
 PROGRAM = "unct-scorer"
 SILENT = frozenset({"force", "fmt", "help"})
@@ -143,7 +146,32 @@ def rank_equivalent(ctx: click.Context | None = None) -> str:
 
     Outside a command, the bare ``unct-scorer rank``.
     """
+    return report_commands(ctx).rank_prefix()
+
+
+SELECTION = ("capacity", "budget", "cost_column", "default_cost", "min_per", "max_per", "include", "exclude")
+"""The selection options (:func:`scorer.cli.select.selection_options`), as ``select`` repeats them."""
+
+
+def report_commands(ctx: click.Context | None = None) -> ReportCommands:
+    """The words every command a report prints repeats, from what click parsed for the current command.
+
+    >>> from scorer.cli import load_command, main
+    >>> root = click.Context(main, info_name="unct-scorer")
+    >>> args = ["d.xlsx", "--group-by", "office", "--decimal-comma", "-w", "a=1", "--capacity", "5", "-o", "r.md"]
+    >>> c = report_commands(load_command("report").make_context("report", args, parent=root))
+    >>> c.inputs, c.weights, c.selection
+    (('d.xlsx', '--decimal-comma', '--group-by', 'office'), ('-w', 'a=1'), ('--capacity', '5'))
+    """
+    from scorer.report.commands import ReportCommands
+
     ctx = ctx if ctx is not None else click.get_current_context(silent=True)
     if ctx is None or ctx.parent is None:
-        return f"{PROGRAM} rank"
-    return render_command(command_words(ctx, command="rank", only=(*READING, "group_by", "evidence_path")))
+        return ReportCommands()
+
+    def words(only: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(command_words(ctx, only=only)[2:])
+
+    return ReportCommands(
+        inputs=words((*READING, "group_by", "evidence_path")), weights=words(("weights",)), selection=words(SELECTION)
+    )

@@ -10,6 +10,7 @@ import click
 
 from scorer.cli.common import (
     echo_frame,
+    fill_from_evidence,
     is_verbose,
     load_inputs,
     note,
@@ -21,6 +22,7 @@ from scorer.cli.common import (
 from scorer.cli.options import (
     F,
     FiniteFloatRange,
+    evidence_option,
     example,
     format_option,
     input_options,
@@ -143,6 +145,7 @@ def require_costs(selection: Selection, overrides: SelectionOverrides | None) ->
 @click.command("select")
 @input_options
 @weights_option
+@evidence_option()
 @selection_options
 @click.option(
     "--robust", is_flag=True, help="Also report each country's share of plausible weightings in the optimal set."
@@ -165,6 +168,7 @@ def command(
     criteria_path: Path | None,
     sheet: str | None,
     weights: tuple[str, ...],
+    evidence_path: Path | None,
     robust: bool,
     draws: int,
     seed: int,
@@ -185,6 +189,8 @@ def command(
     if output is not None:
         output_kind(output)
     df, criteria, data_path, crit_path = load_inputs(spreadsheet, criteria_path, sheet)
+    inputs = {"spreadsheet": data_path, "criteria": crit_path}
+    df, _merged = fill_from_evidence(df, criteria, evidence_path, inputs)
     overrides = selection_overrides() or SelectionOverrides()
     selection = overrides.apply(criteria.selection)
     require_costs(selection, overrides)
@@ -204,7 +210,7 @@ def command(
             summary=report.lines(),
             robust=report.robust_table(),
             force=force,
-            inputs={"spreadsheet": data_path, "criteria": crit_path},
+            inputs=inputs,
             argv=sys.argv[1:],
         )
         note_written(f"Wrote {output}")

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import click
 
 from scorer.analyses import SensitivityReport, check_top_k, indicator_uncertainty, sensitivity
-from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights, render_table
+from scorer.cli.common import analysis_inputs, emit_analysis, fill_from_evidence, note, parse_weights, render_table
 from scorer.cli.options import (
     draws_option,
+    evidence_option,
     example,
     format_option,
     input_options,
@@ -64,6 +65,7 @@ def read_committee(path: Path | None, criteria: Criteria, method: str) -> Stakeh
 @click.command("sensitivity")
 @input_options
 @weights_option
+@evidence_option()
 @draws_option("Weight vectors drawn uniformly from the allowed weights.")
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
@@ -88,6 +90,7 @@ def command(
     criteria_path: Path | None,
     sheet: str | None,
     weights: tuple[str, ...],
+    evidence_path: Path | None,
     draws: int,
     seed: int,
     top_k: int | None,
@@ -115,7 +118,10 @@ def command(
     value would move a country in or out.
     """
     extra = {"stakeholders": stakeholders_path} if stakeholders_path is not None and stakeholders_path.is_file() else {}
+    if evidence_path is not None:
+        extra["evidence"] = evidence_path
     df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force, extra=extra)
+    df, _merged = fill_from_evidence(df, criteria, evidence_path, inputs)
     stakeholders = read_committee(stakeholders_path, criteria, judgement_method)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     k = check_top_k(top_k, result, key="--top")

@@ -7,8 +7,16 @@ from pathlib import Path
 import click
 
 from scorer.analyses import check_top_k, stability
-from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights
-from scorer.cli.options import example, format_option, input_options, output_options, top_option, weights_option
+from scorer.cli.common import analysis_inputs, emit_analysis, fill_from_evidence, note, parse_weights
+from scorer.cli.options import (
+    evidence_option,
+    example,
+    format_option,
+    input_options,
+    output_options,
+    top_option,
+    weights_option,
+)
 from scorer.cli.progress import progress_bar
 from scorer.pipeline import score_countries
 from scorer.solvers.intervals import reporting_progress
@@ -20,6 +28,7 @@ BAR_UNITS = 3 * 3 * 2_000
 @click.command("stability")
 @input_options
 @weights_option
+@evidence_option()
 @top_option("K for the top K (default: the size of the first tier, else 15).")
 @output_options("Write the analysis")
 @format_option
@@ -35,6 +44,7 @@ def command(
     criteria_path: Path | None,
     sheet: str | None,
     weights: tuple[str, ...],
+    evidence_path: Path | None,
     top_k: int | None,
     output: Path | None,
     force: bool,
@@ -50,7 +60,9 @@ def command(
     interval of the weight within which its tier stays the same (in CSV,
     JSON and the -o outputs).
     """
-    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force)
+    extra = {"evidence": evidence_path} if evidence_path is not None else None
+    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force, extra=extra)
+    df, _merged = fill_from_evidence(df, criteria, evidence_path, inputs)
     result = score_countries(df, criteria, weights=parse_weights(weights))
     k = check_top_k(top_k, result, key="--top")
     criteria_count = sum(1 for node in result.criteria.nodes() if node.parent is None)

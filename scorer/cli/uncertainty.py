@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from scorer.cli.common import analysis_inputs, emit_analysis, note, parse_weights, render_table
+from scorer.cli.common import analysis_inputs, emit_analysis, fill_from_evidence, note, parse_weights, render_table
 from scorer.cli.options import (
+    evidence_option,
     example,
     format_option,
     input_options,
@@ -44,6 +45,7 @@ def table_view(result: UncertaintyResult) -> str:
 @click.command("uncertainty")
 @input_options
 @weights_option
+@evidence_option()
 @method_uncertainty_options()
 @seed_option()
 @top_option("K for P(top K) (default: the size of the first tier, else 15).")
@@ -60,6 +62,7 @@ def command(
     criteria_path: Path | None,
     sheet: str | None,
     weights: tuple[str, ...],
+    evidence_path: Path | None,
     samples: int,
     seed: int,
     top_k: int | None,
@@ -81,7 +84,9 @@ def command(
     choice. Without an `uncertainty:` section only the weights (and declared
     data errors) vary.
     """
-    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force)
+    extra = {"evidence": evidence_path} if evidence_path is not None else None
+    df, criteria, inputs = analysis_inputs(spreadsheet, criteria_path, sheet, output, force=force, extra=extra)
+    df, _merged = fill_from_evidence(df, criteria, evidence_path, inputs)
     given = parse_weights(weights)
     if given:  # the nominal weights, as `rank -w` (and `report -w --uncertainty`) use them
         criteria = apply_weights(criteria, given)

@@ -21,6 +21,7 @@ from scorer.io.outputs import frame_to_markdown, markdown_code, markdown_text
 if TYPE_CHECKING:
     from scorer.elicitation.committee import CommitteeReport
     from scorer.report import Report
+    from scorer.report.commands import ReportCommands
     from scorer.report.evidence_section import EvidenceSection
     from scorer.uncertainty.analysis import UncertaintyResult
 
@@ -54,8 +55,8 @@ def report_sections(report: Report) -> Sections:
     if report.uncertainty is not None:
         from scorer.report.uncertainty_section import uncertainty_sheets
 
-        sheets.update(uncertainty_sheets(report.uncertainty))
-        lines += uncertainty_markdown(report.uncertainty)
+        sheets.update(uncertainty_sheets(report.uncertainty, commands=report.commands))
+        lines += uncertainty_markdown(report.uncertainty, commands=report.commands)
     if report.evidence is not None:
         from scorer.report.evidence_section import evidence_sheets
 
@@ -122,11 +123,11 @@ def _committee_lists(view: dict[str, Any], k: int) -> list[str]:
     return lines
 
 
-def uncertainty_markdown(result: UncertaintyResult) -> list[str]:
+def uncertainty_markdown(result: UncertaintyResult, *, commands: ReportCommands | None = None) -> list[str]:
     """The Method uncertainty section: the page's paragraphs and its two tables, from the same view."""
     from scorer.report.uncertainty_section import uncertainty_view
 
-    view = uncertainty_view(result)
+    view = uncertainty_view(result, commands=commands)
     k = result.top_k
     always = ", ".join(f"{markdown_text(name)} ({ident})" for ident, name in view["always"]) or "none"
     lines = [

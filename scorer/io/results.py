@@ -367,7 +367,7 @@ def write_report(
     inputs: dict[str, Path],
     command: str | None = None,
     generated: str = "",
-    command_prefix: str = "unct-scorer rank",
+    command_prefix: str | None = None,
 ) -> None:
     """Write one rendering of ``report`` in the format the extension names (.html/.htm, .xlsx, .md).
 

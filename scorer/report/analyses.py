@@ -259,13 +259,15 @@ def recommend(
     *,
     robust_draws: int = 0,
     seed: int = DEFAULT_SEED,
+    command: str | None = None,
 ) -> RecommendedSet:
     """Solve ``selection`` on ``result`` (``data`` is the scored sheet, with the group and cost columns).
 
     With ``robust_draws`` > 0, also the share of plausible weightings (exactly
     ``robust_draws`` of them, drawn with ``seed``) under which each country is in
     the optimal set, as ``unct-scorer select --robust --draws N --seed S``
-    computes it. The work is bounded by that count alone, so the same inputs give
+    computes it (``command``, the complete command line, is quoted in the note;
+    default: that command without inputs). The work is bounded by that count alone, so the same inputs give
     the same report on any machine. An infeasible selection raises the solver's
     explanation.
 
@@ -293,10 +295,8 @@ def recommend(
             )
         else:
             chosen = chosen.with_robustness(draws=robust_draws, seed=seed)
-            note = (
-                f"{robust_draws} weightings (seed {seed}), each solved exactly; the same as unct-scorer select "
-                f"--robust --draws {robust_draws} --seed {seed}."
-            )
+            line = command or f"unct-scorer select --robust --draws {robust_draws} --seed {seed}"
+            note = f"{robust_draws} weightings (seed {seed}), each solved exactly; the same as {line}."
     return RecommendedSet(
         table=chosen.table(),
         data=chosen.to_dict(),

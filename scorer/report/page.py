@@ -34,6 +34,7 @@ from scorer.core.result import ScoreResult
 from scorer.model.criteria import Aggregation
 from scorer.render.formatting import format_score, score_decimals
 from scorer.report.analyses import RecommendedSet, Sensitivity, Stability, default_top_k, run_stability
+from scorer.report.commands import ReportCommands
 from scorer.report.glance import Glance, Part, build_glance, isolate, isolate_text, weights_parts
 from scorer.report.page_data import embed_json, page_data
 from scorer.report.sections import selection_view, sensitivity_view, stability_view
@@ -97,10 +98,11 @@ def build_report(
     sensitivity: Sensitivity | None = None,
     recommended: RecommendedSet | None = None,
     stability: Stability | None = None,
-    command_prefix: str = "unct-scorer rank",
+    command_prefix: str | None = None,
     committee: CommitteeReport | None = None,
     uncertainty: UncertaintyResult | None = None,
     evidence: EvidenceSection | None = None,
+    commands: ReportCommands | None = None,
 ) -> str:
     """The whole report as one HTML string (UTF-8, no external resources).
 
@@ -111,8 +113,10 @@ def build_report(
     the Recommended set section and marks its countries in the ranking.
     ``stability`` (see :func:`~scorer.report.analyses.run_stability`) is the What
     would change the list section; when None it is computed (exact, a few tens of
-    milliseconds) at ``top_k``. ``command_prefix`` is the ``rank`` command the page
-    appends ``-w`` options to.
+    milliseconds) at ``top_k``. ``commands`` (the report's inputs as the command
+    line spells them) completes every command the page prints; ``command_prefix``
+    is the ``rank`` command the page appends ``-w`` options to (default: that of
+    ``commands``).
 
     >>> from scorer import demo_result
     >>> page = build_report(demo_result(), generated="2024-01-01 00:00 UTC")
@@ -120,6 +124,7 @@ def build_report(
     (True, True)
     """
     k = top_k if top_k is not None else default_top_k(result.criteria)
+    commands = commands if commands is not None else ReportCommands()
     view = PageView(
         result,
         top_k=k,
@@ -131,20 +136,21 @@ def build_report(
         sensitivity=sensitivity,
         recommended=recommended,
         stability=stability if stability is not None else run_stability(result, top_k=k),
-        command_prefix=command_prefix,
+        command_prefix=command_prefix if command_prefix is not None else commands.rank_prefix(),
         committee=committee,
     )
+    view.commands = commands
     view.uncertainty = uncertainty
     view.evidence = evidence
     return view.render()
 
 
-def _uncertainty_view(result: UncertaintyResult | None) -> dict[str, Any] | None:
+def _uncertainty_view(result: UncertaintyResult | None, commands: ReportCommands) -> dict[str, Any] | None:
     if result is None:
         return None
     from scorer.report.uncertainty_section import uncertainty_view
 
-    return uncertainty_view(result)
+    return uncertainty_view(result, commands=commands)
 
 
 def _evidence_view(view: PageView) -> dict[str, Any] | None:
@@ -193,6 +199,7 @@ class PageView:
         self.stab = stability
         self.chosen = set(recommended.ids) if recommended is not None else set()
         self.command_prefix = command_prefix
+        self.commands = ReportCommands()
         self.committee = committee
         self.uncertainty: UncertaintyResult | None = None
         self.evidence: EvidenceSection | None = None
@@ -231,7 +238,7 @@ class PageView:
             "charts": chart_view(self),
             "glance": self.glance(),
             "committee": stakeholders_view(self.committee) if self.committee is not None else None,
-            "uncertainty": _uncertainty_view(self.uncertainty),
+            "uncertainty": _uncertainty_view(self.uncertainty, self.commands),
             "evidence": _evidence_view(self),
         }
         return environment().get_template("page.html.j2").render(context)
@@ -326,6 +333,11 @@ class PageView:
 
     def slider_max(self) -> float:
         return float(max(1.0, math.ceil(max(c.weight for c in self.c.criteria.values()) * 2)))
+
+    def sensitivity_command(self) -> str:
+        """The ``sensitivity`` command that prints the numbers of the sensitivity section."""
+        assert self.sens is not None
+        return self.commands.sensitivity(self.sens, self.c)
 
     def cli_line(self) -> str:
         return self.command_prefix + "".join(

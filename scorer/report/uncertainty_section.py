@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from scorer.analyses.common import format_share
+from scorer.report.commands import ReportCommands
 from scorer.uncertainty.analysis import UncertaintyResult
 
 SHOWN = 30
@@ -31,8 +32,11 @@ LEGEND = {
 }
 
 
-def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[str, Any]:
-    """What the Method uncertainty section shows, from ``result`` only.
+def uncertainty_view(
+    result: UncertaintyResult, *, shown: int = SHOWN, commands: ReportCommands | None = None
+) -> dict[str, Any]:
+    """What the Method uncertainty section shows, from ``result`` only (``commands``: the report's inputs, which
+    the command that gives the same numbers repeats).
 
     >>> from scorer import load_criteria, read_countries
     >>> from scorer.resources import default_criteria_path, demo_spreadsheet_path
@@ -65,7 +69,7 @@ def uncertainty_view(result: UncertaintyResult, *, shown: int = SHOWN) -> dict[s
         "rest": rest,
         "chart": rank_chart(rows, top_k=result.top_k, countries=len(s)),
         "drivers": [(key, title, result.driver_rows(key)) for key, title in driver_outputs(result)],
-        "command": command(result),
+        "command": command(result, commands),
         "level": f"{result.level:.0%}",
         "notes": list(result.notes),
     }
@@ -99,7 +103,7 @@ def driver_outputs(result: UncertaintyResult) -> list[tuple[str, str]]:
     return [("rank", "the rank of each country"), ("top_k", f"membership of the top {result.top_k}")]
 
 
-def uncertainty_sheets(result: UncertaintyResult) -> dict[str, pd.DataFrame]:
+def uncertainty_sheets(result: UncertaintyResult, *, commands: ReportCommands | None = None) -> dict[str, pd.DataFrame]:
     """The section as workbook sheets, one table each, from ``result`` only (no number recomputed).
 
     * Uncertainty countries: every country's row of ``result.summary`` in the section's order, with
@@ -130,11 +134,11 @@ def uncertainty_sheets(result: UncertaintyResult) -> dict[str, pd.DataFrame]:
     return {
         "Uncertainty countries": countries,
         "Uncertainty drivers": driver_frame,
-        "Uncertainty summary": pd.DataFrame(summary_items(result), columns=["item", "text"]),
+        "Uncertainty summary": pd.DataFrame(summary_items(result, commands), columns=["item", "text"]),
     }
 
 
-def summary_items(result: UncertaintyResult) -> list[tuple[str, str]]:
+def summary_items(result: UncertaintyResult, commands: ReportCommands | None = None) -> list[tuple[str, str]]:
     """(item, sentence) pairs: what the section says in its opening paragraphs and notes."""
     names = {str(i): str(n) for i, n in result.summary["name"].items()}
     what = f"top {result.top_k}" + (f" (tier {result.top_k_tier})" if result.top_k_tier else "")
@@ -145,7 +149,7 @@ def summary_items(result: UncertaintyResult) -> list[tuple[str, str]]:
             f"{result.samples:,} base samples, {result.runs:,} runs of the whole scoring (seed {result.seed}), "
             f"{result.bootstrap} bootstrap replicates for {result.level:.0%} intervals",
         ),
-        ("command", command(result)),
+        ("command", command(result, commands)),
         *(("varied", f.describe()) for f in result.factors),
         (
             "always",
@@ -161,12 +165,10 @@ def summary_items(result: UncertaintyResult) -> list[tuple[str, str]]:
     return items + [("note", n) for n in result.notes]
 
 
-def command(result: UncertaintyResult) -> str:
-    """The ``unct-scorer uncertainty`` options that print the same numbers."""
-    return (
-        f"unct-scorer uncertainty --samples {result.samples} --seed {result.seed} --top {result.top_k} "
-        f"--bootstrap {result.bootstrap}"
-    )
+def command(result: UncertaintyResult, commands: ReportCommands | None = None) -> str:
+    """The ``unct-scorer uncertainty`` command that prints the same numbers: the report's inputs (``commands``),
+    then the analysis's settings."""
+    return (commands if commands is not None else ReportCommands()).uncertainty(result)
 
 
 def _row(ident: str, row: Any, where: str) -> dict[str, Any]:

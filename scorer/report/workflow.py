@@ -11,7 +11,7 @@ indicators' uncertainty honoured), from the same call.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -28,6 +28,7 @@ from scorer.report.analyses import (
     run_sensitivity,
     run_stability,
 )
+from scorer.report.commands import ReportCommands
 from scorer.report.wording import cell_text, yaml_number
 from scorer.selection.config import ROBUST_DRAWS
 from scorer.tuning import DEFAULT_DRAWS, DEFAULT_SEED
@@ -100,6 +101,8 @@ class Report:
     committee: CommitteeReport | None = None
     uncertainty: UncertaintyResult | None = None
     evidence: EvidenceSection | None = None
+    commands: ReportCommands = field(default_factory=ReportCommands)
+    """The report's inputs as the command line spells them: every command the report prints starts from them."""
 
     def html(
         self,
@@ -107,9 +110,10 @@ class Report:
         criteria_source: CriteriaSource | None = None,
         provenance: Mapping[str, str] | None = None,
         generated: str = "",
-        command_prefix: str = "unct-scorer rank",
+        command_prefix: str | None = None,
     ) -> str:
-        """The self-contained HTML page (see :func:`scorer.report.page.build_report`)."""
+        """The self-contained HTML page (see :func:`scorer.report.page.build_report`); ``command_prefix`` defaults
+        to the ``rank`` command of :attr:`commands`."""
         from scorer.report.page import build_report
 
         return build_report(
@@ -123,7 +127,8 @@ class Report:
             sensitivity=self.sensitivity,
             recommended=self.recommended,
             stability=self.stability,
-            command_prefix=command_prefix,
+            command_prefix=command_prefix if command_prefix is not None else self.commands.rank_prefix(),
+            commands=self.commands,
             committee=self.committee,
             uncertainty=self.uncertainty,
             evidence=self.evidence,
@@ -148,6 +153,7 @@ def make_report(
     samples: int = DEFAULT_SAMPLES,
     bootstrap: int = DEFAULT_BOOTSTRAP,
     evidence: EvidenceSection | None = None,
+    commands: ReportCommands | None = None,
 ) -> Report:
     """Run every analysis of the report once, as ``unct-scorer report`` does, and return them.
 
@@ -169,6 +175,8 @@ def make_report(
     :func:`scorer.uncertainty.analysis.uncertainty_analysis` of ``data`` with
     ``samples``, ``seed``, ``bootstrap`` and K (what ``unct-scorer
     uncertainty`` runs). ``evidence`` adds the Evidence for criterion 3 section.
+    ``commands`` (the report's inputs as the command line spells them) completes
+    every command the report prints (default: none, the bundled demo's).
 
     >>> from scorer import demo_result
     >>> rep = make_report(demo_result(), top_k=10)
@@ -177,7 +185,10 @@ def make_report(
     """
     k = min(top_k or default_top_k_for(result), len(result.table))
     region = _region_column(result, data, region_column)
-    recommended = _recommended(result, data, selection, robust_draws=selection_draws if sensitivity else 0, seed=seed)
+    commands = commands if commands is not None else ReportCommands()
+    recommended = _recommended(
+        result, data, selection, robust_draws=selection_draws if sensitivity else 0, seed=seed, commands=commands
+    )
     smaa = None
     if sensitivity:
         smaa = run_sensitivity(
@@ -198,6 +209,7 @@ def make_report(
         committee=_committee(result, data, stakeholders, top_k=k, seed=seed),
         uncertainty=method,
         evidence=_ranked_evidence(evidence, result),
+        commands=commands,
     )
 
 
@@ -223,13 +235,22 @@ def _region_column(result: ScoreResult, data: pd.DataFrame | None, given: str | 
 
 
 def _recommended(
-    result: ScoreResult, data: pd.DataFrame | None, given: Selection | None, *, robust_draws: int, seed: int
+    result: ScoreResult,
+    data: pd.DataFrame | None,
+    given: Selection | None,
+    *,
+    robust_draws: int,
+    seed: int,
+    commands: ReportCommands,
 ) -> RecommendedSet | None:
     """The recommended set for ``given`` (else the criteria's ``selection:`` section); None without either."""
     chosen = given if given is not None else result.criteria.selection
     if chosen is None:
         return None
-    return recommend(result, _sheet(data, "config.selection"), chosen, robust_draws=robust_draws, seed=seed)
+    command = commands.robust_selection(draws=robust_draws, seed=seed)
+    return recommend(
+        result, _sheet(data, "config.selection"), chosen, robust_draws=robust_draws, seed=seed, command=command
+    )
 
 
 def _method_uncertainty(
