@@ -140,15 +140,6 @@ def reproduce_command(ctx: click.Context | None = None) -> str | None:
     return render_command(command_words(ctx))
 
 
-def rank_equivalent(ctx: click.Context | None = None) -> str:
-    """``unct-scorer rank`` with the current command's inputs, reading options and ``--evidence`` (the report
-    appends ``-w``), so that it ranks the rows the report ranked.
-
-    Outside a command, the bare ``unct-scorer rank``.
-    """
-    return report_commands(ctx).rank_prefix()
-
-
 SELECTION = ("capacity", "budget", "cost_column", "default_cost", "min_per", "max_per", "include", "exclude")
 """The selection options (:func:`scorer.cli.select.selection_options`), as ``select`` repeats them."""
 
