@@ -176,3 +176,30 @@ def test_a_decimal_comma_file_keeps_its_numbers() -> None:
     assert fix_cell("0,75 ", num, decimal_comma=True) == ("0,75", "0,75", "spaces trimmed")
     assert fix_cell("45%", num, decimal_comma=False) is None
     assert fix_cell("N/A", num, decimal_comma=False) is None
+
+
+def test_the_fixed_copy_records_the_command_that_rewrites_it(here: Path) -> None:
+    """Issue 10, item 3: a CSV copy's command goes beside it (``-metadata.json``), an XLSX copy's in its properties."""
+    import shlex
+
+    write_csv(here / "messy.csv", messy(demo_rows(), [(i, c, t) for i, c, t, _f in EDITS]))
+    assert run("validate", "messy.csv", "--fix", "fixed.csv").exit_code == 0
+    record = json.loads((here / "fixed.csv-metadata.json").read_text(encoding="utf-8"))
+    assert record["url"] == "fixed.csv"
+    command = record["provenance"]["command"]
+    assert command == "unct-scorer validate messy.csv --fix fixed.csv"
+    first = (here / "fixed.csv").read_bytes()
+    (here / "fixed.csv").unlink()
+    (here / "fixed.csv-metadata.json").unlink()
+    assert run(*shlex.split(command)[1:]).exit_code == 0
+    assert (here / "fixed.csv").read_bytes() == first
+
+    wb = Workbook()
+    ws = wb.active
+    for row in messy(demo_rows(), [(1, OFFICE, "Oui")]):
+        ws.append(row)
+    wb.save(here / "messy.xlsx")
+    assert run("validate", "messy.xlsx", "--fix", "fixed.xlsx").exit_code == 0
+    fixed = load_workbook(here / "fixed.xlsx")
+    assert fixed.properties.description == "Command: unct-scorer validate messy.xlsx --fix fixed.xlsx"
+    assert not (here / "fixed.xlsx-metadata.json").exists()

@@ -87,10 +87,20 @@ def command(
 
 def _write_fixed(found: Validation, data_path: Path, output: Path, *, fmt: str, force: bool) -> None:
     """``--fix``: write the corrected copy, then list each change and each problem left (exit 1 if any is)."""
+    from scorer.cli.reproduce import reproduce_command
     from scorer.io.fixes import write_fixed_copy
 
+    command = reproduce_command()
     made = (
-        write_fixed_copy(data_path, output, found.fixes, header_row=found.header_row, sheet=found.sheet, force=force)
+        write_fixed_copy(
+            data_path,
+            output,
+            found.fixes,
+            header_row=found.header_row,
+            sheet=found.sheet,
+            force=force,
+            command=command,
+        )
         if found.fixes
         else []
     )

@@ -6,6 +6,11 @@ same workbook with the fixed cells' values changed (sheets, other cells,
 formats and formulas kept; what openpyxl does not keep, such as charts, is
 not). Written all-or-nothing through the project's writer, which refuses an
 output equal to the input.
+
+The copy records the command that rewrites it without adding a cell to the
+user's sheet: an XLSX copy in its file properties' description ("Comments" in
+Excel), a CSV copy in ``<name>-metadata.json`` beside it, as every CSV output
+of the tool does.
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ def write_fixed_copy(
     header_row: int,
     sheet: str | None = None,
     force: bool = False,
+    command: str | None = None,
 ) -> list[CellFix]:
     """Write ``source`` with ``fixes`` applied to ``output`` (the same kind of file); never touch ``source``.
 
-    Returns the fixes made (a cell holding a formula is left alone, so its fix is not among them).
+    ``command`` (the ``validate --fix`` command that rewrites the copy) is recorded with it. Returns the
+    fixes made (a cell holding a formula is left alone, so its fix is not among them).
     """
     kind = source.suffix.lower()
     wanted = XLSX_SUFFIXES if kind in XLSX_SUFFIXES else CSV_SUFFIXES
@@ -59,9 +66,11 @@ def write_fixed_copy(
         what="spreadsheet file",
     )
     if kind in XLSX_SUFFIXES:
-        data, made = _fixed_xlsx(raw, fixes, header_row=header_row, sheet=sheet, file=str(source))
+        data, made = _fixed_xlsx(raw, fixes, header_row=header_row, sheet=sheet, file=str(source), command=command)
     else:
         data, made = _fixed_csv(raw, fixes, header_row=header_row, file=str(source)), list(fixes)
+        if command is not None:
+            _write_csv_provenance(source, output, command, force=force)
 
     def writer(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
@@ -69,6 +78,20 @@ def write_fixed_copy(
 
     write_atomic(output, writer, force=force, inputs=(source,))
     return made
+
+
+def _write_csv_provenance(source: Path, output: Path, command: str, *, force: bool) -> None:
+    """The CSV copy's provenance, beside it in ``<name>-metadata.json`` (written first, as for every CSV)."""
+    from scorer.io.outputs import to_json, write_text
+    from scorer.io.results import csv_metadata_path, provenance
+
+    meta = csv_metadata_path(output)
+    record = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": output.name,
+        "provenance": provenance({"spreadsheet": source}, command=command),
+    }
+    write_text(meta, to_json(record), force=force, inputs=(source,))
 
 
 def _column_index(header: Sequence[object], column: str, *, file: str, row: int) -> int:
@@ -109,7 +132,7 @@ def _fixed_csv(raw: bytes, fixes: Sequence[CellFix], *, header_row: int, file: s
 
 
 def _fixed_xlsx(
-    raw: bytes, fixes: Sequence[CellFix], *, header_row: int, sheet: str | None, file: str
+    raw: bytes, fixes: Sequence[CellFix], *, header_row: int, sheet: str | None, file: str, command: str | None = None
 ) -> tuple[bytes, list[CellFix]]:
     """The workbook with the fixed cells' values changed (numbers as numbers); a formula cell is left alone."""
     from openpyxl import load_workbook
@@ -126,6 +149,8 @@ def _fixed_xlsx(
             if cell.data_type != "f":
                 cell.value = fix.value
                 made.append(fix)
+        if command is not None:
+            wb.properties.description = f"Command: {command}"
         buffer = io.BytesIO()
         wb.save(buffer)
     finally:
