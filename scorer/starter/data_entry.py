@@ -107,6 +107,19 @@ class TemplatePlan:
     criteria_file: str | None
     criterion_ids: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    n_eligible: int | None = None
+    """How many rows the criteria file's eligibility rules admit (None when a rule's column is not pre-filled)."""
+
+    def rows_sentence(self) -> str:
+        """How many rows the workbook has and how many of them are ranked, in words.
+
+        >>> TemplatePlan("p", 165, (), "c.xlsx", None, n_eligible=162).rows_sentence()
+        '165 rows, one per country or territory; 162 of them pass the eligibility rules and are ranked'
+        """
+        text = f"{self.n_countries} rows, one per country or territory"
+        if self.n_eligible is not None and self.n_eligible != self.n_countries:
+            text += f"; {self.n_eligible} of them pass the eligibility rules and are ranked"
+        return text
 
     def command(self, verb: str, *before: str) -> str:
         """The command line running ``verb`` on this workbook and criteria file.
@@ -204,9 +217,16 @@ def plan_template(
             + ", ".join(stand_ins)
             + " (columns illustrative_...); they are random, so these columns are left empty here."
         )
+    gate_columns = [rule.column for rule in criteria.eligibility]
+    n_eligible = None
+    if all(column in source for column in gate_columns):
+        from scorer.core.eligibility import eligibility_reasons
+
+        n_eligible = sum(not reasons for reasons in eligibility_reasons(demo, list(criteria.eligibility)))
     return TemplatePlan(
         criteria_name=criteria.name,
         n_countries=source.n,
+        n_eligible=n_eligible,
         columns=tuple(columns.values()),
         workbook=workbook,
         criteria_file=criteria_file,
@@ -444,9 +464,8 @@ def help_lines(plan: TemplatePlan) -> list[str]:
     fill = plan.to_fill
     lines = [
         f"How to fill this workbook ({plan.criteria_name})",
-        f"The sheet '{DATA_SHEET}' has one row per country or territory with a UN Country Team "
-        f"({plan.n_countries} rows). Fill in the yellow columns; the grey ones are already filled from "
-        "public data and may be corrected.",
+        f"The sheet '{DATA_SHEET}' has {plan.rows_sentence()}. Fill in the yellow columns; the grey ones "
+        "are already filled from public data and may be corrected.",
         "Point at a column's header to read what it measures, its unit and its allowed values. Columns "
         "with a fixed list of values have a drop-down list in each cell; number columns refuse text.",
         "",

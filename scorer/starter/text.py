@@ -38,8 +38,7 @@ def howto_markdown(
             "# How to rank the UN Country Teams to join",
             "",
             f"This folder holds a criteria file ({criteria_file}) and a data-entry workbook "
-            f"(`{workbook}`) with one row for each of the {plan.n_countries} countries and territories "
-            "with a UN Country Team. Run the commands below in this folder.",
+            f"(`{workbook}`) with {plan.rows_sentence()}. Run the commands below in this folder.",
             "",
             *_fill_and_check(plan),
             *_rank_and_report(plan, criteria_file),
