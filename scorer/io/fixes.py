@@ -70,7 +70,10 @@ def write_fixed_copy(
     else:
         data, made = _fixed_csv(raw, fixes, header_row=header_row, file=str(source)), list(fixes)
         if command is not None:
-            _write_csv_provenance(source, output, command, force=force)
+            from scorer.io.results import provenance, write_csv_metadata
+
+            prov = provenance({"spreadsheet": source}, command=command)
+            write_csv_metadata(output, prov, force=force, guard=(source,))
 
     def writer(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
@@ -78,20 +81,6 @@ def write_fixed_copy(
 
     write_atomic(output, writer, force=force, inputs=(source,))
     return made
-
-
-def _write_csv_provenance(source: Path, output: Path, command: str, *, force: bool) -> None:
-    """The CSV copy's provenance, beside it in ``<name>-metadata.json`` (written first, as for every CSV)."""
-    from scorer.io.outputs import to_json, write_text
-    from scorer.io.results import csv_metadata_path, provenance
-
-    meta = csv_metadata_path(output)
-    record = {
-        "@context": "http://www.w3.org/ns/csvw",
-        "url": output.name,
-        "provenance": provenance({"spreadsheet": source}, command=command),
-    }
-    write_text(meta, to_json(record), force=force, inputs=(source,))
 
 
 def _column_index(header: Sequence[object], column: str, *, file: str, row: int) -> int:

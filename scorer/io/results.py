@@ -88,12 +88,20 @@ def write_csv(path: Path, frame: pd.DataFrame, prov: dict[str, str], *, force: b
     appended. Both targets are checked before either is written, and the
     metadata is written first, so no table is left without its provenance.
     """
+    write_csv_metadata(path, prov, force=force, guard=guard)
+    write_text(path, frame_to_csv(frame), force=force, inputs=guard)
+
+
+def write_csv_metadata(path: Path, prov: dict[str, str], *, force: bool, guard: tuple[Path, ...]) -> None:
+    """The provenance of the CSV file ``path``, in ``<name>-metadata.json`` beside it (CSV on the Web).
+
+    Both targets are checked before the metadata is written, so a CSV that cannot be written leaves none.
+    """
     meta = csv_metadata_path(path)
     for target in (path, meta):
         check_target(target, force=force, inputs=guard)
     record = {"@context": "http://www.w3.org/ns/csvw", "url": path.name, "provenance": prov}
     write_text(meta, to_json(record), force=force, inputs=guard)
-    write_text(path, frame_to_csv(frame), force=force, inputs=guard)
 
 
 def csv_metadata_path(path: Path) -> Path:
