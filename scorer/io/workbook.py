@@ -166,6 +166,23 @@ _ANY_SHEET: dict[str, Column] = {
     "in_words": Column("In words", "the finding, in words"),
 }
 
+_SOBOL_FACTOR = Column("Uncertain input", "a modelling choice the criteria file declares")
+_SOBOL_BOUNDS = {
+    "first_low": Column(
+        "Alone, interval from", "lower end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    "first_high": Column(
+        "Alone, interval to", "upper end of the first-order index's bootstrap interval", "share of variance", INDEX
+    ),
+    "total_low": Column(
+        "Total, interval from", "lower end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+    "total_high": Column(
+        "Total, interval to", "upper end of the total index's bootstrap interval", "share of variance", INDEX
+    ),
+}
+"""The Sobol' columns the report's drivers sheet and ``uncertainty``'s per-country sheet share."""
+
 _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Stability weights", "label"): Column("Criterion label", "the criterion's label in the criteria file"),
     ("Stability weights", "weight"): Column(
@@ -229,31 +246,23 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
         "the inputs whose first-order Sobol' share of the country's rank variance is 5% or more",
     ),
     ("Uncertainty drivers", "output"): Column("Output", "what varies: each country's rank, or membership of the top K"),
-    ("Uncertainty drivers", "factor"): Column("Uncertain input", "a modelling choice the criteria file declares"),
+    ("Uncertainty drivers", "factor"): _SOBOL_FACTOR,
     ("Uncertainty drivers", "first"): Column(
         "Alone (first order)",
         "share of the output's variance, summed over countries, due to this input alone (Saltelli 2010)",
         "share of variance",
         INDEX,
     ),
-    ("Uncertainty drivers", "first_low"): Column(
-        "Alone, interval from", "lower end of the first-order index's bootstrap interval", "share of variance", INDEX
-    ),
-    ("Uncertainty drivers", "first_high"): Column(
-        "Alone, interval to", "upper end of the first-order index's bootstrap interval", "share of variance", INDEX
-    ),
+    ("Uncertainty drivers", "first_low"): _SOBOL_BOUNDS["first_low"],
+    ("Uncertainty drivers", "first_high"): _SOBOL_BOUNDS["first_high"],
     ("Uncertainty drivers", "total"): Column(
         "With interactions (total)",
         "share of the output's variance due to this input with its interactions (Jansen 1999)",
         "share of variance",
         INDEX,
     ),
-    ("Uncertainty drivers", "total_low"): Column(
-        "Total, interval from", "lower end of the total index's bootstrap interval", "share of variance", INDEX
-    ),
-    ("Uncertainty drivers", "total_high"): Column(
-        "Total, interval to", "upper end of the total index's bootstrap interval", "share of variance", INDEX
-    ),
+    ("Uncertainty drivers", "total_low"): _SOBOL_BOUNDS["total_low"],
+    ("Uncertainty drivers", "total_high"): _SOBOL_BOUNDS["total_high"],
     ("Evidence countries", "rank"): Column("Rank", "position in this report's ranking", "rank", WHOLE),
     ("Evidence countries", "in_top_k"): Column("In the top K", "true when the country is in the top K"),
     ("Evidence countries", "suggested_level"): Column(
@@ -278,31 +287,23 @@ _BY_SHEET: dict[tuple[str, str], Column] = {
     ("Uncertainty Sobol", "output"): Column(
         "Output", "what varies: the country's rank, or its membership of the top K"
     ),
-    ("Uncertainty Sobol", "factor"): Column("Uncertain input", "a modelling choice the criteria file declares"),
+    ("Uncertainty Sobol", "factor"): _SOBOL_FACTOR,
     ("Uncertainty Sobol", "first"): Column(
         "Alone (first order)",
         "share of this country's output variance due to this input alone (Saltelli 2010; blank: it never moves)",
         "share of variance",
         INDEX,
     ),
-    ("Uncertainty Sobol", "first_low"): Column(
-        "Alone, interval from", "lower end of the first-order index's bootstrap interval", "share of variance", INDEX
-    ),
-    ("Uncertainty Sobol", "first_high"): Column(
-        "Alone, interval to", "upper end of the first-order index's bootstrap interval", "share of variance", INDEX
-    ),
+    ("Uncertainty Sobol", "first_low"): _SOBOL_BOUNDS["first_low"],
+    ("Uncertainty Sobol", "first_high"): _SOBOL_BOUNDS["first_high"],
     ("Uncertainty Sobol", "total"): Column(
         "With interactions (total)",
         "share of this country's output variance due to this input with its interactions (Jansen 1999)",
         "share of variance",
         INDEX,
     ),
-    ("Uncertainty Sobol", "total_low"): Column(
-        "Total, interval from", "lower end of the total index's bootstrap interval", "share of variance", INDEX
-    ),
-    ("Uncertainty Sobol", "total_high"): Column(
-        "Total, interval to", "upper end of the total index's bootstrap interval", "share of variance", INDEX
-    ),
+    ("Uncertainty Sobol", "total_low"): _SOBOL_BOUNDS["total_low"],
+    ("Uncertainty Sobol", "total_high"): _SOBOL_BOUNDS["total_high"],
     ("Uncertainty Sobol", "variance"): Column(
         "Variance of the output",
         "the output's variance over the runs (ranks squared; for the top K, a share)",
