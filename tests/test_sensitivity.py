@@ -367,6 +367,83 @@ def test_repeated_rows_and_rounding_ties_equal_brute_force(seed: int, decimals: 
         np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
 
 
+RANK_TIERS = [("join", 3, None), ("consider", 6, None), ("rest", None, None)]
+
+
+def exact_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count every chunk on the distinct rows (RankCounts.add_exact), as before the every-row kernel."""
+    monkeypatch.setattr(rank_counts._EveryRow, "of", classmethod(lambda cls, owner: None))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 3), st.booleans())
+def test_every_row_kernel_with_repeats_and_ties_equals_brute_force(seed: int, decimals: int, masked: bool) -> None:
+    # Rank-only tiers take the every-row kernel; coarse values and eighths tie in some chunks, which it hands
+    # to the exact count, and repeated rows are copies in one sort.
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((9, 3)), decimals)
+    values[[5, 7]] = values[1]
+    values[8] = 0.0
+    mask = rng.random((9, 3)) > 0.3 if masked else None
+    if mask is not None:
+        mask[:, 0] = True
+        mask[[5, 7]] = mask[1]
+    draws = rng.multinomial(8, [1 / 3] * 3, size=120) / 8
+    draws[::2] = rng.dirichlet(np.ones(3), size=60)  # half the draws continuous: chunks without ties too
+    got = acceptability(values, draws, mask=mask, top_k=3, tiers=RANK_TIERS, chunk_size=int(rng.integers(1, 50)))
+    want = brute_force_acceptability(values, draws, mask=mask, top_k=3, tiers=RANK_TIERS)
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("case", ["repeats", "repeats masked", "distinct", "data noise"])
+def test_every_row_kernel_gives_the_exact_counts_bit_for_bit(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    rng = np.random.default_rng(41)
+    values = rng.random((60, 3))
+    if case != "distinct":
+        values[[10, 20, 30]] = values[5]
+        values[[40, 50]] = 0.0
+    mask = None
+    if case == "repeats masked":
+        mask = rng.random((60, 3)) > 0.2
+        mask[:, 1] = True
+        mask[[10, 20, 30]] = mask[5]
+    sampler = uniform_relative_noise(values, 0.05) if case == "data noise" else None
+    draws = sample_weights(WeightConstraints(3, lower=[0.2, 0.1, 0.1], upper=[0.6, 0.5, 0.5]), 5000, seed=2)
+    run = lambda: acceptability(  # noqa: E731
+        values, draws, mask=mask, top_k=10, tiers=RANK_TIERS, values_sampler=sampler, seed=5, chunk_size=1024
+    )
+    fast = run()
+    exact_only(monkeypatch)
+    exact = run()
+    for name in SmaaResult.__dataclass_fields__:
+        x, y = getattr(fast, name), getattr(exact, name)
+        if isinstance(x, np.ndarray):
+            assert np.array_equal(x, y, equal_nan=True), name  # the same bits, central weights included
+        else:
+            assert x == y, name
+
+
+def test_every_row_kernel_leaves_tied_chunks_to_the_exact_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = np.array([[0.5, 0.5, 0.5], [0.2, 0.8, 0.5], [1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.0, 0.0, 0.1]])
+    draws = np.array([[1 / 3, 1 / 3, 1 / 3], [0.6, 0.3, 0.1], [0.5, 0.5, 0.0], [0.1, 0.3, 0.6]])
+    exact_calls: list[int] = []
+    original = rank_counts.RankCounts.add_exact
+
+    def spy(self: rank_counts.RankCounts, w: np.ndarray, values: np.ndarray | None) -> None:
+        exact_calls.append(len(w))
+        original(self, w, values)
+
+    monkeypatch.setattr(rank_counts.RankCounts, "add_exact", spy)
+    got = acceptability(values, draws, top_k=2, tiers=RANK_TIERS, chunk_size=1)
+    # Rows 0 and 3 are repeats (one sort, no exact count); rows 0 and 1 tie at w = (1/3, 1/3, 1/3), rows
+    # 0, 1 and 2 at (0.5, 0.5, 0): those two chunks are counted exactly, the other two by the kernel.
+    assert exact_calls == [1, 1]
+    want = brute_force_acceptability(values, draws, mask=None, top_k=2, tiers=RANK_TIERS)
+    for name, expected in want.items():
+        np.testing.assert_allclose(getattr(got, name), expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
 def test_sensitivity_on_the_demo_does_not_import_scipy() -> None:
     code = (
         "import sys\n"

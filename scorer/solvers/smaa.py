@@ -21,7 +21,8 @@ Definitions shared with :mod:`scorer.core.ranking`:
 The work is chunked (memory stays bounded at any number of draws) and
 vectorised in :mod:`scorer.solvers.rank_counts`: one matrix product for the
 scores, one sort per chunk of integer keys packing the rounded score with the
-country index, and the rank counts. Identical countries are scored once.
+country index, and the rank counts. Identical countries are scored once (and
+copied into the sort, so that they tie bit for bit).
 Percentiles come from the cumulative rank counts, so the ranks of individual
 draws are never stored; past 1,000 countries the result keeps the shares of
 the first 200 ranks only (:func:`scorer.solvers.rank_counts.ranks_kept`).
