@@ -218,14 +218,35 @@ def test_order_feasibility_without_an_lp_agrees_with_the_lp() -> None:
     assert min(seen.values()) > 20  # both answers were tried
 
 
-def test_the_sorting_network_orders_as_a_sort_does() -> None:
-    from scorer.solvers.sampling import _sort_descending
+def test_draws_by_columns_are_the_bits_of_normalised_sorted_rows() -> None:
+    # The exact sampler works on contiguous columns (running sums, sorting networks); its numbers must stay
+    # those of e / e.sum(axis=1) with the ordered criteria sorted, for every k and order width.
+    from scorer.solvers.sampling import _Exact
 
     rng = np.random.default_rng(3)
-    for width in (2, 3, 4, 5):
-        w = rng.random((500, 6))
-        columns = [int(c) for c in rng.permutation(6)[:width]]
-        want = w.copy()
-        want[:, columns] = -np.sort(-w[:, columns], axis=1)
-        _sort_descending(w, columns)
-        assert np.array_equal(w, want)
+    for k in range(2, 10):
+        for width in {0, 1, 2, min(k, 3), min(k, 4), min(k, 5), k}:
+            order = tuple(int(c) for c in rng.permutation(k)[:width]) if width else None
+            seed = int(rng.integers(1 << 30))
+            got = _Exact(k, order).draw(np.random.default_rng(seed), 3000)
+            e = np.random.default_rng(seed).standard_exponential((3000, k))
+            want = e / e.sum(axis=1, keepdims=True)
+            if order:
+                want[:, list(order)] = -np.sort(-want[:, list(order)], axis=1)
+            assert np.array_equal(got, want), (k, order)
+
+
+def test_rejection_keeps_the_rows_of_the_row_formula_within_the_bounds() -> None:
+    from scorer.solvers.sampling import TOL, _make_sampler
+
+    c = WeightConstraints(3, lower=[0.25, 0.1, 0.2], upper=[0.55, 0.4, 0.5], order=(0, 2, 1))
+    got = sample_weights(c, 2000, seed=11)
+    batch = _make_sampler(c, "auto").batch  # type: ignore[attr-defined]
+    rng = np.random.default_rng(11)
+    rows = []
+    while sum(map(len, rows)) < 2000:
+        e = rng.standard_exponential((batch, 3))
+        w = e / e.sum(axis=1, keepdims=True)
+        w[:, [0, 2, 1]] = -np.sort(-w[:, [0, 2, 1]], axis=1)
+        rows.append(w[np.all((w >= c.lower - TOL) & (w <= c.upper + TOL), axis=1)])
+    assert np.array_equal(got, np.concatenate(rows)[:2000])

@@ -222,30 +222,45 @@ class _Exact(_Sampler):
     def __init__(self, k: int, order: tuple[int, ...] | None):
         self.k, self.order = k, order
         self.method = "ordered" if order is not None else "dirichlet"
+        # By columns: numpy sums fewer than 8 terms one after another, so a running sum gives its bits.
+        self.by_columns = k < _PAIRWISE_FROM and (order is None or len(order) <= len(_NETWORKS))
 
     def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
+        return np.stack(self.columns(rng, size), axis=1)
+
+    def columns(self, rng: np.random.Generator, size: int) -> list[FloatArray]:
+        """``size`` draws as ``k`` columns: normalised exponentials, the ordered criteria sorted largest first.
+
+        The numbers of ``e / e.sum(axis=1)`` and of the sort, worked on contiguous columns.
+        """
         e = rng.standard_exponential((size, self.k))
-        w = e / e.sum(axis=1, keepdims=True)
+        if not self.by_columns:
+            w = e / e.sum(axis=1, keepdims=True)
+            if self.order is not None:
+                w[:, list(self.order)] = -np.sort(-w[:, list(self.order)], axis=1)
+            return list(w.T)
+        t = np.ascontiguousarray(e.T)
+        total = t[0].copy()
+        for row in t[1:]:
+            total += row
+        t /= total
+        cols = list(t)
         if self.order is not None:
-            _sort_descending(w, list(self.order))
-        return w
+            ordered = [cols[c] for c in self.order]
+            for a, b in _NETWORKS[len(ordered)]:
+                ordered[a], ordered[b] = np.maximum(ordered[a], ordered[b]), np.minimum(ordered[a], ordered[b])
+            for c, values in zip(self.order, ordered, strict=True):
+                cols[c] = values
+        return cols
 
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
         while True:
             yield self.draw(rng, _BLOCK)
 
 
-def _sort_descending(w: FloatArray, columns: list[int]) -> None:
-    """Sort the given columns of each row, largest first, in place (a few columns: a sorting network)."""
-    if len(columns) > 4:
-        w[:, columns] = -np.sort(-w[:, columns], axis=1)
-        return
-    network = {2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)], 4: [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)]}
-    cols = [w[:, c].copy() for c in columns]
-    for a, b in network[len(columns)]:
-        cols[a], cols[b] = np.maximum(cols[a], cols[b]), np.minimum(cols[a], cols[b])
-    for c, values in zip(columns, cols, strict=True):
-        w[:, c] = values
+_PAIRWISE_FROM = 8
+_NETWORKS = {1: [], 2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)], 4: [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)]}
+"""Sorting networks, largest first, for orders of up to 4 criteria (more: ``np.sort``)."""
 
 
 class _Rejection(_Sampler):
@@ -255,19 +270,25 @@ class _Rejection(_Sampler):
         self.base, self.lower, self.upper = base, lower, upper
         self.batch = int(min(max(_BLOCK, np.ceil(1.2 * _BLOCK / max(acceptance, 1e-6))), 2_000_000 // base.k))
 
-    def accept(self, w: FloatArray) -> NDArray[np.bool_]:
-        ok: NDArray[np.bool_] = (w[:, 0] >= self.lower[0] - TOL) & (w[:, 0] <= self.upper[0] + TOL)
-        for j in range(1, w.shape[1]):  # column by column: a reduction along rows of k is slow
-            ok &= w[:, j] >= self.lower[j] - TOL
-            ok &= w[:, j] <= self.upper[j] + TOL
+    def accept(self, w: FloatArray | list[FloatArray]) -> NDArray[np.bool_]:
+        """Which draws (rows, or given as columns) are within the bounds."""
+        cols = list(w.T) if isinstance(w, np.ndarray) else w
+        ok: NDArray[np.bool_] = (cols[0] >= self.lower[0] - TOL) & (cols[0] <= self.upper[0] + TOL)
+        for j in range(1, len(cols)):  # column by column: a reduction along rows of k is slow
+            ok &= cols[j] >= self.lower[j] - TOL
+            ok &= cols[j] <= self.upper[j] + TOL
         return ok
 
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        k = self.base.k
         while True:
-            w = self.base.draw(rng, self.batch)
-            kept = w[self.accept(w)]
+            cols = self.base.columns(rng, self.batch)
+            kept = np.flatnonzero(self.accept(cols))
             if len(kept):
-                yield kept
+                out = np.empty((len(kept), k))
+                for j, col in enumerate(cols):
+                    out[:, j] = col[kept]
+                yield out
 
 
 class _HitAndRun(_Sampler):
