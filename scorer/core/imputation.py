@@ -107,11 +107,15 @@ def impute_cells(
 ) -> tuple[np.ndarray, list[dict[str, object]]]:
     """Fill eligible countries' blanks by each indicator's policy; one record per filled cell.
 
-    ``raw``, ``not_applicable`` and ``df`` hold the eligible rows only.
+    ``raw``, ``not_applicable`` and ``df`` hold the eligible rows only. ``raw`` is never
+    written: the filled values are a copy in its layout, or ``raw`` itself when no cell is blank.
     """
-    out = raw.copy()
+    out: np.ndarray | None = None
     imputations: list[dict[str, object]] = []
     for j, (_cid, iid, ind) in enumerate(items):
+        blanks = np.flatnonzero(np.isnan(raw[:, j]))
+        if not len(blanks):  # nothing to fill (a not-applicable cell is blank too)
+            continue
         column = plan.columns[iid]
         group = None
         if ind.missing is MissingPolicy.group_mean:
@@ -127,10 +131,8 @@ def impute_cells(
             for i in map(int, np.flatnonzero(na_cells)):
                 how[i] = "not applicable: " + na_how[i]
                 policies[i] = ind.not_applicable.policy.value
-        blanks = np.flatnonzero(np.isnan(raw[:, j]))
-        originals = df[column].to_numpy(dtype=object) if len(blanks) else None
+        originals = df[column].to_numpy(dtype=object)
         for i in map(int, blanks):
-            assert originals is not None
             imputations.append(
                 {
                     "id": ids[i],
@@ -144,5 +146,7 @@ def impute_cells(
                     "how": how[i],
                 }
             )
+        if out is None:
+            out = raw.copy(order="K")  # keeps raw's layout (column-major from the reader)
         out[:, j] = column_values
-    return out, imputations
+    return (raw if out is None else out), imputations

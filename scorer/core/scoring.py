@@ -79,8 +79,10 @@ def normalise_matrix(raw: FloatArray, criteria: Criteria) -> FloatArray:
     [[1.0], [0.0]]
     """
     items = criteria.indicator_items()
-    columns = [NORMALISATIONS[ind.normalisation.value].scale(raw[:, j], ind) for j, (_c, _i, ind) in enumerate(items)]
-    return np.column_stack(columns) if columns else np.empty((len(raw), 0))
+    out = np.empty((len(raw), len(items)), order="F")  # column-major: each column written in one contiguous run
+    for j, (_c, _i, ind) in enumerate(items):
+        out[:, j] = NORMALISATIONS[ind.normalisation.value].scale(raw[:, j], ind)
+    return out
 
 
 def score_matrix(raw: FloatArray, criteria: Criteria) -> Scored:
@@ -105,9 +107,10 @@ def aggregate(normalised: FloatArray, criteria: Criteria) -> Scored:
     children: dict[str | None, list[Node]] = {}
     for node in nodes:
         children.setdefault(node.parent, []).append(node)
-    node_scores = np.full((n, len(nodes)), np.nan)
-    within_node = np.zeros((n, len(nodes)))
-    within_leaf = np.zeros((n, len(leaf)))
+    # column-major, like the normalised matrix: a node's column is one contiguous run
+    node_scores = np.full((n, len(nodes)), np.nan, order="F")
+    within_node = np.zeros((n, len(nodes)), order="F")
+    within_leaf = np.zeros((n, len(leaf)), order="F")
     details: dict[str, dict[str, FloatArray]] = {}
 
     def combine(
@@ -150,11 +153,16 @@ def _decompose(
     within_leaf: FloatArray,
     details: dict[str, dict[str, FloatArray]],
 ) -> Scored:
-    """Overall weights and contributions, top down; NaN below a non-additive aggregation."""
+    """Overall weights and contributions, top down; NaN below a non-additive aggregation.
+
+    ``within_node`` and ``within_leaf`` are :func:`aggregate`'s own scratch: they become the
+    overall node and indicator weights in place (parents before children, so a parent's
+    overall weight is final before its children read it), saving two matrices the table's size.
+    """
     nodes = criteria.nodes()
     position = {n_.id: k for k, n_ in enumerate(nodes)}
     n = len(normalised)
-    overall = np.zeros_like(within_node)
+    overall = within_node
     exists = np.zeros(len(nodes), dtype=bool)
     no_contributions: dict[str, str] = {}
     root = AGGREGATIONS[criteria.aggregation.value]
@@ -172,14 +180,17 @@ def _decompose(
         method = AGGREGATIONS[node.aggregation.value]
         if not method.additive:
             no_contributions[node.id] = method.no_contributions
-    node_contributions = np.nan_to_num(node_scores)  # overall weight x score, 0 where no score, NaN where none exist
-    np.multiply(overall, node_contributions, out=node_contributions)
-    np.copyto(node_contributions, 0.0, where=np.isnan(node_scores))
+    node_contributions = np.empty_like(node_scores)  # overall weight x score, 0 where no score, NaN where none exist
+    for k in range(len(nodes)):  # column by column: no temporary the size of the table
+        column, out = node_scores[:, k], node_contributions[:, k]
+        np.multiply(overall[:, k], np.nan_to_num(column), out=out)
+        np.copyto(out, 0.0, where=np.isnan(column))
     node_contributions[:, ~exists] = np.nan
-    indicator_weights = np.zeros_like(within_leaf)
+    indicator_weights = within_leaf
     contributions = np.full_like(within_leaf, np.nan)
+    owners = {iid: node for node in reversed(nodes) for iid in node.criterion.indicators}
     for j, (_c, iid, _i) in enumerate(criteria.indicator_items()):
-        owner = next(node for node in nodes if iid in node.criterion.indicators)
+        owner = owners[iid]
         k = position[owner.id]
         indicator_weights[:, j] = overall[:, k] * within_leaf[:, j]
         if exists[k] and AGGREGATIONS[owner.aggregation.value].additive:

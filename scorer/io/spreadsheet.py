@@ -23,6 +23,7 @@ from scorer.io.csv_text import (
     read_csv_records,
     read_error,
     sniff_delimiter,
+    split_columns,
 )
 from scorer.io.limits import Limits, raise_hint, read_limited, refuse_control_characters
 from scorer.prepare.cells import RowNumbers
@@ -144,7 +145,7 @@ def parse_csv_text(
         _check_header(header, len(numbers) - 1, file=file, header_row=numbers[0], limits=limits)
         df = _frame(header, block, numbers[1:], file=file)
         df.attrs["header_row"] = numbers[0]  # where the column names are (validate --fix writes there)
-        cells = cast(list[list[object]], block)  # row by row: the first dot decimal settles it at once
+        cells = cast(list[list[object]], block)  # column by column: a dot decimal settles it at its first number
     else:
         rows, starts = read_csv_records(text, file=file, delimiter=sep)
         df, rows = frame_below_header(
@@ -158,15 +159,15 @@ def parse_csv_text(
 
 def _rectangular_columns(
     text: str, *, delimiter: str, file: str, header_row: int | None, id_column: str | None
-) -> tuple[list[str], np.ndarray, list[int]] | None:
+) -> tuple[list[str], list[np.ndarray], list[int]] | None:
     """(header, cells, row numbers from the header's on) of a plain file, read column by column; else None.
 
     A plain file has no double quote, and below its header every line has the
     header's number of fields, none of them all blank and none past the named
     columns filled: it reads as :func:`read_csv_records`, :func:`_select_header`
     and :func:`frame_from_rows` read it, in a few passes over the text instead of
-    a list per row; ``cells`` is one array of text, a row per data line. Any other
-    file (and every error) is left to those.
+    a list per row; ``cells`` is an array of text per column (see
+    :func:`scorer.io.csv_text.split_columns`). Any other file (and every error) is left to those.
     """
     if '"' in text or OTHER_BREAK.search(text):
         return None
@@ -194,11 +195,10 @@ def _rectangular_columns(
     body = lines[numbers[0] :]
     if any(line.count(delimiter) != fields - 1 or not line.replace(delimiter, "").strip() for line in body):
         return None
-    flat = delimiter.join(body).split(delimiter) if body else []
-    if any(_text(c) for j in range(len(header), fields) for c in flat[j::fields]):
+    columns = split_columns(body, delimiter, fields)
+    if any(_text(c) for column in columns[len(header) :] for c in column):
         return None  # a filled cell past the named columns: frame_from_rows reports it
-    cells = np.array(flat, dtype=object).reshape(len(body), fields)[:, : len(header)]
-    return header, cells, list(range(numbers[0], numbers[0] + len(body) + 1))
+    return header, columns[: len(header)], list(range(numbers[0], numbers[0] + len(body) + 1))
 
 
 def frame_below_header(
@@ -350,15 +350,12 @@ def _check_header(header: list[str], rows: int, *, file: str, header_row: int, l
 
 
 def _frame(
-    header: list[str], cells: list[list[object]] | np.ndarray, row_numbers: list[int], *, file: str
+    header: list[str], cells: list[list[object]] | list[np.ndarray], row_numbers: list[int], *, file: str
 ) -> pd.DataFrame:
-    """The raw frame of text cells (a list per column, or one array with a row per line), with where it came
-    from in ``attrs``."""
+    """The raw frame of text cells, a list or an array per column, with where it came from in ``attrs``."""
     index = pd.RangeIndex(len(row_numbers))
-    if isinstance(cells, np.ndarray):  # one block of objects, built without a copy
-        df = pd.DataFrame(cells, index=index, dtype=object, copy=False)
-    else:
-        df = pd.DataFrame({k: np.array(c, dtype=object) for k, c in enumerate(cells)}, index=index, dtype=object)
+    columns = {k: np.asarray(c, dtype=object) for k, c in enumerate(cells)}  # an array of objects is kept as it is
+    df = pd.DataFrame(columns, index=index, dtype=object, copy=False)
     df.columns = pd.Index(header)
     df.attrs["source"] = file
     df.attrs["first_row"] = row_numbers[0]

@@ -302,8 +302,9 @@ def read_cells(
     ``cell_rows`` overrides ``rows`` for a column whose cells come from other
     rows (a panel's latest values), so each problem names the cell's own row.
     """
-    raw = np.full((len(df), len(items)), np.nan)
-    not_applicable = np.zeros((len(df), len(items)), dtype=bool)
+    # one column per indicator, each contiguous (column-major): every step works column by column
+    raw = np.full((len(df), len(items)), np.nan, order="F")
+    not_applicable = np.zeros((len(df), len(items)), dtype=bool, order="F")
     conversions: list[dict[str, object]] = []
     problems: list[Problem] = []
     for j, (_cid, iid, ind) in enumerate(items):
