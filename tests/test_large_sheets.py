@@ -8,11 +8,17 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scorer.core.imputation import impute_cells
 from scorer.errors import DataError
+from scorer.io.csv_text import split_columns
 from scorer.io.spreadsheet import _select_header, frame_from_rows, parse_csv_text, read_csv_records
+from scorer.model.criteria import Indicator
+from scorer.pipeline import rows_in_order
+from scorer.prepare.columns import ColumnPlan
 from scorer.prepare.countries import default_resolver, fold_name, normalize_name
 from scorer.prepare.identity import identify_rows
 
@@ -79,7 +85,7 @@ def outcome(read: Callable[[], pd.DataFrame]) -> object:
     return df.to_numpy().tolist(), list(df.columns), {k: list(v) if k == "row_numbers" else v for k, v in attrs.items()}
 
 
-cell_texts = st.sampled_from(["", " ", "\xa0", "id", "x", "1", "2.5", "a b"])
+cell_texts = st.sampled_from(["", " ", "\xa0", "id", "x", "1", "2.5", "a b", "é", "Côte", "中文", "0,5"])
 csv_lines = st.lists(st.lists(cell_texts, min_size=0, max_size=4).map(",".join), max_size=8)
 
 
@@ -110,3 +116,58 @@ def test_blank_and_repeated_ids_are_reported_in_row_order_whichever_way_they_are
     assert [p.row for p in identity.problems if p.code == "data.blank_id"] == blanks
     keys = [identity.ids[i] if identity.countries else t.strip().casefold() for i, t in enumerate(texts) if t.strip()]
     assert sum(p.code == "data.duplicate_id" for p in identity.problems) == len(keys) - len(set(keys))
+
+
+split_cells = st.text(alphabet=st.sampled_from(list("ab 1.é中\xa0\t;,")), max_size=5)
+
+
+@given(
+    st.integers(1, 5).flatmap(lambda k: st.lists(st.lists(split_cells, min_size=k, max_size=k), max_size=12)),
+    st.sampled_from([",", ";", "\t"]),
+    st.integers(1, 64),
+)
+def test_columns_split_together_equal_each_line_split(rows: list[list[str]], delimiter: str, chunk: int) -> None:
+    rows = [[c.replace(delimiter, "") for c in r] for r in rows]  # a cell never holds the delimiter here
+    if not rows:
+        return
+    lines = [delimiter.join(r) for r in rows]
+    columns = split_columns(lines, delimiter, len(rows[0]), chunk_bytes=chunk)  # chunks of a few lines
+    split = [line.split(delimiter) for line in lines]
+    assert [c.tolist() for c in columns] == [[cells[j] for cells in split] for j in range(len(rows[0]))]
+    assert all(c.dtype == object for c in columns)
+
+
+def test_split_columns_refuses_a_line_of_another_width() -> None:
+    with pytest.raises(ValueError, match="each line should hold 1 ','"):
+        split_columns(["a,1", "b"], ",", 2)
+
+
+def test_a_wide_plain_file_is_read_as_the_record_by_record_path_reads_it() -> None:
+    header = ",".join(["id", *(f"x{j}" for j in range(40))])
+    body = [",".join([f"unit-{i}", *(f"{i * j % 97}.{j}" for j in range(40))]) for i in range(300)]
+    text = "\n".join([header, *body, ""])
+    assert outcome(lambda: parse_csv_text(text, file="x.csv")) == outcome(lambda: read_record_by_record(text))
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_rows_in_order_is_fancy_indexing(layout: str, in_place: bool) -> None:
+    values = np.array(np.arange(24.0).reshape(6, 4), order=layout)
+    before = values.copy()
+    positions = np.array([3, 0, 5, 1, 4, 2])
+    got = rows_in_order(values, positions, in_place=in_place)
+    assert np.array_equal(got, before[positions]) and got.flags.f_contiguous == (layout == "F")
+    assert np.array_equal(values, before[positions] if in_place and layout == "F" else before)
+
+
+def test_imputation_copies_only_when_a_cell_is_filled() -> None:
+    raw = np.asfortranarray([[1.0, 2.0], [3.0, np.nan]])
+    items = [("a", "i", Indicator(column="c", missing="zero")), ("b", "j", Indicator(column="d", missing="zero"))]
+    df = pd.DataFrame({"c": ["1", "3"], "d": ["2", ""]})
+    plan = ColumnPlan({"i": "c", "j": "d"}, {})
+    kw = {"ids": ["A", "B"], "names": ["A", "B"], "rows": np.array([2, 3])}
+    filled, records = impute_cells(raw, np.zeros((2, 2), bool), items, plan, df, **kw)  # type: ignore[arg-type]
+    assert filled.tolist() == [[1.0, 2.0], [3.0, 0.0]] and np.isnan(raw[1, 1]) and filled.flags.f_contiguous
+    assert [(r["id"], r["column"], r["value"]) for r in records] == [("B", "d", 0.0)]
+    full = raw[:1]
+    assert impute_cells(full, np.zeros((1, 2), bool), items, plan, df[:1], **kw)[0] is full  # type: ignore[arg-type]
