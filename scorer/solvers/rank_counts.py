@@ -493,11 +493,13 @@ class _EveryRow:
         """Add a sorted chunk: the draws' weights to the central weights of its top K, one to each place's column."""
         own, n = self.owner, self.n
         column = np.bitwise_and(key, self.low, out=key)
-        # Each column's weights in draw order, as RankCounts.count adds them (the same sums, bit for bit).
+        # Each column's weights summed in draw order from 0, as RankCounts.count's bincount adds them (the same
+        # sums, bit for bit), then added to the central weights.
         top = column[:, n - own.top_k :].reshape(-1)
-        weights = np.repeat(w.T, own.top_k, axis=1)
-        for j, row in enumerate(weights):
-            own.central[:, j] += np.bincount(top, weights=row, minlength=n)[self.top_column]
+        part = np.zeros((own.k_criteria, n))
+        for j, row in enumerate(np.repeat(w.T, own.top_k, axis=1)):
+            np.add.at(part[j], top, row)
+        own.central += part.T[self.top_column]
         column += self.place_start
         np.add.at(self.by_place, column.reshape(-1), 1)
         own.draws += len(w)
