@@ -7,9 +7,9 @@
   The core and the library call are timed by the CPU time of their own thread, and the
   core by that of its whole process too, as issue 18 first measured it: the core's
   products of 10,000 x 162 wake OpenBLAS's helper threads, which keep spinning while the
-  core selects and counts, and after it. That about doubles the process's CPU time (150 ->
-  300 ms idle) by work that is not the core's (less when other processes take the helpers'
-  CPU: the ratio then looked worse under load), and it is charged to whatever runs next in
+  core selects and counts, and after it. That about doubles the process's CPU time (about
+  140 -> 280 ms; 147 ms with OPENBLAS_NUM_THREADS=1) by work that is not the core's, by an
+  amount that varies with the machine's load, and it is charged to whatever runs next in
   the process. The library stays on one thread (its products are kept small), and the
   whole-process figure (101,000 - 1,000 draws) counts every thread of its process.
 
