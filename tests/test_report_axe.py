@@ -13,7 +13,6 @@ wide (1,440 in the slow step), before and after a slider moves (the "weights cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from elicitation_helpers import fill_sheet
 
-from tests.test_report_browser import CHROMIUM, LAUNCH_ARGS, write_report
+from tests.test_report_browser import CHROMIUM, write_report
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium"),
@@ -62,16 +61,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_report(
         folder, "--sensitivity", "--draws", "200", "--stakeholders", str(workbook), "--judgement-method", "swing"
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def violations(page: Any) -> list[str]:

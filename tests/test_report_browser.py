@@ -23,21 +23,13 @@ from scorer.io.results import criteria_source
 from scorer.report import yaml_number
 from scorer.report.wording import plain
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
+from tests.conftest import CHROMIUM
 from tests.test_report import HOSTILE_NAME, hostile_inputs
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium"
 )
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 WEIGHT_SETS = [
     {"engagement": 0.5, "representation": 0.1, "government_interest": 0.4},
     {"engagement": 0.0, "representation": 1.0, "government_interest": 0.0},
@@ -93,16 +85,6 @@ class Page:
 
     def close(self) -> None:
         self.context.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def write_report(folder: Path, *args: str) -> Path:

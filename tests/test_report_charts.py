@@ -18,9 +18,7 @@ from scorer.report import build_report, run_sensitivity
 from scorer.report.charts import blue, nice_top
 from scorer.report.page import PALETTE
 from tests.test_report import HOSTILE_NAME, hostile_inputs, page_data
-from tests.test_report_browser import CHROMIUM, Page, browser, write_report
-
-__all__ = ["browser"]  # the module-scoped browser fixture
+from tests.test_report_browser import CHROMIUM, Page, write_report
 
 SVG = "{http://www.w3.org/2000/svg}"
 SHOTS = Path("/work/coord/s10/shots")

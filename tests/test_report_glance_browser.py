@@ -25,9 +25,9 @@ from scorer.cli import main
 from scorer.report.glance import chance
 from scorer.report.wording import interval_cells, plain
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from tests.test_report_browser import CHROMIUM, Page, browser, write_report
+from tests.pdf_helpers import printed_text
+from tests.test_report_browser import CHROMIUM, Page, write_report
 
-__all__ = ["browser"]  # the module-scoped fixture, shared with the other browser tests
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 DRAWS = "1000"
@@ -127,21 +127,14 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def pdf_text(page: Any, path: Path) -> str:
-    from pypdf import PdfReader
-
-    page.pdf(path=str(path), format="A4")
-    return "".join("".join(p.extract_text().split()) for p in PdfReader(path).pages)
-
-
 def test_the_printed_page_carries_the_weights_actually_used(opened: Page, tmp_path: Path) -> None:
     page = opened.page
-    text = pdf_text(page, tmp_path / "file.pdf")
+    text = printed_text(page, tmp_path / "file.pdf")
     assert "Decisionataglance" in text and "Weightsmovedinthispage" not in text
     assert squeeze("Weights used (relative; share in brackets): engagement 0.4 (40%)") in text
     move_slider(page, 0, "0.9")
     moved = FILE_WEIGHTS | {"engagement": 0.9}
-    text = pdf_text(page, tmp_path / "tuned.pdf")
+    text = printed_text(page, tmp_path / "tuned.pdf")
     assert squeeze(f"Weights moved in this page: {shares_words(moved)}") in text
     assert squeeze("Weights used, moved in this page (relative; share in brackets): engagement 0.9 (60%)") in text
     assert squeeze(f"{shares_words(moved)} (moved in this page;") in text  # the glance block's sentence

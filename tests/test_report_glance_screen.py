@@ -10,7 +10,6 @@ text around it; and a box that scrolls by itself has a name.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,11 @@ from typing import Any
 import pytest
 
 from scorer.report.glance import ordinal
-from tests.test_report_browser import CHROMIUM, Page, browser, write_report
-from tests.test_report_glance_browser import ARABIC, OVERRIDE, bidi_report, cli_json, move_slider, pdf_text, squeeze
+from tests.pdf_helpers import printed_text
+from tests.test_report_browser import CHROMIUM, Page, write_report
+from tests.test_report_glance_browser import ARABIC, OVERRIDE, bidi_report, cli_json, move_slider, squeeze
 
-__all__ = ["bidi_report", "browser"]  # module-scoped fixtures shared with the other browser tests
+__all__ = ["bidi_report"]  # a module-scoped fixture shared with the other browser tests
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 SCREENS = [(390, 844), (1024, 768), (1440, 900)]
@@ -76,14 +76,11 @@ def test_the_first_screen_says_what_is_recommended_how_sure_and_what_would_chang
 
 
 def test_the_first_printed_page_holds_every_glance_sentence(opened: Page, tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
     page = opened.page
     claims = claim_texts(page)
     assert len(claims) >= 6
     pdf = tmp_path / "report.pdf"
-    page.pdf(path=str(pdf), format="A4")
-    first = squeeze(unicodedata.normalize("NFKC", PdfReader(pdf).pages[0].extract_text()))  # "ﬁ" -> "fi"
+    first = printed_text(page, pdf, pages=1)
     assert [c for c in claims if squeeze(c) not in first] == []
     assert "ILLUSTRATIVEDATA" in first
     # The charts' patterns are drawn as lines and dots: Chromium printed pattern fills as images (7.5 MB).
@@ -147,7 +144,7 @@ def test_a_chart_drawn_with_the_files_weights_gives_way_to_a_notice_on_screen_an
     words = notice.inner_text()
     assert "drawn with the report's weights" in words and "engagement 40%" in words
     assert page.eval_on_selector("#contributions-figure", "f => getComputedStyle(f).opacity") == "1"
-    text = pdf_text(page, tmp_path / "tuned.pdf")
+    text = printed_text(page, tmp_path / "tuned.pdf")
     assert squeeze("This chart was drawn with the report's weights") in text
     notice.locator("button").click()
     assert chart.is_visible() and not notice.is_visible()

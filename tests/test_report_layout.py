@@ -16,9 +16,9 @@ import pytest
 
 from scorer import load_criteria, read_countries, score_countries
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
-from tests.test_report_browser import CHROMIUM, Page, browser, write_report
+from tests.pdf_helpers import printed_text
+from tests.test_report_browser import CHROMIUM, Page, write_report
 
-__all__ = ["browser"]  # the module-scoped fixture, shared with the other browser tests
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium"
 )
@@ -139,8 +139,6 @@ def test_right_to_left_names_and_overrides_stay_inside_their_names(
 
 
 def test_printing_opens_the_collapsed_sections(opened: Page, tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
     page = opened.page
     closed = page.eval_on_selector_all("details:not([open])", "d => d.length")
     assert closed > 0
@@ -153,7 +151,6 @@ def test_printing_opens_the_collapsed_sections(opened: Page, tmp_path: Path) -> 
     assert page.eval_on_selector_all("details:not([open])", "d => d.length") == 0
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.eval_on_selector_all("details:not([open])", "d => d.length") == closed
-    page.pdf(path=str(pdf), format="A4")  # printed with the sections closed on screen
+    text = printed_text(page, pdf)  # printed with the sections closed on screen
     assert page.eval_on_selector_all("details:not([open])", "d => d.length") == closed
-    text = "".join("".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     assert hidden and [row for row in hidden if row not in text] == []

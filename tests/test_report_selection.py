@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -262,23 +261,6 @@ def test_a_grouped_report_lists_each_offices_members(grouped_page: Path) -> None
     assert office["ind"][0][4] == "BRN blank, MYS blank, SGP blank"  # the demo leaves wipo_engagement to the user
     assert office["ind"][1][4] == "BRN 3, MYS 2, SGP 1"  # WIPO treaties joined since 2015
     assert office["ind"][4][1] == ""  # a share of members with an office is not "no"
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium at /usr/bin/chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_report_browser import LAUNCH_ARGS
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def test_in_the_browser_filter_sort_search_members_and_detail(browser: Any, grouped_page: Path) -> None:

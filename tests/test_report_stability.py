@@ -21,7 +21,7 @@ from scorer.report import build_report, interval_decimals, run_stability
 from scorer.resources import default_criteria_path, demo_spreadsheet_path
 from scorer.tuning import StabilityReport, stability
 from tests.test_report import HOSTILE_NAME, QUOTED_COLUMN, QUOTED_LABEL, hostile_inputs, page_data, run
-from tests.test_report_browser import CHROMIUM, Page, browser, write_report  # noqa: F401 (browser: a fixture)
+from tests.test_report_browser import CHROMIUM, Page, write_report
 from tests.workbook_helpers import column_ids, sheet_records
 
 
@@ -294,7 +294,7 @@ def test_all_three_formats_are_byte_reproducible_with_source_date_epoch(runner, 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install chromium")
 def test_in_a_browser_the_breakdown_says_it_and_moving_a_weight_greys_it_out(
-    browser: Any,  # noqa: F811 (the fixture imported above)
+    browser: Any,
     tmp_path: Path,
 ) -> None:
     opened = Page(browser, write_report(tmp_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -173,22 +174,17 @@ def test_chart_geometry_by_hand() -> None:
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium at /usr/bin/chromium")
-def test_the_section_renders_offline_in_a_browser(tmp_path: Path) -> None:
-    from tests.test_report_browser import LAUNCH_ARGS, Page, write_report
+def test_the_section_renders_offline_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    from tests.test_report_browser import Page, write_report
 
     path = write_report(tmp_path, "-c", str(EXAMPLE), "--uncertainty", "--samples", "48", "--bootstrap", "0")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        page = Page(browser, path)
-        try:
-            box = page.page.locator("#uncertainty svg.rank-intervals").bounding_box()
-            rows = page.page.locator("#uncertainty-countries tbody tr").count()
-            dots = page.page.locator("#uncertainty svg.rank-intervals circle").count()
-            assert page.errors() == [] and page.blocked == []
-        finally:
-            page.close()
-            browser.close()
+    page = Page(browser, path)
+    try:
+        box = page.page.locator("#uncertainty svg.rank-intervals").bounding_box()
+        rows = page.page.locator("#uncertainty-countries tbody tr").count()
+        dots = page.page.locator("#uncertainty svg.rank-intervals circle").count()
+        assert page.errors() == [] and page.blocked == []
+    finally:
+        page.close()
     assert box is not None and box["width"] > 300 and box["height"] > 30 * 18
     assert (rows, dots) == (30, 30 + 3)

@@ -711,16 +711,22 @@
    * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable), and is a region named by its caption or heading
    * (WCAG 4.1.2), or by its data-label; a box that fits is no extra tab stop and no landmark. */
   function focusableScrollers() {
-    for (const box of document.querySelectorAll(".table-wrap, .chart-wrap")) {
-      const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
-      const labelId = scrolls && !box.dataset.label ? labelIdFor(box) : null;
-      for (const name of ["tabindex", "role", "aria-label", "aria-labelledby"]) box.removeAttribute(name);
-      if (!scrolls) continue;
-      box.setAttribute("tabindex", "0");
-      if (box.dataset.label || labelId) box.setAttribute("role", "region");
-      if (box.dataset.label) box.setAttribute("aria-label", box.dataset.label);
-      else if (labelId) box.setAttribute("aria-labelledby", labelId);
-    }
+    // Every size is read before any attribute is written: one layout for the page, not one per box.
+    const boxes = Array.from(document.querySelectorAll(".table-wrap, .chart-wrap"));
+    const scrolls = boxes.map((box) => box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight);
+    boxes.forEach((box, i) => {
+      const labelId = scrolls[i] && !box.dataset.label ? labelIdFor(box) : null;
+      const wanted = {
+        tabindex: scrolls[i] ? "0" : null,
+        role: scrolls[i] && (box.dataset.label || labelId) ? "region" : null,
+        "aria-label": scrolls[i] && box.dataset.label ? box.dataset.label : null,
+        "aria-labelledby": scrolls[i] && !box.dataset.label ? labelId : null,
+      };
+      for (const [name, value] of Object.entries(wanted)) {
+        if (value === null) box.removeAttribute(name);
+        else if (box.getAttribute(name) !== value) box.setAttribute(name, value);
+      }
+    });
   }
   focusableScrollers();
   window.addEventListener("resize", focusableScrollers);
