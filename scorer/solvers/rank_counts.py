@@ -17,7 +17,8 @@ chunk with such a tie is counted the long way, with the same sums.
 
 Memory. The counts are one row per distinct country and one column per rank.
 Up to :data:`BINCOUNT_CELLS` cells they are int64 and a chunk is added with
-``np.bincount``; past that (thousands of countries) they take the smallest
+``np.bincount`` (or, by :class:`_EveryRow`, to ``n x n`` int64 counts per place
+with ``np.add.at``, up to 2,048 countries); past that (thousands of countries) they take the smallest
 unsigned type that holds the number of draws (2 bytes below 65,536 draws), a
 chunk is added in place with ``np.add.at`` (no temporary of the matrix's
 size), and the result keeps the shares of the first ``ranks_kept`` ranks only
