@@ -9,6 +9,8 @@ time):
   - pd.read_csv on the file,
   - scorer.read_countries on the file,
   - scorer.score_countries on the frame it returns (reading every cell, normalising, ranking),
+    as its two steps: prepare_countries (ids, eligibility, every cell read: "cells") and
+    score_prepared (imputation, normalisation, aggregation, ranking, the result's frames: "rank"),
 and reports its peak resident memory. Runs of the cases are interleaved and the medians kept.
 
 Targets: read + score of ``--rows`` x ``--columns`` at most 5 x read_csv + 1 s; ``--rows`` x
@@ -52,8 +54,9 @@ def write_sheet(path: Path, rows: int, columns: int) -> None:
 
 def child(path: Path, columns: int) -> dict[str, float]:
     """Time the three steps in this process; its peak memory."""
-    from scorer import read_countries, score_countries
+    from scorer import read_countries
     from scorer.io.criteria_file import parse_criteria_text
+    from scorer.pipeline import prepare_countries, score_prepared
 
     criteria = parse_criteria_text(criteria_text(columns))
 
@@ -64,10 +67,19 @@ def child(path: Path, columns: int) -> dict[str, float]:
 
     _, t_pandas = cpu(lambda: pd.read_csv(path))
     df, t_read = cpu(lambda: read_countries(path))
-    result, t_score = cpu(lambda: score_countries(df, criteria, source=path.name))
+    # score_countries(df, criteria, source=...) is these two steps (and a check of the criteria)
+    prepared, t_cells = cpu(lambda: prepare_countries(df, criteria, source=path.name))
+    result, t_rank = cpu(lambda: score_prepared(prepared))
     assert len(result.table) == len(df)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"read_csv": t_pandas, "read": t_read, "score": t_score, "peak": peak}
+    return {
+        "read_csv": t_pandas,
+        "read": t_read,
+        "cells": t_cells,
+        "rank": t_rank,
+        "score": t_cells + t_rank,
+        "peak": peak,
+    }
 
 
 def run_child(path: Path, columns: int) -> dict[str, float]:
@@ -102,12 +114,15 @@ def main(argv: list[str] | None = None) -> list[tuple[str, str, bool]]:
     med = {c: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for c, runs in got.items()}
     load = os.getloadavg()[0]
     print(f"{args.rows:,} rows; CPU seconds, medians of {args.runs} interleaved runs; load average {load:.1f}")
-    print(f"{'columns':>8} {'read_csv':>9} {'read':>7} {'score':>7} {'read+score':>11} {'x csv':>6} {'peak MB':>8}")
+    print(
+        f"{'columns':>8} {'read_csv':>9} {'read':>7} {'score':>7} {'(cells':>7} {'rank)':>6} {'read+score':>11} "
+        f"{'x csv':>6} {'us/cell':>8} {'peak MB':>8}"
+    )
     for c, m in med.items():
         total = m["read"] + m["score"]
         print(
-            f"{c:>8} {m['read_csv']:9.2f} {m['read']:7.2f} {m['score']:7.2f} {total:11.2f} "
-            f"{total / m['read_csv']:6.1f} {m['peak'] / 2**20:8.0f}"
+            f"{c:>8} {m['read_csv']:9.2f} {m['read']:7.2f} {m['score']:7.2f} {m['cells']:7.2f} {m['rank']:6.2f} "
+            f"{total:11.2f} {total / m['read_csv']:6.1f} {total / (args.rows * c) * 1e6:8.3f} {m['peak'] / 2**20:8.0f}"
         )
     narrow = med[args.columns]
     total = narrow["read"] + narrow["score"]
