@@ -511,7 +511,7 @@ def _table(criteria: Criteria, units: _Units, scored: Scored, index: pd.Index) -
     if units.offices is not None:
         columns["n_members"] = best_first([len(m) for m in units.offices.member_lists])
         columns["members"] = best_first([", ".join(m) for m in units.offices.member_lists])
-    return pd.DataFrame(columns, index=index[order]), order
+    return pd.DataFrame(columns, index=index[order], copy=False), order  # each column is new: kept, not stacked
 
 
 def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Scored) -> ScoreResult:
@@ -523,13 +523,14 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
     top = [node_ids[k] for k in scored.top_level()]
 
     # ``scored``'s matrices are made for this call alone: reordered where they are, when each owns
-    # its memory (none a view of another), as copies of a wide table would double its memory
+    # its memory (none a view of another), as copies of a wide table would double its memory; so
+    # are the imputed values unless they are the prepared cells themselves (nothing was imputed)
     mine = [scored.node_scores, scored.normalised, scored.contributions, scored.indicator_weights]
     mine += [scored.node_contributions, scored.node_weights]
     in_place = all(m.base is None for m in mine) and len({id(m) for m in mine}) == len(mine)
 
-    def frame(values: np.ndarray, columns: list[str], *, own: bool = True) -> pd.DataFrame:
-        ordered = rows_in_order(values, positions, in_place=own and in_place)
+    def frame(values: np.ndarray, columns: list[str], *, own: bool = in_place) -> pd.DataFrame:
+        ordered = rows_in_order(values, positions, in_place=own)
         return pd.DataFrame(ordered, index=order, columns=columns, copy=False)
 
     ids, names, rows = prepared.identity.ids, prepared.names, prepared.rows
@@ -548,7 +549,7 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
         table=table,
         criterion_scores=top_scores,
         criterion_mask=~top_scores.isna(),
-        raw=frame(units.raw, item_ids, own=False),  # may be the prepared table's own cells
+        raw=frame(units.raw, item_ids, own=not np.may_share_memory(units.raw, prepared.cells.raw)),
         normalised=frame(scored.normalised, item_ids),
         contributions=frame(scored.contributions, item_ids),
         indicator_weights=frame(scored.indicator_weights, item_ids),

@@ -12,12 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scorer.core import scoring
 from scorer.core.imputation import impute_cells
 from scorer.errors import DataError
+from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.csv_text import split_columns
 from scorer.io.spreadsheet import _select_header, frame_from_rows, parse_csv_text, read_csv_records
 from scorer.model.criteria import Indicator
-from scorer.pipeline import rows_in_order
+from scorer.pipeline import prepare_countries, rows_in_order, score_prepared
 from scorer.prepare.columns import ColumnPlan
 from scorer.prepare.countries import default_resolver, fold_name, normalize_name
 from scorer.prepare.identity import identify_rows
@@ -171,3 +173,42 @@ def test_imputation_copies_only_when_a_cell_is_filled() -> None:
     assert [(r["id"], r["column"], r["value"]) for r in records] == [("B", "d", 0.0)]
     full = raw[:1]
     assert impute_cells(full, np.zeros((1, 2), bool), items, plan, df[:1], **kw)[0] is full  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("k", [1, 3, 9, 40])
+def test_top_level_contributions_taken_from_the_root_are_the_same_bits(k: int, monkeypatch) -> None:
+    rng = np.random.default_rng(k)
+    criteria = parse_criteria_text(
+        "name: t\ncriteria:\n"
+        + "".join(
+            f"  c{j}: {{label: C, cites: p, weight: {j % 3 + 1}, indicators: {{i{j}: {{column: x{j}}}}}}}\n"
+            for j in range(k)
+        )
+    )
+    raw = rng.normal(size=(300, k))
+    raw[rng.random((300, k)) < 0.2] = np.nan
+    shared = scoring.score_matrix(raw, criteria)
+    decompose = scoring._decompose
+    monkeypatch.setattr(scoring, "_decompose", lambda *a, top_contributions=None: decompose(*a))
+    computed = scoring.score_matrix(raw, criteria)
+    for name in ("node_contributions", "scores", "contributions", "node_weights", "indicator_weights"):
+        a, b = getattr(shared, name), getattr(computed, name)
+        assert np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)), name
+
+
+def test_scoring_a_prepared_table_twice_leaves_it_as_it_was() -> None:
+    criteria = parse_criteria_text(
+        "name: t\nid_column: unit\ncriteria:\n"
+        "  a: {label: A, cites: p, weight: 1, indicators: {i: {column: x, missing: mean}}}\n"
+        "  b: {label: B, cites: p, weight: 2, indicators: {j: {column: y}}}\n"
+    )
+    df = pd.DataFrame({"unit": [f"u{i}" for i in range(6)], "x": ["1", "", "3", "4", "", "6"], "y": list("654321")})
+    prepared = prepare_countries(df, criteria)
+    before = prepared.cells.raw.copy()
+    first, second = score_prepared(prepared), score_prepared(prepared)
+    assert np.array_equal(prepared.cells.raw, before, equal_nan=True)
+    for name in ("raw", "normalised", "contributions", "node_scores", "node_contributions", "node_weights"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
+    # u1's blank x is the mean 3.5, min-max 0.5; its y 5 is 0.8: (0.5 + 2 x 0.8) / 3 = 0.7, ahead of u0's 2/3
+    assert first.raw.loc["u1", "i"] == 3.5 and list(first.table.index[:2]) == ["u1", "u0"]
+    assert first.table.loc["u1", "score"] == pytest.approx(0.7) and first.raw.index[0] == "u1"

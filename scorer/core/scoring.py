@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scorer.core.aggregation import AGGREGATIONS, AggregationMethod
+from scorer.core.aggregation import AGGREGATIONS, AggregationMethod, Combined
 from scorer.core.normalisation import NORMALISATIONS
 from scorer.model.criteria import Criteria, Node
 
@@ -113,13 +113,11 @@ def aggregate(normalised: FloatArray, criteria: Criteria) -> Scored:
     within_leaf = np.zeros((n, len(leaf)), order="F")
     details: dict[str, dict[str, FloatArray]] = {}
 
-    def combine(
-        key: str, method: AggregationMethod, values: FloatArray, weights: list[float]
-    ) -> tuple[FloatArray, FloatArray]:
+    def combine(key: str, method: AggregationMethod, values: FloatArray, weights: list[float]) -> Combined:
         step = method.combine(values, np.asarray(weights, dtype=float), ~np.isnan(values))
         if step.details:
             details[key] = step.details
-        return step.scores, step.weights
+        return step
 
     for node in reversed(nodes):  # children before parents
         crit = node.criterion
@@ -127,21 +125,25 @@ def aggregate(normalised: FloatArray, criteria: Criteria) -> Scored:
         if crit.indicators:
             cols = [leaf[iid] for iid in crit.indicators]
             weights = [ind.weight for ind in crit.indicators.values()]
-            node_scores[:, position[node.id]], within_leaf[:, cols] = combine(
-                node.id, method, normalised[:, cols], weights
-            )
+            step = combine(node.id, method, normalised[:, cols], weights)
+            node_scores[:, position[node.id]], within_leaf[:, cols] = step.scores, step.weights
         else:
             cols = [position[c.id] for c in children[node.id]]
             weights = [c.criterion.weight for c in children[node.id]]
-            node_scores[:, position[node.id]], within_node[:, cols] = combine(
-                node.id, method, node_scores[:, cols], weights
-            )
+            step = combine(node.id, method, node_scores[:, cols], weights)
+            node_scores[:, position[node.id]], within_node[:, cols] = step.scores, step.weights
     top = [position[c.id] for c in children[None]]
     root = AGGREGATIONS[criteria.aggregation.value]
     values = node_scores if top == list(range(len(nodes))) else node_scores[:, top]  # no copy when all are top
-    scores, within_node[:, top] = combine(ROOT, root, values, [c.criterion.weight for c in children[None]])
+    step = combine(ROOT, root, values, [c.criterion.weight for c in children[None]])
+    within_node[:, top] = step.weights
+    # every criterion top-level under an additive root: the root's contributions are the criteria's own
+    # (overall weight x score, the same products), so _decompose takes them instead of a new matrix
+    shared = step.contributions if values is node_scores and root.additive else None
     ordered = {key: details[key] for key in [ROOT, *position] if key in details}  # the score, then parents first
-    return _decompose(normalised, criteria, scores, node_scores, within_node, within_leaf, ordered)
+    return _decompose(
+        normalised, criteria, step.scores, node_scores, within_node, within_leaf, ordered, top_contributions=shared
+    )
 
 
 def _decompose(
@@ -152,8 +154,13 @@ def _decompose(
     within_node: FloatArray,
     within_leaf: FloatArray,
     details: dict[str, dict[str, FloatArray]],
+    *,
+    top_contributions: FloatArray | None = None,
 ) -> Scored:
     """Overall weights and contributions, top down; NaN below a non-additive aggregation.
+
+    ``top_contributions``: the root's own contributions when every criterion is top-level
+    under an additive root; they are the node contributions, taken as they are.
 
     ``within_node`` and ``within_leaf`` are :func:`aggregate`'s own scratch: they become the
     overall node and indicator weights in place (parents before children, so a parent's
@@ -180,11 +187,15 @@ def _decompose(
         method = AGGREGATIONS[node.aggregation.value]
         if not method.additive:
             no_contributions[node.id] = method.no_contributions
-    node_contributions = np.empty_like(node_scores)  # overall weight x score, 0 where no score, NaN where none exist
-    for k in range(len(nodes)):  # column by column: no temporary the size of the table
-        column, out = node_scores[:, k], node_contributions[:, k]
-        np.multiply(overall[:, k], np.nan_to_num(column), out=out)
-        np.copyto(out, 0.0, where=np.isnan(column))
+    # overall weight x score, 0 where no score, NaN where none exist
+    if top_contributions is not None and top_contributions.shape == node_scores.shape:
+        node_contributions = top_contributions
+    else:
+        node_contributions = np.empty_like(node_scores)
+        for k in range(len(nodes)):  # a column at a time: no temporary the size of the table
+            column, out = node_scores[:, k], node_contributions[:, k]
+            np.multiply(overall[:, k], np.nan_to_num(column), out=out)
+            np.copyto(out, 0.0, where=np.isnan(column))
     node_contributions[:, ~exists] = np.nan
     indicator_weights = within_leaf
     contributions = np.full_like(within_leaf, np.nan)
