@@ -17,7 +17,7 @@ from scorer.core.imputation import impute_cells
 from scorer.errors import DataError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.csv_text import split_columns
-from scorer.io.spreadsheet import _select_header, frame_from_rows, parse_csv_text, read_csv_records
+from scorer.io.spreadsheet import SPACES, _select_header, frame_from_rows, parse_csv_text, read_csv_records
 from scorer.model.criteria import Indicator
 from scorer.pipeline import prepare_countries, rows_in_order, score_prepared
 from scorer.prepare.columns import ColumnPlan
@@ -212,3 +212,12 @@ def test_scoring_a_prepared_table_twice_leaves_it_as_it_was() -> None:
     # u1's blank x is the mean 3.5, min-max 0.5; its y 5 is 0.8: (0.5 + 2 x 0.8) / 3 = 0.7, ahead of u0's 2/3
     assert first.raw.loc["u1", "i"] == 3.5 and list(first.table.index[:2]) == ["u1", "u0"]
     assert first.table.loc["u1", "score"] == pytest.approx(0.7) and first.raw.index[0] == "u1"
+
+
+def test_spaces_are_every_character_strip_removes() -> None:
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == SPACES
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\xa0\u3000\u2028\x1c,;ab1")), max_size=12), st.sampled_from(",;\t"))
+def test_a_line_blank_but_for_its_delimiters_is_found_by_one_strip(line: str, delimiter: str) -> None:
+    assert (not line.strip(SPACES + delimiter)) == (not line.replace(delimiter, "").strip())

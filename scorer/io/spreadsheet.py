@@ -37,6 +37,9 @@ MAX_COLUMNS = Limits.max_columns
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,(\d{1,2}|\d{4,})%?$")
 _AMBIGUOUS_THOUSANDS = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})%?$|^\d{1,3}(,\d{3})+\.\d+$")
+# every character str.strip() removes (the last is U+3000): ``line.strip(SPACES + d)`` is empty exactly when
+# ``line.replace(d, "").strip()`` is, but stops at a line's first and last visible characters
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def _text(cell: object) -> str:
@@ -193,7 +196,8 @@ def _rectangular_columns(
     fields = len(kept[0])
     header = _header_names(kept[0])
     body = lines[numbers[0] :]
-    if any(line.count(delimiter) != fields - 1 or not line.replace(delimiter, "").strip() for line in body):
+    blank = SPACES + delimiter
+    if any(line.count(delimiter) != fields - 1 or not line.strip(blank) for line in body):
         return None
     columns = split_columns(body, delimiter, fields)
     if any(_text(c) for column in columns[len(header) :] for c in column):
