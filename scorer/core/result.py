@@ -224,12 +224,13 @@ class ScoreResult:
         weights = self.weights
         crit_rows = []
         ind_rows = []
-        imputed = self.imputations.set_index(["id", "indicator"]) if len(self.imputations) else None
+        imputed = _first_by(self.imputations, ident, "indicator", "how", "original")
+        inherited = _first_by(self.inherited, ident, "column", "how", "state")
         notes = list(self.notes)
         office_imputed: dict[str, tuple[str, str]] = {}
         if self.offices is not None:
             office_imputed = self.offices.imputed(ident, self.imputations)
-            imputed = None
+            imputed = {}
             member = self.offices.member(country)
             if member is not None:
                 name = str(self.offices.members.loc[member, "name"])
@@ -248,7 +249,8 @@ class ScoreResult:
                 }
             )
             ind_rows += [
-                self._indicator_row(ident, cid, iid, ind, imputed, office_imputed) for iid, ind in crit.leaves()
+                self._indicator_row(ident, cid, iid, ind, imputed | office_imputed, inherited)
+                for iid, ind in crit.leaves()
             ]
         return Explanation(
             id=ident,
@@ -276,21 +278,17 @@ class ScoreResult:
         cid: str,
         iid: str,
         ind: Indicator,
-        imputed: pd.DataFrame | None,
-        office_imputed: dict[str, tuple[str, str]],
+        imputed: dict[str, tuple[str, str]],
+        inherited: dict[str, tuple[str, str]],
     ) -> dict[str, Any]:
-        """One indicator of one unit: raw and normalised value, weight, contribution, imputation."""
-        how = ""
-        original = ""
-        if imputed is not None and (ident, iid) in imputed.index:
-            how = str(imputed.loc[(ident, iid), "how"])
-            original = str(imputed.loc[(ident, iid), "original"])
-        how, original = office_imputed.get(iid, (how, original))
+        """One indicator of one unit: raw and normalised value, weight, contribution, imputation.
+
+        ``imputed`` maps the unit's indicators to (how, original value); ``inherited`` maps its columns
+        to (how the value was taken, the state it came from).
+        """
+        how, original = imputed.get(iid, ("", ""))
         raw = _num(self.raw.at[ident, iid])
-        inherited = self.inherited.loc[
-            (self.inherited["id"] == ident) & (self.inherited["column"] == self.columns[iid]), ["how", "state"]
-        ]
-        taken, state = (str(inherited.iloc[0, 0]), str(inherited.iloc[0, 1])) if len(inherited) else ("", "")
+        taken, state = inherited.get(self.columns[iid], ("", ""))
         return {
             "criterion": cid,
             "indicator": iid,
@@ -497,3 +495,18 @@ def _level_name(levels: dict[str, float] | None, value: float) -> str:
         if math.isclose(v, value):
             return name
     return ""
+
+
+def _first_by(frame: pd.DataFrame, ident: str, key: str, *fields: str) -> dict[str, tuple[str, str]]:
+    """The rows of ``frame`` for unit ``ident``, keyed by column ``key``: the first row's two ``fields``.
+
+    One pass over the frame per breakdown, where a mask per indicator made a report's worked
+    examples cost a pass per indicator and country (issue 18).
+    """
+    if not len(frame):
+        return {}
+    mine = frame.loc[frame["id"] == ident]
+    found: dict[str, tuple[str, str]] = {}
+    for name, first, second in zip(mine[key], mine[fields[0]], mine[fields[1]], strict=True):
+        found.setdefault(str(name), (str(first), str(second)))
+    return found

@@ -27,7 +27,7 @@ MAX_DIGITS = 18
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 # libyaml's parser (C) when PyYAML was built with it: events and nodes, with the same marks,
 # about ten times faster than the pure-Python one. Scalars are still built by SafeLoader below.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def check_yaml_shape(text: str, *, file: str, limits: Limits) -> None:
@@ -43,7 +43,7 @@ def check_yaml_shape(text: str, *, file: str, limits: Limits) -> None:
     """
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
@@ -208,7 +208,7 @@ def parse_criteria_text(text: str, *, file: str = "<criteria>", limits: Limits |
     limits = limits or Limits.from_env()
     check_yaml_shape(text, file=file, limits=limits)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]

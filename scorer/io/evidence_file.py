@@ -31,6 +31,7 @@ from scorer.evidence.model import EvidenceResult, Passage
 from scorer.evidence.rules import EvidenceRules
 from scorer.evidence.tables import COUNTRY_COLUMNS, country_rows, document_rows, passage_rows
 from scorer.evidence.terms import Term, TermList
+from scorer.io.criteria_file import SAFE_LOADER
 from scorer.io.limits import check_regular_file
 from scorer.io.outputs import to_json, write_text, write_workbook
 from scorer.io.results import provenance, write_csv
@@ -44,7 +45,7 @@ BUNDLED_TERMS = "scorer/data/ip_terms.yaml"
 
 def _yaml_mapping(text: str, file: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # libyaml's C parser where it is installed
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

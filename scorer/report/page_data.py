@@ -114,9 +114,13 @@ def country_records(view: PageView) -> list[dict[str, Any]]:
     mask = r.criterion_mask.loc[t.index, view.crit_ids].to_numpy(dtype=bool)
     values = r.criterion_scores.loc[t.index, view.crit_ids].to_numpy(dtype=float)
     eff = effective_weights(crit_weights, mask)
+    item_ids = [iid for _cid, iid, _ind in view.c.indicator_items()]
+    raw = r.raw.loc[t.index, item_ids].to_numpy(dtype=float)  # read once, not per country
+    normalised = r.normalised.loc[t.index, item_ids].to_numpy(dtype=float)
+    columns = {name: t[name].tolist() for name in ("name", "score", "rank", "tier", "coverage", *view.crit_ids)}
     offices = r.offices
     countries = []
-    for i, (ident, row) in enumerate(t.iterrows()):
+    for i, ident in enumerate(t.index):
         office: dict[str, Any] = {}
         if offices is not None:
             member_ids = offices.member_lists[offices.ids.index(str(ident))]
@@ -128,30 +132,27 @@ def country_records(view: PageView) -> list[dict[str, Any]]:
             office
             | {
                 "id": str(ident),
-                "name": str(row["name"]),
+                "name": str(columns["name"][i]),
                 "region": view.regions[i] if view.regions is not None else None,
                 "s": [_num(v) for v in values[i]],
                 "m": [bool(v) for v in mask[i]],
-                "score": float(row["score"]),
-                "rank": int(row["rank"]),
-                "tier": view.tier_index.get(str(row["tier"]), len(view.c.tiers) - 1),
-                "contrib": [_num(row[c]) for c in view.crit_ids],
+                "score": float(columns["score"][i]),
+                "rank": int(columns["rank"][i]),
+                "tier": view.tier_index.get(str(columns["tier"][i]), len(view.c.tiers) - 1),
+                "contrib": [_num(columns[c][i]) for c in view.crit_ids],
                 "eff": [float(v) for v in eff[i]],
-                "coverage": float(row["coverage"]),
+                "coverage": float(columns["coverage"][i]),
                 "chosen": ident in view.chosen,
-                "ind": _indicator_cells(view, ident),
+                "ind": _indicator_cells(view, ident, raw[i], normalised[i]),
             }
         )
     return countries
 
 
-def _indicator_cells(view: PageView, ident: Any) -> list[list[Any]]:
+def _indicator_cells(view: PageView, ident: Any, raw_values: np.ndarray, norm_values: np.ndarray) -> list[list[Any]]:
     """Per indicator of ``ident``: value shown, level name, normalised value, how imputed (members' values)."""
     r = view.r
     items = view.c.indicator_items()
-    item_ids = [iid for _cid, iid, _ind in items]
-    raw_values = r.raw.loc[ident, item_ids].to_numpy(dtype=float)
-    norm_values = r.normalised.loc[ident, item_ids].to_numpy(dtype=float)
     offices = r.offices
     office_imputed = offices.imputed(str(ident), r.imputations) if offices is not None else {}
     imputed = view.imputed_how
