@@ -173,7 +173,7 @@ def opened(browser: Any, chart_report: Path) -> Iterator[Page]:
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-@pytest.mark.parametrize("width", [390, 1024, 1440])
+@pytest.mark.parametrize("width", [390, *(pytest.param(w, marks=pytest.mark.slow) for w in (1024, 1440))])
 def test_the_charts_are_visible_and_the_page_does_not_scroll_sideways(opened: Page, width: int, tmp_path: Path) -> None:
     page = opened.page
     page.set_viewport_size({"width": width, "height": 900})

@@ -145,7 +145,7 @@ def test_the_printed_page_carries_the_weights_actually_used(opened: Page, tmp_pa
     assert rows and [r for r in rows if r not in text] == []
 
 
-@pytest.mark.parametrize("width", [390, 1024, 1440])
+@pytest.mark.parametrize("width", [390, pytest.param(1024, marks=pytest.mark.slow), 1440])
 def test_the_tuned_page_fits_every_width_and_is_photographed(opened: Page, tmp_path: Path, width: int) -> None:
     page = opened.page
     page.set_viewport_size({"width": width, "height": 900})

@@ -69,7 +69,7 @@ def test_a_click_on_row_100_brings_its_breakdown_into_view_with_focus(opened: Pa
     assert opened.errors() == []
 
 
-@pytest.mark.parametrize("width", [390, 1024])
+@pytest.mark.parametrize("width", [390, pytest.param(1024, marks=pytest.mark.slow)])
 def test_the_page_never_scrolls_sideways(opened: Page, width: int) -> None:
     page = opened.page
     page.set_viewport_size({"width": width, "height": 800})
