@@ -27,6 +27,7 @@ BENCHES = {  # name: (script, full arguments, quick arguments)
     "sensitivity": ("bench_sensitivity.py", [], []),
     "analyses": ("bench_analyses_scale.py", [], ["--repeats", "1"]),
     "panel": ("bench_scale.py", ["--only", "panel"], ["--only", "panel", "--scale", "0.1"]),
+    "tests": ("bench_tests.py", [], []),
 }
 
 TARGET_LINE = re.compile(r"[:-]\s*(met|NOT met)\s*$")  # "...: met" or "... - NOT met"
