@@ -1,5 +1,5 @@
-"""``python -m scorer`` runs the command-line interface."""
+"""``python -m scorer`` runs the command-line interface, as the ``unct-scorer`` command does."""
 
-from scorer.cli import main
+from scorer.cli import run
 
-main()
+run()

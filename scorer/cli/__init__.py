@@ -201,13 +201,28 @@ def run() -> None:
 
     The command owns this process, so it may tune the process's heap
     (:func:`scorer.solvers.heap.keep_freed_memory`: the exact stability
-    intervals free and reallocate blocks of pair arrays); a library caller's
-    process is left as it is.
+    intervals free and reallocate blocks of pair arrays) and its BLAS threads
+    (:func:`one_blas_thread`); a library caller's process is left as it is.
     """
     from scorer.solvers.heap import keep_freed_memory
 
+    one_blas_thread()
     keep_freed_memory()
     main(prog_name="unct-scorer")
+
+
+def one_blas_thread() -> None:
+    """Ask OpenBLAS for one thread, unless the user has chosen a number (issue 18).
+
+    The commands' matrix products are thin (units x a few criteria): OpenBLAS's helper
+    threads cost more CPU to start and to spin on than they save. On the demo `rank`
+    took 455 ms of CPU with them and 343 ms without (`import pandas` alone: 348 ms);
+    the sensitivity draws' products spend the same CPU in one thread. OpenBLAS reads
+    the setting when NumPy loads, which no command has done yet here; set
+    OPENBLAS_NUM_THREADS or OMP_NUM_THREADS to choose another number.
+    """
+    if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
 if __name__ == "__main__":  # pragma: no cover
