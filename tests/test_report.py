@@ -189,7 +189,9 @@ def test_every_user_string_is_escaped(tmp_path: Path) -> None:
     assert "</script><script>alert(2)</script>" in [c["region"] for c in data["countries"]]
     assert data["criteria"][0]["label"] == QUOTED_LABEL
     assert data["indicators"][0]["column"] == QUOTED_COLUMN
-    assert f'aria-label="{esc(QUOTED_LABEL)} weight (slider)"' in page
+    # The slider's accessible name isolates the label (FSI ... PDI), so a right-to-left or U+202E label cannot
+    # reorder "weight (slider)" after it, as in the charts' names.
+    assert f'aria-label="\u2068{esc(QUOTED_LABEL)}\u2069 weight (slider)"' in page
 
 
 def test_excluded_countries_are_listed_with_why_and_no_region_means_no_region_filter(small) -> None:  # type: ignore[no-untyped-def]
