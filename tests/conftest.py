@@ -136,6 +136,13 @@ SLOW_IN_THE_DEFAULT_RUN = frozenset(
         "tests/test_reproduce.py::test_the_pages_rank_line_repeats_every_reading_option",
         "tests/test_reproduce.py::test_charts_record_the_command_that_rewrites_them",
         "tests/test_machine_output.py::test_chatty_select_in_a_real_process_prints_clean_output",
+        # Volume and process-level cases whose smaller or in-process kin stay in the default run: 40 random
+        # kills per signal run in the slow step (test_many_random_kills_...), two report processes under a
+        # slowed clock, 10,000 files in one folder, 100 stakeholders' sheets.
+        "tests/test_hostile_outputs.py::test_a_process_killed_leaves_the_old_or_the_new_file",
+        "tests/test_reproduce.py::test_a_slow_clock_changes_no_byte_of_any_report_kind",
+        "tests/test_hostile_evidence.py::test_ten_thousand_tiny_files_are_all_read",
+        "tests/test_hostile_judgements.py::test_a_hundred_stakeholders_print_no_pandas_warnings",
     }
 )
 
