@@ -30,7 +30,7 @@ from scorer.core.imputation import impute_cells
 from scorer.core.normalisation import method_of
 from scorer.core.ranking import assign_tiers, rank_scores, ranking_order
 from scorer.core.result import ScoreResult
-from scorer.core.scoring import Scored, aggregate, score_matrix
+from scorer.core.scoring import Scored, aggregate, rows_in_order, score_matrix
 from scorer.errors import ConfigError, DataError, Problem, ProblemCollector, ScoringError
 from scorer.model.criteria import Criteria, MissingPolicy, check_unbounded
 from scorer.prepare.cells import clean_text, is_missing
@@ -576,31 +576,3 @@ def _result(prepared: Prepared, criteria: Criteria, units: _Units, scored: Score
             for node, values in scored.details.items()
         },
     )
-
-
-def rows_in_order(values: np.ndarray, positions: np.ndarray, *, in_place: bool = False) -> np.ndarray:
-    """``values[positions]``, the rows of a matrix reordered, in its own layout (column-major stays so).
-
-    ``np.take`` copies whole rows where fancy indexing goes cell by cell (ten times slower on a
-    wide table); a column-major matrix is taken column by column, each a contiguous run, and with
-    ``in_place`` (the caller never reads ``values`` again) into itself, through one column of scratch.
-
-    >>> m = np.asfortranarray([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    >>> rows_in_order(m, np.array([2, 0, 1])).tolist()
-    [[5.0, 6.0], [1.0, 2.0], [3.0, 4.0]]
-    >>> rows_in_order(m, np.array([2, 0, 1]), in_place=True) is m, m[:, 0].tolist()
-    (True, [5.0, 1.0, 3.0])
-    """
-    column_major = values.ndim == 2 and values.flags.f_contiguous and not values.flags.c_contiguous
-    if not column_major or len(positions) != len(values):
-        return np.take(values, positions, axis=0)
-    if in_place and values.flags.writeable:
-        scratch = np.empty(len(values), dtype=values.dtype)
-        for j in range(values.shape[1]):
-            np.take(values[:, j], positions, out=scratch, mode="clip")  # positions are in range: clip skips a check
-            values[:, j] = scratch
-        return values
-    out = np.empty(values.shape, dtype=values.dtype, order="F")
-    for j in range(values.shape[1]):
-        np.take(values[:, j], positions, out=out[:, j], mode="clip")
-    return out

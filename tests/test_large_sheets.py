@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 
 from scorer.core import scoring
 from scorer.core.imputation import impute_cells
+from scorer.core.scoring import rows_in_order
 from scorer.errors import DataError
 from scorer.io.criteria_file import parse_criteria_text
 from scorer.io.csv_text import split_columns
 from scorer.io.spreadsheet import SPACES, _select_header, frame_from_rows, parse_csv_text, read_csv_records
 from scorer.model.criteria import Indicator
-from scorer.pipeline import prepare_countries, rows_in_order, score_prepared
+from scorer.pipeline import prepare_countries, score_prepared
 from scorer.prepare.columns import ColumnPlan
 from scorer.prepare.countries import default_resolver, fold_name, normalize_name
 from scorer.prepare.identity import identify_rows

@@ -497,8 +497,8 @@ def _level_name(levels: dict[str, float] | None, value: float) -> str:
     return ""
 
 
-def _first_by(frame: pd.DataFrame, ident: str, key: str, *fields: str) -> dict[str, tuple[str, str]]:
-    """The rows of ``frame`` for unit ``ident``, keyed by column ``key``: the first row's two ``fields``.
+def _first_by(frame: pd.DataFrame, ident: str, key: str, first: str, second: str) -> dict[str, tuple[str, str]]:
+    """The rows of ``frame`` for unit ``ident``, keyed by column ``key``: the first such row's ``first`` and ``second``.
 
     One pass over the frame per breakdown, where a mask per indicator made a report's worked
     examples cost a pass per indicator and country (issue 18).
@@ -507,6 +507,6 @@ def _first_by(frame: pd.DataFrame, ident: str, key: str, *fields: str) -> dict[s
         return {}
     mine = frame.loc[frame["id"] == ident]
     found: dict[str, tuple[str, str]] = {}
-    for name, first, second in zip(mine[key], mine[fields[0]], mine[fields[1]], strict=True):
-        found.setdefault(str(name), (str(first), str(second)))
+    for name, a, b in zip(mine[key], mine[first], mine[second], strict=True):
+        found.setdefault(str(name), (str(a), str(b)))
     return found

@@ -219,3 +219,30 @@ def _decompose(
         no_contributions=no_contributions,
         details=details,
     )
+
+
+def rows_in_order(values: np.ndarray, positions: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+    """``values[positions]``, the rows of a matrix reordered, in its own layout (column-major stays so).
+
+    ``np.take`` copies whole rows where fancy indexing goes cell by cell (ten times slower on a
+    wide table); a column-major matrix is taken column by column, each a contiguous run, and with
+    ``in_place`` (the caller never reads ``values`` again) into itself, through one column of scratch.
+
+    >>> m = np.asfortranarray([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> rows_in_order(m, np.array([2, 0, 1])).tolist()
+    [[5.0, 6.0], [1.0, 2.0], [3.0, 4.0]]
+    >>> rows_in_order(m, np.array([2, 0, 1]), in_place=True) is m, m[:, 0].tolist()
+    (True, [5.0, 1.0, 3.0])
+    """
+    column_major = values.ndim == 2 and values.flags.f_contiguous and not values.flags.c_contiguous
+    if not column_major or len(positions) != len(values):
+        return np.take(values, positions, axis=0)
+    into_itself = in_place and values.flags.writeable
+    out = values if into_itself else np.empty(values.shape, dtype=values.dtype, order="F")
+    scratch = np.empty(len(values), dtype=values.dtype) if into_itself else None
+    for j in range(values.shape[1]):
+        # positions are in range: "clip" skips a bounds check; a column cannot be taken into itself
+        taken = np.take(values[:, j], positions, out=out[:, j] if scratch is None else scratch, mode="clip")
+        if scratch is not None:
+            out[:, j] = taken
+    return out

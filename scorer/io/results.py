@@ -160,8 +160,10 @@ def weight_spans(text: str) -> dict[str, tuple[int, int]] | None:
     """
     import yaml
 
+    from scorer.io.criteria_file import SAFE_LOADER
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SAFE_LOADER)  # the criteria reader's parser: the same marks
     except yaml.YAMLError:
         return None
     criteria = _child(root, "criteria")
