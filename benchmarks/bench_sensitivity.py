@@ -4,14 +4,14 @@
   the marginal cost of the draws in a whole process, each against the ten-line argpartition
   NumPy core on the same draws (at most 0.35x), and ``sensitivity`` at its default 10,000
   draws against ``rank`` (at most 0.15 s more); CPU time, medians of interleaved runs.
-  The core and the library call are timed by the CPU time of their own thread, and the
-  core by that of its whole process too, as issue 18 first measured it: the core's
-  products of 10,000 x 162 wake OpenBLAS's helper threads, which keep spinning while the
-  core selects and counts, and after it. That about doubles the process's CPU time (about
-  140 -> 280 ms; 147 ms with OPENBLAS_NUM_THREADS=1) by work that is not the core's, by an
-  amount that varies with the machine's load, and it is charged to whatever runs next in
-  the process. The library stays on one thread (its products are kept small), and the
-  whole-process figure (101,000 - 1,000 draws) counts every thread of its process.
+  Everything here runs with one OpenBLAS thread (set below, before NumPy loads), as the
+  ``unct-scorer`` command does: then a process's CPU time is its one thread's, and the core
+  and the library are compared on the same footing, all of their work counted. With
+  OpenBLAS's helper threads the core's products of 10,000 x 162 are split between threads
+  that keep spinning after it: its process CPU about doubles (the spinning, by an amount
+  that varies with the load) while its own thread's CPU leaves out the helpers' share of
+  the products. Both of those figures are printed too, from a child process with the
+  helpers, as issue 18 first measured the core.
 
 - ``acceptability`` for 100,000 weight draws x 162 countries x k in {3, 5, 10}
   (targets: <= 150 ms, <= 64 MB extra memory), against a plain NumPy version
@@ -46,6 +46,9 @@ a separate virtual environment from ``benchmarks/requirements.txt``::
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads: see the module's docstring
+
 import resource
 import statistics
 import subprocess
@@ -268,26 +271,56 @@ def target_table(repeats: int = 7) -> None:
         },
         repeats,
     )
-    core, core_process = cpu["core@thread"], cpu["core"]
-    library, few = cpu["library@thread"], cpu["few@thread"]
+    core, library, few = cpu["core"], cpu["library"], cpu["few"]
+    helpers = core_with_helpers(repeats)
     whole_many = process_cpu(["sensitivity", "--draws", str(DRAWS + 1_000), "--format", "csv"], 5)
     whole_few = process_cpu(["sensitivity", "--draws", "1000", "--format", "csv"], 5)
     rank = process_cpu(["rank", "--format", "csv"], 5)
     default = process_cpu(["sensitivity", "--format", "csv"], 5)
     load = os.getloadavg()[0]
     print(f"sensitivity on the demo, {DRAWS:,} draws (CPU, median; core = argpartition NumPy core, same draws)")
-    print(f"  argpartition core, its thread {core * 1000:5.0f} ms  (load average {load:.1f})")
-    print(f"  core's whole process          {core_process * 1000:5.0f} ms  (OpenBLAS's helpers spinning)")
-    print(f"  library call, its thread      {library * 1000:5.0f} ms  {met(library / core, 0.35, 'x core')}")
+    print(f"  argpartition core, one thread {core * 1000:5.0f} ms  (load average {load:.1f})")
+    print(f"  library call                  {library * 1000:5.0f} ms  {met(library / core, 0.35, 'x core')}")
     print(f"  library, draws only           {(library - few) * 1000:5.0f} ms  {(library - few) / core:.2f}x core")
     marginal = whole_many - whole_few
     print(f"  process 101,000 - 1,000       {marginal * 1000:5.0f} ms  {met(marginal / core, 0.35, 'x core')}")
     print(
-        f"  against the core's whole process: library {library / core_process:.2f}x, "
-        f"process 101,000 - 1,000 {marginal / core_process:.2f}x"
+        f"  the core with OpenBLAS's helpers: its thread {helpers['thread'] * 1000:.0f} ms, its process "
+        f"{helpers['process'] * 1000:.0f} ms (library {library / helpers['thread']:.2f}x / "
+        f"{library / helpers['process']:.2f}x)"
     )
     added = default - rank
     print(f"  sensitivity (10,000) - rank   {added * 1000:5.0f} ms  {met(added * 1000, 150, ' ms')}")
+
+
+_CORE_WITH_HELPERS = """
+import statistics, sys, time
+import numpy  # first: OpenBLAS starts with its helpers before the benchmark module asks for one thread
+sys.path.insert(0, {here!r})
+from bench_sensitivity import DRAWS, TOP_K, argpartition_core
+from scorer import demo_result
+from scorer.analyses.common import weighted_sum_inputs
+from scorer.solvers.sampling import WeightConstraints, sample_weights
+_ids, values, _mask = weighted_sum_inputs(demo_result(), "the benchmark")
+draws = sample_weights(WeightConstraints(values.shape[1]), DRAWS, seed=1)
+argpartition_core(values, draws, TOP_K)
+thread, process = [], []
+for _ in range({repeats}):
+    t, p = time.thread_time(), time.process_time()
+    argpartition_core(values, draws, TOP_K)
+    thread.append(time.thread_time() - t)
+    process.append(time.process_time() - p)
+print(statistics.median(thread), statistics.median(process))
+"""
+
+
+def core_with_helpers(repeats: int) -> dict[str, float]:
+    """The core's CPU, its thread and its whole process, in a child process where OpenBLAS has its helper threads."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    code = _CORE_WITH_HELPERS.format(here=os.path.dirname(os.path.abspath(__file__)), repeats=repeats)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
+    thread, process = (float(x) for x in out.split())
+    return {"thread": thread, "process": process}
 
 
 def met(value: float, target: float, unit: str) -> str:

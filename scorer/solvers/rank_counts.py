@@ -9,16 +9,16 @@ the central weights of the rows it puts in the top K, and the tier counts.
 rows at a time: percentiles from cumulative counts, so the ranks of single
 draws are never stored.
 
-Most chunks take a shorter way (:class:`_EveryRow`): every country in one sort,
-a repeated row as a copy of its first, so that without a tie between different
-rows each rank is the place in the sort, with no cumulative ranks; the counts
-per place and row are added in place and become rank counts at the end. A
-chunk with such a tie is counted the long way, with the same sums.
+Most draws take a shorter way (:class:`scorer.solvers.every_row.EveryRow`):
+every country in one sort of small integer keys, a repeated row as copies of
+its key, so that without a tie between different rows each rank is the place
+in the sort; the counts per place and row are added in place and become rank
+counts at the end. A draw that may hold such a tie is counted the long way.
 
 Memory. The counts are one row per distinct country and one column per rank.
 Up to :data:`BINCOUNT_CELLS` cells they are int64 and a chunk is added with
-``np.bincount`` (or, by :class:`_EveryRow`, to ``n x n`` int64 counts per place
-with ``np.add.at``, up to 2,048 countries); past that (thousands of countries) they take the smallest
+``np.bincount`` (or, by ``EveryRow``, to ``n x distinct rows`` int64 counts per
+place with ``np.add.at``, up to 2,048 countries); past that (thousands of countries) they take the smallest
 unsigned type that holds the number of draws (2 bytes below 65,536 draws), a
 chunk is added in place with ``np.add.at`` (no temporary of the matrix's
 size), and the result keeps the shares of the first ``ranks_kept`` ranks only
@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from scorer.core.aggregation import weighted_sums
 from scorer.core.ranking import TIE_DECIMALS, TierRule
+from scorer.solvers.every_row import EveryRow
 from scorer.solvers.rank_stats import rank_statistics
 
 FloatArray = NDArray[np.float64]
@@ -147,7 +148,7 @@ class RankCounts:
         self.tier_counts = np.zeros(self.size * (len(rules) + 1), dtype=np.int64)
         self.draws = 0
         self.buffers: dict[str, NDArray[Any]] = {}
-        self.every_row = _EveryRow.of(self)
+        self.every_row = EveryRow.of(self)
 
     def buffer(self, name: str, shape: tuple[int, ...], dtype: type[np.generic]) -> NDArray[Any]:
         """A reused work array: fresh chunk-sized arrays would cost a page fault per 4 KB, every chunk."""
@@ -166,9 +167,11 @@ class RankCounts:
         return weighted_sums(w, x, self.mi, out=self.buffer("scores", shape, np.float64), work=work)
 
     def add(self, w: FloatArray, values: FloatArray | None) -> None:
-        """Count a chunk of weight draws (and its perturbed values): :class:`_EveryRow` when it can, else exactly."""
-        if self.every_row is None or not self.every_row.add(w, values):
+        """Count a chunk of weight draws (and its perturbed values): by :class:`EveryRow` if it can, else exactly."""
+        if self.every_row is None:
             self.add_exact(w, values)
+        else:
+            self.every_row.add(w, values)
 
     def add_exact(self, w: FloatArray, values: FloatArray | None) -> None:
         """Count a chunk on the distinct rows, ties and repeats resolved along the sorted keys."""
@@ -323,9 +326,9 @@ class RankCounts:
         kept: int | None = None,
     ) -> SmaaResult:
         """The statistics of the draws counted, per country (``kept`` ranks' shares; default :func:`ranks_kept`)."""
-        d, k = self.draws, self.top_k
         if self.every_row is not None:
             self.every_row.flush()
+        d, k = self.draws, self.top_k
         kept = ranks_kept(self.n, k) if kept is None else kept
         stats = self.statistics(kept)
         in_top_items = stats["in_top"]
@@ -420,96 +423,6 @@ class RankCounts:
             left -= size
         out[has] = hits / draws
         return out
-
-
-class _EveryRow:
-    """The common chunk's kernel: every country in one sort, its 0-based rank ``n - 1 - p`` at place ``p``.
-
-    A repeated row is scored once and copied into the repeats' columns, so that the
-    repeats tie with it bit for bit and sit next to each other; the last of such a
-    run (its highest column) has the run's rank, and the distinct row's counts are
-    read from that column. In a chunk without any other tie this needs no
-    cumulative ranks: counts per place and column, ``(n, n)``, added in place
-    (``np.add.at``), and turned into the rank counts once, by :meth:`flush`. A
-    chunk where different rows tie (more equal neighbours than repeats) returns
-    False and is counted by :meth:`RankCounts.add_exact`; so is every chunk when a
-    tier has a ``min_score``, or past 2,048 countries (:meth:`of`).
-    """
-
-    def __init__(self, owner: RankCounts):
-        n, size = owner.n, owner.size
-        self.owner, self.n, self.repeats = owner, n, n - size
-        repeats = np.setdiff1d(np.arange(n), owner.items)
-        self.source = owner.inverse[repeats]
-        """The distinct row (and column) each repeat's column copies."""
-        self.top_column = np.arange(size)
-        np.maximum.at(self.top_column, self.source, np.arange(size, n))
-        self.codes = np.arange(n, dtype=np.int64)
-        self.bits = max(1, (n - 1).bit_length())
-        self.low = np.int64((1 << self.bits) - 1)
-        self.place_start = self.codes * n
-        self.by_place = np.zeros(n * n, dtype=np.int64)
-
-    @classmethod
-    def of(cls, owner: RankCounts) -> _EveryRow | None:
-        """The kernel for these counts, or None where it does not apply (tiers by score, many countries)."""
-        n = owner.n
-        if owner.by_score or n * n > BINCOUNT_CELLS or (n - 1).bit_length() > _FLOAT_KEY_BITS:
-            return None
-        return cls(owner)
-
-    def add(self, w: FloatArray, values: FloatArray | None) -> bool:
-        """Count a chunk and return True, or return False (nothing counted) if two different rows tie in it."""
-        c = len(w)
-        # Whole numbers below 2**40 keep their order as float64 bit patterns, and end in >= 12 zero bits.
-        key = self.rounded(w, values).view(np.int64)
-        key |= self.codes
-        key.sort(axis=1)
-        # Equal neighbours (equal rounded scores): the repeats' c * repeats, or a tie. Pairs across two
-        # draws' rows are counted too when equal, which can only send a chunk to the exact count.
-        flat = key.reshape(-1)
-        gap = np.subtract(flat[1:], flat[:-1], out=self.owner.buffer("gap", (len(flat) - 1,), np.int64))
-        equal = np.less(gap.view(np.uint64), 1 << self.bits, out=self.owner.buffer("tie", gap.shape, np.bool_))
-        if np.count_nonzero(equal) > c * self.repeats:
-            return False
-        self.count(w, key)
-        return True
-
-    def rounded(self, w: FloatArray, values: FloatArray | None) -> FloatArray:
-        """Scores times ``10**TIE_DECIMALS``, rounded, ``(draws, n)``: the distinct rows, then the repeats' copies."""
-        own, size = self.owner, self.owner.size
-        if not self.repeats:
-            s = own.scores(w, values)
-        else:
-            s = own.buffer("every", (len(w), self.n), np.float64)
-            if own.mi is None and values is None:
-                weighted_sums(w, own.vi, None, out=s[:, :size])  # the product writes rows of a wider array directly
-            else:
-                s[:, :size] = own.scores(w, values)
-            np.take(s, self.source, axis=1, out=s[:, size:])
-        np.multiply(s, _SCALE, out=s)
-        return np.rint(s, out=s)
-
-    def count(self, w: FloatArray, key: IntArray) -> None:
-        """Add a sorted chunk: the draws' weights to the central weights of its top K, one to each place's column."""
-        own, n = self.owner, self.n
-        column = np.bitwise_and(key, self.low, out=key)
-        # Each column's weights summed in draw order from 0, as RankCounts.count's bincount adds them (the same
-        # sums, bit for bit), then added to the central weights.
-        top = column[:, n - own.top_k :].reshape(-1)
-        part = np.zeros((own.k_criteria, n))
-        for j, row in enumerate(np.repeat(w.T, own.top_k, axis=1)):
-            np.add.at(part[j], top, row)
-        own.central += part.T[self.top_column]
-        column += self.place_start
-        np.add.at(self.by_place, column.reshape(-1), 1)
-        own.draws += len(w)
-
-    def flush(self) -> None:
-        """Move the counts per place and column into the owner's rank counts (rank ``n - 1 - place``)."""
-        placed = self.by_place.reshape(self.n, self.n)
-        self.owner.counts += placed[::-1, self.top_column].T.reshape(-1)
-        self.by_place[:] = 0
 
 
 def _count_type(total: int) -> type[np.unsignedinteger[Any]]:

@@ -54,6 +54,8 @@ BoolArray = NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
 _CHUNK = 1024
+_SUM_TOLERANCE = 1e-9
+"""How far from 1 a given weight draw may sum (sampled draws are within about 1e-15)."""
 _CHUNK_CELLS = 1 << 20
 """Draws times countries per chunk at most (work arrays of 8 MB): thousands of countries take smaller chunks."""
 
@@ -174,6 +176,17 @@ def acceptability(
         )
     if not np.isfinite(w.sum()) or w.min() < 0:
         raise ScoringError(Problem("scoring.weights", "weight draws should be finite and >= 0, but some are not"))
+    sums = w.sum(axis=1)
+    off = np.flatnonzero(np.abs(sums - 1.0) > _SUM_TOLERANCE)
+    if len(off):
+        raise ScoringError(
+            Problem(
+                "scoring.weights",
+                f"each weight draw should sum to 1, but row {off[0]} sums to {sums[off[0]]:.12g}"
+                + (f" ({len(off)} rows)" if len(off) > 1 else ""),
+                fix="divide each row by its sum",
+            )
+        )
     chunk = _chunk_size(chunk_size, v.shape, values_sampler)
     chunks = (w[i : i + chunk] for i in range(0, len(w), chunk))
     return _analyse(v, m, chunks, len(w), top_k, tiers, values_sampler, seed, confidence_draws, progress, None)
@@ -275,11 +288,27 @@ def _analyse(
     acc = RankCounts(v, m, k, rules, dedupe=sampler is None, total=total)
     done = 0
     for w in chunks:
-        acc.add(w, None if sampler is None or rng is None else sampler(rng, len(w)))
+        acc.add(w, None if sampler is None or rng is None else _sampled_values(sampler, rng, w.shape, v.shape))
         done += len(w)
         if progress is not None:
             progress(done, total)
     return acc.result(sampler, rng, confidence_draws, method)
+
+
+def _sampled_values(
+    sampler: ValuesSampler, rng: np.random.Generator, weights: tuple[int, ...], values: tuple[int, ...]
+) -> FloatArray:
+    """A chunk of perturbed values from ``sampler``, checked: one table per draw, each cell in [0, 1]."""
+    x = np.asarray(sampler(rng, weights[0]), dtype=np.float64)
+    if x.shape != (weights[0], *values):
+        raise ScoringError(
+            Problem("scoring.values", f"the values sampler should return shape {(weights[0], *values)}, not {x.shape}")
+        )
+    if not (x.min() >= 0.0 and x.max() <= 1.0):  # NaN fails too
+        raise ScoringError(
+            Problem("scoring.values", "the values sampler should return criterion scores between 0 and 1, but did not")
+        )
+    return x
 
 
 assign_tiers = tier_indices
