@@ -89,6 +89,7 @@ def test_every_draw_respects_bounds_and_order(c: WeightConstraints) -> None:
     [
         WeightConstraints(3),
         WeightConstraints(3, order=(2, 0, 1)),
+        WeightConstraints(3, lower=[0.25, 0.1, 0.2], upper=[0.55, 0.4, 0.5], order=(0, 2, 1)),
         BOUNDED,
         WeightConstraints(10, upper=[0.15] * 10),
     ],
@@ -240,8 +241,8 @@ def test_rejection_keeps_the_rows_of_the_row_formula_within_the_bounds() -> None
     from scorer.solvers.sampling import TOL, _make_sampler
 
     c = WeightConstraints(3, lower=[0.25, 0.1, 0.2], upper=[0.55, 0.4, 0.5], order=(0, 2, 1))
-    got = sample_weights(c, 2000, seed=11)
-    batch = _make_sampler(c, "auto").batch  # type: ignore[attr-defined]
+    got = sample_weights(c, 2000, seed=11, method="rejection")
+    batch = _make_sampler(c, "rejection").batch  # type: ignore[attr-defined]
     rng = np.random.default_rng(11)
     rows = []
     while sum(map(len, rows)) < 2000:
@@ -250,3 +251,35 @@ def test_rejection_keeps_the_rows_of_the_row_formula_within_the_bounds() -> None
         w[:, [0, 2, 1]] = -np.sort(-w[:, [0, 2, 1]], axis=1)
         rows.append(w[np.all((w >= c.lower - TOL) & (w <= c.upper + TOL), axis=1)])
     assert np.array_equal(got, np.concatenate(rows)[:2000])
+
+
+def test_a_triangle_of_three_weights_is_drawn_uniformly() -> None:
+    # w0 >= 0.5 leaves the triangle (0.5, 0, 0.5), (1, 0, 0), (0.5, 0.5, 0): uniform draws average to its
+    # centroid (2/3, 1/6, 1/6), and w1 = 0.5 - (w0 - 0.5) * t has P(w1 <= y) = 1 - (1 - 2y)^2 on [0, 0.5].
+    c = WeightConstraints(3, lower=[0.5, 0, 0])
+    assert sampling_method(c) == "polygon"
+    w = sample_weights(c, 100_000, seed=3)
+    assert_in_region(w, c)
+    np.testing.assert_allclose(w.mean(axis=0), [2 / 3, 1 / 6, 1 / 6], atol=0.002)
+    assert stats.kstest(w[:, 1], lambda y: 1 - (1 - 2 * np.clip(y, 0, 0.5)) ** 2).pvalue > 0.01
+
+
+@pytest.mark.parametrize(
+    "c",
+    [
+        WeightConstraints(3, lower=[0.25, 0.1, 0.2], upper=[0.55, 0.4, 0.5], order=(0, 2, 1)),
+        WeightConstraints(3, lower=[0.3, 0.3, 0.3], upper=[0.33, 0.36, 0.4]),  # 0.6% of the simplex
+        WeightConstraints(2, lower=[0.1, 0.3], upper=[0.6, 1.0], order=(1, 0)),
+        WeightConstraints(4, lower=[0.1, 0.25, 0.2, 0.1], upper=[0.5, 0.25, 0.6, 0.3]),  # one pinned: three free
+    ],
+)
+def test_two_or_three_free_weights_are_drawn_from_their_polygon_as_rejection_does(c: WeightConstraints) -> None:
+    assert sampling_method(c) == "polygon"
+    exact = sample_weights(c, 40_000, seed=4)
+    kept = sample_weights(c, 40_000, seed=5, method="rejection")
+    assert_in_region(exact, c)
+    np.testing.assert_allclose(exact.mean(axis=0), kept.mean(axis=0), atol=0.003)
+    np.testing.assert_allclose(exact.std(axis=0), kept.std(axis=0), atol=0.003)
+    for j in range(c.k):
+        if np.ptp(exact[:, j]) > 0:
+            assert stats.ks_2samp(exact[:, j], kept[:, j]).pvalue > 0.001

@@ -109,7 +109,7 @@ def test_sensitivity_same_seed_same_numbers(demo: ScoreResult) -> None:
 def test_sensitivity_summary_is_consistent(demo: ScoreResult) -> None:
     rep = sensitivity(demo, draws=5000, seed=1, top_k=20)
     s = rep.summary
-    assert rep.top_k == 20 and rep.top_k_tier is None and rep.method == "rejection"
+    assert rep.top_k == 20 and rep.top_k_tier is None and rep.method == "polygon"
     assert s["p_top_k"].sum() == pytest.approx(20)
     assert ((s["robustness"] == "always") == (s["p_top_k"] == 1)).all()
     assert ((s["robustness"] == "never") == (s["p_top_k"] == 0)).all()

@@ -38,7 +38,7 @@ def test_sensitivity_leads_with_the_answer() -> None:
     lines = res.stdout.splitlines()
     assert lines[0] == (
         "Top 15 (tier 'join') under 2,000 weightings drawn uniformly from the allowed weights "
-        "(seed 20210816, rejection sampling)."
+        "(seed 20210816, polygon sampling)."
     )
     assert lines[1].startswith("Allowed weights: engagement between 0.25 and 0.55; representation between 0.1 and 0.4")
     assert any(line.startswith("In the top 15 under every sampled weighting (") for line in lines)

@@ -14,9 +14,14 @@ Methods, picked automatically (:func:`sampling_method`):
   criteria, so sorting the ordered criteria's values of a uniform draw maps it
   uniformly onto the ordered region (every point has the same number of
   preimages), also when the order names only some criteria.
-- ``rejection``: bounds; draws of the two exact methods outside the bounds are
-  dropped. Exact; used when at least 2% of draws are kept (estimated once per
-  constraint set with a fixed pilot seed, so the choice never depends on ``seed``).
+- ``polygon``: bounds on two or three free weights. The allowed weights are a
+  segment, or a convex polygon in the plane of the first two weights (the simplex
+  clipped by each inequality); exact: a triangle of the polygon drawn by its area,
+  a uniform point in it. Nothing is dropped, however small the region.
+- ``rejection``: bounds on four or more weights; draws of the two exact methods
+  outside the bounds are dropped. Exact; used when at least 2% of draws are kept
+  (estimated once per constraint set with a fixed pilot seed, so the choice never
+  depends on ``seed``).
 - ``hit-and-run``: bounds leaving a small region; an MCMC walk that is uniform in
   the limit, run as many parallel chains with burn-in, direction rounding from
   the chains' spread, and thinning.
@@ -50,6 +55,7 @@ FloatArray = NDArray[np.float64]
 Method = Literal["auto", "rejection", "hit-and-run"]
 
 _BLOCK = 4096
+_POLYGON_BLOCK = 16384
 _PILOT_DRAWS = 4000
 _PILOT_SEED = 20240611
 _MIN_ACCEPTANCE = 0.02
@@ -263,6 +269,106 @@ _NETWORKS = {1: [], 2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)], 4: [(0, 1), (2, 3)
 """Sorting networks, largest first, for orders of up to 4 criteria (more: ``np.sort``)."""
 
 
+class _Polygon(_Sampler):
+    """Two or three free weights with bounds: the allowed weights are a segment or a convex polygon, drawn exactly.
+
+    In the plane of the first two weights (the third is 1 minus them) the polygon is cut
+    into triangles from its first corner; a draw picks a triangle by its area, then a
+    uniform point in it from two uniforms (folded back across the diagonal when they sum
+    past 1). With two weights, a uniform point of the segment of allowed first weights.
+    """
+
+    method = "polygon"
+
+    def __init__(self, corners: FloatArray):
+        self.corners = corners
+        if len(corners[0]) == 2:
+            first = corners[0]
+            legs = corners[1:] - first
+            areas = np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0])
+            self.shares = np.cumsum(areas[:-1]) / areas.sum()
+
+    def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
+        while True:
+            yield self.draw(rng, _POLYGON_BLOCK)
+
+    def draw(self, rng: np.random.Generator, size: int) -> FloatArray:
+        """``size`` draws, worked on contiguous columns."""
+        corners = self.corners
+        if corners.shape[1] == 1:
+            low, high = float(corners[0, 0]), float(corners[1, 0])
+            x = rng.random(size)
+            x *= high - low
+            x += low
+            return np.column_stack([x, 1.0 - x])
+        u = rng.random((3, size))
+        triangle = np.zeros(size, dtype=np.intp)
+        for share in self.shares:  # a few triangles: one comparison each
+            triangle += u[0] >= share
+        s, t = u[1], u[2]
+        folded = s + t > 1.0
+        np.subtract(1.0, s, out=s, where=folded)
+        np.subtract(1.0, t, out=t, where=folded)
+        first = corners[0]
+        b = (corners[1:-1] - first)[triangle]
+        c = (corners[2:] - first)[triangle]
+        x = first[0] + s * b[:, 0] + t * c[:, 0]
+        y = first[1] + s * b[:, 1] + t * c[:, 1]
+        out = np.column_stack([x, y, 1.0 - x - y])
+        np.maximum(out, 0.0, out=out)  # corners on an edge of the simplex: no -1e-17
+        return out
+
+
+def _corners(k: int, lower: FloatArray, upper: FloatArray, order: tuple[int, ...] | None) -> FloatArray | None:
+    """The allowed region of two or three weights in the first ``k - 1`` weights: segment ends or polygon corners.
+
+    The simplex (a triangle in the plane of the first two weights) is clipped by each
+    inequality in turn (Sutherland and Hodgman). None if what is left has no length or
+    area (then another method applies).
+
+    >>> _corners(3, np.array([0.2, 0.0, 0.0]), np.ones(3), None).round(3).tolist()
+    [[0.2, 0.0], [1.0, 0.0], [0.2, 0.8]]
+    >>> _corners(2, np.array([0.1, 0.3]), np.array([0.6, 1.0]), (1, 0)).round(3).tolist()
+    [[0.1], [0.5]]
+    """
+    g, h = _inequalities(k, lower, upper, order)
+    # w = (x, y, 1 - x - y) (or (x, 1 - x)): G w <= h becomes A (x, y) <= b.
+    a = g[:, :-1] - g[:, -1:]
+    b = h - g[:, -1]
+    if k == 2:
+        low, high = 0.0, 1.0
+        for (slope,), bound in zip(a, b, strict=True):
+            if slope > 0:
+                high = min(high, bound / slope)
+            elif slope < 0:
+                low = max(low, bound / slope)
+            elif bound < -TOL:
+                return None
+        return np.array([[low], [high]]) if high - low > 1e-9 else None
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    for row, bound in zip(a, b, strict=True):
+        corners = _clip(corners, row, float(bound))
+        if len(corners) < 3:
+            return None
+    legs = corners[1:] - corners[0]
+    area = float(np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0]).sum()) / 2
+    return corners if area > 1e-12 else None
+
+
+def _clip(corners: FloatArray, row: FloatArray, bound: float) -> FloatArray:
+    """The corners of a convex polygon (in order round it) cut by ``row @ x <= bound``."""
+    kept: list[FloatArray] = []
+    slack = bound - corners @ row
+    inside = slack >= -TOL
+    for i in range(len(corners)):
+        j = (i + 1) % len(corners)
+        if inside[i]:
+            kept.append(corners[i])
+        if inside[i] != inside[j]:
+            kept.append(corners[i] + (corners[j] - corners[i]) * (slack[i] / (slack[i] - slack[j])))
+    return np.array(kept) if kept else np.empty((0, 2))
+
+
 class _Rejection(_Sampler):
     method = "rejection"
 
@@ -436,6 +542,10 @@ def _make_sampler(constraints: WeightConstraints, method: str) -> _Sampler:
                 )
             )
         return base
+    if method == "auto" and k in (2, 3):
+        corners = _corners(k, lower, upper, constraints.order)
+        if corners is not None:
+            return _Polygon(corners)
     pilot = base.draw(np.random.default_rng(_PILOT_SEED), _PILOT_DRAWS)
     acceptance = float(_Rejection(base, lower, upper, 1.0).accept(pilot).mean())
     if method in ("auto", "rejection") and acceptance >= _MIN_ACCEPTANCE:
