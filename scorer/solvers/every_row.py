@@ -57,7 +57,7 @@ WIDE_CODE_BITS = 12
 _GRID = float(1 << 31)
 """The int32 keys' range: the score grid (2**23 steps) times 256 codes."""
 _MARGIN = 1 / 64
-"""Share of a draw's score span added below and above it, so that rounding never leaves the grid."""
+"""Share of the scores' span added below and above it, so that rounding never leaves the grid."""
 _SCALE = 10.0**TIE_DECIMALS
 _MIN_EXTENT = float(1 << 23) * 4 / _SCALE
 """The grid's smallest extent: a step of 4e-12, so that scores equal to 12 decimals are at most a step apart."""
@@ -85,6 +85,8 @@ class EveryRow:
         """Counts per (place, row or spare), places ascending."""
         self.place_start = np.zeros(0, dtype=self.codes.dtype)
         """``place * (size + 1)`` for every cell of the largest chunk so far (a full array adds faster)."""
+        self.code_rows = np.zeros((0, n), dtype=self.codes.dtype)
+        """The codes, one row per draw of the largest chunk so far."""
         values = owner.vi[self.column_row]
         # Weights sum to 1, so w @ ((values - start) * per_unit).T is (score - start) * per_unit: the grid positions.
         start, per_unit = _grid(np.array([values.min()]), np.array([values.max()]))
