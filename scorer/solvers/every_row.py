@@ -118,7 +118,7 @@ class EveryRow:
         if self.narrow and key[:, 0].min() < 0:  # a score off the grid (or not a number) sorts first
             bad = np.concatenate([bad, np.flatnonzero(key[:, 0] < 0)])
         if len(bad):
-            bad = np.unique(bad)
+            bad = np.unique(bad) if len(bad) > 1 else bad
             self.keep(w[bad], None if values is None else values[bad])
         self.count(w, key, bad)
         if self.pending_draws >= c:

@@ -287,6 +287,11 @@ class _Polygon(_Sampler):
             legs = corners[1:] - first
             areas = np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0])
             self.shares = np.cumsum(areas[:-1]) / areas.sum()
+            # Triangle i is first, first + legs[i], first + legs[i + 1]: its two legs, by coordinate.
+            self.legs = (
+                [np.ascontiguousarray(legs[:-1, j]) for j in range(2)],
+                [np.ascontiguousarray(legs[1:, j]) for j in range(2)],
+            )
 
     def stream(self, rng: np.random.Generator) -> Iterator[FloatArray]:
         while True:
@@ -309,14 +314,16 @@ class _Polygon(_Sampler):
         folded = s + t > 1.0
         np.subtract(1.0, s, out=s, where=folded)
         np.subtract(1.0, t, out=t, where=folded)
-        first = corners[0]
-        b = (corners[1:-1] - first)[triangle]
-        c = (corners[2:] - first)[triangle]
-        x = first[0] + s * b[:, 0] + t * c[:, 0]
-        y = first[1] + s * b[:, 1] + t * c[:, 1]
-        out = np.column_stack([x, y, 1.0 - x - y])
+        out = np.empty((3, size))
+        for j in range(2):
+            along, across = self.legs[0][j], self.legs[1][j]
+            np.multiply(s, np.take(along, triangle), out=out[j])
+            out[j] += t * np.take(across, triangle)
+            out[j] += corners[0, j]
+        np.subtract(1.0, out[0], out=out[2])
+        out[2] -= out[1]
         np.maximum(out, 0.0, out=out)  # corners on an edge of the simplex: no -1e-17
-        return out
+        return out.T
 
 
 def _corners(k: int, lower: FloatArray, upper: FloatArray, order: tuple[int, ...] | None) -> FloatArray | None:
