@@ -231,14 +231,13 @@ def argpartition_core(values: np.ndarray, draws: np.ndarray, top_k: int) -> np.n
 
 
 def interleaved(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median CPU seconds of each run, the runs taken in turn; ``name@thread`` too: the calling thread's CPU time."""
+    """Median CPU seconds of each run (the whole process: one OpenBLAS thread here), the runs taken in turn."""
     times: dict[str, list[float]] = {}
     for _ in range(repeats):
         for name, fn in runs.items():
-            process, thread = time.process_time(), time.thread_time()
+            process = time.process_time()
             fn()
             times.setdefault(name, []).append(time.process_time() - process)
-            times.setdefault(f"{name}@thread", []).append(time.thread_time() - thread)
     return {name: statistics.median(values) for name, values in times.items()}
 
 

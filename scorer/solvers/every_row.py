@@ -21,7 +21,7 @@ and that count as cheap as NumPy allows:
   without being equal may hold a tie (equal rounded scores: a shared rank) or
   scores too close for the grid. Such a draw is not counted here: it is kept
   and counted by :meth:`RankCounts.add_exact`, which resolves ties along the
-  exact rounded scores (about one draw in a thousand on the demo). In every
+  exact rounded scores (441 of 100,000 draws on the demo). In every
   other draw the ranks are the places: the order of the keys is the order of
   the rounded scores, and a country's rank is the number of countries after
   its row's last place.
@@ -52,14 +52,15 @@ IntArray = NDArray[np.int64]
 
 NARROW_ROWS = 256
 """Up to this many countries the keys are int32 (8 bits of code); past it, int64."""
-WIDE_CODE_BITS = 12
-"""Code bits of the int64 keys: whole float64 numbers below 2**40 end in at least 12 zero bits."""
+FLOAT_KEY_BITS = 12
+"""Code bits of float-bit keys: whole float64 numbers below 2**40 end in at least 12 zero bits (4,096 rows)."""
 _GRID = float(1 << 31)
 """The int32 keys' range: the score grid (2**23 steps) times 256 codes."""
 _MARGIN = 1 / 64
 """Share of the scores' span added below and above it, so that rounding never leaves the grid."""
-_SCALE = 10.0**TIE_DECIMALS
-_MIN_EXTENT = float(1 << 23) * 4 / _SCALE
+SCALE = 10.0**TIE_DECIMALS
+"""Scores times this, rounded, are the whole numbers that decide ties (``TIE_DECIMALS`` decimals)."""
+_MIN_EXTENT = float(1 << 23) * 4 / SCALE
 """The grid's smallest extent: a step of 4e-12, so that scores equal to 12 decimals are at most a step apart."""
 
 
@@ -74,7 +75,7 @@ class EveryRow:
         """The distinct row of each sorted column: the rows themselves, then one column per repeat."""
         self.mult = np.bincount(self.column_row, minlength=size)
         self.narrow = n <= NARROW_ROWS
-        bits = 8 if self.narrow else WIDE_CODE_BITS
+        bits = 8 if self.narrow else FLOAT_KEY_BITS
         self.low = (1 << bits) - 1
         self.near = (2 << bits) if self.narrow else (1 << bits)
         """Key gaps from 1 to ``near - 1`` may hide a tie (int32: one grid step apart; int64: equal scores)."""
@@ -97,7 +98,7 @@ class EveryRow:
     @classmethod
     def of(cls, owner: RankCounts) -> EveryRow | None:
         """The kernel for these counts, or None where it does not apply (tiers by score, many countries)."""
-        if owner.by_score or not owner.dense or (owner.n - 1).bit_length() > WIDE_CODE_BITS:
+        if owner.by_score or not owner.dense or (owner.n - 1).bit_length() > FLOAT_KEY_BITS:
             return None
         return cls(owner)
 
@@ -141,7 +142,7 @@ class EveryRow:
                 s -= start[:, None]
                 s *= per_unit[:, None]
             else:
-                np.multiply(s, _SCALE, out=s)
+                np.multiply(s, SCALE, out=s)
                 np.rint(s, out=s)
         if not self.narrow:
             key64 = s.view(np.int64)

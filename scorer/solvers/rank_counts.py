@@ -37,8 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scorer.core.aggregation import weighted_sums
-from scorer.core.ranking import TIE_DECIMALS, TierRule
-from scorer.solvers.every_row import EveryRow
+from scorer.core.ranking import TierRule
+from scorer.solvers.every_row import FLOAT_KEY_BITS, SCALE, EveryRow
 from scorer.solvers.rank_stats import rank_statistics
 
 FloatArray = NDArray[np.float64]
@@ -47,11 +47,9 @@ BoolArray = NDArray[np.bool_]
 ValuesSampler = Callable[[np.random.Generator, int], FloatArray]
 """``(rng, size) -> (size, n, k)`` perturbed criterion scores, for data uncertainty."""
 
-_SCALE = 10.0**TIE_DECIMALS
 _OFFSET = 2.0**41
 NOISE_BYTES = 16_000_000
 """Bytes of perturbed values drawn at once (data uncertainty)."""
-_FLOAT_KEY_BITS = 12  # whole floats below 2**40 end in >= 12 zero bits, room for 4096 row indices
 BINCOUNT_CELLS = 1 << 22
 """Rank-count cells up to which a chunk is added by ``np.bincount`` into int64 counts (32 MB)."""
 ALL_RANKS_UP_TO = 1000
@@ -178,9 +176,9 @@ class RankCounts:
         c, size = len(w), self.size
         s = self.scores(w, values)
         # Rounded scores as whole numbers (ties as in scorer.core.ranking), the country index packed in the low bits.
-        q = np.multiply(s, _SCALE, out=s)
+        q = np.multiply(s, SCALE, out=s)
         np.rint(q, out=q)
-        if self.bits > _FLOAT_KEY_BITS:
+        if self.bits > FLOAT_KEY_BITS:
             key = (_OFFSET - q).astype(np.int64)
             key <<= self.bits
             key |= self.index
@@ -301,17 +299,17 @@ class RankCounts:
 
     def score_prefix(self, key: IntArray, min_score: float) -> IntArray:
         """Per draw, how many sorted positions have a rounded score ``>= min_score`` (as ``scorer.core.ranking``)."""
-        z = math.ceil(min_score * _SCALE)
-        while (z - 1) / _SCALE >= min_score:
+        z = math.ceil(min_score * SCALE)
+        while (z - 1) / SCALE >= min_score:
             z -= 1
-        while z / _SCALE < min_score:
+        while z / SCALE < min_score:
             z += 1
         c, size = key.shape
         if z <= 0:
             return np.full(c, size, dtype=np.int64)
         if z > _OFFSET:
             return np.zeros(c, dtype=np.int64)
-        if self.bits <= _FLOAT_KEY_BITS:
+        if self.bits <= FLOAT_KEY_BITS:
             out: IntArray = (key >= np.array(float(z)).view(np.int64)).sum(axis=1)
         else:
             out = (key < (int(_OFFSET) - z + 1) << self.bits).sum(axis=1)
@@ -402,7 +400,7 @@ class RankCounts:
         wc = central[has]
         mult = np.ones(self.size, dtype=np.int64) if self.mult is None else self.mult
         if sampler is None or rng is None:
-            q = np.rint(self.scores(wc, None) * _SCALE)
+            q = np.rint(self.scores(wc, None) * SCALE)
             own = q[np.arange(len(has)), has]
             above = (q > own[:, None]).astype(np.int64) @ mult
             out[has] = (above < self.top_k).astype(np.float64)
@@ -416,7 +414,7 @@ class RankCounts:
             if self.m is not None:
                 x = np.where(self.m, x, 0.0)
             s = weighted_sums(wc, x[:, np.newaxis], self.mi)
-            q = np.rint(s * _SCALE)
+            q = np.rint(s * SCALE)
             own = q[:, np.arange(len(has)), has]
             above = (q > own[:, :, None]).sum(axis=2)
             hits += (above < self.top_k).sum(axis=0)

@@ -283,9 +283,8 @@ class _Polygon(_Sampler):
     def __init__(self, corners: FloatArray):
         self.corners = corners
         if len(corners[0]) == 2:
-            first = corners[0]
-            legs = corners[1:] - first
-            areas = np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0])
+            legs = corners[1:] - corners[0]
+            areas = _fan_areas(legs)
             self.shares = np.cumsum(areas[:-1]) / areas.sum()
             # Triangle i is first, first + legs[i], first + legs[i + 1]: its two legs, by coordinate.
             self.legs = (
@@ -357,9 +356,13 @@ def _corners(k: int, lower: FloatArray, upper: FloatArray, order: tuple[int, ...
         corners = _clip(corners, row, float(bound))
         if len(corners) < 3:
             return None
-    legs = corners[1:] - corners[0]
-    area = float(np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0]).sum()) / 2
+    area = float(_fan_areas(corners[1:] - corners[0]).sum()) / 2
     return corners if area > 1e-12 else None
+
+
+def _fan_areas(legs: FloatArray) -> FloatArray:
+    """Twice the area of each triangle of a fan: first corner, ``first + legs[i]``, ``first + legs[i + 1]``."""
+    return np.abs(legs[:-1, 0] * legs[1:, 1] - legs[:-1, 1] * legs[1:, 0])
 
 
 def _clip(corners: FloatArray, row: FloatArray, bound: float) -> FloatArray:

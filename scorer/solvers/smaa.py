@@ -86,7 +86,7 @@ def check_values(values: ArrayLike, mask: ArrayLike | None = None) -> tuple[Floa
                 Problem(
                     "scoring.mask",
                     f"each country should have at least one criterion available, but row {empty[0]} has none"
-                    + (f" ({len(empty)} rows)" if len(empty) > 1 else ""),
+                    + _how_many(empty, "rows"),
                 )
             )
         v = np.where(m, v, 0.0)
@@ -99,7 +99,7 @@ def check_values(values: ArrayLike, mask: ArrayLike | None = None) -> tuple[Floa
             Problem(
                 "scoring.values",
                 f"criterion scores should be between 0 and 1, but values[{i}, {j}] is {v[i, j]}"
-                + (f" ({len(bad)} cells)" if len(bad) > 1 else ""),
+                + _how_many(bad, "cells"),
             )
         )
     return v, m
@@ -183,7 +183,7 @@ def acceptability(
             Problem(
                 "scoring.weights",
                 f"each weight draw should sum to 1, but row {off[0]} sums to {sums[off[0]]:.12g}"
-                + (f" ({len(off)} rows)" if len(off) > 1 else ""),
+                + _how_many(off, "rows"),
                 fix="divide each row by its sum",
             )
         )
@@ -288,27 +288,34 @@ def _analyse(
     acc = RankCounts(v, m, k, rules, dedupe=sampler is None, total=total)
     done = 0
     for w in chunks:
-        acc.add(w, None if sampler is None or rng is None else _sampled_values(sampler, rng, w.shape, v.shape))
+        acc.add(w, None if sampler is None or rng is None else _sampled_values(sampler, rng, len(w), v.shape))
         done += len(w)
         if progress is not None:
             progress(done, total)
     return acc.result(sampler, rng, confidence_draws, method)
 
 
-def _sampled_values(
-    sampler: ValuesSampler, rng: np.random.Generator, weights: tuple[int, ...], values: tuple[int, ...]
-) -> FloatArray:
+def _sampled_values(sampler: ValuesSampler, rng: np.random.Generator, draws: int, table: tuple[int, ...]) -> FloatArray:
     """A chunk of perturbed values from ``sampler``, checked: one table per draw, each cell in [0, 1]."""
-    x = np.asarray(sampler(rng, weights[0]), dtype=np.float64)
-    if x.shape != (weights[0], *values):
+    x = np.asarray(sampler(rng, draws), dtype=np.float64)
+    if x.shape != (draws, *table):
         raise ScoringError(
-            Problem("scoring.values", f"the values sampler should return shape {(weights[0], *values)}, not {x.shape}")
+            Problem("scoring.values", f"the values sampler should return shape {(draws, *table)}, not {x.shape}")
         )
     if not (x.min() >= 0.0 and x.max() <= 1.0):  # NaN fails too
         raise ScoringError(
             Problem("scoring.values", "the values sampler should return criterion scores between 0 and 1, but did not")
         )
     return x
+
+
+def _how_many(found: NDArray[np.intp], what: str) -> str:
+    """`` (3 rows)`` after an error naming the first of several, nothing after the only one.
+
+    >>> _how_many(np.array([4, 7, 9]), "rows"), _how_many(np.array([4]), "rows")
+    (' (3 rows)', '')
+    """
+    return f" ({len(found)} {what})" if len(found) > 1 else ""
 
 
 assign_tiers = tier_indices
